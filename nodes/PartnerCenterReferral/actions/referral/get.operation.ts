@@ -1,0 +1,39 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { concurrencyOption, referralIdLocator, simplifyField } from '../../descriptions/common';
+import { formatReferral } from '../../helpers/simplify';
+import { getReferral } from '../../helpers/referrals';
+import { getReferralId } from '../../helpers/referralId';
+
+export const option: INodePropertyOptions = {
+	name: 'Get',
+	value: 'get',
+	description: 'Get a referral by its ID',
+	action: 'Get a referral',
+};
+
+const properties: INodeProperties[] = [
+	referralIdLocator,
+	simplifyField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [concurrencyOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['referral'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const id = getReferralId.call(this, itemIndex);
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const referral = await getReferral.call(this, id, itemIndex);
+	return [formatReferral(referral, simplify)];
+}

@@ -1,0 +1,50 @@
+/**
+ * Routes the node's execution to the operation's file and runs it for every input item:
+ * at most "Max Concurrent Requests" items at once (adaptively fewer while Partner Center
+ * throttles), output in input order, every item paired with its input, and failures
+ * turned into error items when the node continues on fail.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { ReferralOperation } from './types';
+import * as get from './referral/get.operation';
+import { AdaptiveThrottle, mapWithConcurrency } from '../helpers/concurrency';
+import { useThrottle } from '../transport';
+
+export const operations: Record<string, ReferralOperation> = {
+	get,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operations[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`, {
+			description: `Choose one of: ${Object.keys(operations).join(', ')}.`,
+		});
+	}
+
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const concurrency = Math.max(1, Math.floor(Number(options.concurrency ?? 5)) || 1);
+	useThrottle(this, new AdaptiveThrottle(concurrency));
+
+	const perItem = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
+		try {
+			const results = await handler.execute.call(this, itemIndex);
+			return results.map((json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			const nodeError =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			if (nodeError.context.itemIndex === undefined) nodeError.context.itemIndex = itemIndex;
+			if (!this.continueOnFail()) throw nodeError;
+			const json: IDataObject = { error: nodeError.message };
+			if (nodeError.description) json.description = nodeError.description;
+			return [{ json, pairedItem: { item: itemIndex } }];
+		}
+	});
+	return [perItem.flat()];
+}

@@ -1,0 +1,102 @@
+/** Field descriptions shared by several operations (and the trigger). */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from '../helpers/constants';
+
+export const referralIdLocator: INodeProperties = {
+	displayName: 'Referral',
+	name: 'referralId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The referral to use',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a referral...',
+			typeOptions: {
+				searchListMethod: 'searchReferrals',
+				searchable: true,
+			},
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: `e.g. ${EXAMPLE_REFERRAL_ID}`,
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `^\\s*${GUID_PATTERN}\\s*$`,
+						errorMessage: 'Not a valid referral ID: expected a GUID such as ' + EXAMPLE_REFERRAL_ID,
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: `e.g. https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_REFERRAL_ID}`,
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `.*${GUID_PATTERN}.*`,
+						errorMessage: 'Not a link to a referral: expected a URL that contains the referral GUID',
+					},
+				},
+			],
+		},
+	],
+};
+
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to return a flat version of each referral (status, dealValue, customerName, ...) instead of the raw data as Partner Center sends it',
+};
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Max Concurrent Requests',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 50 },
+	default: 5,
+	description:
+		'How many input items are sent to Partner Center at once. The node lowers this by itself while Partner Center throttles (429) and raises it again slowly. 1 sends one at a time.',
+};
+
+export const eTagOption: INodeProperties = {
+	displayName: 'Only Update If Unchanged (ETag)',
+	name: 'eTag',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $json.eTag }}',
+	description:
+		'The eTag of the referral as you last read it, usually mapped from the eTag field of a previous Get. If someone changed the referral since, nothing is updated and the item fails, so no change is overwritten.',
+};

@@ -1,0 +1,32 @@
+/** Names and enums shared by the nodes, the transport and the descriptions. */
+
+export const CREDENTIAL_TYPE = 'partnerCenterOAuth2Api';
+
+export const DEFAULT_BASE_URL = 'https://api.partner.microsoft.com';
+
+export const REFERRALS_PATH = '/v1.0/engagements/referrals';
+
+/** The service answers at most this many referrals a page. */
+export const MAX_PAGE_SIZE = 100;
+
+export const GUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+export const EXAMPLE_REFERRAL_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
+
+export const STATUSES = ['None', 'New', 'Active', 'Closed'] as const;
+export const SUBSTATUSES = [
+	'None',
+	'Pending',
+	'Received',
+	'Accepted',
+	'Won',
+	'Lost',
+	'Declined',
+	'Expired',
+] as const;
+export const TYPES = ['Independent', 'Shared'] as const;
+export const QUALIFICATIONS = ['None', 'Direct', 'MarketingQualified', 'SalesQualified'] as const;
+export const DIRECTIONS = ['Incoming', 'Outgoing'] as const;
+
+export type ReferralStatus = (typeof STATUSES)[number];
+export type ReferralSubstatus = (typeof SUBSTATUSES)[number];
