@@ -8,12 +8,28 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ReferralOperation } from './types';
+import * as accept from './referral/accept.operation';
+import * as create from './referral/create.operation';
+import * as decline from './referral/decline.operation';
 import * as get from './referral/get.operation';
+import * as getMany from './referral/getMany.operation';
+import * as getRelated from './referral/getRelated.operation';
+import * as markLost from './referral/markLost.operation';
+import * as markWon from './referral/markWon.operation';
+import * as update from './referral/update.operation';
 import { AdaptiveThrottle, mapWithConcurrency } from '../helpers/concurrency';
 import { useThrottle } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
 	get,
+	getMany,
+	getRelated,
+	create,
+	update,
+	accept,
+	decline,
+	markWon,
+	markLost,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

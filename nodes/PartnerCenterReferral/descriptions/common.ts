@@ -100,3 +100,29 @@ export const eTagOption: INodeProperties = {
 	description:
 		'The eTag of the referral as you last read it, usually mapped from the eTag field of a previous Get. If someone changed the referral since, nothing is updated and the item fails, so no change is overwritten.',
 };
+
+/** A list of people (the partner team, or the customer's contacts). Read with helpers/body.readMembers. */
+export function membersField(name: string, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Person',
+		description,
+		options: [
+			{
+				name: 'member',
+				displayName: 'Person',
+				values: [
+					{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+					{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
+					{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
+					{ displayName: 'Phone Number', name: 'phoneNumber', type: 'string', default: '' },
+					{ displayName: 'Title', name: 'title', type: 'string', default: '' },
+				],
+			},
+		],
+	};
+}

@@ -1,7 +1,10 @@
 /** Referral requests used by several operations (built on the transport). */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { REFERRALS_PATH } from './constants';
+import type { ReferralState } from './transitions';
+import { allowedMoves, checkMove, describeState } from './transitions';
 import type { PartnerCenterContext } from '../transport';
 import { apiRequest } from '../transport';
 
@@ -17,4 +20,81 @@ export async function getReferral(
 		referralId: id,
 	});
 	return body ?? {};
+}
+
+export interface JsonPatchOperation extends IDataObject {
+	op: 'replace' | 'add';
+	path: string;
+	value: IDataObject[string];
+}
+
+/**
+ * Sends one JSON Patch and returns the referral as it is afterwards (the service is asked
+ * for the representation; if it answers 204 anyway, the referral is read again).
+ * With `eTag`, the update only happens if the referral still has that eTag.
+ */
+export async function patchReferral(
+	this: IExecuteFunctions,
+	id: string,
+	operations: JsonPatchOperation[],
+	eTag: string | undefined,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const headers: IDataObject = { Prefer: 'return=representation', 'Content-Type': 'application/json' };
+	if (eTag) headers['If-Match'] = eTag;
+	const { body } = await apiRequest.call(this, {
+		method: 'PATCH',
+		path: `${REFERRALS_PATH}/${id}`,
+		body: operations,
+		headers,
+		itemIndex,
+		referralId: id,
+	});
+	return body && body.id !== undefined ? body : await getReferral.call(this, id, itemIndex);
+}
+
+/** The eTag from "Only Update If Unchanged", or undefined when it is empty. */
+export function readETagOption(options: IDataObject): string | undefined {
+	const value = typeof options.eTag === 'string' ? options.eTag.trim() : '';
+	return value === '' ? undefined : value;
+}
+
+/**
+ * Reads the referral and checks that moving it to `target` is allowed by the documented
+ * transition table (and, with an expected eTag, that it did not change). Fails without
+ * sending anything otherwise. Returns the eTag to guard the update with.
+ */
+export async function checkTransition(
+	this: IExecuteFunctions,
+	id: string,
+	target: ReferralState,
+	expectedETag: string | undefined,
+	itemIndex: number,
+): Promise<string | undefined> {
+	const current = await getReferral.call(this, id, itemIndex);
+	const state: ReferralState = {
+		status: typeof current.status === 'string' ? current.status : undefined,
+		substatus: typeof current.substatus === 'string' ? current.substatus : undefined,
+	};
+	const currentETag = typeof current.eTag === 'string' ? current.eTag : undefined;
+	if (expectedETag && currentETag && expectedETag !== currentETag) {
+		throw new NodeOperationError(this.getNode(), `The referral ${id} changed since it was read (its eTag is no longer ${expectedETag})`, {
+			description:
+				'Nothing was sent. Get the referral again and use its new eTag in "Only Update If Unchanged", or clear that option to update regardless.',
+			itemIndex,
+		});
+	}
+	const problem = checkMove(state, target);
+	if (problem) {
+		const moves = allowedMoves(state);
+		throw new NodeOperationError(
+			this.getNode(),
+			`Referral ${id} cannot move from ${describeState(state)} to ${describeState(target)}: ${problem}`,
+			{
+				description: `Nothing was sent. From ${describeState(state)} the allowed moves are: ${moves.length > 0 ? moves.join(', ') : 'none (Closed is final)'}.`,
+				itemIndex,
+			},
+		);
+	}
+	return expectedETag ?? currentETag;
 }

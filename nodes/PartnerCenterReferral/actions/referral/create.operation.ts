@@ -1,0 +1,172 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { membersField, simplifyField } from '../../descriptions/common';
+import { qualificationFilter, typeFilter } from '../../descriptions/filters';
+import { compact, FieldReader } from '../../helpers/body';
+import { REFERRALS_PATH } from '../../helpers/constants';
+import { formatReferral } from '../../helpers/simplify';
+import { apiRequest } from '../../transport';
+
+export const option: INodePropertyOptions = {
+	name: 'Create',
+	value: 'create',
+	description: 'Create a referral (an outgoing lead, or a co-sell referral shared with Microsoft)',
+	action: 'Create a referral',
+};
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'A failed create is not retried automatically (only when Partner Center throttles with 429), because Partner Center has no way to tell a retry from a second referral. Check Partner Center before you re-run a failed item.',
+		name: 'createNotice',
+		type: 'notice',
+		default: '',
+	},
+	{ ...typeFilter, required: true, description: 'Independent: a lead you work yourself. Shared: co-sell with Microsoft or another partner.' },
+	{
+		displayName: 'Customer Name',
+		name: 'customerName',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. Fabrikam Inc',
+	},
+	{
+		displayName: 'Customer Country',
+		name: 'customerCountry',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. US',
+		description: "Two-letter ISO 3166 code of the customer's country",
+	},
+	{
+		displayName: 'Customer Agreed to Be Contacted',
+		name: 'consentToContact',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the customer agreed to be contacted about this referral',
+	},
+	{
+		displayName: 'Customer Agreed to Share Info with Others',
+		name: 'consentToShareInfo',
+		type: 'boolean',
+		default: false,
+		description: "Whether the customer agreed that their details may be shared with other partners",
+	},
+	simplifyField,
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'Closing Date', name: 'closingDateTime', type: 'dateTime', default: '', description: 'When the deal is expected to close' },
+			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'e.g. USD', description: 'Three-letter ISO 4217 code of the deal value' },
+			{ displayName: 'Customer Address Line 1', name: 'addressLine1', type: 'string', default: '' },
+			{ displayName: 'Customer Address Line 2', name: 'addressLine2', type: 'string', default: '' },
+			{ displayName: 'Customer City', name: 'city', type: 'string', default: '' },
+			membersField('customerContacts', 'Customer Contacts', "The customer's people to contact"),
+			{ displayName: 'Customer Postal Code', name: 'postalCode', type: 'string', default: '' },
+			{ displayName: 'Customer Size', name: 'customerSize', type: 'string', default: '', placeholder: 'e.g. 51to1000employees', description: 'Company size as Partner Center names it' },
+			{ displayName: 'Customer State', name: 'state', type: 'string', default: '', placeholder: 'e.g. WA' },
+			{ displayName: 'Deal Value', name: 'dealValue', type: 'number', typeOptions: { minValue: 0 }, default: 0 },
+			{ displayName: 'External Reference ID', name: 'externalReferenceId', type: 'string', default: '', description: 'Your own ID for this deal, e.g. the CRM opportunity ID' },
+			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '' },
+			{
+				displayName: 'Private Deal',
+				name: 'privateDeal',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to keep the referral from Microsoft sellers (not shared with Microsoft)',
+			},
+			{ displayName: 'Product IDs', name: 'products', type: 'string', default: '', placeholder: 'e.g. Microsoft365, Azure', description: 'Comma-separated product IDs the customer needs' },
+			qualificationFilter,
+			{ displayName: 'Referral Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. Fabrikam Microsoft 365 rollout' },
+			{
+				displayName: 'Share with Microsoft (Co-Sell)',
+				name: 'shareWithMicrosoft',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to invite Microsoft to co-sell (targets Microsoft; needs Type Shared)',
+			},
+			{ displayName: 'Solution IDs', name: 'solutions', type: 'string', default: '', placeholder: 'e.g. SOL-12345-ABC', description: 'Comma-separated IDs of your Partner Center solutions for this deal' },
+			membersField('teamMembers', 'Team Members', 'Your people working this referral'),
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['referral'], operation: ['create'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const read = new FieldReader(this, itemIndex);
+	const type = this.getNodeParameter('type', itemIndex) as string;
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const customerName =
+		read.text(this.getNodeParameter('customerName', itemIndex)) ??
+		read.fail('Customer Name', '', "the customer's company name");
+	const customerCountry =
+		read.country('Customer Country', this.getNodeParameter('customerCountry', itemIndex)) ??
+		read.fail('Customer Country', '', 'a two-letter ISO 3166 country code such as US or DE');
+
+	if (fields.shareWithMicrosoft === true && fields.privateDeal === true) {
+		read.fail('Share with Microsoft (Co-Sell)', true, '"Private Deal" to be off: a private deal is not shared with Microsoft');
+	}
+	if (fields.shareWithMicrosoft === true && type !== 'Shared') {
+		read.fail('Type', type, 'Shared when "Share with Microsoft (Co-Sell)" is on');
+	}
+
+	const contacts = read.members('Customer Contacts', fields.customerContacts);
+	const team = read.members('Team Members', fields.teamMembers);
+	const body = compact({
+		type,
+		name: read.text(fields.name),
+		externalReferenceId: read.text(fields.externalReferenceId),
+		qualification: read.text(fields.qualification),
+		customerProfile: {
+			name: customerName,
+			size: read.text(fields.customerSize),
+			address: {
+				addressLine1: read.text(fields.addressLine1),
+				addressLine2: read.text(fields.addressLine2),
+				city: read.text(fields.city),
+				state: read.text(fields.state),
+				postalCode: read.text(fields.postalCode),
+				country: customerCountry,
+			},
+		},
+		consent: {
+			consentToToShareInfoWithOthers: this.getNodeParameter('consentToShareInfo', itemIndex, false) as boolean,
+			consentToContact: this.getNodeParameter('consentToContact', itemIndex, true) as boolean,
+			consentToShareReferralWithMicrosoftSellers: fields.privateDeal !== true,
+		},
+		details: {
+			notes: read.text(fields.notes),
+			dealValue: read.amount('Deal Value', fields.dealValue),
+			currency: read.currency('Currency', fields.currency),
+			closingDateTime: read.dateTime('Closing Date', fields.closingDateTime),
+			requirements: {
+				products: read.ids(fields.products),
+				solutions: read.ids(fields.solutions),
+			},
+		},
+	});
+	if (contacts.length > 0) (body.customerProfile as IDataObject).team = contacts;
+	if (team.length > 0) body.team = team;
+	if (fields.shareWithMicrosoft === true) body.target = [{ type: 'BusinessProfileLocation', id: 'msft' }];
+
+	const { body: created } = await apiRequest.call(this, {
+		method: 'POST',
+		path: REFERRALS_PATH,
+		body,
+		headers: { 'Content-Type': 'application/json' },
+		itemIndex,
+	});
+	return [formatReferral(created ?? {}, simplify)];
+}

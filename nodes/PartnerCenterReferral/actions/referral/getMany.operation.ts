@@ -1,0 +1,66 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { limitField, returnAllField, simplifyField } from '../../descriptions/common';
+import { referralFilterFields } from '../../descriptions/filters';
+import type { ReferralFilters } from '../../helpers/filters';
+import { buildReferralFilter } from '../../helpers/filters';
+import { collectReferrals } from '../../helpers/listing';
+
+export const option: INodePropertyOptions = {
+	name: 'Get Many',
+	value: 'getMany',
+	description: 'Get many referrals, filtered and sorted',
+	action: 'Get many referrals',
+};
+
+const properties: INodeProperties[] = [
+	returnAllField,
+	limitField,
+	simplifyField,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: referralFilterFields,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Sort',
+				name: 'sort',
+				type: 'options',
+				options: [
+					{ name: 'Created, Newest First', value: 'createdDateTime desc' },
+					{ name: 'Created, Oldest First', value: 'createdDateTime asc' },
+					{ name: 'Updated, Newest First', value: 'updatedDateTime desc' },
+					{ name: 'Updated, Oldest First', value: 'updatedDateTime asc' },
+				],
+				default: 'updatedDateTime desc',
+				description: 'The order to return referrals in',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['referral'], operation: ['getMany'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as ReferralFilters & IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	const filter = buildReferralFilter(this, filters, itemIndex);
+	if (filter) qs.$filter = filter;
+	if (typeof options.sort === 'string' && options.sort !== '') qs.$orderby = options.sort;
+	return await collectReferrals.call(this, qs, itemIndex);
+}

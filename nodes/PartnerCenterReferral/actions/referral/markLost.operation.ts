@@ -1,0 +1,11 @@
+import { statusAction } from './statusAction';
+
+export const { option, description, execute } = statusAction({
+	value: 'markLost',
+	name: 'Mark as Lost',
+	action: 'Mark a referral as lost',
+	description: 'Close a referral as lost (moves it to Closed/Lost)',
+	status: 'Closed',
+	substatus: 'Lost',
+	reasonPlaceholder: 'e.g. Customer chose another partner',
+});

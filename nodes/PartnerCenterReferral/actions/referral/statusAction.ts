@@ -1,0 +1,69 @@
+/**
+ * The one-step status moves (accept, decline, mark won, mark lost) differ only in their
+ * target state; each operation file describes itself through this factory.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { concurrencyOption, eTagOption, referralIdLocator, simplifyField } from '../../descriptions/common';
+import type { JsonPatchOperation } from '../../helpers/referrals';
+import { checkTransition, patchReferral, readETagOption } from '../../helpers/referrals';
+import { getReferralId } from '../../helpers/referralId';
+import { formatReferral } from '../../helpers/simplify';
+import type { ReferralOperation } from '../types';
+
+export interface StatusMove {
+	value: string;
+	name: string;
+	action: string;
+	description: string;
+	status: string;
+	substatus: string;
+	reasonPlaceholder: string;
+}
+
+export function statusAction(move: StatusMove): ReferralOperation {
+	const properties: INodeProperties[] = [
+		referralIdLocator,
+		simplifyField,
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add option',
+			default: {},
+			options: [
+				concurrencyOption,
+				eTagOption,
+				{
+					displayName: 'Reason',
+					name: 'reason',
+					type: 'string',
+					default: '',
+					placeholder: move.reasonPlaceholder,
+					description: 'Why, in free text (sent as the referral\'s status reason)',
+				},
+			],
+		},
+	];
+
+	return {
+		option: { name: move.name, value: move.value, description: move.description, action: move.action },
+		description: updateDisplayOptions({ show: { resource: ['referral'], operation: [move.value] } }, properties),
+		async execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+			const id = getReferralId.call(this, itemIndex);
+			const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const target = { status: move.status, substatus: move.substatus };
+			const eTag = await checkTransition.call(this, id, target, readETagOption(options), itemIndex);
+			const patch: JsonPatchOperation[] = [
+				{ op: 'replace', path: '/status', value: move.status },
+				{ op: 'replace', path: '/substatus', value: move.substatus },
+			];
+			const reason = typeof options.reason === 'string' ? options.reason.trim() : '';
+			if (reason !== '') patch.push({ op: 'replace', path: '/statusReason', value: reason });
+			const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
+			return [formatReferral(updated, simplify)];
+		},
+	};
+}

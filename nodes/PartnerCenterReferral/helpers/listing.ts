@@ -1,0 +1,23 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { formatReferral } from './simplify';
+import { listReferrals } from '../transport';
+
+/**
+ * Lists referrals for Get Many and Get Related: "Return All" or "Limit", and "Simplify".
+ * Each page is mapped to output as it arrives and then dropped.
+ */
+export async function collectReferrals(
+	this: IExecuteFunctions,
+	qs: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const results: IDataObject[] = [];
+	for await (const page of listReferrals.call(this, { qs, limit, itemIndex })) {
+		for (const referral of page) results.push(formatReferral(referral, simplify));
+	}
+	return results;
+}
