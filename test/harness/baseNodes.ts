@@ -117,7 +117,7 @@ function convertAssignment(
 	return result.newValue ?? null;
 }
 
-export class Set implements INodeType {
+export class EditFields implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Edit Fields (Set)',
 		name: 'set',
@@ -236,7 +236,7 @@ export class If implements INodeType {
 					filter: {
 						caseSensitive: '={{!$parameter.options.ignoreCase}}',
 						typeValidation: '={{ $parameter.looseTypeValidation ? "loose" : "strict" }}',
-						version: 2,
+						version: '={{ $nodeVersion >= 2.2 ? 2 : 1 }}',
 					},
 				},
 			},
@@ -278,7 +278,7 @@ export class If implements INodeType {
 /** Registered under their n8n type names. */
 export const baseNodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
-	'n8n-nodes-base.set': new Set(),
+	'n8n-nodes-base.set': new EditFields(),
 	'n8n-nodes-base.if': new If(),
 	'n8n-nodes-base.noOp': new NoOp(),
 	'n8n-nodes-harness.input': new HarnessInput(),

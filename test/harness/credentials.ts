@@ -5,10 +5,9 @@
  * (defaults of the type and its parents applied, expressions such as `$self.tenantId`
  * resolved), and keeps what n8n asks to persist (e.g. a refreshed OAuth2 token).
  */
-import { Credentials } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentials,
+	ICredentialsEncrypted,
 	ICredentialsExpressionResolveValues,
 	ICredentialType,
 	ICredentialTypes,
@@ -26,7 +25,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, UnexpectedError, Workflow } from 'n8n-workflow';
+import { ICredentials, ICredentialsHelper, jsonParse, NodeHelpers, UnexpectedError, Workflow } from 'n8n-workflow';
 
 import { PartnerCenterOAuth2Api } from '../../credentials/PartnerCenterOAuth2Api.credentials';
 
@@ -108,6 +107,27 @@ export interface CredentialUpdate {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** `ICredentials` holding its data as plain JSON: nothing is encrypted in tests. */
+class PlainCredentials extends ICredentials {
+	async getData(): Promise<ICredentialDataDecryptedObject> {
+		return jsonParse<ICredentialDataDecryptedObject>(this.data ?? '{}');
+	}
+
+	getDataToSave(): ICredentialsEncrypted {
+		return { id: this.id, name: this.name, type: this.type, data: this.data };
+	}
+
+	async setData(data: ICredentialDataDecryptedObject): Promise<void> {
+		this.data = JSON.stringify(data);
+	}
+
+	async updateData(toUpdate: ICredentialDataDecryptedObject, toDelete: string[] = []): Promise<void> {
+		const data = { ...(await this.getData()), ...toUpdate };
+		for (const key of toDelete) delete data[key];
+		await this.setData(data);
+	}
+}
+
 /** A node the helper evaluates credential expressions against when no workflow run is given. */
 const expressionNode: INode = {
 	id: 'credential-expressions',
@@ -164,9 +184,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
-		const credentials = new Credentials(nodeCredentials, type);
-		await credentials.setData(this.stored(type));
-		return credentials;
+		return new PlainCredentials(nodeCredentials, type, JSON.stringify(this.stored(type)));
 	}
 
 	async getDecrypted(

@@ -59,7 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (!this.continueOnFail()) throw nodeError;
 			const json: IDataObject = { error: nodeError.message };
 			if (nodeError.description) json.description = nodeError.description;
-			return [{ json, pairedItem: { item: itemIndex } }];
+			return [{ json, error: nodeError, pairedItem: { item: itemIndex } }];
 		}
 	});
 	return [perItem.flat()];

@@ -141,7 +141,7 @@ function reachedBefore(referral: IDataObject, windowStart: number): boolean {
 	const status = text(referral.status);
 	const stamp =
 		status === 'Active' ? referral.acceptedDateTime : status === 'Closed' ? referral.closedDateTime : referral.createdDateTime;
-	return time(stamp) < windowStart;
+	return typeof stamp === 'string' && time(stamp) < windowStart;
 }
 
 /** Keeps the most recently updated referrals, at most MAX_REMEMBERED of them. */
