@@ -1,0 +1,219 @@
+/**
+ * Public types of the Partner Center Referrals sandbox (dev-only).
+ *
+ * The referral types are deliberately loose: the real service returns more fields than its
+ * documentation shows, so every object also carries `[key: string]: unknown`.
+ */
+
+export type ReferralStatus = 'None' | 'New' | 'Active' | 'Closed';
+export type ReferralSubstatus =
+	| 'None'
+	| 'Pending'
+	| 'Received'
+	| 'Accepted'
+	| 'Won'
+	| 'Lost'
+	| 'Declined'
+	| 'Expired';
+export type ReferralType = 'Independent' | 'Shared';
+export type ReferralQualification = 'None' | 'Direct' | 'MarketingQualified' | 'SalesQualified';
+export type ReferralDirection = 'Incoming' | 'Outgoing';
+
+export interface ReferralMember {
+	firstName?: string;
+	lastName?: string;
+	email?: string;
+	phoneNumber?: string;
+	title?: string;
+	contactPreference?: { locale?: string; disableNotifications?: boolean; [key: string]: unknown };
+	[key: string]: unknown;
+}
+
+export interface ReferralAddress {
+	addressLine1?: string;
+	addressLine2?: string;
+	city?: string;
+	state?: string;
+	postalCode?: string;
+	region?: string;
+	/** ISO 3166 two-letter code */
+	country?: string;
+	[key: string]: unknown;
+}
+
+export interface ReferralCustomerProfile {
+	name?: string;
+	size?: string;
+	address?: ReferralAddress;
+	team?: ReferralMember[];
+	ids?: Array<{ profileType?: string; id?: string; [key: string]: unknown }>;
+	[key: string]: unknown;
+}
+
+export interface ReferralConsent {
+	/** the double "To" is the real spelling */
+	consentToToShareInfoWithOthers?: boolean;
+	consentToContact?: boolean;
+	consentToShareReferralWithMicrosoftSellers?: boolean;
+	[key: string]: unknown;
+}
+
+export interface ReferralRequirements {
+	industries?: Array<{ id: string; [key: string]: unknown }>;
+	products?: Array<{ id: string; [key: string]: unknown }>;
+	services?: Array<{ id: string; [key: string]: unknown }>;
+	solutions?: Array<{ id: string; name?: string; [key: string]: unknown }>;
+	[key: string]: unknown;
+}
+
+export interface ReferralDetails {
+	notes?: string;
+	/** decimal; may be a numeric string in real data */
+	dealValue?: number | string;
+	/** ISO 4217 */
+	currency?: string;
+	closingDateTime?: string;
+	requirements?: ReferralRequirements;
+	[key: string]: unknown;
+}
+
+export interface ReferralLink {
+	uri: string;
+	method: string;
+	[key: string]: unknown;
+}
+
+export interface Referral {
+	id: string;
+	engagementId?: string;
+	name?: string;
+	externalReferenceId?: string;
+	organizationId?: string;
+	organizationName?: string;
+	createdDateTime?: string;
+	updatedDateTime?: string;
+	expirationDateTime?: string;
+	acceptedDateTime?: string;
+	/** ReferralStatus */
+	status?: string;
+	/** ReferralSubstatus */
+	substatus?: string;
+	statusReason?: string;
+	/** ReferralType */
+	type?: string;
+	/** ReferralQualification */
+	qualification?: string;
+	/** ReferralDirection */
+	direction?: string;
+	customerProfile?: ReferralCustomerProfile;
+	consent?: ReferralConsent;
+	details?: ReferralDetails;
+	team?: ReferralMember[];
+	inviteContext?: {
+		notes?: string;
+		invitedBy?: { organizationId?: string; organizationName?: string; [key: string]: unknown };
+		assistanceRequestCode?: string;
+		[key: string]: unknown;
+	};
+	target?: Array<{ type?: string; id?: string; [key: string]: unknown }>;
+	links?: { relatedReferrals?: ReferralLink; self?: ReferralLink; [key: string]: unknown };
+	/** an opaque quoted string, e.g. "\"2500ec5a-0000-0000-0000-5bf4967d0000\"" */
+	eTag?: string;
+	[key: string]: unknown;
+}
+
+export interface SandboxOptions {
+	/** default 0 (random free port); always bound to 127.0.0.1 */
+	port?: number;
+	/** generated referrals besides the documented example; default 50 */
+	referralCount?: number;
+	/** default 1; same seed => identical data */
+	seed?: number;
+	/** server page size, default 100 */
+	pageSize?: number;
+	/** access-token lifetime of the token endpoint, default 3600 */
+	tokenLifetimeSeconds?: number;
+	/** injectable clock for createdDateTime/updatedDateTime stamps and token expiry */
+	now?: () => Date;
+	/** default true */
+	requireAuth?: boolean;
+	/** the registered app's client id (default SANDBOX_CLIENT_ID) */
+	clientId?: string;
+	/** the registered app's client secret (default SANDBOX_CLIENT_SECRET) */
+	clientSecret?: string;
+	/**
+	 * How `faults.latencyMs` is waited. Default: a timer (cancelled by close()).
+	 * Inject one to observe or control latency in tests without wall-clock waits.
+	 */
+	sleep?: (ms: number) => Promise<void>;
+	/** called once per finished HTTP request (used by the CLI for its access log) */
+	onRequest?: (info: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+	method: string;
+	url: string;
+	/** 0 when the connection was dropped without a response */
+	status: number;
+	durationMs: number;
+}
+
+export interface TokenSet {
+	accessToken: string;
+	refreshToken: string;
+	expiresIn: number;
+}
+
+export interface FaultControls {
+	/** added to every API response (default 0) */
+	latencyMs: number;
+	/** 0 = off; above this many in-flight API requests, answer 429 with Retry-After immediately */
+	maxConcurrent: number;
+	/** value of Retry-After on fault 429s (default 1) */
+	retryAfterSeconds: number;
+	/** fixed window: at most `requests` API requests per `perMs`; over it -> 429 + Retry-After */
+	rateLimit: { requests: number; perMs: number } | null;
+	/** next N API requests get this status (body default: the documented error shape) */
+	failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void;
+	/** next N API requests get 200, application/json, and a truncated, unparseable body */
+	malformedNext(count: number): void;
+	/** next N API requests: socket destroyed without a response */
+	dropNext(count: number): void;
+}
+
+export interface Counters {
+	requests: number;
+	throttled: number;
+	peakConcurrency: number;
+	inFlight: number;
+	byMethod: Record<string, number>;
+	tokenRequests: number;
+	unauthorized: number;
+}
+
+export interface ReferralStoreApi {
+	/** a copy of the stored referral */
+	get(id: string): Referral | undefined;
+	/** the stored referrals in store order (live snapshots: treat them as read-only) */
+	all(): Referral[];
+	create(partial: Partial<Referral> & Record<string, unknown>): Referral;
+	update(id: string, changes: Record<string, unknown>): Referral;
+	count(): number;
+}
+
+export interface Sandbox {
+	/** e.g. http://127.0.0.1:43123 (no trailing slash): the "API Base URL" */
+	url: string;
+	tokenUrl: string;
+	authorizeUrl: string;
+	clientId: string;
+	clientSecret: string;
+	issueToken(lifetimeSeconds?: number): TokenSet;
+	expireAccessTokens(): void;
+	referrals: ReferralStoreApi;
+	faults: FaultControls;
+	counters: Counters;
+	resetCounters(): void;
+	resetFaults(): void;
+	close(): Promise<void>;
+}

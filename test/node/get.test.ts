@@ -1,0 +1,286 @@
+/**
+ * Get: through n8n's engine with nock standing in for Partner Center and the token endpoint.
+ */
+import nock from 'nock';
+
+import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import {
+	ACCESS_TOKEN,
+	API,
+	byId,
+	EXAMPLE_ID,
+	exampleReferral,
+	guid,
+	LOGIN,
+	REFERRALS,
+	REFRESH_TOKEN,
+	referral,
+	runReferral,
+	TOKEN_PATH,
+} from '../fixtures';
+
+const sleeps: number[] = [];
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+beforeEach(() => {
+	sleeps.length = 0;
+	jest.spyOn(timing, 'sleep').mockImplementation(async (ms: number) => {
+		sleeps.push(ms);
+	});
+	jest.spyOn(timing, 'random').mockReturnValue(0.5);
+});
+afterEach(() => {
+	jest.restoreAllMocks();
+	const pending = nock.pendingMocks();
+	nock.cleanAll();
+	expect(pending).toEqual([]);
+});
+
+const get = (id: string | object, extra: object = {}) => ({
+	operation: 'get',
+	referralId: typeof id === 'string' ? byId(id) : id,
+	...extra,
+});
+
+describe('Get a referral', () => {
+	it('returns the documented referral as a flat item, numbers as numbers, absent values as null', async () => {
+		nock(API, { reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` } })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(200, exampleReferral(), { 'request-id': 'r-1' });
+		const { items, error } = await runReferral(get(EXAMPLE_ID));
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect(items[0].json).toEqual({
+			id: EXAMPLE_ID,
+			name: null,
+			engagementId: '65edc0b5-3485-41b7-a17e-dfa9ef4706e2',
+			externalReferenceId: null,
+			status: 'New',
+			substatus: 'Pending',
+			statusReason: null,
+			type: 'Independent',
+			qualification: 'Direct',
+			direction: 'Incoming',
+			organizationName: 'Contoso Company',
+			customerName: 'Fabrikam Customer Inc',
+			customerCity: 'Redmond',
+			customerState: 'WA',
+			customerCountry: 'US',
+			dealValue: 10000,
+			currency: 'USD',
+			closingDateTime: '2020-12-01T00:00:00Z',
+			notes: 'We are interested in deploying Microsoft 365 and are looking forsupport in training our employees. Can you help?',
+			createdDateTime: '2020-10-30T21:03:00.0000000Z',
+			updatedDateTime: '2020-10-30T21:03:00.0000000Z',
+			acceptedDateTime: null,
+			expirationDateTime: null,
+			eTag: '"2500ec5a-0000-0000-0000-5bf4967d0000"',
+		});
+	});
+
+	it('turns a dealValue sent as a string into a number', async () => {
+		const body = exampleReferral();
+		(body.details as { dealValue: unknown }).dealValue = '25000.50';
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, body);
+		const { items } = await runReferral(get(EXAMPLE_ID));
+		expect(items[0].json.dealValue).toBe(25000.5);
+	});
+
+	it('returns the raw referral, unknown fields included, without @odata keys when Simplify is off', async () => {
+		const body = { ...exampleReferral(), salesStage: 'Qualify', '@odata.etag': 'x' };
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, body);
+		const { items } = await runReferral(get(EXAMPLE_ID, { simplify: false }));
+		const { '@odata.context': _context, '@odata.etag': _etag, ...expected } = body;
+		expect(items[0].json).toEqual(expected);
+	});
+
+	it('gives one output per input in input order, from expression ids, each paired with its input', async () => {
+		const ids = [guid(1), guid(2), guid(3), guid(4)];
+		// answer in reverse order of arrival to prove ordering does not depend on timing
+		ids.forEach((id, index) => {
+			nock(API)
+				.get(`${REFERRALS}/${id}`)
+				.delay(40 - index * 10)
+				.reply(200, referral(id, { name: `Referral ${index}` }));
+		});
+		const { items } = await runReferral(
+			get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }),
+			{ items: ids.map((id) => ({ id })) },
+		);
+		expect(items.map((item) => item.json.id)).toEqual(ids);
+		expect(items.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+	});
+
+	it('accepts a link that contains the referral GUID (By URL), trimmed', async () => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
+		const { items } = await runReferral(
+			get({ __rl: true, mode: 'url', value: ` https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}/details ` }),
+		);
+		expect(items[0].json.id).toBe(EXAMPLE_ID);
+	});
+
+	it.each([
+		['empty', ''],
+		['whitespace only', '   '],
+		['a path', '../x'],
+		['a quote', "abc'"],
+		['a GUID with a suffix', `${EXAMPLE_ID}/../../other`],
+	])('refuses an id that is %s before sending anything', async (_label, id) => {
+		const api = nock(API).get(/.*/).reply(200, {});
+		const { error, items } = await runReferral(get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }), {
+			items: [{ id }],
+		});
+		expect(items).toEqual([]);
+		expect(error?.message).toContain('The Referral parameter is not a valid referral ID');
+		expect(error?.description).toContain('expects a referral GUID');
+		expect(api.isDone()).toBe(false);
+		nock.cleanAll();
+	});
+
+	it('names the missing referral on 404 and shows what the service said', async () => {
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(404, { error: { code: 'itemNotFound', message: 'Referral not found' } }, { 'request-id': 'req-404' });
+		const { error } = await runReferral(get(EXAMPLE_ID));
+		expect(error?.message).toBe(`Referral ${EXAMPLE_ID} was not found`);
+		expect(error?.description).toContain('itemNotFound: Referral not found');
+		expect(error?.description).toContain('req-404');
+		expect(sleeps).toEqual([]);
+	});
+
+	it('names the Partner Center roles on 403', async () => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
+		const { error } = await runReferral(get(EXAMPLE_ID));
+		expect(error?.message).toBe('Partner Center denied access to referrals (403)');
+		expect(error?.description).toContain('Referrals Admin');
+		expect(error?.description).toContain('Referrals User');
+		expect(error?.description).toContain('accessDenied');
+	});
+
+	it('waits as Retry-After says on 429, then succeeds', async () => {
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(429, { error: { code: 'tooManyRequests', message: 'Slow down' } }, { 'Retry-After': '2' })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(200, exampleReferral());
+		const { items, error } = await runReferral(get(EXAMPLE_ID));
+		expect(error).toBeUndefined();
+		expect(items[0].json.id).toBe(EXAMPLE_ID);
+		expect(sleeps).toEqual([2000]);
+	});
+
+	it('understands Retry-After as an HTTP date, and caps it', async () => {
+		jest.spyOn(timing, 'now').mockReturnValue(Date.parse('Wed, 25 Nov 2026 10:00:00 GMT'));
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(429, {}, { 'Retry-After': 'Wed, 25 Nov 2026 10:00:05 GMT' })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(429, {}, { 'Retry-After': '3600' })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(200, exampleReferral());
+		const { error } = await runReferral(get(EXAMPLE_ID));
+		expect(error).toBeUndefined();
+		expect(sleeps).toEqual([5000, 60000]);
+	});
+
+	it('says it is still throttled after the last attempt', async () => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).times(5).reply(429, {}, { 'Retry-After': '1' });
+		const { error } = await runReferral(get(EXAMPLE_ID));
+		expect(error?.message).toBe('Partner Center is throttling requests (429) and still was after 5 attempts');
+		expect(error?.description).toContain('Max Concurrent Requests');
+		expect(sleeps).toEqual([1000, 1000, 1000, 1000]);
+	});
+
+	it('retries 503 twice with exponential backoff and jitter, then succeeds', async () => {
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(503)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(200, exampleReferral());
+		const { items, error } = await runReferral(get(EXAMPLE_ID));
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		// random() = 0.5: half the ceiling plus a quarter of it
+		expect(sleeps).toEqual([375, 750]);
+	});
+
+	it('reports a body that is not JSON', async () => {
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(200, '{"id": "c5fbb3b6-be74', { 'Content-Type': 'application/json' });
+		const { error } = await runReferral(get(EXAMPLE_ID));
+		expect(error?.message).toBe('Partner Center returned a response that is not valid JSON');
+	});
+
+	it('refreshes the token on 401 and retries with the new one', async () => {
+		nock(API, { reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` } })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(401, { error: { code: 'unauthenticated', message: 'Token expired' } });
+		const token = nock(LOGIN)
+			.post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'refresh_token' && body.refresh_token === REFRESH_TOKEN)
+			.reply(200, { token_type: 'Bearer', access_token: 'new-access-token', refresh_token: 'new-refresh', expires_in: 3600 });
+		nock(API, { reqheaders: { authorization: 'Bearer new-access-token' } })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(200, exampleReferral());
+		const { items, error, credentialUpdates } = await runReferral(get(EXAMPLE_ID));
+		expect(error).toBeUndefined();
+		expect(token.isDone()).toBe(true);
+		expect(items[0].json.id).toBe(EXAMPLE_ID);
+		expect(credentialUpdates.at(-1)?.data.oauthTokenData).toMatchObject({ access_token: 'new-access-token' });
+	});
+
+	it('says to reconnect when the refreshed token is refused too, and never shows a token', async () => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).times(2).reply(401, {
+			error: { code: 'unauthenticated', message: `Token Bearer ${ACCESS_TOKEN} is invalid` },
+		});
+		nock(LOGIN).post(TOKEN_PATH).reply(200, { token_type: 'Bearer', access_token: 'second-token', refresh_token: REFRESH_TOKEN });
+		const result = await runReferral(get(EXAMPLE_ID));
+		expect(result.error?.message).toBe('Partner Center did not accept the sign-in (401)');
+		expect(result.error?.description).toContain('Reconnect the Partner Center OAuth2 API credential');
+		const everything = JSON.stringify(result.run) + JSON.stringify(result.error);
+		expect(everything).not.toContain(ACCESS_TOKEN);
+		expect(everything).not.toContain('second-token');
+		expect(everything).not.toContain(REFRESH_TOKEN);
+		expect(everything).not.toContain('client-secret-that-must-not-leak');
+	});
+
+	it('with Continue On Fail, pairs the failed item with its input and still returns the others', async () => {
+		nock(API)
+			.get(`${REFERRALS}/${guid(1)}`)
+			.reply(200, referral(guid(1)))
+			.get(`${REFERRALS}/${guid(2)}`)
+			.reply(404, { error: { code: 'itemNotFound', message: 'nope' } })
+			.get(`${REFERRALS}/${guid(3)}`)
+			.reply(200, referral(guid(3)));
+		const { items, error } = await runReferral(get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }), {
+			items: [{ id: guid(1) }, { id: guid(2) }, { id: 'not-a-guid' }, { id: guid(3) }],
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items[0].json.id).toBe(guid(1));
+		expect(items[1].json.error).toBe(`Referral ${guid(2)} was not found`);
+		expect(items[2].json.error).toContain('not a valid referral ID');
+		expect(items[3].json.id).toBe(guid(3));
+	});
+
+	it('routes failed items to the error output, paired with their input', async () => {
+		nock(API)
+			.get(`${REFERRALS}/${guid(1)}`)
+			.reply(200, referral(guid(1)))
+			.get(`${REFERRALS}/${guid(2)}`)
+			.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+		const { items, errorItems } = await runReferral(get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }), {
+			items: [{ id: guid(1) }, { id: guid(2) }],
+			onError: 'continueErrorOutput',
+		});
+		expect(items.map((item) => item.json.id)).toEqual([guid(1)]);
+		expect(errorItems).toHaveLength(1);
+		expect(errorItems[0].json.error).toBe(`Referral ${guid(2)} was not found`);
+		expect(errorItems[0].pairedItem).toEqual({ item: 1 });
+	});
+});
