@@ -1,10 +1,11 @@
 const path = require('path');
 const { task, src, dest } = require('gulp');
 
+// Icons and the nodes' codex files (*.node.json) go next to the compiled nodes.
 task('build:icons', copyIcons);
 
 function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
+	const nodeSource = path.resolve('nodes', '**', '*.{png,svg,node.json}');
 	const nodeDestination = path.resolve('dist', 'nodes');
 
 	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
