@@ -87,9 +87,11 @@ export async function checkTransition(
 	const problem = checkMove(state, target);
 	if (problem) {
 		const moves = allowedMoves(state);
+		// a target without a status keeps the current one (as checkMove assumes)
+		const to: ReferralState = { status: target.status ?? state.status, substatus: target.substatus };
 		throw new NodeOperationError(
 			this.getNode(),
-			`Referral ${id} cannot move from ${describeState(state)} to ${describeState(target)}: ${problem}`,
+			`Referral ${id} cannot move from ${describeState(state)} to ${describeState(to)}: ${problem}`,
 			{
 				description: `Nothing was sent. From ${describeState(state)} the allowed moves are: ${moves.length > 0 ? moves.join(', ') : 'none (Closed is final)'}.`,
 				itemIndex,

@@ -1,4 +1,5 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { GUID_PATTERN, MAX_PAGE_SIZE, REFERRALS_PATH } from '../helpers/constants';
 import { getReferral } from '../helpers/referrals';
@@ -19,8 +20,10 @@ export async function searchReferrals(
 	if (new RegExp(`^${GUID_PATTERN}$`).test(term)) {
 		try {
 			return { results: [toResult(await getReferral.call(this, term))] };
-		} catch {
-			return { results: [] };
+		} catch (error) {
+			// An unknown id is simply not in the list; any other failure is shown.
+			if (error instanceof NodeApiError && error.httpCode === '404') return { results: [] };
+			throw new NodeApiError(this.getNode(), error as JsonObject);
 		}
 	}
 	const { body } = await apiRequest.call(

@@ -157,6 +157,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			},
 		},
 	});
+	// details is required by Partner Center even when none of its fields is set
+	body.details ??= {};
 	if (contacts.length > 0) (body.customerProfile as IDataObject).team = contacts;
 	if (team.length > 0) body.team = team;
 	if (fields.shareWithMicrosoft === true) body.target = [{ type: 'BusinessProfileLocation', id: 'msft' }];

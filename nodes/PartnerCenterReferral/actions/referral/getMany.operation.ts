@@ -7,6 +7,8 @@ import type { ReferralFilters } from '../../helpers/filters';
 import { buildReferralFilter } from '../../helpers/filters';
 import { collectReferrals } from '../../helpers/listing';
 
+const DEFAULT_SORT = 'updatedDateTime desc';
+
 export const option: INodePropertyOptions = {
 	name: 'Get Many',
 	value: 'getMany',
@@ -43,8 +45,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Updated, Newest First', value: 'updatedDateTime desc' },
 					{ name: 'Updated, Oldest First', value: 'updatedDateTime asc' },
 				],
-				default: 'updatedDateTime desc',
-				description: 'The order to return referrals in',
+				default: DEFAULT_SORT,
+				description: 'The order to return referrals in (newest update first when not set)',
 			},
 		],
 	},
@@ -61,6 +63,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const qs: IDataObject = {};
 	const filter = buildReferralFilter(this, filters, itemIndex);
 	if (filter) qs.$filter = filter;
-	if (typeof options.sort === 'string' && options.sort !== '') qs.$orderby = options.sort;
+	// Newest first unless the user chose another order, so "Limit 10" means the 10 latest.
+	qs.$orderby = typeof options.sort === 'string' && options.sort !== '' ? options.sort : DEFAULT_SORT;
 	return await collectReferrals.call(this, qs, itemIndex);
 }

@@ -1,0 +1,189 @@
+/**
+ * Max Concurrent Requests through the engine: output order and pairing whatever order
+ * the answers arrive in, errors paired under Continue On Fail, and the adaptive limit
+ * after a 429. (The pool itself is unit-tested in test/unit/concurrency.test.ts.)
+ */
+import nock from 'nock';
+import type { IDataObject } from 'n8n-workflow';
+
+import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/helpers/concurrency';
+import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
+import { flat, idFromItem, useNock } from './helpers';
+
+const setup = useNock();
+
+const IDS = Array.from({ length: 10 }, (_, index) => guid(index + 1));
+/** Later items answer sooner, in a shuffled pattern, so answers arrive out of input order. */
+const DELAYS = [60, 10, 45, 5, 30, 0, 50, 20, 15, 35];
+
+/** Counts requests in flight as the server side sees them. */
+class Server {
+	inFlight = 0;
+
+	/** In-flight count (the new one included) when each request arrived, in arrival order. */
+	readonly atArrival: number[] = [];
+
+	readonly arrivals: string[] = [];
+
+	watch(scope: nock.Scope, name: string): nock.Scope {
+		return scope
+			.on('request', () => {
+				this.inFlight++;
+				this.atArrival.push(this.inFlight);
+				this.arrivals.push(name);
+			})
+			.on('replied', () => {
+				this.inFlight--;
+			});
+	}
+}
+
+/** The throttles the router created, and every value their limit took. */
+function watchThrottles() {
+	const seen: Array<{ throttle: AdaptiveThrottle; limits: number[] }> = [];
+	const acquire = AdaptiveThrottle.prototype.acquire;
+	jest.spyOn(AdaptiveThrottle.prototype, 'acquire').mockImplementation(function (this: AdaptiveThrottle) {
+		if (!seen.some((entry) => entry.throttle === this)) {
+			const limits: number[] = [];
+			let value = this.limit;
+			Object.defineProperty(this, 'limit', {
+				configurable: true,
+				get: () => value,
+				set: (next: number) => {
+					value = next;
+					limits.push(next);
+				},
+			});
+			seen.push({ throttle: this, limits });
+		}
+		return acquire.call(this);
+	});
+	return seen;
+}
+
+const get = (concurrency: number) => ({
+	operation: 'get',
+	referralId: idFromItem(),
+	options: { concurrency },
+});
+
+describe('Max Concurrent Requests', () => {
+	it('with 3 at once and 10 items, keeps input order and pairing whatever order the answers arrive in', async () => {
+		const server = new Server();
+		const throttles = watchThrottles();
+		IDS.forEach((id, index) => {
+			server.watch(
+				nock(API)
+					.get(`${REFERRALS}/${id}`)
+					.delay(DELAYS[index])
+					.reply(200, referral(id, { name: `Referral ${index}` })),
+				id,
+			);
+		});
+		const { items, error } = await runReferral(get(3), { items: IDS.map((id) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json)).toEqual(IDS.map((id, index) => flat(id, { name: `Referral ${index}` })));
+		expect(items.map((item) => item.pairedItem)).toEqual(IDS.map((_, item) => ({ item })));
+		expect(Math.max(...server.atArrival)).toBeLessThanOrEqual(3);
+		expect(Math.max(...server.atArrival)).toBeGreaterThan(1);
+		expect(throttles).toHaveLength(1);
+		expect(throttles[0].throttle.max).toBe(3);
+		expect(throttles[0].throttle.peak).toBeLessThanOrEqual(3);
+		expect(throttles[0].throttle.throttled).toBe(0);
+	});
+
+	it('with 1, sends one request at a time in input order', async () => {
+		const server = new Server();
+		IDS.slice(0, 5).forEach((id, index) => {
+			server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(DELAYS[index]).reply(200, referral(id)), id);
+		});
+		const { items, error } = await runReferral(get(1), { items: IDS.slice(0, 5).map((id) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(server.arrivals).toEqual(IDS.slice(0, 5));
+		expect(server.atArrival).toEqual([1, 1, 1, 1, 1]);
+		expect(items.map((item) => item.json.id)).toEqual(IDS.slice(0, 5));
+	});
+
+	it('with Continue On Fail, keeps failed items in place and paired with their input', async () => {
+		const failing = new Set([1, 4, 8]);
+		IDS.forEach((id, index) => {
+			if (index === 6) return; // item 6 has an invalid id: nothing is sent for it
+			const scope = nock(API).get(`${REFERRALS}/${id}`).delay(DELAYS[index]);
+			if (failing.has(index)) scope.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+			else scope.reply(200, referral(id));
+		});
+		const input: IDataObject[] = IDS.map((id, index) => ({ id: index === 6 ? 'not-a-guid' : id }));
+		const { items, error } = await runReferral(get(3), { items: input, continueOnFail: true });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.pairedItem)).toEqual(IDS.map((_, item) => ({ item })));
+		const expected = IDS.map((id, index) => {
+			if (index === 6) return { error: 'The Referral parameter is not a valid referral ID (it is "not-a-guid")' };
+			return failing.has(index) ? { error: `Referral ${id} was not found` } : flat(id);
+		});
+		expect(items.map((item) => item.json)).toEqual(expected);
+		expect(items.filter((item) => item.error !== undefined).map((item) => item.pairedItem)).toEqual([
+			{ item: 1 },
+			{ item: 4 },
+			{ item: 6 },
+			{ item: 8 },
+		]);
+	});
+
+	it('without Continue On Fail, one failed item fails the node with that item named', async () => {
+		IDS.slice(0, 3).forEach((id, index) => {
+			const scope = nock(API).get(`${REFERRALS}/${id}`);
+			if (index === 1) scope.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+			else scope.delay(20).reply(200, referral(id));
+		});
+		const { items, error } = await runReferral(get(3), { items: IDS.slice(0, 3).map((id) => ({ id })) });
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Referral ${IDS[1]} was not found`);
+		expect(error?.context.itemIndex).toBe(1);
+	});
+
+	it('after a 429 with Retry-After, waits as told, sends fewer requests at once, and still answers every item in order', async () => {
+		const server = new Server();
+		const throttles = watchThrottles();
+		IDS.forEach((id, index) => {
+			if (index === 2) {
+				// the third request, sent while 3 were in flight, is throttled at once
+				server.watch(
+					nock(API)
+						.get(`${REFERRALS}/${id}`)
+						.reply(429, { error: { code: 'tooManyRequests', message: 'Slow down' } }, { 'Retry-After': '2' }),
+					`${id} (429)`,
+				);
+			}
+			server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(index < 2 ? 40 : 10).reply(200, referral(id)), id);
+		});
+		const { items, error } = await runReferral(get(3), { items: IDS.map((id) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(setup.sleeps).toEqual([2000]);
+		expect(items.map((item) => item.json.id)).toEqual(IDS);
+		expect(items.map((item) => item.pairedItem)).toEqual(IDS.map((_, item) => ({ item })));
+
+		const [{ throttle, limits }] = throttles;
+		expect(throttle.throttled).toBe(1);
+		// three were in flight when the throttled one was sent: the limit drops to two
+		expect(limits[0]).toBe(2);
+		const throttledAt = server.arrivals.indexOf(`${IDS[2]} (429)`);
+		expect(server.atArrival[throttledAt]).toBe(3);
+		// the next requests (the retry among them) go out with at most two in flight
+		const after = server.atArrival.slice(throttledAt + 1, throttledAt + 5);
+		expect(after).toHaveLength(4);
+		expect(Math.max(...after)).toBeLessThanOrEqual(2);
+		expect(server.arrivals.slice(throttledAt + 1)).toContain(IDS[2]);
+	});
+
+	it('treats a concurrency below 1 as 1', async () => {
+		const server = new Server();
+		IDS.slice(0, 3).forEach((id) => server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(5).reply(200, referral(id)), id));
+		const { items, error } = await runReferral(
+			{ operation: 'get', referralId: idFromItem(), options: { concurrency: '={{ 0 }}' } },
+			{ items: IDS.slice(0, 3).map((id) => ({ id })) },
+		);
+		expect(error).toBeUndefined();
+		expect(server.atArrival).toEqual([1, 1, 1]);
+		expect(items.map((item) => item.json.id)).toEqual(IDS.slice(0, 3));
+	});
+});
