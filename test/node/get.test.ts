@@ -2,6 +2,7 @@
  * Get: through n8n's engine with nock standing in for Partner Center and the token endpoint.
  */
 import nock from 'nock';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
 import {
@@ -37,7 +38,7 @@ afterEach(() => {
 	expect(pending).toEqual([]);
 });
 
-const get = (id: string | object, extra: object = {}) => ({
+const get = (id: string | INodeParameters, extra: INodeParameters = {}): INodeParameters => ({
 	operation: 'get',
 	referralId: typeof id === 'string' ? byId(id) : id,
 	...extra,
@@ -89,7 +90,7 @@ describe('Get a referral', () => {
 	});
 
 	it('returns the raw referral, unknown fields included, without @odata keys when Simplify is off', async () => {
-		const body = { ...exampleReferral(), salesStage: 'Qualify', '@odata.etag': 'x' };
+		const body: IDataObject = { ...exampleReferral(), salesStage: 'Qualify', '@odata.etag': 'x' };
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, body);
 		const { items } = await runReferral(get(EXAMPLE_ID, { simplify: false }));
 		const { '@odata.context': _context, '@odata.etag': _etag, ...expected } = body;
@@ -264,6 +265,7 @@ describe('Get a referral', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(items[0].json.id).toBe(guid(1));
 		expect(items[1].json.error).toBe(`Referral ${guid(2)} was not found`);
+		expect(items[1].error?.description).toContain('Check the referral ID');
 		expect(items[2].json.error).toContain('not a valid referral ID');
 		expect(items[3].json.id).toBe(guid(3));
 	});

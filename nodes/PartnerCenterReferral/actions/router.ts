@@ -57,9 +57,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			if (nodeError.context.itemIndex === undefined) nodeError.context.itemIndex = itemIndex;
 			if (!this.continueOnFail()) throw nodeError;
-			const json: IDataObject = { error: nodeError.message };
-			if (nodeError.description) json.description = nodeError.description;
-			return [{ json, error: nodeError, pairedItem: { item: itemIndex } }];
+			// n8n shows `error` (message and description) and routes the item to the error output.
+			return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } }];
 		}
 	});
 	return [perItem.flat()];

@@ -300,6 +300,19 @@ export function redact(text: string): string {
 		.replace(/(access_token|refresh_token|client_secret)(["'=:\s]+)[^"'&\s,}]+/gi, '$1$2[redacted]');
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ETIMEDOUT: 'the connection timed out',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection was closed',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ENOTFOUND: 'the host name could not be resolved',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+};
+
 const ROLES_HINT =
 	'The signed-in user needs the Partner Center role Referrals Admin (read and write) or Referrals User (read only, and only referrals whose team includes them), and the app registration needs the delegated Microsoft Partner Center permission with admin consent.';
 
@@ -328,8 +341,10 @@ function mapFailure(
 				'The service or a proxy in front of it sent an unreadable body. Try again; if it persists, check the API Base URL in the credential (it must point at the Partner Center API, not a web page).';
 			break;
 		case failure.kind === 'network':
-			message = `Could not reach Partner Center (${failure.code})${after}`;
-			description = `The connection to the API Base URL failed. Check the credential's API Base URL, your network or proxy, and try again.`;
+			// n8n replaces a message naming a raw socket code with its own generic text,
+			// so the message says it in words and the description carries the code.
+			message = `Could not reach Partner Center: ${NETWORK_FAILURES[failure.code ?? ''] ?? 'the connection failed'}${after}`;
+			description = `The connection to the API Base URL failed (${failure.code}). Check the credential's API Base URL, your network or proxy, and try again.`;
 			break;
 		case status === 400:
 			message = `Partner Center rejected the request as invalid${serviceError.message ? `: ${serviceError.message}` : ''}`;
