@@ -356,8 +356,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	}
 
 	function commit(next: Referral): Referral {
+		const stamp = formatTimestamp(now());
+		const before = store.peek(String(next.id));
+		// Like the service: moving to Active stamps acceptedDateTime, moving to Closed closedDateTime.
+		if (before && before.status !== next.status) {
+			if (next.status === 'Active') next.acceptedDateTime = stamp;
+			if (next.status === 'Closed') next.closedDateTime = stamp;
+		}
 		next.eTag = store.newETag();
-		next.updatedDateTime = formatTimestamp(now());
+		next.updatedDateTime = stamp;
 		store.replace(next);
 		return next;
 	}

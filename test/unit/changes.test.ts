@@ -112,4 +112,14 @@ describe('trigger change detection', () => {
 		expect(Object.keys(state.seen).length).toBeLessThanOrEqual(MAX_REMEMBERED);
 		expect(JSON.stringify(state).length).toBeLessThan(400_000);
 	});
+
+	it('fires Status Changed for a referral created and moved between two polls', () => {
+		const state = initialState(T0, 0);
+		const listed = [
+			referral('won-fast', { createdDateTime: at(1), updatedDateTime: at(4), status: 'Closed', substatus: 'Won' }),
+			referral('still-new', { createdDateTime: at(2), updatedDateTime: at(2) }),
+		];
+		const fired = detectChanges(state, listed, 'statusChanged', ['Closed/Won']).changes;
+		expect(fired.map((c) => [c.referral.id, c.previousStatus])).toEqual([['won-fast', null]]);
+	});
 });

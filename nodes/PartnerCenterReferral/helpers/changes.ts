@@ -109,15 +109,20 @@ export function detectChanges(
 		if (before && before.u === version.u && before.e === version.e) continue;
 
 		const isNew = !before && time(referral.createdDateTime) >= windowStart;
+		// A referral created in this window has moved if it is no longer New (created and
+		// accepted, or won, between two polls); one not seen before has moved unless its
+		// status is dated before the window.
 		const statusMoved = before
 			? before.s !== version.s || before.ss !== version.ss
-			: !isNew && !reachedBefore(referral, windowStart);
+			: isNew
+				? version.s !== null && version.s !== 'New'
+				: !reachedBefore(referral, windowStart);
 		const fires =
 			event === 'referralCreated'
 				? isNew
 				: event === 'referralUpdated'
 					? !isNew
-					: statusMoved && !isNew && matchesTarget(targetStatuses, version.s, version.ss);
+					: statusMoved && matchesTarget(targetStatuses, version.s, version.ss);
 		if (fires) {
 			changes.push({
 				referral,
