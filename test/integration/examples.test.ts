@@ -1,0 +1,217 @@
+/**
+ * examples/*.json: importable n8n workflows (checked for the export format), and each one
+ * runs through the engine against the sandbox with the result its description promises.
+ * dev/demo.ts runs the same files.
+ */
+import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
+
+import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
+import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
+import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { runWorkflow } from '../harness';
+import type { SandboxSession } from './helpers';
+import { EXAMPLE_ID, incomingReferral, json, openSandbox, patches, sortedBy } from './helpers';
+import type { ExampleWorkflow } from './workflows';
+import { EXAMPLE_FILES, findTrigger, listExampleFiles, loadExample, withFiredItems } from './workflows';
+
+const PACKAGE = 'n8n-nodes-partner-center';
+const TYPE_VERSIONS: Record<string, number> = {
+	'n8n-nodes-base.manualTrigger': 1,
+	'n8n-nodes-base.if': 2.2,
+	'n8n-nodes-base.set': 3.4,
+	[`${PACKAGE}.partnerCenterReferral`]: 1,
+	[`${PACKAGE}.partnerCenterReferralTrigger`]: 1,
+};
+const PACKAGE_NODES: Record<string, INodeType> = {
+	[`${PACKAGE}.partnerCenterReferral`]: new PartnerCenterReferral(),
+	[`${PACKAGE}.partnerCenterReferralTrigger`]: new PartnerCenterReferralTrigger(),
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe.each(listExampleFiles())('examples/%s', (file) => {
+	const workflow = loadExample(file);
+	const names = workflow.nodes.map((node) => node.name);
+
+	it('is an n8n workflow export: named nodes with ids, types, versions and positions, v1 execution order', () => {
+		expect(workflow.name).toEqual(expect.any(String));
+		expect(workflow.settings).toEqual({ executionOrder: 'v1' });
+		expect(new Set(names).size).toBe(names.length);
+		expect(new Set(workflow.nodes.map((node) => node.id)).size).toBe(names.length);
+		for (const node of workflow.nodes) {
+			expect(node.id).toMatch(UUID);
+			expect(TYPE_VERSIONS[node.type]).toBe(node.typeVersion);
+			expect(node.position).toEqual([expect.any(Number), expect.any(Number)]);
+			expect(typeof node.parameters).toBe('object');
+		}
+	});
+
+	it('connects only nodes it has, from a single start node', () => {
+		const targets = new Set<string>();
+		for (const [source, connection] of Object.entries(workflow.connections)) {
+			expect(names).toContain(source);
+			for (const outputs of connection.main ?? []) {
+				for (const target of outputs ?? []) {
+					expect(names).toContain(target.node);
+					expect(target).toEqual({ node: target.node, type: 'main', index: 0 });
+					targets.add(target.node);
+				}
+			}
+		}
+		expect(names.filter((name) => !targets.has(name))).toHaveLength(1);
+	});
+
+	it('references the Partner Center credential by id and name, and sets only parameters its nodes have', () => {
+		const partnerNodes = workflow.nodes.filter((node) => node.type in PACKAGE_NODES);
+		expect(partnerNodes.length).toBeGreaterThan(0);
+		for (const node of partnerNodes) {
+			expect(node.credentials).toEqual({
+				partnerCenterOAuth2Api: { id: expect.any(String), name: 'Partner Center account' },
+			});
+			const known = knownParameters(PACKAGE_NODES[node.type].description.properties, node);
+			const unknown = Object.keys(node.parameters).filter((key) => !known.has(key) && key !== 'pollTimes');
+			expect(unknown).toEqual([]);
+		}
+	});
+});
+
+/** Names of the node's parameters that are displayed with its resource and operation. */
+function knownParameters(properties: INodeProperties[], node: INode): Set<string> {
+	const known = new Set<string>();
+	for (const property of properties) {
+		const show = property.displayOptions?.show ?? {};
+		const visible = Object.entries(show).every(([key, values]) =>
+			(values as unknown[]).includes((node.parameters as IDataObject)[key] ?? property.default),
+		);
+		if (visible) known.add(property.name);
+	}
+	return known;
+}
+
+describe('the examples against the sandbox', () => {
+	let session: SandboxSession;
+
+	beforeAll(async () => {
+		session = await openSandbox({ referralCount: 120 });
+	});
+	afterAll(async () => {
+		await session.close();
+	});
+	beforeEach(() => {
+		session.sandbox.resetFaults();
+		session.sandbox.resetCounters();
+		jest.spyOn(timing, 'sleep').mockResolvedValue();
+	});
+	afterEach(() => {
+		jest.restoreAllMocks();
+	});
+
+	const run = async (workflow: ExampleWorkflow) => {
+		const result = await runWorkflow(workflow, session.options());
+		session.keep(result.credentialUpdates);
+		expect(result.error).toBeUndefined();
+		expect(result.run.status).toBe('success');
+		return result;
+	};
+
+	it('"Alert on a high-value new referral" builds the alert text for the documented example', async () => {
+		const result = await run(loadExample(EXAMPLE_FILES.alert));
+		expect(json(result.output('Build alert text'))).toEqual([
+			{
+				text: `New referral from Fabrikam Customer Inc worth 10000 USD, closing 2020-12-01 (Incoming, New/Pending). Open it: https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}`,
+				referralId: EXAMPLE_ID,
+			},
+		]);
+	});
+
+	it('"Alert on a high-value new referral" stays silent below 5000', async () => {
+		const original = session.sandbox.referrals.get(EXAMPLE_ID);
+		session.sandbox.referrals.update(EXAMPLE_ID, { details: { dealValue: 4999 } });
+		try {
+			const result = await run(loadExample(EXAMPLE_FILES.alert));
+			expect(result.output('New and worth 5000+?', 0)).toEqual([]);
+			expect(result.output('New and worth 5000+?', 1)).toHaveLength(1);
+			expect(() => result.output('Build alert text')).toThrow(/did not run/);
+		} finally {
+			session.sandbox.referrals.update(EXAMPLE_ID, { details: original?.details, eTag: original?.eTag });
+		}
+	});
+
+	it('"Referral to CRM record" maps the 10 newest new referrals onto CRM fields', async () => {
+		const expected = sortedBy(
+			session.sandbox.referrals.all().filter((referral) => referral.status === 'New'),
+			'createdDateTime',
+			true,
+		).slice(0, 10);
+
+		const result = await run(loadExample(EXAMPLE_FILES.crm));
+
+		const records = json(result.output('Map to CRM fields'));
+		expect(records.map((record) => record.partner_center_id)).toEqual(expected.map((referral) => referral.id));
+		expected.forEach((referral, index) => {
+			expect(records[index]).toEqual({
+				dealname: referral.name,
+				amount: Number(referral.details?.dealValue),
+				currency: referral.details?.currency,
+				closedate: referral.details?.closingDateTime?.slice(0, 10),
+				company: referral.customerProfile?.name,
+				country: referral.customerProfile?.address?.country,
+				pipeline_stage: 'appointmentscheduled',
+				partner_center_id: referral.id,
+				etag: referral.eTag,
+			});
+		});
+	});
+
+	it('"Slack alert on a new incoming referral" fires for a new incoming referral and builds the message', async () => {
+		// this sandbox and the trigger both use the wall clock
+		const workflow = loadExample(EXAMPLE_FILES.slack);
+		const trigger = findTrigger(workflow);
+		const staticData: IDataObject = {};
+		const poll = async () => (await session.poll(trigger.parameters, staticData)).items;
+		expect(await poll()).toBeNull();
+
+		const referral = session.sandbox.referrals.create(
+			incomingReferral({ expirationDateTime: '2026-06-15T08:00:00Z', details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z' } }),
+		);
+		session.sandbox.referrals.create(incomingReferral({ direction: 'Outgoing' }));
+		const fired = (await poll()) ?? [];
+		expect(fired.map((item) => item.json.id)).toEqual([referral.id]);
+
+		const result = await run(withFiredItems(workflow, fired));
+		expect(json(result.output('Build Slack message'))).toEqual([
+			{
+				text: `:incoming_envelope: New incoming referral from *Tailwind Traders* (DE): Microsoft 365 rollout, worth 48000 EUR, closing 2026-09-30. Accept or decline it before 2026-06-15: https://partner.microsoft.com/dashboard/referrals/v2/leads/${referral.id}`,
+				referralId: referral.id,
+			},
+		]);
+		expect(await poll()).toBeNull();
+	});
+
+	it('"Accept new referrals and log the new status" accepts the 3 newest new incoming referrals', async () => {
+		const expected = sortedBy(
+			session.sandbox.referrals.all().filter((referral) => referral.status === 'New' && referral.direction === 'Incoming'),
+			'createdDateTime',
+			true,
+		).slice(0, 3);
+
+		const result = await run(loadExample(EXAMPLE_FILES.accept));
+
+		expect(json(result.output('Log new status'))).toEqual(
+			expected.map((referral) => ({
+				referralId: referral.id,
+				customer: referral.customerProfile?.name,
+				newStatus: 'Active/Accepted',
+				reason: 'Good fit for our Microsoft 365 practice',
+				updatedAt: expect.any(String),
+			})),
+		);
+		expect(patches(session.sandbox)).toBe(3);
+		for (const { id } of expected) {
+			expect(session.sandbox.referrals.get(id)).toMatchObject({
+				status: 'Active',
+				substatus: 'Accepted',
+				statusReason: 'Good fit for our Microsoft 365 practice',
+			});
+		}
+	});
+});

@@ -1,0 +1,118 @@
+/**
+ * Integration set-up: the nodes run through the real n8n engine (test/harness) and talk real
+ * HTTP to the Partner Center sandbox (dev/sandbox) on 127.0.0.1, signed in with an OAuth2
+ * credential that points at the sandbox's API and token endpoint.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import type { Referral, Sandbox, SandboxOptions } from '../../dev/sandbox';
+import { startSandbox } from '../../dev/sandbox';
+import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
+import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
+import type { CredentialUpdate, NodeSpec, PollSpec, RunOptions } from '../harness';
+import { runNode, runPoll } from '../harness';
+import { FiredItems } from './workflows';
+
+export const CREDENTIAL_TYPE = 'partnerCenterOAuth2Api';
+export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
+export const EXAMPLE_ENGAGEMENT_ID = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
+
+export const byId = (id: string): INodeParameters => ({ __rl: true, mode: 'id', value: id });
+
+export class SandboxSession {
+	credentials: ICredentialDataDecryptedObject;
+
+	constructor(readonly sandbox: Sandbox) {
+		this.credentials = {};
+		this.signIn();
+	}
+
+	/** Issues a fresh token pair, as if the user reconnected the credential. */
+	signIn(): void {
+		const tokens = this.sandbox.issueToken();
+		this.credentials = {
+			baseUrl: this.sandbox.url,
+			accessTokenUrl: this.sandbox.tokenUrl,
+			clientId: this.sandbox.clientId,
+			clientSecret: this.sandbox.clientSecret,
+			oauthTokenData: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'Bearer' },
+		};
+	}
+
+	/** Keeps what n8n persisted (a refreshed token), as n8n's credential store does. */
+	keep(updates: CredentialUpdate[]): void {
+		const latest = updates.filter((update) => update.type === CREDENTIAL_TYPE).at(-1);
+		if (latest) this.credentials = { ...this.credentials, oauthTokenData: latest.data.oauthTokenData };
+	}
+
+	get accessToken(): string {
+		return String((this.credentials.oauthTokenData as IDataObject).access_token);
+	}
+
+	options(): RunOptions {
+		return {
+			nodeTypes: [new PartnerCenterReferral(), new PartnerCenterReferralTrigger(), new FiredItems()],
+			credentials: { [CREDENTIAL_TYPE]: this.credentials },
+		};
+	}
+
+	/** Runs the Partner Center Referral node once over `items` (one empty item by default). */
+	async run(parameters: INodeParameters, spec: Partial<Omit<NodeSpec, 'type' | 'parameters'>> = {}) {
+		const result = await runNode(
+			{ type: 'partnerCenterReferral', parameters: { resource: 'referral', ...parameters }, ...spec },
+			this.options(),
+		);
+		this.keep(result.credentialUpdates);
+		return result;
+	}
+
+	/** One poll of the trigger (mode 'trigger' unless told otherwise). */
+	async poll(parameters: INodeParameters, staticData: IDataObject, spec: Partial<PollSpec> = {}) {
+		const result = await runPoll(
+			{ type: 'partnerCenterReferralTrigger', parameters, mode: 'trigger', staticData, ...spec },
+			this.options(),
+		);
+		this.keep(result.credentialUpdates);
+		return result;
+	}
+
+	async close(): Promise<void> {
+		await this.sandbox.close();
+	}
+}
+
+export async function openSandbox(options: SandboxOptions = {}): Promise<SandboxSession> {
+	return new SandboxSession(await startSandbox({ referralCount: 60, seed: 7, ...options }));
+}
+
+export const json = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);
+
+export const ids = (items: INodeExecutionData[]): string[] => items.map((item) => String(item.json.id));
+
+/** A new incoming referral as Microsoft would send it (direct store access, no HTTP). */
+export function incomingReferral(overrides: Partial<Referral> & Record<string, unknown> = {}): Partial<Referral> & Record<string, unknown> {
+	return {
+		name: 'Microsoft 365 rollout',
+		type: 'Independent',
+		qualification: 'MarketingQualified',
+		direction: 'Incoming',
+		status: 'New',
+		substatus: 'Pending',
+		customerProfile: { name: 'Tailwind Traders', address: { city: 'Berlin', country: 'DE' } },
+		details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z', notes: 'Needs a rollout plan.' },
+		...overrides,
+	};
+}
+
+/** PATCH requests the sandbox received so far. */
+export const patches = (sandbox: Sandbox): number => sandbox.counters.byMethod.PATCH ?? 0;
+
+/** Store order by `field` like the service: the field, then the id (lower-case) as a tie-break. */
+export function sortedBy(referrals: Referral[], field: 'createdDateTime' | 'updatedDateTime', descending: boolean): Referral[] {
+	return [...referrals].sort((a, b) => {
+		const x = Date.parse(String(a[field]));
+		const y = Date.parse(String(b[field]));
+		if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+		return a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1;
+	});
+}
