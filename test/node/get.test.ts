@@ -249,6 +249,17 @@ describe('Get a referral', () => {
 		expect(everything).not.toContain('client-secret-that-must-not-leak');
 	});
 
+	it('says to reconnect when the token endpoint refuses the refresh token', async () => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(401, { error: { code: 'unauthenticated', message: 'Token expired' } });
+		nock(LOGIN)
+			.post(TOKEN_PATH)
+			.reply(400, { error: 'invalid_grant', error_description: 'AADSTS70008: The refresh token has expired.' });
+		const result = await runReferral(get(EXAMPLE_ID));
+		expect(result.error?.message).toBe('The Partner Center sign-in has expired or was revoked');
+		expect(result.error?.description).toContain('sign in again (Reconnect)');
+		expect(JSON.stringify(result.run)).not.toContain(REFRESH_TOKEN);
+	});
+
 	it('with Continue On Fail, pairs the failed item with its input and still returns the others', async () => {
 		nock(API)
 			.get(`${REFERRALS}/${guid(1)}`)

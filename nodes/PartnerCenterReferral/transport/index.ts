@@ -384,6 +384,10 @@ function mapFailure(
 			message = `Partner Center answered with an error (${status})`;
 			description = `Check the node's parameters and the credential.${service}`;
 			break;
+		case /reconnect|refresh token|invalid_grant|oauth/i.test(failure.message ?? ''):
+			message = 'The Partner Center sign-in has expired or was revoked';
+			description = `${failure.message} Open the Partner Center OAuth2 API credential and sign in again (Reconnect). This happens when the refresh token expired or was revoked, for example after a password change or when an admin removed the app's consent.`;
+			break;
 		default:
 			message = 'The request to Partner Center failed';
 			description = `${failure.message ?? 'An unknown error occurred.'} Check the credential's API Base URL and try again.`;
