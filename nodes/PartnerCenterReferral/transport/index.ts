@@ -110,20 +110,29 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 		headers: { Accept: 'application/json', ...request.headers },
 		json: true,
 		returnFullResponse: true,
+		// Error statuses come back as responses, headers (Retry-After, request-id) and body
+		// intact: n8n 1.x drops them from the errors it throws. Except 401, which must throw
+		// for n8n to refresh the OAuth2 token.
+		ignoreHttpStatusErrors: { ignore: true, except: [401] },
 	};
 	if (request.body !== undefined) options.body = request.body;
 
 	const throttle = throttles.get(this);
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure = { kind: 'unknown' };
-		let response: { statusCode: number; headers?: IDataObject; body: unknown } | undefined;
+		let response: RawResponse | undefined;
 		const release = throttle ? await throttle.acquire() : undefined;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
-				statusCode: number;
-				headers?: IDataObject;
-				body: unknown;
-			};
+			response = await send.call(this, options);
+			if (response.statusCode === 401) {
+				// n8n 1.x ignores `except` and hands the 401 back: ask again the way that
+				// lets n8n refresh the token and retry.
+				response = await send.call(this, { ...options, ignoreHttpStatusErrors: false });
+			}
+			if (response.statusCode >= 400) {
+				failure = { kind: 'http', status: response.statusCode, headers: response.headers ?? {}, body: response.body };
+				response = undefined;
+			}
 		} catch (error) {
 			failure = inspectFailure(error);
 		}
@@ -142,6 +151,12 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 		}
 		await timing.sleep(retryDelayMs(failure, attempt));
 	}
+}
+
+type RawResponse = { statusCode: number; headers?: IDataObject; body: unknown };
+
+async function send(this: PartnerCenterContext, options: IHttpRequestOptions): Promise<RawResponse> {
+	return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as RawResponse;
 }
 
 export interface ListRequest {
@@ -240,17 +255,20 @@ export function inspectFailure(error: unknown): Failure {
 		}
 	}
 	for (const layer of layers) {
-		const code = typeof layer.code === 'string' ? layer.code : undefined;
-		if (code && (TRANSIENT_NETWORK_CODES.has(code) || code.startsWith('E'))) {
-			return { kind: 'network', code };
-		}
+		// n8n 1.x keeps a socket error's code only as the wrapper's httpCode ("ECONNREFUSED").
+		const code = [layer.code, layer.httpCode].find(
+			(candidate): candidate is string => typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate),
+		);
+		if (code) return { kind: 'network', code };
 	}
 	for (const layer of layers) {
 		if (layer instanceof SyntaxError || /JSON/.test(String(layer.message ?? ''))) return { kind: 'malformed' };
 	}
 	for (const layer of layers) {
+		// n8n 1.x: only the status (as httpCode) and the body (as context.data) survive.
 		const status = Number(layer.httpCode ?? Number.NaN);
-		if (Number.isInteger(status) && status >= 100) return { kind: 'http', status, headers: {} };
+		const body = (layer.context as IDataObject | undefined)?.data;
+		if (Number.isInteger(status) && status >= 100) return { kind: 'http', status, headers: {}, body };
 	}
 	const message = layers.find((layer) => typeof layer.message === 'string')?.message as string | undefined;
 	if (message && /socket hang up|network|ECONNRESET/i.test(message)) return { kind: 'network', code: 'ECONNRESET' };

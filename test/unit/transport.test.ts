@@ -1,0 +1,85 @@
+/**
+ * Transport paths that n8n 2.x (the engine the other tests run) never takes but n8n 1.x
+ * does, driven through a minimal context: 1.x ignores `ignoreHttpStatusErrors.except`
+ * and hands a 401 back as a response, and its errors keep only `httpCode` and
+ * `context.data` (no cause, no headers).
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+
+import { apiRequest, inspectFailure, timing } from '../../nodes/PartnerCenterReferral/transport';
+
+const node = { name: 'Partner Center Referral', type: 'n8n-nodes-partner-center.partnerCenterReferral' } as INode;
+
+function context(respond: (options: IHttpRequestOptions) => Promise<unknown>) {
+	const calls: IHttpRequestOptions[] = [];
+	const ctx = {
+		getNode: () => node,
+		getCredentials: async () => ({ baseUrl: 'https://api.partner.microsoft.com' }),
+		helpers: {
+			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => {
+				calls.push({ ...options });
+				return await respond(options);
+			},
+		},
+	} as unknown as IExecuteFunctions;
+	return { ctx, calls };
+}
+
+/** What n8n 1.x throws: a wrapper keeping only httpCode and the body in context.data. */
+function n8n1Error(message: string, httpCode: string, data?: IDataObject) {
+	return Object.assign(new Error(message), { httpCode, context: data ? { data } : {} });
+}
+
+beforeEach(() => {
+	jest.spyOn(timing, 'sleep').mockResolvedValue();
+	jest.spyOn(timing, 'random').mockReturnValue(0.5);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('transport on n8n 1.x', () => {
+	it('asks again without ignoring errors when a 401 comes back as a response, so n8n refreshes the token', async () => {
+		const { ctx, calls } = context(async (options) =>
+			options.ignoreHttpStatusErrors === false
+				? { statusCode: 200, headers: {}, body: { id: 'x' } }
+				: { statusCode: 401, headers: {}, body: { error: { code: 'unauthenticated' } } },
+		);
+		const response = await apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		expect(response.body).toEqual({ id: 'x' });
+		expect(calls.map((call) => call.ignoreHttpStatusErrors)).toEqual([{ ignore: true, except: [401] }, false]);
+	});
+
+	it('reads Retry-After from an error status returned as a response', async () => {
+		let attempt = 0;
+		const { ctx } = context(async () =>
+			++attempt === 1
+				? { statusCode: 429, headers: { 'retry-after': '7' }, body: {} }
+				: { statusCode: 200, headers: {}, body: { id: 'x' } },
+		);
+		await apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		expect(timing.sleep).toHaveBeenCalledWith(7000);
+	});
+
+	it('treats a socket code kept only as httpCode as a network failure, retries it, and says so in words', async () => {
+		const { ctx, calls } = context(async () => {
+			throw n8n1Error('The service refused the connection - perhaps it is offline', 'ECONNREFUSED');
+		});
+		await expect(apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' })).rejects.toThrow(
+			'Could not reach Partner Center: the connection was refused after 5 attempts',
+		);
+		expect(calls).toHaveLength(5);
+	});
+
+	it('finds the service error in context.data when the cause is gone', async () => {
+		const failure = inspectFailure(
+			n8n1Error('The resource you are requesting could not be found', '404', {
+				error: { code: 'itemNotFound', message: 'Referral not found' },
+			}),
+		);
+		expect(failure).toEqual({
+			kind: 'http',
+			status: 404,
+			headers: {},
+			body: { error: { code: 'itemNotFound', message: 'Referral not found' } },
+		});
+	});
+});
