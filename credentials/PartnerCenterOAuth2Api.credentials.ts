@@ -20,6 +20,13 @@ export class PartnerCenterOAuth2Api implements ICredentialType {
 	documentationUrl =
 		'https://learn.microsoft.com/en-us/partner-center/developer/partner-center-authentication';
 
+	// Lets the HTTP Request node (and "Custom API Call") use this credential for other endpoints.
+	httpRequestNode = {
+		name: 'Microsoft Partner Center',
+		docsUrl: 'https://learn.microsoft.com/en-us/partner-center/developer/',
+		apiBaseUrl: 'https://api.partner.microsoft.com/',
+	};
+
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Grant Type',

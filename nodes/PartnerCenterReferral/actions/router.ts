@@ -37,8 +37,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation];
 	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`, {
-			description: `Choose one of: ${Object.keys(operations).join(', ')}.`,
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported by this node`, {
+			description: `Choose one of: ${Object.keys(operations).join(', ')}. For any other Partner Center endpoint, use the HTTP Request node with Authentication "Predefined Credential Type" and the Partner Center OAuth2 API credential.`,
 		});
 	}
 
