@@ -83,3 +83,33 @@ describe('transport on n8n 1.x', () => {
 		});
 	});
 });
+
+describe('transport when the request after a 401 fails (n8n 1.x)', () => {
+	it('reports the failure instead of returning the first 401 as a success', async () => {
+		const { ctx } = context(async (options) => {
+			if (options.ignoreHttpStatusErrors === false) {
+				throw n8n1Error('The resource you are requesting could not be found', '404', {
+					error: { code: 'itemNotFound', message: 'Referral not found.' },
+				});
+			}
+			return { statusCode: 401, headers: {}, body: { error: { code: 'unauthenticated', message: 'expired' } } };
+		});
+		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x', referralId: 'x' });
+		await expect(request).rejects.toThrow('Referral x was not found');
+		await expect(request).rejects.toMatchObject({
+			description: expect.stringMatching(/Partner Center said: itemNotFound: Referral not found\.$/),
+		});
+	});
+
+	it('says the sign-in expired when n8n could not refresh the token (EAUTH), rather than a network failure', async () => {
+		const { ctx } = context(async (options) => {
+			if (options.ignoreHttpStatusErrors === false) {
+				throw n8n1Error('The refresh token has expired or was revoked: reconnect the credential', 'EAUTH');
+			}
+			return { statusCode: 401, headers: {}, body: {} };
+		});
+		await expect(apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' })).rejects.toThrow(
+			'The Partner Center sign-in has expired or was revoked',
+		);
+	});
+});

@@ -47,6 +47,20 @@ const TRANSIENT_NETWORK_CODES = new Set([
 	'ECONNREFUSED',
 ]);
 
+/** Socket errors, in words (n8n replaces an error message that names the raw code). */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ETIMEDOUT: 'the connection timed out',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection was closed',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ENOTFOUND: 'the host name could not be resolved',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+};
+
 /** Waiting and randomness, replaceable by tests so retries are checked without waiting. */
 export const timing = {
 	sleep: async (ms: number): Promise<void> => await sleep(ms),
@@ -123,15 +137,16 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 		let response: RawResponse | undefined;
 		const release = throttle ? await throttle.acquire() : undefined;
 		try {
-			response = await send.call(this, options);
-			if (response.statusCode === 401) {
+			let sent = await send.call(this, options);
+			if (sent.statusCode === 401) {
 				// n8n 1.x ignores `except` and hands the 401 back: ask again the way that
 				// lets n8n refresh the token and retry.
-				response = await send.call(this, { ...options, ignoreHttpStatusErrors: false });
+				sent = await send.call(this, { ...options, ignoreHttpStatusErrors: false });
 			}
-			if (response.statusCode >= 400) {
-				failure = { kind: 'http', status: response.statusCode, headers: response.headers ?? {}, body: response.body };
-				response = undefined;
+			if (sent.statusCode >= 400) {
+				failure = { kind: 'http', status: sent.statusCode, headers: sent.headers ?? {}, body: sent.body };
+			} else {
+				response = sent;
 			}
 		} catch (error) {
 			failure = inspectFailure(error);
@@ -257,7 +272,7 @@ export function inspectFailure(error: unknown): Failure {
 	for (const layer of layers) {
 		// n8n 1.x keeps a socket error's code only as the wrapper's httpCode ("ECONNREFUSED").
 		const code = [layer.code, layer.httpCode].find(
-			(candidate): candidate is string => typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate),
+			(candidate): candidate is string => typeof candidate === 'string' && candidate in NETWORK_FAILURES,
 		);
 		if (code) return { kind: 'network', code };
 	}
@@ -318,18 +333,6 @@ export function redact(text: string): string {
 		.replace(/(access_token|refresh_token|client_secret)(["'=:\s]+)[^"'&\s,}]+/gi, '$1$2[redacted]');
 }
 
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNRESET: 'the connection was reset',
-	ECONNREFUSED: 'the connection was refused',
-	ETIMEDOUT: 'the connection timed out',
-	ESOCKETTIMEDOUT: 'the connection timed out',
-	ECONNABORTED: 'the connection was aborted',
-	EPIPE: 'the connection was closed',
-	EAI_AGAIN: 'the host name could not be resolved',
-	ENOTFOUND: 'the host name could not be resolved',
-	ENETUNREACH: 'the network is unreachable',
-	EHOSTUNREACH: 'the host is unreachable',
-};
 
 const ROLES_HINT =
 	'The signed-in user needs the Partner Center role Referrals Admin (read and write) or Referrals User (read only, and only referrals whose team includes them), and the app registration needs the delegated Microsoft Partner Center permission with admin consent.';
@@ -343,9 +346,8 @@ function mapFailure(
 	const { itemIndex } = request;
 	const serviceError = readServiceError(failure.body);
 	const requestId = headerValue(failure.headers, 'request-id');
-	const service = serviceError.code || serviceError.message
-		? ` Partner Center said: ${[serviceError.code, serviceError.message].filter(Boolean).join(': ')}.`
-		: '';
+	const said = [serviceError.code, serviceError.message?.replace(/[.\s]+$/, '')].filter(Boolean).join(': ');
+	const service = said ? ` Partner Center said: ${said}.` : '';
 	const support = requestId ? ` Request ID for Microsoft support: ${requestId}.` : '';
 	const after = attempts ? ` after ${attempts} attempts` : '';
 	const status = failure.status;
