@@ -1,6 +1,8 @@
 /** Shared test data: the documented example referral, credentials, and a node runner. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { exampleReferral as documentedExample } from '../dev/sandbox/data';
+
 import { PartnerCenterReferral } from '../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
 import type { NodeSpec, RunOptions } from './harness';
@@ -14,55 +16,15 @@ export const REFRESH_TOKEN = 'refresh-token-that-must-not-leak-0123456789';
 export const REFERRALS = '/v1.0/engagements/referrals';
 export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
 
-/** The response of Microsoft's "get a referral by id" page, verbatim. */
+/**
+ * The response of Microsoft's "get a referral by id" page, verbatim: the sandbox's copy of
+ * the documented example (checked field by field in test/sandbox/data.test.ts) plus the
+ * response's @odata.context.
+ */
 export function exampleReferral(): IDataObject {
 	return {
 		'@odata.context': 'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals/$entity',
-		id: EXAMPLE_ID,
-		engagementId: '65edc0b5-3485-41b7-a17e-dfa9ef4706e2',
-		organizationId: '7d23e5ca-19dc-4eaa-aac8-5e6b559f0d1d',
-		organizationName: 'Contoso Company',
-		createdDateTime: '2020-10-30T21:03:00.0000000Z',
-		updatedDateTime: '2020-10-30T21:03:00.0000000Z',
-		status: 'New',
-		substatus: 'Pending',
-		qualification: 'Direct',
-		type: 'Independent',
-		direction: 'Incoming',
-		customerProfile: {
-			name: 'Fabrikam Customer Inc',
-			address: {
-				addressLine1: 'One Microsoft Way',
-				addressLine2: '',
-				city: 'Redmond',
-				state: 'WA',
-				postalCode: '98052',
-				country: 'US',
-			},
-		},
-		details: {
-			notes: 'We are interested in deploying Microsoft 365 and are looking forsupport in training our employees. Can you help?',
-			dealValue: 10000,
-			currency: 'USD',
-			closingDateTime: '2020-12-01T00:00:00Z',
-			requirements: {
-				industries: [{ id: 'Education' }],
-				products: [{ id: 'Microsoft365' }],
-				services: [{ id: 'LearningAndCertification' }],
-				solutions: [{ id: 'SOL-Microsoft365', name: 'Microsoft365' }],
-			},
-		},
-		links: {
-			relatedReferrals: {
-				uri: "https://api.partner.microsoft.com/v1.0/engagements/referrals$filter=engagementId eq '65edc0b5-3485-41b7-a17e-dfa9ef4706e2'",
-				method: 'GET',
-			},
-			self: {
-				uri: 'https://api.partner.microsoft.com/v1.0/engagements/referralsc5fbb3b6-be74-4795-9fb5-4324c73fed37',
-				method: 'GET',
-			},
-		},
-		eTag: '"2500ec5a-0000-0000-0000-5bf4967d0000"',
+		...(structuredClone(documentedExample()) as IDataObject),
 	};
 }
 
