@@ -299,7 +299,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				throw new ApiError(400, 'invalidRequest', 'The $skiptoken does not belong to this $orderby; follow @odata.nextLink verbatim.', '$skiptoken');
 			}
 		}
-		const result = store.list({ predicate, orderBy, top, skip, token, pageSize });
+		const cacheKey = JSON.stringify([filterText ?? '', query.get('$orderby') ?? '']);
+		const result = store.list({ predicate, orderBy, top, skip, token, pageSize, cacheKey });
 		const body: Record<string, unknown> = {
 			'@odata.context': COLLECTION_CONTEXT,
 			'@odata.count': result.total,

@@ -23,6 +23,9 @@ export interface ListQuery {
 	/** continuation from a previous page */
 	token?: ContinuationToken;
 	pageSize: number;
+	/** identifies predicate + orderBy (e.g. the raw $filter and $orderby): the filtered, sorted
+	 * result is reused for the next pages of the same query while the store is unchanged */
+	cacheKey?: string;
 }
 
 /** what the opaque $skiptoken carries */
@@ -153,6 +156,7 @@ export class ReferralStore implements ReferralStoreApi {
 		if (typeof referral.eTag !== 'string' || referral.eTag === '') referral.eTag = this.newETag();
 		this.positions.set(id.toLowerCase(), this.items.length);
 		this.items.push(referral);
+		this.version++;
 		return referral;
 	}
 
@@ -176,12 +180,20 @@ export class ReferralStore implements ReferralStoreApi {
 		const position = this.positions.get(next.id.toLowerCase());
 		if (position === undefined) throw new Error(`No referral with id ${next.id}`);
 		this.items[position] = next;
+		this.version++;
 	}
+
+	/** bumped on every change, so a cached list result is never stale */
+	private version = 0;
+
+	private cached?: { key: string; version: number; entries: Entry[] };
 
 	list(query: ListQuery): ListResult {
 		const { predicate, orderBy, pageSize } = query;
-		const entries: Entry[] = [];
-		const items = this.items;
+		const reuse =
+			query.cacheKey !== undefined && this.cached?.key === query.cacheKey && this.cached.version === this.version;
+		const entries: Entry[] = reuse ? this.cached!.entries : [];
+		const items = reuse ? [] : this.items;
 		for (let position = 0; position < items.length; position++) {
 			const referral = items[position];
 			if (predicate && !predicate(referral)) continue;
@@ -203,7 +215,8 @@ export class ReferralStore implements ReferralStoreApi {
 			}
 			return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 		};
-		if (orderBy.length > 0) entries.sort(compare);
+		if (!reuse && orderBy.length > 0) entries.sort(compare);
+		if (!reuse && query.cacheKey !== undefined) this.cached = { key: query.cacheKey, version: this.version, entries };
 
 		const total = entries.length;
 		let start: number;

@@ -109,6 +109,31 @@ describe('AdaptiveThrottle', () => {
 		expect(throttle.limit).toBe(11);
 	});
 
+	it('waits twice as long before stepping up again after a step up was refused', async () => {
+		const throttle = new AdaptiveThrottle(20, 1);
+		const burst = [];
+		for (let i = 0; i < 20; i++) burst.push(await throttle.acquire());
+		for (let i = 19; i >= 10; i--) burst[i]('throttled');
+		for (let i = 0; i < 10; i++) burst[i]('success');
+		expect(throttle.limit).toBe(11);
+		// the step up to 11 is refused: back to 10
+		const probe = [];
+		for (let i = 0; i < 11; i++) probe.push(await throttle.acquire());
+		probe[10]('throttled');
+		expect(throttle.limit).toBe(10);
+		for (let i = 0; i < 10; i++) probe[i]('success');
+		// one round (10 successes since the refusal) is no longer enough...
+		expect(throttle.limit).toBe(10);
+		const succeed = async (count: number) => {
+			for (let i = 0; i < count; i++) (await throttle.acquire())('success');
+		};
+		await succeed(9);
+		expect(throttle.limit).toBe(10);
+		// ...it now takes two
+		await succeed(1);
+		expect(throttle.limit).toBe(11);
+	});
+
 	it('releasing a slot twice counts once', async () => {
 		const throttle = new AdaptiveThrottle(3);
 		const release = await throttle.acquire();

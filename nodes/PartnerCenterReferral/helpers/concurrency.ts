@@ -8,7 +8,9 @@
  * answers 429, it estimates the service's limit from how many requests were in flight
  * when the throttled one was sent, and stays below it; after a run of successes it
  * probes one request higher again (additive increase), so a batch larger than the
- * service allows completes without a retry storm.
+ * service allows completes without a retry storm. A step up that is refused again doubles
+ * the wait before the next one (up to MAX_PROBE_ROUNDS rounds), so a steady service limit
+ * costs few 429s.
  */
 import type { ReleaseSlot, RequestOutcome, RequestThrottle } from '../transport';
 
@@ -36,6 +38,9 @@ export async function mapWithConcurrency<T>(
 	return results;
 }
 
+/** The longest wait between two step-ups, in rounds of successes. */
+const MAX_PROBE_ROUNDS = 64;
+
 export class AdaptiveThrottle implements RequestThrottle {
 	readonly max: number;
 
@@ -53,6 +58,12 @@ export class AdaptiveThrottle implements RequestThrottle {
 
 	private successes = 0;
 
+	/** Rounds of successes (multiples of the limit) before the next step up. */
+	private rounds: number;
+
+	/** Whether the last step up is still being tried out. */
+	private probing = false;
+
 	constructor(
 		max: number,
 		/** Successes needed per step up, as a multiple of the current limit. */
@@ -60,6 +71,7 @@ export class AdaptiveThrottle implements RequestThrottle {
 	) {
 		this.max = Math.max(1, Math.floor(max) || 1);
 		this.limit = this.max;
+		this.rounds = probeAfterRounds;
 	}
 
 	async acquire(): Promise<ReleaseSlot> {
@@ -90,12 +102,19 @@ export class AdaptiveThrottle implements RequestThrottle {
 			// its limit is below that.
 			this.throttled++;
 			this.successes = 0;
-			this.limit = Math.max(1, Math.min(this.limit, level - 1));
+			const limit = Math.max(1, Math.min(this.limit, level - 1));
+			// A refused step up: wait twice as long before the next one.
+			if (this.probing && limit < this.limit) this.rounds = Math.min(this.rounds * 2, MAX_PROBE_ROUNDS);
+			this.probing = false;
+			this.limit = limit;
 		} else if (outcome === 'success' && this.limit < this.max) {
 			this.successes++;
-			if (this.successes >= this.limit * this.probeAfterRounds) {
+			if (this.successes >= this.limit * this.rounds) {
+				// The last step up held for a whole round: back to the normal pace.
+				if (this.probing) this.rounds = this.probeAfterRounds;
 				this.successes = 0;
 				this.limit++;
+				this.probing = true;
 			}
 		}
 	}

@@ -105,7 +105,20 @@ export interface ApiResponse {
 	body: IDataObject | undefined;
 }
 
+const baseUrls = new WeakMap<object, Promise<string>>();
+
+/** The credential's API Base URL, read once per execution context (reading credentials is not free). */
 export async function getBaseUrl(this: PartnerCenterContext): Promise<string> {
+	let baseUrl = baseUrls.get(this);
+	if (!baseUrl) {
+		baseUrl = readBaseUrl.call(this);
+		baseUrls.set(this, baseUrl);
+		baseUrl.catch(() => baseUrls.delete(this));
+	}
+	return await baseUrl;
+}
+
+async function readBaseUrl(this: PartnerCenterContext): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
 	return (configured || DEFAULT_BASE_URL).replace(/\/+$/, '');
