@@ -1,0 +1,731 @@
+/**
+ * `npm run bench`: throughput, throttling, CPU and memory of the Partner Center Referral
+ * nodes against the sandbox, through n8n's real engine (test/harness). The sandbox runs in
+ * a child process (sandbox-process.ts), so this process's CPU time is the node plus n8n's
+ * engine only; the sandbox reports its own CPU time and how long it took per request.
+ *
+ *   1. Batch Get: 1,000 ids, 50 ms latency, 429 + Retry-After: 1 above 10 in flight — the node
+ *      at its default concurrency, at 10 and at 20; a naive burst (all at once, plain fetch, no
+ *      retry); a sequential loop (plain fetch); and, as a reference, plain fetch 10 at a time.
+ *   2. Get Many, Return All over 10,001 referrals (100 a page, 50 ms latency), and as a
+ *      reference plain fetch following the same nextLinks.
+ *   3. Trigger: a poll after 20 of the 10,001 referrals changed.
+ *
+ * Prints a table and writes bench/results.json. Exits 0 whether targets pass or not, 1 only
+ * if something crashed. Option: --sequential=N (ids of the sequential baseline, default 200,
+ * extrapolated to 1,000; --sequential=1000 runs them all, about 40 s more).
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+// `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
+import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
+import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
+import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { runNode, runPoll, type RunOptions } from '../../test/harness';
+import { REFERENCE_DATE } from '../sandbox/data';
+import type { CounterSnapshot, FaultSettings } from './protocol';
+import { RemoteSandbox } from './remote-sandbox';
+
+const BATCH_IDS = 1000;
+const LATENCY_MS = 50;
+const SERVICE_LIMIT = 10;
+const RETRY_AFTER_SECONDS = 1;
+const DEFAULT_CONCURRENCY = 5;
+const REFERRAL_COUNT = 10_000;
+const PAGE_SIZE = 100;
+const CHANGED = 20;
+const DEFAULT_SEQUENTIAL_IDS = 200;
+const RSS_SAMPLE_MS = 5;
+const MAX_REFERENCE_PAGES = 1000;
+/** A safety net: the bench takes about a minute; nothing may keep it running for ever. */
+const WATCHDOG_MS = 180_000;
+const REFERRALS_PATH = '/v1.0/engagements/referrals';
+const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.json');
+
+const BATCH_FAULTS: FaultSettings = { latencyMs: LATENCY_MS, maxConcurrent: SERVICE_LIMIT, retryAfterSeconds: RETRY_AFTER_SECONDS };
+const LATENCY_ONLY: FaultSettings = { latencyMs: LATENCY_MS, maxConcurrent: 0, retryAfterSeconds: RETRY_AFTER_SECONDS };
+const NO_FAULTS: FaultSettings = { latencyMs: 0, maxConcurrent: 0, retryAfterSeconds: RETRY_AFTER_SECONDS };
+
+const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+
+/* ------------------------------------------------------------------------------------ */
+/* measurement                                                                            */
+
+interface Measured<T> {
+	value: T;
+	wallMs: number;
+	/** CPU time (user + system) of this process during the run */
+	cpuMicros: number;
+	rssBeforeBytes: number;
+	peakRssBytes: number;
+	counters: CounterSnapshot;
+	sandboxCpuMicros: number;
+}
+
+/**
+ * Runs one scenario: sets the sandbox's faults, resets its counters, and measures wall time,
+ * this process's CPU time and peak RSS (sampled every few ms) around `run`.
+ */
+async function measure<T>(sandbox: RemoteSandbox, faults: FaultSettings, run: () => Promise<T>): Promise<Measured<T>> {
+	await sandbox.call('faults', faults);
+	await sandbox.call('resetCounters', null);
+	const before = await sandbox.call('counters', null);
+	const rssBeforeBytes = process.memoryUsage.rss();
+	let peakRssBytes = rssBeforeBytes;
+	const sampler = setInterval(() => {
+		peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+	}, RSS_SAMPLE_MS);
+	let value: T;
+	let wallMs: number;
+	let cpuMicros: number;
+	try {
+		const cpu = process.cpuUsage();
+		const started = performance.now();
+		value = await run();
+		wallMs = performance.now() - started;
+		const used = process.cpuUsage(cpu);
+		cpuMicros = used.user + used.system;
+		peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+	} finally {
+		clearInterval(sampler);
+	}
+	const counters = await sandbox.call('counters', null);
+	return { value, wallMs, cpuMicros, rssBeforeBytes, peakRssBytes, counters, sandboxCpuMicros: counters.cpuMicros - before.cpuMicros };
+}
+
+/** The path and query of the first HTTP request this process sends while `run` runs. */
+async function firstRequestPath<T>(run: () => Promise<T>): Promise<{ value: T; path: string | undefined }> {
+	let first: string | undefined;
+	const onStart = (message: unknown) => {
+		first ??= (message as { request: ClientRequest }).request.path;
+	};
+	diagnosticsChannel.subscribe('http.client.request.start', onStart);
+	try {
+		return { value: await run(), path: first };
+	} finally {
+		diagnosticsChannel.unsubscribe('http.client.request.start', onStart);
+	}
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* 1. Batch Get                                                                           */
+
+interface BatchResult {
+	scenario: string;
+	ids: number;
+	concurrency: number | 'unbounded';
+	wallMs: number;
+	/** for a capped sequential run: the wall time scaled to all ids */
+	extrapolatedWallMs?: number;
+	requests: number;
+	throttled: number;
+	failedItems: number;
+	/** most requests in flight at once, as the sandbox saw them */
+	peakInFlight: number;
+	/** the service's own limit: ids / 10 in flight × latency */
+	serviceLimitMs: number;
+	ratioToServiceLimit: number;
+	/** the limit of this client: ids / min(its concurrency, 10) × latency */
+	ownLimitMs?: number;
+	ratioToOwnLimit?: number;
+	/** sandbox time per request, arrival to response end (the 50 ms latency included) */
+	serverMsPerRequest: number;
+	cpuMicros: number;
+	cpuMicrosPerRequest: number;
+	sandboxCpuMicros: number;
+	note?: string;
+}
+
+function limitMs(ids: number, inFlight: number): number {
+	return Math.ceil(ids / inFlight) * LATENCY_MS;
+}
+
+function batchResult(
+	scenario: string,
+	measured: Measured<unknown>,
+	fields: { ids: number; concurrency: number | 'unbounded'; failedItems: number; total?: number; note?: string },
+): BatchResult {
+	const total = fields.total ?? fields.ids;
+	const wallMs = (measured.wallMs * total) / fields.ids;
+	const serviceLimitMs = limitMs(total, SERVICE_LIMIT);
+	const ownInFlight = fields.concurrency === 'unbounded' ? SERVICE_LIMIT : Math.min(fields.concurrency, SERVICE_LIMIT);
+	const ownLimitMs = limitMs(total, ownInFlight);
+	const { counters } = measured;
+	return {
+		scenario,
+		ids: fields.ids,
+		concurrency: fields.concurrency,
+		wallMs: round(measured.wallMs, 0),
+		...(total !== fields.ids && { extrapolatedWallMs: round(wallMs, 0) }),
+		requests: counters.requests,
+		throttled: counters.throttled,
+		failedItems: fields.failedItems,
+		peakInFlight: counters.peakConcurrency,
+		serviceLimitMs,
+		ratioToServiceLimit: round(wallMs / serviceLimitMs),
+		...(ownLimitMs !== serviceLimitMs && { ownLimitMs, ratioToOwnLimit: round(wallMs / ownLimitMs) }),
+		serverMsPerRequest: round(counters.apiRequestMs / Math.max(1, counters.finishedApiRequests), 1),
+		cpuMicros: measured.cpuMicros,
+		cpuMicrosPerRequest: round(measured.cpuMicros / Math.max(1, counters.requests), 0),
+		sandboxCpuMicros: measured.sandboxCpuMicros,
+		...(fields.note !== undefined && { note: fields.note }),
+	};
+}
+
+function failedItems(items: INodeExecutionData[], ids: string[], runFailed: boolean): number {
+	if (runFailed && items.length === 0) return ids.length;
+	let failed = Math.max(0, ids.length - items.length);
+	items.forEach((item, index) => {
+		if (item.error !== undefined || item.json.error !== undefined || item.json.id !== ids[index]) failed++;
+	});
+	return failed;
+}
+
+async function nodeBatchGet(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	ids: string[],
+	concurrency: number | undefined,
+): Promise<BatchResult> {
+	const measured = await measure(sandbox, BATCH_FAULTS, async () =>
+		await runNode(
+			{
+				type: 'partnerCenterReferral',
+				parameters: {
+					resource: 'referral',
+					operation: 'get',
+					referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					options: concurrency === undefined ? {} : { concurrency },
+				},
+				items: ids.map((id) => ({ id })),
+				onError: 'continueRegularOutput',
+			},
+			options,
+		),
+	);
+	const run = measured.value;
+	return batchResult(
+		concurrency === undefined ? `Node, default concurrency (${DEFAULT_CONCURRENCY})` : `Node, concurrency ${concurrency}`,
+		measured,
+		{
+			ids: ids.length,
+			concurrency: concurrency ?? DEFAULT_CONCURRENCY,
+			failedItems: failedItems(run.items, ids, run.error !== undefined),
+			...(run.error && { note: `run error: ${run.error.message}` }),
+		},
+	);
+}
+
+async function plainGet(url: string, token: string): Promise<boolean> {
+	try {
+		const response = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+		await response.arrayBuffer();
+		return response.ok;
+	} catch {
+		return false;
+	}
+}
+
+/** Plain fetch of `ids` with `lanes` requests at a time (no retry); true = 2xx. */
+async function plainGets(sandbox: RemoteSandbox, ids: string[], lanes: number): Promise<boolean[]> {
+	const { url, accessToken } = sandbox.info;
+	const outcomes = new Array<boolean>(ids.length);
+	let next = 0;
+	const lane = async () => {
+		while (next < ids.length) {
+			const index = next++;
+			outcomes[index] = await plainGet(`${url}${REFERRALS_PATH}/${ids[index]}`, accessToken);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(lanes, ids.length) }, lane));
+	return outcomes;
+}
+
+async function naiveBurst(sandbox: RemoteSandbox, ids: string[]): Promise<BatchResult> {
+	const measured = await measure(sandbox, BATCH_FAULTS, async () => await plainGets(sandbox, ids, ids.length));
+	return batchResult('Naive: all at once, no retry', measured, {
+		ids: ids.length,
+		concurrency: 'unbounded',
+		failedItems: measured.value.filter((ok) => !ok).length,
+		note: 'plain fetch with the bearer token, as the HTTP Request node does by default; failed = non-2xx',
+	});
+}
+
+async function sequential(sandbox: RemoteSandbox, ids: string[], total: number): Promise<BatchResult> {
+	const measured = await measure(sandbox, BATCH_FAULTS, async () => await plainGets(sandbox, ids, 1));
+	const capped = ids.length < total;
+	return batchResult(capped ? `Sequential: one at a time (${ids.length} ids, ×${total / ids.length})` : 'Sequential: one at a time', measured, {
+		ids: ids.length,
+		concurrency: 1,
+		failedItems: measured.value.filter((ok) => !ok).length,
+		total,
+		note: capped
+			? `ran the first ${ids.length} ids (plain fetch, no retry); wall time and ratios extrapolated ×${total / ids.length} to ${total}; requests, 429s and failed are of the ${ids.length}`
+			: 'plain fetch, no retry',
+	});
+}
+
+/** Reference, not a baseline of the issue: the cheapest client that respects the limit. */
+async function plainPool(sandbox: RemoteSandbox, ids: string[]): Promise<BatchResult> {
+	const measured = await measure(sandbox, BATCH_FAULTS, async () => await plainGets(sandbox, ids, SERVICE_LIMIT));
+	return batchResult('Reference: plain fetch, 10 at a time', measured, {
+		ids: ids.length,
+		concurrency: SERVICE_LIMIT,
+		failedItems: measured.value.filter((ok) => !ok).length,
+		note: 'what the sandbox and this machine allow a client without per-request overhead (keep-alive, no engine, no credential look-up)',
+	});
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* 2. Get Many                                                                            */
+
+interface PagingResult {
+	items: number;
+	failedItems: number;
+	pages: number;
+	wallMs: number;
+	/** pages × latency */
+	limitMs: number;
+	ratioToLimit: number;
+	/** sandbox time per page, arrival to response end (the 50 ms latency included) */
+	serverMsPerPage: number;
+	/** the rest of each page's time: the client (its CPU, connection set-up) and the network */
+	clientMsPerPage: number;
+	cpuMicros: number;
+	cpuMicrosPerItem: number;
+	sandboxCpuMicrosPerPage: number;
+	rssBeforeMb: number;
+	peakRssMb: number;
+	peakRssGrowthMb: number;
+}
+
+interface GetManyResult {
+	referrals: number;
+	/** the node's first request (the reference pages from the same query) */
+	firstRequest: string;
+	node: PagingResult & { coldCpuMicrosPerItem: number; maxRssOfProcessMb: number; note?: string };
+	reference: PagingResult & { parseMicrosPerItem: number; megabytes: number };
+}
+
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
+
+function pagingResult(measured: Measured<unknown>, items: number, failed: number): PagingResult {
+	const pages = measured.counters.requests;
+	const limit = pages * LATENCY_MS;
+	const serverMs = measured.counters.apiRequestMs;
+	return {
+		items,
+		failedItems: failed,
+		pages,
+		wallMs: round(measured.wallMs, 0),
+		limitMs: limit,
+		ratioToLimit: round(measured.wallMs / Math.max(1, limit)),
+		serverMsPerPage: round(serverMs / Math.max(1, pages), 1),
+		clientMsPerPage: round((measured.wallMs - serverMs) / Math.max(1, pages), 1),
+		cpuMicros: measured.cpuMicros,
+		cpuMicrosPerItem: round(measured.cpuMicros / Math.max(1, items), 1),
+		sandboxCpuMicrosPerPage: round(measured.sandboxCpuMicros / Math.max(1, pages), 0),
+		rssBeforeMb: mb(measured.rssBeforeBytes),
+		peakRssMb: mb(measured.peakRssBytes),
+		peakRssGrowthMb: mb(measured.peakRssBytes - measured.rssBeforeBytes),
+	};
+}
+
+async function nodeGetMany(sandbox: RemoteSandbox, options: RunOptions, faults: FaultSettings) {
+	return await measure(sandbox, faults, async () =>
+		await firstRequestPath(
+			async () =>
+				await runNode(
+					{
+						type: 'partnerCenterReferral',
+						parameters: { resource: 'referral', operation: 'getMany', returnAll: true, filters: {}, options: {} },
+					},
+					options,
+				),
+		),
+	);
+}
+
+/** Reference: the cheapest serial client (plain fetch, keep-alive, JSON.parse), same query, same nextLinks. */
+async function referencePaging(sandbox: RemoteSandbox, firstPath: string) {
+	const { url, accessToken } = sandbox.info;
+	const stats = { parseMs: 0, bytes: 0 };
+	const measured = await measure(sandbox, LATENCY_ONLY, async () => {
+		let items = 0;
+		let next: string | undefined = `${url}${firstPath}`;
+		for (let page = 0; page < MAX_REFERENCE_PAGES && next !== undefined; page++) {
+			const response = await fetch(next, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' } });
+			const text = await response.text();
+			if (!response.ok) throw new Error(`Reference paging: HTTP ${response.status} for ${next}`);
+			stats.bytes += text.length;
+			const parseStarted = performance.now();
+			const body = JSON.parse(text) as { value?: unknown[]; '@odata.nextLink'?: string };
+			stats.parseMs += performance.now() - parseStarted;
+			items += body.value?.length ?? 0;
+			next = body['@odata.nextLink'];
+		}
+		return items;
+	});
+	return {
+		...pagingResult(measured, measured.value, 0),
+		parseMicrosPerItem: round((stats.parseMs * 1000) / Math.max(1, measured.value), 1),
+		megabytes: mb(stats.bytes),
+	};
+}
+
+async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions): Promise<GetManyResult> {
+	const total = sandbox.info.referralCount;
+	// The first run of an operation pays V8's compilation of its code paths (and runs without
+	// latency); the measured run is the second, as in a running n8n instance.
+	const cold = await nodeGetMany(sandbox, options, NO_FAULTS);
+	const measured = await nodeGetMany(sandbox, options, LATENCY_ONLY);
+	const { value: run, path: firstPath } = measured.value;
+	const ids = new Set(run.items.map((item) => item.json.id));
+	const failed = run.error !== undefined ? total : Math.max(0, total - ids.size) + run.items.filter((item) => item.error).length;
+	const reference = await referencePaging(sandbox, firstPath ?? REFERRALS_PATH);
+	return {
+		referrals: total,
+		firstRequest: firstPath ?? '',
+		node: {
+			...pagingResult(measured, run.items.length, failed),
+			coldCpuMicrosPerItem: round(cold.cpuMicros / total, 1),
+			maxRssOfProcessMb: round(process.resourceUsage().maxRSS / 1024, 1),
+			...(run.error && { note: `run error: ${run.error.message}` }),
+		},
+		reference,
+	};
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* 3. Trigger                                                                             */
+
+interface TriggerResult {
+	referrals: number;
+	changed: number;
+	firstPollRequests: number;
+	firstPollItems: number;
+	secondPollRequests: number;
+	secondPollItems: number;
+	firedChangedIds: number;
+	secondPollWallMs: number;
+	/** the trigger's watermark after the first poll, and the changed referrals' new updatedDateTime */
+	watermark: string;
+	changedUpdatedDateTimes: string[];
+}
+
+async function triggerScenario(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	changedIds: string[],
+	clockOffsetMs: number,
+): Promise<TriggerResult> {
+	const original = timing.now;
+	// The node's clock (its first-poll watermark) and the sandbox's (updatedDateTime stamps) must agree.
+	timing.now = () => Date.now() + clockOffsetMs;
+	try {
+		const staticData: IDataObject = {};
+		const spec = {
+			type: 'partnerCenterReferralTrigger',
+			parameters: { event: 'referralUpdated', filters: {}, simplify: true, options: {} },
+			staticData,
+		};
+		const first = await measure(sandbox, LATENCY_ONLY, async () => await runPoll(spec, options));
+		const nodeState = staticData['node:Partner Center Referral Trigger'] as IDataObject | undefined;
+		const watermark = String((nodeState?.referrals as IDataObject | undefined)?.from ?? '');
+		const changedUpdatedDateTimes = await sandbox.call('touch', { ids: changedIds });
+		const second = await measure(sandbox, LATENCY_ONLY, async () => await runPoll(spec, options));
+		const fired = second.value.items ?? [];
+		const wanted = new Set(changedIds);
+		return {
+			referrals: sandbox.info.referralCount,
+			changed: changedIds.length,
+			firstPollRequests: first.counters.requests,
+			firstPollItems: first.value.items?.length ?? 0,
+			secondPollRequests: second.counters.requests,
+			secondPollItems: fired.length,
+			firedChangedIds: new Set(fired.map((item) => String(item.json.id)).filter((id) => wanted.has(id))).size,
+			secondPollWallMs: round(second.wallMs, 0),
+			watermark,
+			changedUpdatedDateTimes,
+		};
+	} finally {
+		timing.now = original;
+	}
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* report                                                                                 */
+
+interface Target {
+	name: string;
+	target: string;
+	actual: string;
+	pass: boolean;
+}
+
+function table(headers: string[], rows: Array<Array<string | number>>, rightAligned: number[] = []): string {
+	const cells = [headers, ...rows.map((row) => row.map(String))];
+	const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
+	const line = (row: string[]) =>
+		row
+			.map((cell, column) => (rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+			.join('  ')
+			.trimEnd();
+	return [line(cells[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+function batchTable(results: BatchResult[]): string {
+	return table(
+		['Batch Get: 1,000 ids, 50 ms, 429 above 10', 'wall', 'requests', '429s', 'failed', 'peak', '÷ 5 s', '÷ own limit', 'server/req', 'CPU/req'],
+		results.map((result) => [
+			result.scenario,
+			result.extrapolatedWallMs !== undefined ? `~${seconds(result.extrapolatedWallMs)}` : seconds(result.wallMs),
+			result.requests,
+			result.throttled,
+			result.failedItems,
+			result.peakInFlight,
+			ratio(result.ratioToServiceLimit),
+			result.ownLimitMs !== undefined ? `${ratio(result.ratioToOwnLimit ?? 0)} of ${seconds(result.ownLimitMs)}` : '',
+			`${result.serverMsPerRequest} ms`,
+			`${(result.cpuMicrosPerRequest / 1000).toFixed(2)} ms`,
+		]),
+		[1, 2, 3, 4, 5, 6, 8, 9],
+	);
+}
+
+function getManyTable(many: GetManyResult): string {
+	const { node, reference } = many;
+	return table(
+		['Get Many, Return All: 10,001', 'items', 'pages', 'wall', '÷ pages×50ms', 'server/page', 'client/page', 'CPU/item', 'sandbox CPU/page', 'peak RSS'],
+		[
+			[
+				'Node (2nd run)',
+				node.items,
+				node.pages,
+				seconds(node.wallMs),
+				ratio(node.ratioToLimit),
+				`${node.serverMsPerPage} ms`,
+				`${node.clientMsPerPage} ms`,
+				`${node.cpuMicrosPerItem} µs (1st run ${node.coldCpuMicrosPerItem})`,
+				`${(node.sandboxCpuMicrosPerPage / 1000).toFixed(1)} ms`,
+				`${node.peakRssMb} MB (+${node.peakRssGrowthMb})`,
+			],
+			[
+				'Reference: plain fetch',
+				reference.items,
+				reference.pages,
+				seconds(reference.wallMs),
+				ratio(reference.ratioToLimit),
+				`${reference.serverMsPerPage} ms`,
+				`${reference.clientMsPerPage} ms`,
+				`${reference.cpuMicrosPerItem} µs (JSON.parse ${reference.parseMicrosPerItem})`,
+				`${(reference.sandboxCpuMicrosPerPage / 1000).toFixed(1)} ms`,
+				`${reference.megabytes} MB JSON`,
+			],
+		],
+		[1, 2, 3, 4, 5, 6, 8],
+	);
+}
+
+function triggerTable(trigger: TriggerResult): string {
+	return table(
+		['Trigger poll', 'referrals', 'changed', '1st poll requests', '2nd poll requests', 'items fired', 'wall'],
+		[
+			[
+				`after ${trigger.changed} updates`,
+				trigger.referrals,
+				trigger.changed,
+				trigger.firstPollRequests,
+				trigger.secondPollRequests,
+				trigger.secondPollItems,
+				seconds(trigger.secondPollWallMs),
+			],
+		],
+		[1, 2, 3, 4, 5, 6],
+	);
+}
+
+function evaluate(batch: BatchResult[], many: GetManyResult, trigger: TriggerResult): Target[] {
+	const nodeRuns = batch.filter((result) => result.scenario.startsWith('Node'));
+	const at = (concurrency: number) => batch.find((result) => result.scenario === `Node, concurrency ${concurrency}`);
+	const at10 = at(10);
+	const at20 = at(20);
+	return [
+		...nodeRuns.map((result) => ({
+			name: `Batch Get, ${result.scenario}: no failed items`,
+			target: '0',
+			actual: String(result.failedItems),
+			pass: result.failedItems === 0,
+		})),
+		{
+			name: 'Batch Get, concurrency 10: wall ÷ 5 s limit',
+			target: '≤ 1.15×',
+			actual: ratio(at10?.ratioToServiceLimit ?? Number.NaN),
+			pass: (at10?.ratioToServiceLimit ?? Number.POSITIVE_INFINITY) <= 1.15,
+		},
+		{
+			name: 'Batch Get, concurrency 20: wall ÷ 5 s limit',
+			target: '≤ 1.50×',
+			actual: ratio(at20?.ratioToServiceLimit ?? Number.NaN),
+			pass: (at20?.ratioToServiceLimit ?? Number.POSITIVE_INFINITY) <= 1.5,
+		},
+		{ name: 'Get Many: no failed items', target: '0', actual: String(many.node.failedItems), pass: many.node.failedItems === 0 },
+		{
+			name: 'Get Many: wall ÷ (pages × latency)',
+			target: '≤ 1.15×',
+			actual: ratio(many.node.ratioToLimit),
+			pass: many.node.ratioToLimit <= 1.15,
+		},
+		{
+			name: 'Get Many: node CPU per item',
+			target: '< 20 µs',
+			actual: `${many.node.cpuMicrosPerItem} µs`,
+			pass: many.node.cpuMicrosPerItem < 20,
+		},
+		{
+			name: 'Trigger: second poll in one request, 20 items',
+			target: '1 request, 20 items',
+			actual: `${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} items (${trigger.firedChangedIds} of the changed)`,
+			pass: trigger.secondPollRequests === 1 && trigger.secondPollItems === CHANGED && trigger.firedChangedIds === CHANGED,
+		},
+	];
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* main                                                                                   */
+
+function log(line: string): void {
+	console.log(line);
+}
+
+async function main(): Promise<void> {
+	const benchStarted = performance.now();
+	const loadAtStart = os.loadavg().map((load) => round(load));
+	const argument = process.argv.find((arg) => arg.startsWith('--sequential='));
+	const sequentialIds = Math.min(
+		BATCH_IDS,
+		Math.max(1, Math.floor(Number(argument?.split('=')[1] ?? DEFAULT_SEQUENTIAL_IDS)) || DEFAULT_SEQUENTIAL_IDS),
+	);
+	// Generated data is stamped before 2026-01-01: keep "now" after it even on a machine whose clock is earlier.
+	const clockOffsetMs = Math.max(0, REFERENCE_DATE + 86_400_000 - Date.now());
+
+	const sandbox = await RemoteSandbox.start({ referralCount: REFERRAL_COUNT, pageSize: PAGE_SIZE, seed: 1, clockOffsetMs });
+	try {
+		const info = sandbox.info;
+		const options: RunOptions = {
+			nodeTypes: [new PartnerCenterReferral(), new PartnerCenterReferralTrigger()],
+			credentials: {
+				partnerCenterOAuth2Api: {
+					clientId: info.clientId,
+					clientSecret: info.clientSecret,
+					tenantId: 'organizations',
+					baseUrl: info.url,
+					accessTokenUrl: info.tokenUrl,
+					oauthTokenData: { access_token: info.accessToken, refresh_token: info.refreshToken, token_type: 'Bearer' },
+				},
+			},
+		};
+		const allIds = await sandbox.call('ids', { count: BATCH_IDS });
+		log(`Sandbox in a child process at ${info.url}: ${info.referralCount} referrals, ${PAGE_SIZE} a page`);
+
+		const batch: BatchResult[] = [];
+		const done = (result: BatchResult) => {
+			batch.push(result);
+			log(`  ${result.scenario}: ${seconds(result.wallMs)}`);
+		};
+		for (const concurrency of [undefined, 10, 20]) done(await nodeBatchGet(sandbox, options, allIds, concurrency));
+		done(await naiveBurst(sandbox, allIds));
+		done(await sequential(sandbox, allIds.slice(0, sequentialIds), BATCH_IDS));
+		done(await plainPool(sandbox, allIds));
+
+		const many = await getManyScenario(sandbox, options);
+		log(`  Get Many: ${seconds(many.node.wallMs)} (reference ${seconds(many.reference.wallMs)})`);
+		const changedIds = Array.from({ length: CHANGED }, (_, index) => allIds[index * Math.floor(BATCH_IDS / CHANGED)]);
+		const trigger = await triggerScenario(sandbox, options, changedIds, clockOffsetMs);
+		log(`  Trigger: ${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} item(s)`);
+
+		const targets = evaluate(batch, many, trigger);
+		const cpus = os.cpus();
+		const machine = {
+			cpuModel: cpus[0]?.model ?? 'unknown',
+			cores: cpus.length,
+			node: process.version,
+			platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+			totalMemoryMb: Math.round(os.totalmem() / 1024 / 1024),
+			date: new Date().toISOString(),
+			/** 1/5/15-minute load averages: above the core count, other processes competed for the CPU */
+			loadAverageAtStart: loadAtStart,
+			loadAverageAtEnd: os.loadavg().map((load) => round(load)),
+		};
+		const durationMs = round(performance.now() - benchStarted, 0);
+		const results = {
+			machine,
+			settings: {
+				batchIds: BATCH_IDS,
+				latencyMs: LATENCY_MS,
+				serviceMaxConcurrent: SERVICE_LIMIT,
+				retryAfterSeconds: RETRY_AFTER_SECONDS,
+				referrals: info.referralCount,
+				pageSize: PAGE_SIZE,
+				changedForTrigger: CHANGED,
+				sequentialIds,
+				sandbox: 'child process (dev/bench/sandbox-process.ts): CPU figures are of the bench process (node + n8n engine) unless named sandbox',
+			},
+			batchGet: batch,
+			getMany: many,
+			trigger,
+			targets,
+			durationMs,
+		};
+		mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+		writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, '\t')}\n`);
+
+		const busiest = Math.max(machine.loadAverageAtStart[0], machine.loadAverageAtEnd[0]);
+		log(
+			[
+				'',
+				`Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}`,
+				`Load average (1 min): ${machine.loadAverageAtStart[0]} at start, ${machine.loadAverageAtEnd[0]} at end${
+					busiest > machine.cores ? ` — above ${machine.cores} cores: other processes competed for the CPU, wall times are inflated` : ''
+				}`,
+				'',
+				batchTable(batch),
+				'',
+				getManyTable(many),
+				`  (server = sandbox time per request, arrival to response end, its 50 ms latency included; client = the rest of the wall time)`,
+				'',
+				triggerTable(trigger),
+				'',
+				table(
+					['Target', 'wanted', 'actual', ''],
+					targets.map((target) => [target.name, target.target, target.actual, target.pass ? 'PASS' : 'FAIL']),
+				),
+				'',
+				`${targets.filter((target) => target.pass).length}/${targets.length} targets met. Bench took ${seconds(durationMs)}; results in ${path.relative(process.cwd(), RESULTS_FILE)}`,
+			].join('\n'),
+		);
+	} finally {
+		await sandbox.close();
+	}
+}
+
+const watchdog = setTimeout(() => {
+	console.error(`The bench did not finish within ${WATCHDOG_MS / 1000} s; stopping.`);
+	process.exit(1);
+}, WATCHDOG_MS);
+watchdog.unref();
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
