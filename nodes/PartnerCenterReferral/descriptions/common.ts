@@ -126,3 +126,15 @@ export function membersField(name: string, displayName: string, description: str
 		],
 	};
 }
+
+/** The "Options" collection of an operation. */
+export function optionsCollection(...options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+	};
+}

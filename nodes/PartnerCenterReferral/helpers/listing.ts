@@ -5,12 +5,14 @@ import { listReferrals } from '../transport';
 
 /**
  * Lists referrals for Get Many and Get Related: "Return All" or "Limit", and "Simplify".
- * Each page is mapped to output as it arrives and then dropped.
+ * Each page is mapped to output as it arrives and then dropped. `mustInclude` is put
+ * first when the list missed it (a list can lag behind a write).
  */
 export async function collectReferrals(
 	this: IExecuteFunctions,
 	qs: IDataObject,
 	itemIndex: number,
+	mustInclude?: IDataObject,
 ): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
@@ -18,6 +20,10 @@ export async function collectReferrals(
 	const results: IDataObject[] = [];
 	for await (const page of listReferrals.call(this, { qs, limit, itemIndex })) {
 		for (const referral of page) results.push(formatReferral(referral, simplify));
+	}
+	if (mustInclude && !results.some((entry) => entry.id === mustInclude.id)) {
+		results.unshift(formatReferral(mustInclude, simplify));
+		if (limit !== undefined && results.length > limit) results.pop();
 	}
 	return results;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { membersField, simplifyField } from '../../descriptions/common';
+import { concurrencyOption, membersField, optionsCollection, simplifyField } from '../../descriptions/common';
 import { qualificationFilter, typeFilter } from '../../descriptions/filters';
 import { compact, FieldReader } from '../../helpers/body';
 import { REFERRALS_PATH } from '../../helpers/constants';
@@ -96,6 +96,7 @@ const properties: INodeProperties[] = [
 			membersField('teamMembers', 'Team Members', 'Your people working this referral'),
 		],
 	},
+	optionsCollection(concurrencyOption),
 ];
 
 export const description = updateDisplayOptions(

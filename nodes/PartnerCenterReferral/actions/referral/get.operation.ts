@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { concurrencyOption, referralIdLocator, simplifyField } from '../../descriptions/common';
+import { concurrencyOption, optionsCollection, referralIdLocator, simplifyField } from '../../descriptions/common';
 import { formatReferral } from '../../helpers/simplify';
 import { getReferral } from '../../helpers/referrals';
 import { getReferralId } from '../../helpers/referralId';
@@ -16,14 +16,7 @@ export const option: INodePropertyOptions = {
 const properties: INodeProperties[] = [
 	referralIdLocator,
 	simplifyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption],
-	},
+	optionsCollection(concurrencyOption),
 ];
 
 export const description = updateDisplayOptions(

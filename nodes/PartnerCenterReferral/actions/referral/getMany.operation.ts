@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { limitField, returnAllField, simplifyField } from '../../descriptions/common';
+import { limitField, optionsCollection, returnAllField, simplifyField } from '../../descriptions/common';
 import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../helpers/filters';
 import { buildReferralFilter } from '../../helpers/filters';
@@ -28,28 +28,19 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: referralFilterFields,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
+	optionsCollection({
+		displayName: 'Sort',
+		name: 'sort',
+		type: 'options',
 		options: [
-			{
-				displayName: 'Sort',
-				name: 'sort',
-				type: 'options',
-				options: [
-					{ name: 'Created, Newest First', value: 'createdDateTime desc' },
-					{ name: 'Created, Oldest First', value: 'createdDateTime asc' },
-					{ name: 'Updated, Newest First', value: 'updatedDateTime desc' },
-					{ name: 'Updated, Oldest First', value: 'updatedDateTime asc' },
-				],
-				default: DEFAULT_SORT,
-				description: 'The order to return referrals in (newest update first when not set)',
-			},
+			{ name: 'Created, Newest First', value: 'createdDateTime desc' },
+			{ name: 'Created, Oldest First', value: 'createdDateTime asc' },
+			{ name: 'Updated, Newest First', value: 'updatedDateTime desc' },
+			{ name: 'Updated, Oldest First', value: 'updatedDateTime asc' },
 		],
-	},
+		default: DEFAULT_SORT,
+		description: 'The order to return referrals in (newest update first when not set)',
+	}),
 ];
 
 export const description = updateDisplayOptions(

@@ -6,7 +6,6 @@ import { quote } from '../../helpers/filters';
 import { collectReferrals } from '../../helpers/listing';
 import { getReferral } from '../../helpers/referrals';
 import { getReferralId } from '../../helpers/referralId';
-import { formatReferral } from '../../helpers/simplify';
 
 export const option: INodePropertyOptions = {
 	name: 'Get Related',
@@ -32,15 +31,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		});
 	}
-	const related = await collectReferrals.call(this, { $filter: `engagementId eq ${quote(engagementId)}` }, itemIndex);
-	// The list can lag behind a write (e.g. right after a create): the referral itself is
-	// always part of its engagement, so add it when the list missed it.
-	if (!related.some((entry) => entry.id === referral.id)) {
-		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
-		related.unshift(formatReferral(referral, simplify));
-		if (related.length > limit) related.pop();
-	}
-	return related;
+	// The referral itself is always part of its engagement, even when the list lags behind.
+	const filter = `engagementId eq ${quote(engagementId)}`;
+	return await collectReferrals.call(this, { $filter: filter }, itemIndex, referral);
 }

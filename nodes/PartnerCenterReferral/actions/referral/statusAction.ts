@@ -5,7 +5,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { concurrencyOption, eTagOption, referralIdLocator, simplifyField } from '../../descriptions/common';
+import {
+	concurrencyOption,
+	eTagOption,
+	optionsCollection,
+	referralIdLocator,
+	simplifyField,
+} from '../../descriptions/common';
 import type { JsonPatchOperation } from '../../helpers/referrals';
 import { checkTransition, patchReferral, readETagOption } from '../../helpers/referrals';
 import { getReferralId } from '../../helpers/referralId';
@@ -26,25 +32,14 @@ export function statusAction(move: StatusMove): ReferralOperation {
 	const properties: INodeProperties[] = [
 		referralIdLocator,
 		simplifyField,
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add option',
-			default: {},
-			options: [
-				concurrencyOption,
-				eTagOption,
-				{
-					displayName: 'Reason',
-					name: 'reason',
-					type: 'string',
-					default: '',
-					placeholder: move.reasonPlaceholder,
-					description: 'Why, in free text (sent as the referral\'s status reason)',
-				},
-			],
-		},
+		optionsCollection(concurrencyOption, eTagOption, {
+			displayName: 'Reason',
+			name: 'reason',
+			type: 'string',
+			default: '',
+			placeholder: move.reasonPlaceholder,
+			description: "Why, in free text (sent as the referral's status reason)",
+		}),
 	];
 
 	return {

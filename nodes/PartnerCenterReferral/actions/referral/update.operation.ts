@@ -1,7 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { concurrencyOption, eTagOption, membersField, referralIdLocator, simplifyField } from '../../descriptions/common';
+import {
+	concurrencyOption,
+	eTagOption,
+	membersField,
+	optionsCollection,
+	referralIdLocator,
+	simplifyField,
+} from '../../descriptions/common';
 import { qualificationFilter } from '../../descriptions/filters';
 import { FieldReader } from '../../helpers/body';
 import { STATUSES, SUBSTATUSES } from '../../helpers/constants';
@@ -57,14 +64,7 @@ const properties: INodeProperties[] = [
 			membersField('teamMembersToAdd', 'Team Members to Add', 'Your people to add to the referral team'),
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, eTagOption],
-	},
+	optionsCollection(concurrencyOption, eTagOption),
 ];
 
 export const description = updateDisplayOptions(
