@@ -56,6 +56,19 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 		expect(session.sandbox.counters.requests).toBe(0);
 	});
 
+	it('with "Include Changes From the Last (Days)", the first poll also fires what changed that many days before', async () => {
+		const [, earlier, later] = session.sandbox.referrals.all();
+		session.sandbox.referrals.update(earlier.id, { details: { notes: 'Changed two days before.' } });
+		clock += 2 * 24 * 60 * MINUTE;
+		session.sandbox.referrals.update(later.id, { details: { notes: 'Changed an hour before.' } });
+		clock += 60 * MINUTE;
+
+		const { first } = await activate({ event: 'referralUpdated', filters: {}, options: { lookbackDays: 1 } });
+		// the update two days and an hour ago is outside the day looked back at
+		expect(ids(first ?? [])).toEqual([later.id]);
+		expect(session.sandbox.counters.byMethod.GET).toBe(1);
+	});
+
 	it('fires each new incoming referral once for referralCreated, across pages, and nothing twice', async () => {
 		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
 

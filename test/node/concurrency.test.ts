@@ -104,6 +104,34 @@ describe('Max Concurrent Requests', () => {
 		expect(items.map((item) => item.json.id)).toEqual(IDS.slice(0, 5));
 	});
 
+	it('applies to Create too: with 1, creates one referral at a time', async () => {
+		const server = new Server();
+		const names = ['Alpha', 'Bravo', 'Charlie', 'Delta'];
+		names.forEach((name, index) => {
+			server.watch(
+				nock(API)
+					.post(REFERRALS, (body: IDataObject) => (body.customerProfile as IDataObject).name === name)
+					.delay(DELAYS[index])
+					.reply(201, referral(guid(index + 1), { customerProfile: { name } })),
+				name,
+			);
+		});
+		const { items, error } = await runReferral(
+			{
+				operation: 'create',
+				type: 'Independent',
+				customerName: '={{ $json.name }}',
+				customerCountry: 'US',
+				options: { concurrency: 1 },
+			},
+			{ items: names.map((name) => ({ name })) },
+		);
+		expect(error).toBeUndefined();
+		expect(server.atArrival).toEqual([1, 1, 1, 1]);
+		expect(server.arrivals).toEqual(names);
+		expect(items.map((item) => item.json.customerName)).toEqual(names);
+	});
+
 	it('with Continue On Fail, keeps failed items in place and paired with their input', async () => {
 		const failing = new Set([1, 4, 8]);
 		IDS.forEach((id, index) => {
