@@ -192,6 +192,8 @@ export interface ListRequest {
 	/** Stop after this many referrals; undefined = all. */
 	limit?: number;
 	itemIndex?: number;
+	/** Called with every page's response (e.g. to read its Date header) before the page is yielded. */
+	onResponse?: (response: ApiResponse) => void;
 }
 
 /**
@@ -211,6 +213,7 @@ export async function* listReferrals(
 	let next: ApiRequest | undefined = { method: 'GET', path: REFERRALS_PATH, qs, itemIndex };
 	while (next) {
 		const response: ApiResponse = await apiRequest.call(this, next);
+		request.onResponse?.(response);
 		const body = response.body;
 		const page: IDataObject[] = Array.isArray(body?.value) ? (body.value as IDataObject[]) : [];
 		const taken = page.length > remaining ? page.slice(0, remaining) : page;
