@@ -5,8 +5,9 @@
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { MAX_EMPTY_PAGES_IN_A_ROW } from '../../nodes/PartnerCenterReferral/transport';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, interceptExact, interceptList, listPage, useNock } from './helpers';
+import { flat, interceptExact, interceptList, listPage, topIsPageSizeService, useNock } from './helpers';
 
 useNock();
 
@@ -168,7 +169,7 @@ describe('Get many referrals: sort, limit and paging', () => {
 		expect(items.map((item) => item.json.id)).toEqual(ids(1, 7));
 	});
 
-	it('with limit 250 asks for pages of 100, follows nextLink verbatim and stops mid-page on the third', async () => {
+	it('with limit 250 sends no $top (it may mean the whole answer), follows nextLink verbatim and stops mid-page on the third', async () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		const page2 = `${REFERRALS}?$top=100&$skiptoken=cGFnZTI%3D`;
@@ -178,7 +179,7 @@ describe('Get many referrals: sort, limit and paging', () => {
 		interceptExact(requested, page3, listPage(referrals(201, 100), `${API}${REFERRALS}?$top=100&$skiptoken=cGFnZTQ%3D`));
 		const { items, error } = await runReferral(getMany({ limit: 250, filters: { status: ['New'] } }));
 		expect(error).toBeUndefined();
-		expect(queries).toEqual([{ $filter: "status eq 'New'", $orderby: 'updatedDateTime desc', $top: '100' }]);
+		expect(queries).toEqual([{ $filter: "status eq 'New'", $orderby: 'updatedDateTime desc' }]);
 		expect(requested).toEqual([page2, page3]);
 		expect(items).toHaveLength(250);
 		expect(items.map((item) => item.json.id)).toEqual(ids(1, 250));
@@ -203,13 +204,78 @@ describe('Get many referrals: sort, limit and paging', () => {
 		expect(items.map((item) => item.json.id)).toEqual(ids(1, 242));
 	});
 
-	it('stops at an empty page even if it carries a nextLink', async () => {
+	it('follows an empty page that carries a nextLink (the service may page past nothing)', async () => {
 		const queries: IDataObject[] = [];
-		interceptList(queries, 200, listPage([], `${API}${REFERRALS}?$skiptoken=loop`));
+		const requested: string[] = [];
+		interceptList(queries, 200, listPage([], `${API}${REFERRALS}?$skiptoken=2`));
+		interceptExact(requested, `${REFERRALS}?$skiptoken=2`, listPage([], `${API}${REFERRALS}?$skiptoken=3`));
+		interceptExact(requested, `${REFERRALS}?$skiptoken=3`, listPage(referrals(1, 2)));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
+		expect(requested).toEqual([`${REFERRALS}?$skiptoken=2`, `${REFERRALS}?$skiptoken=3`]);
+		expect(items.map((item) => item.json.id)).toEqual(ids(1, 2));
+	});
+
+	it(`stops with an error after ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row that each link to another`, async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		const link = (n: number) => `${REFERRALS}?$skiptoken=${n}`;
+		interceptList(queries, 200, listPage([], `${API}${link(2)}`));
+		for (let n = 2; n <= MAX_EMPTY_PAGES_IN_A_ROW; n++) interceptExact(requested, link(n), listPage([], `${API}${link(n + 1)}`));
+		const beyond = nock(API).get(link(MAX_EMPTY_PAGES_IN_A_ROW + 1)).reply(200, listPage(referrals(1, 1)));
+		const { items, error } = await runReferral(getMany({ returnAll: true }));
+		expect(requested).toHaveLength(MAX_EMPTY_PAGES_IN_A_ROW - 1);
+		expect(beyond.isDone()).toBe(false);
 		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Partner Center returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a link to another`);
+		expect(error?.description).toContain('so that it cannot run on forever');
+		nock.cleanAll();
+	});
+
+	it.each([
+		[120, 2],
+		[250, 3],
+		[100, 1],
+	])(
+		'with limit %s returns exactly that many from a service that reads $top as the page size (%s requests)',
+		async (limit, requests) => {
+			const queries: IDataObject[] = [];
+			topIsPageSizeService(referrals(1, 300), queries);
+			const { items, error } = await runReferral(getMany({ limit }));
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.id)).toEqual(ids(1, limit));
+			expect(queries).toHaveLength(requests);
+			expect(queries[0]).toEqual(limit <= 100 ? { $orderby: 'updatedDateTime desc', $top: String(limit) } : { $orderby: 'updatedDateTime desc' });
+			nock.cleanAll();
+		},
+	);
+
+	it('follows a relative nextLink, resolved against the page that carried it', async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		interceptList(queries, 200, listPage(referrals(1, 1), `${REFERRALS}?$skiptoken=2`));
+		interceptExact(requested, `${REFERRALS}?$skiptoken=2`, listPage(referrals(2, 1), '?$skiptoken=3'));
+		interceptExact(requested, `${REFERRALS}?$skiptoken=3`, listPage(referrals(3, 1)));
+		const { items, error } = await runReferral(getMany({ returnAll: true }));
+		expect(error).toBeUndefined();
+		expect(requested).toEqual([`${REFERRALS}?$skiptoken=2`, `${REFERRALS}?$skiptoken=3`]);
+		expect(items.map((item) => item.json.id)).toEqual(ids(1, 3));
+	});
+
+	it('follows a plain-http nextLink to the same host over https, never sending the token over http', async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		// the docs' own example: http, another path
+		interceptList(queries, 200, listPage(referrals(1, 1), 'http://api.partner.microsoft.com/v1.0/referrals?$skiptoken=YWJj'));
+		const plain = nock('http://api.partner.microsoft.com').get(/.*/).reply(200, listPage([]));
+		interceptExact(requested, '/v1.0/referrals?$skiptoken=YWJj', listPage(referrals(2, 1)));
+		const { items, error } = await runReferral(getMany({ returnAll: true }));
+		expect(error).toBeUndefined();
+		expect(plain.isDone()).toBe(false);
+		expect(requested).toEqual(['/v1.0/referrals?$skiptoken=YWJj']);
+		expect(items.map((item) => item.json.id)).toEqual(ids(1, 2));
+		nock.cleanAll();
 	});
 
 	it('follows a nextLink that spells out the default https port', async () => {
@@ -225,8 +291,8 @@ describe('Get many referrals: sort, limit and paging', () => {
 
 	it.each([
 		['another host', 'https://evil.example.com', 'https://evil.example.com'],
-		['the same host over http', 'http://api.partner.microsoft.com', 'http://api.partner.microsoft.com'],
 		['the same host on another port', 'https://api.partner.microsoft.com:8443', 'https://api.partner.microsoft.com:8443'],
+		['the same host over http on another port', 'http://api.partner.microsoft.com:8080', 'http://api.partner.microsoft.com:8080'],
 	])('refuses a nextLink to %s and sends nothing there', async (_label, origin, shown) => {
 		const queries: IDataObject[] = [];
 		interceptList(queries, 200, listPage(referrals(1, 100), `${origin}${REFERRALS}?$skiptoken=steal`));
@@ -238,6 +304,70 @@ describe('Get many referrals: sort, limit and paging', () => {
 		expect(error?.message).toBe('Partner Center returned a next-page link to another host');
 		expect(error?.description).toContain(`The link points at ${shown}, not at the credential's API Base URL (${API})`);
 		nock.cleanAll();
+	});
+});
+
+describe('Get many referrals: a service that pages in circles', () => {
+	const SAME_LINK = 'Partner Center returned the same page again (a next-page link it had already given)';
+	const SAME_IDS = 'Partner Center returned the same page again (every referral on it was already listed)';
+
+	it('stops with an error at a nextLink that points at its own page, instead of looping', async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		const page2 = `${REFERRALS}?$skiptoken=2`;
+		interceptList(queries, 200, listPage(referrals(1, 100), `${API}${page2}`));
+		interceptExact(requested, page2, listPage(referrals(101, 100), `${API}${page2}`));
+		const again = nock(API).get(page2).reply(200, listPage(referrals(101, 100), `${API}${page2}`));
+		const { items, error } = await runReferral(getMany({ returnAll: true }));
+		expect(requested).toEqual([page2]);
+		expect(again.isDone()).toBe(false);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(SAME_LINK);
+		expect(error?.description).toContain('cannot loop forever');
+		expect(error?.description).toContain('Run again; if it persists');
+		nock.cleanAll();
+	});
+
+	it('stops with an error when links go round in a circle (page 3 links back to page 2)', async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		const page2 = `${REFERRALS}?$skiptoken=2`;
+		const page3 = `${REFERRALS}?$skiptoken=3`;
+		interceptList(queries, 200, listPage(referrals(1, 10), `${API}${page2}`));
+		interceptExact(requested, page2, listPage(referrals(11, 10), `${API}${page3}`));
+		interceptExact(requested, page3, listPage(referrals(21, 10), `${API}${page2}`));
+		const again = nock(API).get(page2).reply(200, listPage(referrals(11, 10), `${API}${page3}`));
+		const { error } = await runReferral(getMany({ returnAll: true }));
+		expect(requested).toEqual([page2, page3]);
+		expect(again.isDone()).toBe(false);
+		expect(error?.message).toBe(SAME_LINK);
+		nock.cleanAll();
+	});
+
+	it('with a limit, stops with an error at a new link that brings back the same referrals, instead of repeating them', async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		interceptList(queries, 200, listPage(referrals(1, 100), `${API}${REFERRALS}?$skiptoken=a`));
+		interceptExact(requested, `${REFERRALS}?$skiptoken=a`, listPage(referrals(1, 100), `${API}${REFERRALS}?$skiptoken=b`));
+		const more = nock(API).get(`${REFERRALS}?$skiptoken=b`).reply(200, listPage(referrals(1, 100)));
+		const { items, error } = await runReferral(getMany({ limit: 250 }));
+		expect(requested).toEqual([`${REFERRALS}?$skiptoken=a`]);
+		expect(more.isDone()).toBe(false);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(SAME_IDS);
+		expect(error?.description).toContain('no referral is output twice');
+		nock.cleanAll();
+	});
+
+	it('drops referrals a page repeats from an earlier one, and outputs each referral once', async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		interceptList(queries, 200, listPage(referrals(1, 100), `${API}${REFERRALS}?$skiptoken=2`));
+		// page 2 starts with the last 50 of page 1 (an offset that slipped), then 50 new ones
+		interceptExact(requested, `${REFERRALS}?$skiptoken=2`, listPage(referrals(51, 100)));
+		const { items, error } = await runReferral(getMany({ returnAll: true }));
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(ids(1, 150));
 	});
 });
 
@@ -259,12 +389,17 @@ describe('Get many referrals: output', () => {
 		expect(items.map((item) => item.json)).toEqual([{}]);
 	});
 
-	it('tolerates a page without a value array', async () => {
+	it.each<[string, IDataObject, string]>([
+		['without a value array', { '@odata.count': 0 }, 'Partner Center returned a list page with no list of referrals ("value")'],
+		['whose value is not an array', { value: { id: guid(1) } }, 'Partner Center returned a list page with no list of referrals ("value")'],
+		['with an entry that has no id', listPage([referral(guid(1)), {}]), 'Partner Center returned a list page with an entry that is not a referral (no id)'],
+	])('fails clearly on a page %s instead of reading it as no referrals', async (_label, body, message) => {
 		const queries: IDataObject[] = [];
-		interceptList(queries, 200, { '@odata.count': 0 });
+		interceptList(queries, 200, body);
 		const { items, error } = await runReferral(getMany());
-		expect(error).toBeUndefined();
 		expect(items).toEqual([]);
+		expect(error?.message).toBe(message);
+		expect(error?.description).toContain('an empty result is "value": []');
 	});
 
 	it('returns the raw referrals, unknown fields kept and @odata keys dropped, when Simplify is off', async () => {

@@ -5,7 +5,7 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { API, byId, EXAMPLE_ID, exampleReferral, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, idFromItem, interceptExact, interceptList, listPage, useNock } from './helpers';
+import { flat, idFromItem, interceptExact, interceptList, listPage, topIsPageSizeService, useNock } from './helpers';
 
 useNock();
 
@@ -49,7 +49,7 @@ describe('Get related referrals', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
 	});
 
-	it('pages like Get Many: limit 250 asks for 100, follows nextLink verbatim, stops mid-page', async () => {
+	it('pages like Get Many: limit 250 sends no $top, follows nextLink verbatim, stops mid-page', async () => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
@@ -63,7 +63,7 @@ describe('Get related referrals', () => {
 		interceptExact(requested, page3, listPage(page(201, 100), `${API}${REFERRALS}?$skiptoken=4`));
 		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { limit: 250 }));
 		expect(error).toBeUndefined();
-		expect(queries).toEqual([{ $filter: FILTER, $top: '100' }]);
+		expect(queries).toEqual([{ $filter: FILTER }]);
 		expect(requested).toEqual([page2, page3]);
 		expect(items.map((item) => item.json.id)).toEqual([
 			EXAMPLE_ID,
@@ -94,6 +94,34 @@ describe('Get related referrals', () => {
 		expect(queries).toEqual([{ $filter: FILTER }]);
 		expect(requested).toEqual([`${REFERRALS}?$skiptoken=two`]);
 		expect(items.map((item) => item.json)).toEqual([first, second]);
+	});
+
+	it('with limit 120 returns 120 from a service that reads $top as the page size, sending no $top', async () => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
+		const queries: IDataObject[] = [];
+		const engagement = Array.from({ length: 130 }, (_, index) => referral(guid(index + 1), { engagementId: ENGAGEMENT }));
+		topIsPageSizeService([referral(EXAMPLE_ID, { engagementId: ENGAGEMENT }), ...engagement], queries);
+		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { limit: 120 }));
+		expect(error).toBeUndefined();
+		expect(queries[0]).toEqual({ $filter: FILTER });
+		expect(items.map((item) => item.json.id)).toEqual([EXAMPLE_ID, ...engagement.slice(0, 119).map((entry) => entry.id)]);
+		nock.cleanAll();
+	});
+
+	it('stops with an error at a nextLink that leads back to a page already read, instead of looping', async () => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		const page2 = `${REFERRALS}?$skiptoken=2`;
+		interceptList(queries, 200, listPage([referral(EXAMPLE_ID, { engagementId: ENGAGEMENT })], `${API}${page2}`));
+		interceptExact(requested, page2, listPage([referral(guid(2), { engagementId: ENGAGEMENT })], `${API}${page2}`));
+		const again = nock(API).get(page2).reply(200, listPage([], `${API}${page2}`));
+		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { returnAll: true }));
+		expect(requested).toEqual([page2]);
+		expect(again.isDone()).toBe(false);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe('Partner Center returned the same page again (a next-page link it had already given)');
+		nock.cleanAll();
 	});
 
 	it('refuses a nextLink to another host', async () => {

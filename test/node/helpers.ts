@@ -145,3 +145,25 @@ export function flat(id: string, fields: IDataObject = {}): IDataObject {
 		...fields,
 	};
 }
+
+/**
+ * A Partner Center stand-in that reads `$top` as the page size (Microsoft's older docs; the
+ * sandbox reads it as the whole answer): pages of `$top` (or 100) over `all`, each linking to
+ * the next with `$top` and an offset as `$skiptoken`. Records each query; remove it with
+ * `nock.cleanAll()`.
+ */
+export function topIsPageSizeService(all: IDataObject[], queries: IDataObject[]): nock.Scope {
+	return nock(API)
+		.persist()
+		.get(REFERRALS)
+		.query(true)
+		.reply((uri) => {
+			const query = Object.fromEntries(new URL(uri, API).searchParams);
+			queries.push(query);
+			const size = Math.min(Number(query.$top ?? 100), 100);
+			const offset = Number(query.$skiptoken ?? 0);
+			const rest = new URLSearchParams({ ...query, $skiptoken: String(offset + size) });
+			const next = offset + size < all.length ? `${API}${REFERRALS}?${rest.toString()}` : undefined;
+			return [200, listPage(all.slice(offset, offset + size), next)];
+		});
+}

@@ -88,7 +88,7 @@ describe('From-list search of referrals', () => {
 				),
 			);
 		const result = await search();
-		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc', $top: '100' }]);
+		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 		expect(result).toEqual({
 			results: [
 				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1) },
@@ -127,7 +127,7 @@ describe('From-list search of referrals', () => {
 			),
 		);
 		const byName = await search('  Rollout ');
-		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc', $top: '100' }]);
+		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 		expect(byName).toEqual({
 			results: [
 				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1) },
@@ -154,6 +154,28 @@ describe('From-list search of referrals', () => {
 			results: [{ name: 'Fabrikam Customer Inc — Seven (New/Pending)', value: guid(7) }],
 			paginationToken: page3,
 		});
+	});
+
+	it('fails instead of offering a page again when its nextLink is the token it was loaded with', async () => {
+		const page2 = `${REFERRALS}?$skiptoken=cDI%3D`;
+		const requested: string[] = [];
+		interceptExact(requested, page2, listPage([named(7, { name: 'Seven' })], `${API}${page2}`));
+		await expect(search(undefined, `${API}${page2}`)).rejects.toThrow(
+			'Partner Center returned the same page again (a next-page link it had already given)',
+		);
+		expect(requested).toEqual([page2]);
+	});
+
+	it('reads past an empty page to the next one with referrals, and hands out a relative nextLink as an absolute token', async () => {
+		const queries: IDataObject[] = [];
+		const requested: string[] = [];
+		interceptList(queries, 200, listPage([], `${REFERRALS}?$skiptoken=p2`));
+		interceptExact(requested, `${REFERRALS}?$skiptoken=p2`, listPage([named(2, { name: 'Two' })], `${REFERRALS}?$skiptoken=p3`));
+		expect(await search()).toEqual({
+			results: [{ name: 'Fabrikam Customer Inc — Two (New/Pending)', value: guid(2) }],
+			paginationToken: `${API}${REFERRALS}?$skiptoken=p3`,
+		});
+		expect(requested).toEqual([`${REFERRALS}?$skiptoken=p2`]);
 	});
 
 	it('refuses a pagination token on another host and sends nothing there', async () => {

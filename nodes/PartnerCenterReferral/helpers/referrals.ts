@@ -6,8 +6,9 @@ import { REFERRALS_PATH } from './constants';
 import type { ReferralState } from './transitions';
 import { allowedMoves, checkMove, describeState } from './transitions';
 import type { PartnerCenterContext } from '../transport';
-import { apiRequest } from '../transport';
+import { apiRequest, isReferral } from '../transport';
 
+/** Reads one referral; an answer that is not a referral (no id, e.g. an empty body) is an error. */
 export async function getReferral(
 	this: PartnerCenterContext,
 	id: string,
@@ -19,7 +20,12 @@ export async function getReferral(
 		itemIndex,
 		referralId: id,
 	});
-	return body ?? {};
+	if (isReferral(body)) return body;
+	throw new NodeOperationError(this.getNode(), `Partner Center returned no referral for ${id}`, {
+		description:
+			'Its answer had no referral id (an empty or unexpected body), so there is nothing to output or check. Run again; if it persists, check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service).',
+		itemIndex,
+	});
 }
 
 export interface JsonPatchOperation extends IDataObject {
@@ -30,7 +36,7 @@ export interface JsonPatchOperation extends IDataObject {
 
 /**
  * Sends one JSON Patch and returns the referral as it is afterwards (the service is asked
- * for the representation; if it answers 204 anyway, the referral is read again).
+ * for the representation; if it answers without one, e.g. 204, the referral is read again).
  * With `eTag`, the update only happens if the referral still has that eTag.
  */
 export async function patchReferral(
@@ -50,7 +56,7 @@ export async function patchReferral(
 		itemIndex,
 		referralId: id,
 	});
-	return body && body.id !== undefined ? body : await getReferral.call(this, id, itemIndex);
+	return isReferral(body) ? body : await getReferral.call(this, id, itemIndex);
 }
 
 /** The eTag from "Only Update If Unchanged", or undefined when it is empty. */
@@ -62,7 +68,8 @@ export function readETagOption(options: IDataObject): string | undefined {
 /**
  * Reads the referral and checks that moving it to `target` is allowed by the documented
  * transition table (and, with an expected eTag, that it did not change). Fails without
- * sending anything otherwise. Returns the eTag to guard the update with.
+ * sending anything otherwise, also when the referral has no status to move from. Returns
+ * the eTag to guard the update with.
  */
 export async function checkTransition(
 	this: IExecuteFunctions,
@@ -72,8 +79,15 @@ export async function checkTransition(
 	itemIndex: number,
 ): Promise<string | undefined> {
 	const current = await getReferral.call(this, id, itemIndex);
+	if (typeof current.status !== 'string' || current.status === '') {
+		throw new NodeOperationError(this.getNode(), `Partner Center returned referral ${id} without a status, so the move cannot be checked`, {
+			description:
+				'Nothing was sent: the node never changes a status without knowing the one it moves from. Get the referral to see what Partner Center returns for it, and run again.',
+			itemIndex,
+		});
+	}
 	const state: ReferralState = {
-		status: typeof current.status === 'string' ? current.status : undefined,
+		status: current.status,
 		substatus: typeof current.substatus === 'string' ? current.substatus : undefined,
 	};
 	const currentETag = typeof current.eTag === 'string' ? current.eTag : undefined;

@@ -1,15 +1,15 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { GUID_PATTERN, MAX_PAGE_SIZE, REFERRALS_PATH } from '../helpers/constants';
+import { GUID_PATTERN } from '../helpers/constants';
 import { getReferral } from '../helpers/referrals';
-import { apiRequest } from '../transport';
+import { listReferrals } from '../transport';
 
 /**
  * "From list" for every Referral parameter: the most recently updated referrals, shown as
  * "customer — name (status)". Partner Center documents no text search, so a search term
- * filters each page by name or customer here; a GUID is looked up directly. The list's
- * nextLink is the pagination token.
+ * filters each page by name or customer here; a GUID is looked up directly. Each call
+ * shows the next page that has referrals; the link to the one after is the pagination token.
  */
 export async function searchReferrals(
 	this: ILoadOptionsFunctions,
@@ -26,25 +26,21 @@ export async function searchReferrals(
 			throw new NodeApiError(this.getNode(), error as JsonObject);
 		}
 	}
-	const { body } = await apiRequest.call(
-		this,
-		paginationToken
-			? { method: 'GET', url: paginationToken }
-			: {
-					method: 'GET',
-					path: REFERRALS_PATH,
-					qs: { $orderby: 'updatedDateTime desc', $top: MAX_PAGE_SIZE },
-				},
-	);
-	const page = Array.isArray(body?.value) ? (body.value as IDataObject[]) : [];
+	let page: IDataObject[] = [];
+	let nextLink: string | undefined;
+	const listing = listReferrals.call(this, {
+		qs: { $orderby: 'updatedDateTime desc' },
+		resumeAt: paginationToken,
+		onNextLink: (link) => (nextLink = link),
+	});
+	for await (const referrals of listing) {
+		page = referrals;
+		break;
+	}
 	const matches = term
 		? page.filter((referral) => label(referral).toLowerCase().includes(term))
 		: page;
-	const nextLink = body?.['@odata.nextLink'];
-	return {
-		results: matches.map(toResult),
-		paginationToken: typeof nextLink === 'string' && nextLink !== '' ? nextLink : undefined,
-	};
+	return { results: matches.map(toResult), paginationToken: nextLink };
 }
 
 function label(referral: IDataObject): string {

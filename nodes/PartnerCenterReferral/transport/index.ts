@@ -10,10 +10,11 @@
  * - Concurrency: when the caller registered a throttle for its execution context
  *   (see `useThrottle`), every attempt holds a slot of it and reports 429s to it.
  * - Paging: `listReferrals` follows `@odata.nextLink` page by page, only on the
- *   credential's own origin.
+ *   credential's own origin, never the same link twice, never the same referral twice.
  * - Errors: every failure becomes a NodeApiError whose message says what happened and
  *   whose description says how to fix it. Nothing of the request (headers, token) is
- *   carried into the error.
+ *   carried into the error, and the credential's secrets are masked wherever the
+ *   service's text could echo them.
  */
 import type {
 	IDataObject,
@@ -105,28 +106,47 @@ export interface ApiResponse {
 	body: IDataObject | undefined;
 }
 
-const baseUrls = new WeakMap<object, Promise<string>>();
-
-/** The credential's API Base URL, read once per execution context (reading credentials is not free). */
-export async function getBaseUrl(this: PartnerCenterContext): Promise<string> {
-	let baseUrl = baseUrls.get(this);
-	if (!baseUrl) {
-		baseUrl = readBaseUrl.call(this);
-		baseUrls.set(this, baseUrl);
-		baseUrl.catch(() => baseUrls.delete(this));
-	}
-	return await baseUrl;
+/** What the transport keeps of the credential: where to send requests, and what must never be shown. */
+interface CredentialFacts {
+	baseUrl: string;
+	/** The client secret, access token and refresh token, masked by value in every error. */
+	secrets: string[];
 }
 
-async function readBaseUrl(this: PartnerCenterContext): Promise<string> {
+/** A shorter secret would mask ordinary words in messages; real secrets and tokens are far longer. */
+const MIN_SECRET_LENGTH = 8;
+
+const credentialFacts = new WeakMap<object, Promise<CredentialFacts>>();
+
+/** The credential, read once per execution context (reading credentials is not free). */
+async function getCredentialFacts(this: PartnerCenterContext): Promise<CredentialFacts> {
+	let facts = credentialFacts.get(this);
+	if (!facts) {
+		facts = readCredentialFacts.call(this);
+		credentialFacts.set(this, facts);
+		facts.catch(() => credentialFacts.delete(this));
+	}
+	return await facts;
+}
+
+async function readCredentialFacts(this: PartnerCenterContext): Promise<CredentialFacts> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	return (configured || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const tokens = (credentials.oauthTokenData ?? {}) as IDataObject;
+	const secrets = [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
+		(value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
+	);
+	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets };
+}
+
+/** The credential's API Base URL, without a trailing slash. */
+export async function getBaseUrl(this: PartnerCenterContext): Promise<string> {
+	return (await getCredentialFacts.call(this)).baseUrl;
 }
 
 /** One API call with retries, throttling and error mapping. */
 export async function apiRequest(this: PartnerCenterContext, request: ApiRequest): Promise<ApiResponse> {
-	const baseUrl = await getBaseUrl.call(this);
+	const { baseUrl, secrets } = await getCredentialFacts.call(this);
 	const url = request.url ?? `${baseUrl}${request.path ?? ''}`;
 	if (request.url !== undefined) assertSameOrigin.call(this, request.url, baseUrl, request.itemIndex);
 
@@ -169,13 +189,13 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			return {
 				statusCode: response.statusCode,
 				headers: response.headers ?? {},
-				body: parseBody.call(this, response.body, request),
+				body: parseBody.call(this, response.body, request, secrets),
 			};
 		}
 		release?.(failure.status === 429 ? 'throttled' : 'failed');
 		const retryable = isRetryable(failure, request.method);
 		if (!retryable || attempt >= MAX_ATTEMPTS) {
-			throw mapFailure.call(this, failure, request, retryable ? attempt : undefined);
+			throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets);
 		}
 		await timing.sleep(retryDelayMs(failure, attempt));
 	}
@@ -188,18 +208,29 @@ async function send(this: PartnerCenterContext, options: IHttpRequestOptions): P
 }
 
 export interface ListRequest {
-	qs: IDataObject;
+	/** The query of the first page (not used with `resumeAt`). */
+	qs?: IDataObject;
+	/** Start at this next-page link (one `onNextLink` reported) instead of the first page. */
+	resumeAt?: string;
 	/** Stop after this many referrals; undefined = all. */
 	limit?: number;
 	itemIndex?: number;
 	/** Called with every page's response (e.g. to read its Date header) before the page is yielded. */
 	onResponse?: (response: ApiResponse) => void;
+	/** Called before each page is yielded with the checked link of the page after it (undefined: none). */
+	onNextLink?: (link: string | undefined) => void;
 }
 
+/** Empty pages that still carry a next-page link, read in a row before the listing gives up. */
+export const MAX_EMPTY_PAGES_IN_A_ROW = 10;
+
 /**
- * Lists referrals page by page, following @odata.nextLink verbatim. Each page is handed
- * to the caller and then dropped, so memory stays flat however many pages there are.
- * Asks for at most 100 a page and never for more than the limit still needs.
+ * Lists referrals page by page, following @odata.nextLink. Each page is handed to the
+ * caller and then dropped, so memory stays flat however many pages there are (only the
+ * ids already delivered and the links already followed are kept, see ListingGuard).
+ * Sends $top only when the limit fits in one page: standard OData reads $top as the size
+ * of the whole answer, Microsoft's older docs as the page size, and only there do the two
+ * agree. A larger limit pages by nextLink and stops on this side.
  */
 export async function* listReferrals(
 	this: PartnerCenterContext,
@@ -208,23 +239,148 @@ export async function* listReferrals(
 	const { limit, itemIndex } = request;
 	let remaining = limit ?? Number.POSITIVE_INFINITY;
 	if (remaining <= 0) return;
-	const qs: IDataObject = { ...request.qs, $top: Math.min(MAX_PAGE_SIZE, remaining) };
-	if (limit === undefined) delete qs.$top;
-	let next: ApiRequest | undefined = { method: 'GET', path: REFERRALS_PATH, qs, itemIndex };
+	const baseUrl = await getBaseUrl.call(this);
+	const guard = new ListingGuard(this, itemIndex);
+	let pageUrl = `${baseUrl}${REFERRALS_PATH}`;
+	let next: ApiRequest | undefined;
+	if (request.resumeAt !== undefined) {
+		pageUrl = guard.follow(resolveLink.call(this, request.resumeAt, pageUrl, baseUrl, itemIndex));
+		next = { method: 'GET', url: pageUrl, itemIndex };
+	} else {
+		const qs: IDataObject = { ...request.qs };
+		if (limit !== undefined && limit <= MAX_PAGE_SIZE) qs.$top = limit;
+		next = { method: 'GET', path: REFERRALS_PATH, qs, itemIndex };
+	}
 	while (next) {
 		const response: ApiResponse = await apiRequest.call(this, next);
 		request.onResponse?.(response);
-		const body = response.body;
-		const page: IDataObject[] = Array.isArray(body?.value) ? (body.value as IDataObject[]) : [];
-		const taken = page.length > remaining ? page.slice(0, remaining) : page;
+		const fresh = guard.fresh(readPage.call(this, response.body, itemIndex), response);
+		const taken = fresh.length > remaining ? fresh.slice(0, remaining) : fresh;
 		remaining -= taken.length;
+		const link: unknown = response.body?.['@odata.nextLink'];
+		next = undefined;
+		if (remaining > 0 && typeof link === 'string' && link !== '') {
+			pageUrl = guard.follow(resolveLink.call(this, link, pageUrl, baseUrl, itemIndex));
+			next = { method: 'GET', url: pageUrl, itemIndex };
+		}
+		request.onNextLink?.(next?.url);
 		if (taken.length > 0) yield taken;
-		const nextLink: unknown = body?.['@odata.nextLink'];
-		next =
-			remaining > 0 && typeof nextLink === 'string' && nextLink !== '' && page.length > 0
-				? { method: 'GET', url: nextLink, itemIndex }
-				: undefined;
 	}
+}
+
+/** Whether a value read from Partner Center is a referral: an object with an id. */
+export function isReferral(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && typeof (value as IDataObject).id === 'string' && (value as IDataObject).id !== '';
+}
+
+/** The referrals of a list page; a page that is not a list of referrals is an error, not "no referrals". */
+function readPage(this: PartnerCenterContext, body: IDataObject | undefined, itemIndex?: number): IDataObject[] {
+	const value = body?.value;
+	if (Array.isArray(value) && value.every(isReferral)) return value as IDataObject[];
+	const what = Array.isArray(value) ? 'an entry that is not a referral (no id)' : 'no list of referrals ("value")';
+	throw new NodeOperationError(this.getNode(), `Partner Center returned a list page with ${what}`, {
+		description:
+			'The answer cannot be read as referrals (an empty result is "value": []), so the listing stopped rather than output wrong or missing referrals. Check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service) and run again; if it persists, report it to Microsoft support.',
+		itemIndex,
+	});
+}
+
+/**
+ * Keeps one listing finite and free of repeats: a next-page link is followed once, a
+ * referral is delivered once (repeats on a page are dropped; a page of nothing but repeats
+ * is the same page again), and empty pages in a row are bounded. Remembers only links and
+ * ids, never referrals.
+ */
+class ListingGuard {
+	private readonly followed = new Set<string>();
+
+	private readonly delivered = new Set<string>();
+
+	private emptyInARow = 0;
+
+	constructor(
+		private readonly context: PartnerCenterContext,
+		private readonly itemIndex: number | undefined,
+	) {}
+
+	/** The referrals of a page not delivered before; fails when the page brings only repeats. */
+	fresh(page: IDataObject[], response: ApiResponse): IDataObject[] {
+		if (page.length === 0) {
+			this.emptyInARow++;
+			return page;
+		}
+		this.emptyInARow = 0;
+		const fresh = page.filter((referral) => {
+			const key = String(referral.id).toLowerCase();
+			if (this.delivered.has(key)) return false;
+			this.delivered.add(key);
+			return true;
+		});
+		if (fresh.length === 0) {
+			throw this.fail(
+				'Partner Center returned the same page again (every referral on it was already listed)',
+				`The listing stopped there, so no referral is output twice and it cannot loop forever; the referrals after that page were not read.${supportHint(response)}`,
+			);
+		}
+		return fresh;
+	}
+
+	/** Records a next-page link before it is followed; fails when it was followed before or after too many empty pages. */
+	follow(link: string): string {
+		if (this.followed.has(link)) {
+			throw this.fail(
+				'Partner Center returned the same page again (a next-page link it had already given)',
+				'The listing stopped there, so it cannot loop forever and no referral is output twice; the referrals after that page were not read.',
+			);
+		}
+		if (this.emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
+			throw this.fail(
+				`Partner Center returned ${this.emptyInARow} empty pages in a row, each with a link to another`,
+				'The listing stopped there so that it cannot run on forever; the referrals after those pages, if any, were not read.',
+			);
+		}
+		this.followed.add(link);
+		return link;
+	}
+
+	private fail(message: string, whatHappened: string): NodeOperationError {
+		return new NodeOperationError(this.context.getNode(), message, {
+			description: `${whatHappened} This is a fault in Partner Center's paging (or in a proxy in front of it). Run again; if it persists, narrow the filters (e.g. Updated After) so fewer pages are needed, and report it to Microsoft support.`,
+			itemIndex: this.itemIndex,
+		});
+	}
+}
+
+function supportHint(response: ApiResponse): string {
+	const requestId = headerValue(response.headers, 'request-id');
+	return requestId ? ` Request ID for Microsoft support: ${requestId}.` : '';
+}
+
+/**
+ * A next-page link as it is followed: a relative link is resolved against the page that
+ * carried it (RFC 3986), and a plain-http link to the API's own host (as in Microsoft's
+ * docs) is upgraded to https, so the token never travels over plain http. Any other
+ * origin (another host, scheme or port) is refused.
+ */
+function resolveLink(
+	this: PartnerCenterContext,
+	link: string,
+	pageUrl: string,
+	baseUrl: string,
+	itemIndex?: number,
+): string {
+	const base = new URL(baseUrl);
+	let url: URL;
+	try {
+		url = new URL(link, pageUrl);
+	} catch {
+		return link; // refused as an invalid URL below
+	}
+	if (url.protocol === 'http:' && base.protocol === 'https:' && url.hostname === base.hostname && url.port === '') {
+		url.protocol = 'https:';
+	}
+	assertSameOrigin.call(this, url.href, baseUrl, itemIndex);
+	return url.href;
 }
 
 function assertSameOrigin(this: PartnerCenterContext, link: string, baseUrl: string, itemIndex?: number) {
@@ -242,7 +398,12 @@ function assertSameOrigin(this: PartnerCenterContext, link: string, baseUrl: str
 	}
 }
 
-function parseBody(this: PartnerCenterContext, body: unknown, request: ApiRequest): IDataObject | undefined {
+function parseBody(
+	this: PartnerCenterContext,
+	body: unknown,
+	request: ApiRequest,
+	secrets: readonly string[],
+): IDataObject | undefined {
 	if (body === undefined || body === null || body === '') return undefined;
 	if (typeof body === 'object' && !Buffer.isBuffer(body)) return body as IDataObject;
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
@@ -252,7 +413,7 @@ function parseBody(this: PartnerCenterContext, body: unknown, request: ApiReques
 	} catch {
 		// fall through to the error below
 	}
-	throw mapFailure.call(this, { kind: 'malformed' }, request, undefined);
+	throw mapFailure.call(this, { kind: 'malformed' }, request, undefined, secrets);
 }
 
 interface Failure {
@@ -313,7 +474,11 @@ function isRetryable(failure: Failure, method: IHttpRequestMethods): boolean {
 	return failure.kind === 'network' && TRANSIENT_NETWORK_CODES.has(failure.code ?? '');
 }
 
-/** Retry-After (seconds or an HTTP date, capped) when given, else exponential backoff with jitter. */
+/**
+ * Retry-After (seconds or an HTTP date, capped) when it asks for a wait, else exponential
+ * backoff with jitter. A hint of no wait (0, a negative number, a date now or past) is no
+ * usable hint: obeying it would fire every attempt at once.
+ */
 export function retryDelayMs(failure: Failure, attempt: number): number {
 	const retryAfter = parseRetryAfter(headerValue(failure.headers, 'retry-after'));
 	if (retryAfter !== undefined) return Math.min(retryAfter, MAX_RETRY_AFTER_MS);
@@ -321,13 +486,15 @@ export function retryDelayMs(failure: Failure, attempt: number): number {
 	return Math.round(ceiling / 2 + (timing.random() * ceiling) / 2);
 }
 
+/** The wait a Retry-After value asks for in ms, or undefined when it asks for none or cannot be read. */
 export function parseRetryAfter(value: string | undefined): number | undefined {
-	if (value === undefined || value.trim() === '') return undefined;
-	const trimmed = value.trim();
-	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-	const date = Date.parse(trimmed);
-	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - timing.now());
+	const trimmed = value?.trim() ?? '';
+	if (trimmed === '') return undefined;
+	// a number is seconds; anything else must be an HTTP date (V8 would read "-3" as a date in 2001)
+	const wait = /^[+-]?\d+(\.\d+)?$/.test(trimmed)
+		? Math.round(Number(trimmed) * 1000)
+		: Date.parse(trimmed) - timing.now();
+	return wait > 0 ? wait : undefined;
 }
 
 function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
@@ -341,23 +508,48 @@ function headerValue(headers: IDataObject | undefined, name: string): string | u
 	return undefined;
 }
 
-/** Tokens must never reach a message, a description or an output item. */
-export function redact(text: string): string {
-	return text
+/**
+ * Tokens and secrets must never reach a message, a description or an output item: masks
+ * `secrets` (the credential's own, see CredentialFacts) by value, and anything shaped like
+ * a token.
+ */
+export function redact(text: string, secrets: readonly string[] = []): string {
+	let masked = text;
+	for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+		for (const form of new Set([secret, encodeURIComponent(secret)])) masked = masked.split(form).join('[redacted]');
+	}
+	return masked
 		.replace(/Bearer\s+[A-Za-z0-9\-._~+/]+=*/gi, 'Bearer [redacted]')
 		.replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '[redacted token]')
 		.replace(/(access_token|refresh_token|client_secret)(["'=:\s]+)[^"'&\s,}]+/gi, '$1$2[redacted]');
 }
 
-
 const ROLES_HINT =
 	'The signed-in user needs the Partner Center role Referrals Admin (read and write) or Referrals User (read only, and only referrals whose team includes them), and the app registration needs the delegated Microsoft Partner Center permission with admin consent.';
+
+/** Socket failures that happen before anything is sent. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** n8n's words when it could not refresh the token (the request itself got a 401). */
+const SIGN_IN_FAILURE = /reconnect|refresh token|invalid_grant|oauth/i;
+
+const MAYBE_CREATED =
+	"The referral may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second referral. Before re-running this item, check whether it exists: Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or the Referrals page of the Partner Center portal.";
+
+/** Whether the service may have carried the request out although it failed (a 5xx, a connection lost after sending, an unreadable answer). */
+function mayHaveBeenProcessed(failure: Failure): boolean {
+	if (failure.kind === 'http') return (failure.status ?? 0) >= 500;
+	if (failure.kind === 'network') return !NOT_SENT_CODES.has(failure.code ?? '');
+	if (failure.kind === 'unknown') return !SIGN_IN_FAILURE.test(failure.message ?? '');
+	return true;
+}
 
 function mapFailure(
 	this: PartnerCenterContext,
 	failure: Failure,
 	request: ApiRequest,
 	attempts: number | undefined,
+	secrets: readonly string[],
 ): NodeApiError {
 	const { itemIndex } = request;
 	const serviceError = readServiceError(failure.body);
@@ -367,20 +559,22 @@ function mapFailure(
 	const support = requestId ? ` Request ID for Microsoft support: ${requestId}.` : '';
 	const after = attempts ? ` after ${attempts} attempts` : '';
 	const status = failure.status;
+	// A POST is a create (the only POST of this API); when it may have happened, "try again" is bad advice.
+	const isCreate = request.method === 'POST';
+	const uncertain = isCreate && mayHaveBeenProcessed(failure);
 
 	let message: string;
 	let description: string;
 	switch (true) {
 		case failure.kind === 'malformed':
 			message = 'Partner Center returned a response that is not valid JSON';
-			description =
-				'The service or a proxy in front of it sent an unreadable body. Try again; if it persists, check the API Base URL in the credential (it must point at the Partner Center API, not a web page).';
+			description = `The service or a proxy in front of it sent an unreadable body. ${uncertain ? 'Check' : 'Try again; if it persists, check'} the API Base URL in the credential (it must point at the Partner Center API, not a web page).`;
 			break;
 		case failure.kind === 'network':
 			// n8n replaces a message naming a raw socket code with its own generic text,
 			// so the message says it in words and the description carries the code.
 			message = `Could not reach Partner Center: ${NETWORK_FAILURES[failure.code ?? ''] ?? 'the connection failed'}${after}`;
-			description = `The connection to the API Base URL failed (${failure.code}). Check the credential's API Base URL, your network or proxy, and try again.`;
+			description = `The connection to the API Base URL failed (${failure.code}). Check the credential's API Base URL, your network or proxy${uncertain ? '.' : ', and try again.'}`;
 			break;
 		case status === 400:
 			message = `Partner Center rejected the request as invalid${serviceError.message ? `: ${serviceError.message}` : ''}`;
@@ -414,27 +608,28 @@ function mapFailure(
 			break;
 		case status !== undefined && status >= 500:
 			message = `Partner Center is unavailable (${status})${after}`;
-			description = `The service failed on its side. Try again later; if it persists, check the Partner Center service status.${service}`;
+			description = `The service failed on its side. ${uncertain ? 'If it persists' : 'Try again later; if it persists'}, check the Partner Center service status.${service}`;
 			break;
 		case status !== undefined:
 			message = `Partner Center answered with an error (${status})`;
 			description = `Check the node's parameters and the credential.${service}`;
 			break;
-		case /reconnect|refresh token|invalid_grant|oauth/i.test(failure.message ?? ''):
+		case SIGN_IN_FAILURE.test(failure.message ?? ''):
 			message = 'The Partner Center sign-in has expired or was revoked';
 			description = `${failure.message} Open the Partner Center OAuth2 API credential and sign in again (Reconnect). This happens when the refresh token expired or was revoked, for example after a password change or when an admin removed the app's consent.`;
 			break;
 		default:
 			message = 'The request to Partner Center failed';
-			description = `${failure.message ?? 'An unknown error occurred.'} Check the credential's API Base URL and try again.`;
+			description = `${failure.message ?? 'An unknown error occurred.'} Check the credential's API Base URL${uncertain ? '.' : ' and try again.'}`;
 	}
+	if (isCreate) description += uncertain ? ` ${MAYBE_CREATED}` : ' The referral was not created.';
 
 	const error = new NodeApiError(
 		this.getNode(),
-		{ message: redact(message), code: serviceError.code ?? null } as JsonObject,
+		{ message: redact(message, secrets), code: serviceError.code ?? null } as JsonObject,
 		{
-			message: redact(message),
-			description: redact(`${description}${support}`),
+			message: redact(message, secrets),
+			description: redact(`${description}${support}`, secrets),
 			httpCode: status !== undefined ? String(status) : undefined,
 			itemIndex,
 		},
