@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { API, guid, REFERRALS, referral, runOptions, runReferral } from '../fixtures';
+import { API, guid, LOGIN, REFERRALS, referral, runOptions, runReferral, TOKEN_PATH } from '../fixtures';
 import type { RecordedRequest } from './helpers';
 import { flat, recordAndReply, useNock } from './helpers';
 
@@ -308,5 +308,89 @@ describe('Create a referral: failures are not retried (no idempotency key)', () 
 		expect(requests).toHaveLength(1);
 		expect(error?.message).toBe("Partner Center rejected the request as invalid: 'details' is required.");
 		nock.cleanAll();
+	});
+});
+
+describe('Create a referral: a failure says whether the referral may exist', () => {
+	const MAYBE = 'The referral may or may not have been created';
+
+	/** The advice a failed create gets: never "try again" where the referral may exist. */
+	function expectCheckBeforeRerun(description: string | undefined | null) {
+		expect(description).toContain(MAYBE);
+		expect(description).toContain('Before re-running this item, check whether it exists: Get Many with Created After');
+		expect(description).toContain("externalReferenceId eq '<your reference>'");
+		expect(description).toContain('Partner Center portal');
+		expect(description).not.toMatch(/try again/i);
+	}
+
+	it.each([500, 503])('after a %s: may or may not have been created, check before re-running', async (status) => {
+		nock(API).post(REFERRALS).reply(status, { error: { code: 'generalException', message: 'Oops' } });
+		const { error } = await runReferral(create());
+		expect(error?.message).toBe(`Partner Center is unavailable (${status})`);
+		expectCheckBeforeRerun(error?.description);
+		expect(error?.description).toContain('generalException: Oops');
+	});
+
+	it('after a connection reset once the request was sent: may or may not have been created', async () => {
+		let attempts = 0;
+		const server = createServer((request) => {
+			attempts++;
+			request.on('data', () => undefined).on('end', () => request.socket.destroy());
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		nock.enableNetConnect('127.0.0.1');
+		try {
+			const { port } = server.address() as AddressInfo;
+			const { error } = await runReferral(create(), {}, runOptions({ baseUrl: `http://127.0.0.1:${port}` }));
+			expect(attempts).toBe(1);
+			expect(error?.message).toBe('Could not reach Partner Center: the connection was reset');
+			expectCheckBeforeRerun(error?.description);
+		} finally {
+			nock.disableNetConnect();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it.each<[string, nock.ReplyBody, string]>([
+		['a body that is not JSON', '{"id": "0000', 'Partner Center returned a response that is not valid JSON'],
+		['no body', '', 'Partner Center answered the create without the created referral'],
+		['an object without an id', { status: 'New' }, 'Partner Center answered the create without the created referral'],
+	])('after a 201 with %s: may or may not have been created', async (_label, body, message) => {
+		nock(API).post(REFERRALS).reply(201, body, { 'Content-Type': 'application/json' });
+		const { items, error } = await runReferral(create());
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(message);
+		expectCheckBeforeRerun(error?.description);
+	});
+
+	it.each<[number, string]>([
+		[400, 'Partner Center rejected the request as invalid: Bad'],
+		[401, 'Partner Center did not accept the sign-in (401)'],
+		[403, 'Partner Center denied access to referrals (403)'],
+		[409, 'Partner Center reported a conflict (409)'],
+	])('after a %s: says the referral was not created', async (status, message) => {
+		nock(API).post(REFERRALS).times(2).reply(status, { error: { code: 'invalidRequest', message: 'Bad' } });
+		if (status === 401) nock(LOGIN).post(TOKEN_PATH).reply(200, { token_type: 'Bearer', access_token: 'second-token' });
+		const { error } = await runReferral(create());
+		expect(error?.message).toBe(message);
+		expect(error?.description).toContain('The referral was not created.');
+		expect(error?.description).not.toContain(MAYBE);
+		nock.cleanAll();
+	});
+
+	it('after a refused connection (nothing sent): says the referral was not created', async () => {
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		await new Promise((resolve) => server.close(resolve));
+		nock.enableNetConnect('127.0.0.1');
+		try {
+			const { error } = await runReferral(create(), {}, runOptions({ baseUrl: `http://127.0.0.1:${port}` }));
+			expect(error?.message).toBe('Could not reach Partner Center: the connection was refused');
+			expect(error?.description).toContain('The referral was not created.');
+			expect(error?.description).not.toContain(MAYBE);
+		} finally {
+			nock.disableNetConnect();
+		}
 	});
 });

@@ -16,6 +16,7 @@ import {
 	REFERRALS,
 	REFRESH_TOKEN,
 	referral,
+	runOptions,
 	runReferral,
 	TOKEN_PATH,
 } from '../fixtures';
@@ -116,6 +117,19 @@ describe('Get a referral', () => {
 		nock.cleanAll();
 	});
 
+	it.each<[string, string | IDataObject]>([
+		['an empty body', ''],
+		['{}', {}],
+		['an object without an id', { '@odata.context': 'x', status: 'New' }],
+	])('fails clearly when a 200 brings no referral (%s), instead of an item of nulls', async (_label, body) => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, body);
+		const { items, error } = await runReferral(get(EXAMPLE_ID));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Partner Center returned no referral for ${EXAMPLE_ID}`);
+		expect(error?.description).toContain('had no referral id');
+		expect(error?.description).toContain('check the API Base URL in the credential');
+	});
+
 	it('names the missing referral on 404 and shows what the service said', async () => {
 		nock(API)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
@@ -160,6 +174,23 @@ describe('Get a referral', () => {
 		const { error } = await runReferral(get(EXAMPLE_ID));
 		expect(error).toBeUndefined();
 		expect(sleeps).toEqual([5000, 60000]);
+	});
+
+	it('backs off as usual when Retry-After asks for no wait (0, negative, a past date), instead of firing at once', async () => {
+		jest.spyOn(timing, 'now').mockReturnValue(Date.parse('Wed, 25 Nov 2026 10:00:00 GMT'));
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(429, {}, { 'Retry-After': '0' })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(503, {}, { 'Retry-After': '-3' })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(429, {}, { 'Retry-After': 'Wed, 25 Nov 2026 09:59:00 GMT' })
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(200, exampleReferral());
+		const { error } = await runReferral(get(EXAMPLE_ID));
+		expect(error).toBeUndefined();
+		// the backoff of a retry without a hint (random() = 0.5), as in the 503 test below
+		expect(sleeps).toEqual([375, 750, 1500]);
 	});
 
 	it('says it is still throttled after the last attempt', async () => {
@@ -223,6 +254,32 @@ describe('Get a referral', () => {
 		expect(everything).not.toContain('second-token');
 		expect(everything).not.toContain(REFRESH_TOKEN);
 		expect(everything).not.toContain('client-secret-that-must-not-leak');
+	});
+
+	it("masks the credential's own client secret, access token and refresh token wherever the service echoes them", async () => {
+		const opaqueToken = 'opaque-access-token-0123456789';
+		const echo = `Bad request from client-secret-that-must-not-leak with ${opaqueToken} (refresh ${REFRESH_TOKEN})`;
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(400, { error: { code: 'invalidRequest', message: echo } });
+		const options = runOptions({ oauthTokenData: { access_token: opaqueToken, refresh_token: REFRESH_TOKEN, token_type: 'Bearer' } });
+		const result = await runReferral(get(EXAMPLE_ID), {}, options);
+		expect(result.error?.message).toBe(
+			'Partner Center rejected the request as invalid: Bad request from [redacted] with [redacted] (refresh [redacted])',
+		);
+		expect(result.error?.description).toContain('invalidRequest: Bad request from [redacted] with [redacted] (refresh [redacted])');
+		const everything = JSON.stringify(result.run) + JSON.stringify(result.error);
+		expect(everything).not.toContain(opaqueToken);
+		expect(everything).not.toContain(REFRESH_TOKEN);
+		expect(everything).not.toContain('client-secret-that-must-not-leak');
+	});
+
+	it('leaves a credential value shorter than 8 characters alone, so ordinary words are not masked', async () => {
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(400, { error: { code: 'invalidRequest', message: 'The field status is invalid' } });
+		const { error } = await runReferral(get(EXAMPLE_ID), {}, runOptions({ clientSecret: 'status' }));
+		expect(error?.message).toBe('Partner Center rejected the request as invalid: The field status is invalid');
 	});
 
 	it('says to reconnect when the token endpoint refuses the refresh token', async () => {

@@ -3,7 +3,7 @@
  * the read, the transition check, the exact PATCH and its If-Match, or the refusal.
  */
 import nock from 'nock';
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { API, byId, guid, REFERRALS, referral, runReferral } from '../fixtures';
 import type { RecordedRequest } from './helpers';
@@ -226,6 +226,44 @@ describe('Status actions: reason, eTag and answers', () => {
 		const { items, error } = await runReferral(run('accept', { simplify: false }));
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json)).toEqual([after]);
+	});
+
+	it.each(ACTIONS.map((action) => [action.operation] as const))(
+		'%s sends nothing when the read brings no referral ({}), instead of patching without knowing the status',
+		async (operation) => {
+			nock(API).get(PATH).reply(200, {});
+			const patch = nock(API).patch(PATH).reply(200, referral(ID));
+			const { items, error } = await runReferral(run(operation));
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(`Partner Center returned no referral for ${ID}`);
+			expect(patch.isDone()).toBe(false);
+			nock.cleanAll();
+		},
+	);
+
+	it.each<[string, IDataObject]>([
+		['no status', { status: undefined, substatus: undefined }],
+		['an empty status', { status: '' }],
+		['a status that is not a string', { status: 3 }],
+	])('sends nothing when the referral read has %s', async (_label, fields) => {
+		nock(API).get(PATH).reply(200, referral(ID, fields));
+		const patch = nock(API).patch(PATH).reply(200, referral(ID));
+		const { items, error } = await runReferral(run('accept'));
+		expect(items).toEqual([]);
+		expect(error?.name).toBe('NodeOperationError');
+		expect(error?.message).toBe(`Partner Center returned referral ${ID} without a status, so the move cannot be checked`);
+		expect(error?.description).toContain('Nothing was sent');
+		expect(patch.isDone()).toBe(false);
+		nock.cleanAll();
+	});
+
+	it('fails clearly when neither the PATCH answer nor the read after it is a referral', async () => {
+		interceptRead('New', 'Pending');
+		nock(API).patch(PATH).reply(200, {});
+		nock(API).get(PATH).reply(200, {});
+		const { items, error } = await runReferral(run('accept'));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Partner Center returned no referral for ${ID}`);
 	});
 
 	it('names the referral on 404, and sends no PATCH', async () => {

@@ -287,6 +287,23 @@ describe('Update a referral: status changes', () => {
 		nock.cleanAll();
 	});
 
+	it.each<[string, IDataObject, string]>([
+		['no referral ({})', {}, `Partner Center returned no referral for ${ID}`],
+		[
+			'a referral without a status',
+			referral(ID, { status: undefined, substatus: undefined }),
+			`Partner Center returned referral ${ID} without a status, so the move cannot be checked`,
+		],
+	])('sends nothing when the status change reads %s', async (_label, body, message) => {
+		nock(API).get(PATH).reply(200, body);
+		const patch = nock(API).patch(PATH).reply(200, updated());
+		const { items, error } = await runReferral(update({ substatus: 'Received', notes: 'also this' }));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(message);
+		expect(patch.isDone()).toBe(false);
+		nock.cleanAll();
+	});
+
 	it('does not read the referral when no status or substatus is changed', async () => {
 		const requests: RecordedRequest[] = [];
 		const read = nock(API).get(PATH).reply(200, referral(ID));

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
-import { apiRequest, inspectFailure, timing } from '../../nodes/PartnerCenterReferral/transport';
+import { apiRequest, inspectFailure, parseRetryAfter, redact, retryDelayMs, timing } from '../../nodes/PartnerCenterReferral/transport';
 
 const node = { name: 'Partner Center Referral', type: 'n8n-nodes-partner-center.partnerCenterReferral' } as INode;
 
@@ -111,5 +111,55 @@ describe('transport when the request after a 401 fails (n8n 1.x)', () => {
 		await expect(apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' })).rejects.toThrow(
 			'The Partner Center sign-in has expired or was revoked',
 		);
+	});
+});
+
+describe('Retry-After', () => {
+	const NOW = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
+	beforeEach(() => jest.spyOn(timing, 'now').mockReturnValue(NOW));
+
+	it.each<[string, number]>([
+		['2', 2000],
+		['1.5', 1500],
+		['Wed, 25 Nov 2026 10:00:05 GMT', 5000],
+	])('reads %j as a wait of %d ms', (value, ms) => {
+		expect(parseRetryAfter(value)).toBe(ms);
+	});
+
+	it.each([
+		['0', '0'],
+		['a negative number', '-3'],
+		['a date in the past', 'Wed, 25 Nov 2026 09:59:00 GMT'],
+		['a date that is now', 'Wed, 25 Nov 2026 10:00:00 GMT'],
+		['text', 'soon'],
+	])('reads %s as no usable hint', (_label, value) => {
+		expect(parseRetryAfter(value)).toBeUndefined();
+	});
+
+	it.each(['0', '-3', 'Wed, 25 Nov 2026 09:59:00 GMT'])(
+		'backs off as without a hint when Retry-After is %j (never 0 ms)',
+		(value) => {
+			const failure = { kind: 'http' as const, status: 429, headers: { 'Retry-After': value } };
+			// random() = 0.5: three quarters of 500 ms, 1 s, 2 s
+			expect([1, 2, 3].map((attempt) => retryDelayMs(failure, attempt))).toEqual([375, 750, 1500]);
+		},
+	);
+});
+
+describe('redact', () => {
+	const secrets = ['client-secret-value-1234', 'opaque-access-token-5678'];
+
+	it('masks the given secrets by value, also URL-encoded, and token shapes', () => {
+		expect(
+			redact(
+				'secret client-secret-value-1234, token opaque-access-token-5678 and ' +
+					`${encodeURIComponent('sp/ecial+secret==')} Bearer abc.def`,
+				[...secrets, 'sp/ecial+secret=='],
+			),
+		).toBe('secret [redacted], token [redacted] and [redacted] Bearer [redacted]');
+	});
+
+	it('leaves text alone without secrets', () => {
+		expect(redact('Referral not found.', [])).toBe('Referral not found.');
 	});
 });

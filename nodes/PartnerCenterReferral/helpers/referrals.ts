@@ -6,7 +6,7 @@ import { REFERRALS_PATH } from './constants';
 import type { ReferralState } from './transitions';
 import { allowedMoves, checkMove, describeState } from './transitions';
 import type { PartnerCenterContext } from '../transport';
-import { apiRequest, isReferral } from '../transport';
+import { apiRequest, isReferral, MAYBE_CREATED } from '../transport';
 
 /** Reads one referral; an answer that is not a referral (no id, e.g. an empty body) is an error. */
 export async function getReferral(
@@ -24,6 +24,15 @@ export async function getReferral(
 	throw new NodeOperationError(this.getNode(), `Partner Center returned no referral for ${id}`, {
 		description:
 			'Its answer had no referral id (an empty or unexpected body), so there is nothing to output or check. Run again; if it persists, check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service).',
+		itemIndex,
+	});
+}
+
+/** The referral a create answered with; an answer without one (no id) may still mean it was created. */
+export function createdReferral(this: IExecuteFunctions, body: IDataObject | undefined, itemIndex: number): IDataObject {
+	if (isReferral(body)) return body;
+	throw new NodeOperationError(this.getNode(), 'Partner Center answered the create without the created referral', {
+		description: `Its answer had no referral id (an empty or unexpected body). ${MAYBE_CREATED}`,
 		itemIndex,
 	});
 }

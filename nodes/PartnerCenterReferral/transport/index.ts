@@ -533,7 +533,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 /** n8n's words when it could not refresh the token (the request itself got a 401). */
 const SIGN_IN_FAILURE = /reconnect|refresh token|invalid_grant|oauth/i;
 
-const MAYBE_CREATED =
+export const MAYBE_CREATED =
 	"The referral may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second referral. Before re-running this item, check whether it exists: Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or the Referrals page of the Partner Center portal.";
 
 /** Whether the service may have carried the request out although it failed (a 5xx, a connection lost after sending, an unreadable answer). */

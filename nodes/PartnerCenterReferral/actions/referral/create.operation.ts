@@ -5,6 +5,7 @@ import { concurrencyOption, membersField, optionsCollection, simplifyField } fro
 import { qualificationFilter, typeFilter } from '../../descriptions/filters';
 import { compact, FieldReader } from '../../helpers/body';
 import { REFERRALS_PATH } from '../../helpers/constants';
+import { createdReferral } from '../../helpers/referrals';
 import { formatReferral } from '../../helpers/simplify';
 import { apiRequest } from '../../transport';
 
@@ -171,5 +172,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		headers: { 'Content-Type': 'application/json' },
 		itemIndex,
 	});
-	return [formatReferral(created ?? {}, simplify)];
+	return [formatReferral(createdReferral.call(this, created, itemIndex), simplify)];
 }
