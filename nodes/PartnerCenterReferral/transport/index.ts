@@ -227,7 +227,7 @@ export const MAX_EMPTY_PAGES_IN_A_ROW = 10;
 /**
  * Lists referrals page by page, following @odata.nextLink. Each page is handed to the
  * caller and then dropped, so memory stays flat however many pages there are (only the
- * ids already delivered and the links already followed are kept, see ListingGuard).
+ * ids already listed and the links already followed are kept, see ListingGuard).
  * Sends $top only when the limit fits in one page: standard OData reads $top as the size
  * of the whole answer, Microsoft's older docs as the page size, and only there do the two
  * agree. A larger limit pages by nextLink and stops on this side.
@@ -270,7 +270,9 @@ export async function* listReferrals(
 
 /** Whether a value read from Partner Center is a referral: an object with an id. */
 export function isReferral(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && typeof (value as IDataObject).id === 'string' && (value as IDataObject).id !== '';
+	if (value === null || typeof value !== 'object') return false;
+	const { id } = value as IDataObject;
+	return typeof id === 'string' && id !== '';
 }
 
 /** The referrals of a list page; a page that is not a list of referrals is an error, not "no referrals". */
@@ -294,7 +296,7 @@ function readPage(this: PartnerCenterContext, body: IDataObject | undefined, ite
 class ListingGuard {
 	private readonly followed = new Set<string>();
 
-	private readonly delivered = new Set<string>();
+	private readonly listed = new Set<string>();
 
 	private emptyInARow = 0;
 
@@ -303,7 +305,7 @@ class ListingGuard {
 		private readonly itemIndex: number | undefined,
 	) {}
 
-	/** The referrals of a page not delivered before; fails when the page brings only repeats. */
+	/** The referrals of a page not listed before; fails when the page brings only repeats. */
 	fresh(page: IDataObject[], response: ApiResponse): IDataObject[] {
 		if (page.length === 0) {
 			this.emptyInARow++;
@@ -312,8 +314,8 @@ class ListingGuard {
 		this.emptyInARow = 0;
 		const fresh = page.filter((referral) => {
 			const key = String(referral.id).toLowerCase();
-			if (this.delivered.has(key)) return false;
-			this.delivered.add(key);
+			if (this.listed.has(key)) return false;
+			this.listed.add(key);
 			return true;
 		});
 		if (fresh.length === 0) {
