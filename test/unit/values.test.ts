@@ -3,18 +3,18 @@ import { DateTime } from 'luxon';
 import type { Rule } from '../../nodes/PartnerCenterReferral/helpers/values';
 import {
 	amount,
-	count,
 	dateTime,
 	flag,
 	InvalidValue,
 	isBlank,
+	limit,
 	odataExpression,
 	oneOf,
 } from '../../nodes/PartnerCenterReferral/helpers/values';
 
 const read = <T>(rule: Rule<T>, value: unknown, zone = 'UTC'): T | 'refused' => {
 	try {
-		return rule(value, zone);
+		return rule.read(value, zone);
 	} catch (error) {
 		if (error instanceof InvalidValue) return 'refused';
 		throw error;
@@ -33,10 +33,10 @@ describe('value rules', () => {
 		expect(refused.map((value) => read(amount, value))).toEqual(refused.map(() => 'refused'));
 	});
 
-	it('reads a count only from a whole number of 1 or more', () => {
-		expect([1, 50, 1000].map((value) => read(count, value))).toEqual([1, 50, 1000]);
+	it('reads a limit only from a whole number of 1 or more', () => {
+		expect([1, 50, 1000].map((value) => read(limit, value))).toEqual([1, 50, 1000]);
 		const refused = [0, -1, 2.5, Number.NaN, '25', true];
-		expect(refused.map((value) => read(count, value))).toEqual(refused.map(() => 'refused'));
+		expect(refused.map((value) => read(limit, value))).toEqual(refused.map(() => 'refused'));
 	});
 
 	it('reads date-times from ISO text, Date, luxon and epoch milliseconds, refusing the rest', () => {

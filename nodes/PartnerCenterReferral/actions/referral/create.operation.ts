@@ -108,16 +108,14 @@ export const description = updateDisplayOptions(
 
 export const writes = true;
 
-const COUNTRY = 'a two-letter ISO 3166 country code such as US or DE';
-
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const read = new ValueReader(this, itemIndex);
 	const parameter = (name: string, fallback?: unknown): unknown => this.getNodeParameter(name, itemIndex, fallback);
-	const type = read.required('Type', parameter('type'), oneOf(TYPES), `one of: ${TYPES.join(', ')}`);
+	const type = read.required('Type', parameter('type'), oneOf(TYPES));
 	const simplify = parameter('simplify', true) as boolean;
 	const fields = parameter('additionalFields', {}) as IDataObject;
 	const customerName = read.required('Customer Name', parameter('customerName'), text, "the customer's company name");
-	const customerCountry = read.required('Customer Country', parameter('customerCountry'), country, COUNTRY);
+	const customerCountry = read.required('Customer Country', parameter('customerCountry'), country);
 	const shareWithMicrosoft = read.optional('Share with Microsoft (Co-Sell)', fields.shareWithMicrosoft, flag) ?? false;
 	const privateDeal = read.optional('Private Deal', fields.privateDeal, flag) ?? false;
 
