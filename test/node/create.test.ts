@@ -10,7 +10,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { API, guid, LOGIN, REFERRALS, referral, runOptions, runReferral, TOKEN_PATH } from '../fixtures';
 import type { RecordedRequest } from './helpers';
-import { flat, recordAndReply, useNock } from './helpers';
+import { flat, recordAndReply, useNock, watchRequests } from './helpers';
 
 const setup = useNock();
 
@@ -392,5 +392,78 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 		} finally {
 			nock.disableNetConnect();
 		}
+	});
+});
+
+describe('Create a referral: blank means not set, anything else must be what it says', () => {
+	it('leaves Deal Value and Closing Date out of the body when their expressions yield blanks', async () => {
+		const requests: RecordedRequest[] = [];
+		interceptPost(requests);
+		const { error } = await runReferral(create({}, { dealValue: '={{ $json.v }}', closingDateTime: '={{ $json.v }}' }), {
+			items: [{ v: ' ' }],
+		});
+		expect(error).toBeUndefined();
+		expect(requests.map((request) => request.body)).toEqual([MINIMAL_BODY]);
+	});
+
+	it('reads a deal value given as decimal text and a closing date given as epoch milliseconds', async () => {
+		const requests: RecordedRequest[] = [];
+		interceptPost(requests);
+		const { error } = await runReferral(
+			create({}, { dealValue: '={{ $json.value }}', closingDateTime: '={{ $json.closing }}' }),
+			{ items: [{ value: '25000.5', closing: 1790164800000 }] },
+		);
+		expect(error).toBeUndefined();
+		expect(requests.map((request) => request.body)).toEqual([
+			{ ...MINIMAL_BODY, details: { dealValue: 25000.5, closingDateTime: '2026-09-23T12:00:00Z' } },
+		]);
+	});
+
+	it('reads the consent and sharing switches given as the text true or false', async () => {
+		const requests: RecordedRequest[] = [];
+		interceptPost(requests);
+		const { error } = await runReferral(
+			create({ type: 'Shared', consentToContact: '={{ "false" }}' }, { shareWithMicrosoft: '={{ "true" }}' }),
+		);
+		expect(error).toBeUndefined();
+		expect(requests.map((request) => request.body)).toEqual([
+			{
+				...MINIMAL_BODY,
+				type: 'Shared',
+				consent: { ...MINIMAL_BODY.consent, consentToContact: false },
+				target: [{ type: 'BusinessProfileLocation', id: 'msft' }],
+			},
+		]);
+	});
+
+	it.each<[string, INodeParameters, INodeParameters, string, string]>([
+		['a deal value of hex text', {}, { dealValue: '={{ "0x10" }}' }, 'The field "Deal Value" has an invalid value: "0x10"', 'a number of zero or more'],
+		['a deal value that is a list', {}, { dealValue: '={{ [] }}' }, 'The field "Deal Value" has an invalid value: []', 'a number of zero or more'],
+		['a Type that is not documented', { type: '={{ "Partner" }}' }, {}, 'The field "Type" has an invalid value: "Partner"', 'one of: Independent, Shared'],
+		['an empty Type', { type: '={{ "" }}' }, {}, 'The field "Type" has an invalid value: ""', 'one of: Independent, Shared'],
+		[
+			'a qualification that is not documented',
+			{},
+			{ qualification: '={{ "Hot" }}' },
+			'The field "Qualification" has an invalid value: "Hot"',
+			'one of: None, Direct, MarketingQualified, SalesQualified',
+		],
+		['a closing date that is a boolean', {}, { closingDateTime: '={{ false }}' }, 'The field "Closing Date" has an invalid value: false', 'a date and time'],
+		[
+			'a consent switch that is neither true nor false',
+			{ consentToContact: '={{ "yes" }}' },
+			{},
+			'The field "Customer Agreed to Be Contacted" has an invalid value: "yes"',
+			'true or false',
+		],
+		['a notes field that is an object', {}, { notes: '={{ ({ a: 1 }) }}' }, 'The field "Notes" has an invalid value: {"a":1}', 'text'],
+	])('refuses %s and sends nothing', async (_label, extra, additionalFields, message, expected) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(create(extra, additionalFields));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(message);
+		expect(error?.description).toContain(expected);
+		expect(error?.description).toContain('Nothing was sent to Partner Center.');
+		expect(sent()).toEqual([]);
 	});
 });

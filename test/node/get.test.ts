@@ -20,7 +20,9 @@ import {
 	runReferral,
 	TOKEN_PATH,
 } from '../fixtures';
-import { flat } from './helpers';
+import { flat, watchRequests } from './helpers';
+
+const ENGAGEMENT = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
 
 const sleeps: number[] = [];
 
@@ -97,6 +99,30 @@ describe('Get a referral', () => {
 			get({ __rl: true, mode: 'url', value: ` https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}/details ` }),
 		);
 		expect(items[0].json.id).toBe(EXAMPLE_ID);
+	});
+
+	it.each<[string, string]>([
+		['the portal link with the engagement GUID before the referral GUID', `https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}/leads/${EXAMPLE_ID}`],
+		['a portal /referrals/ link', `https://partner.microsoft.com/dashboard/referrals/${EXAMPLE_ID}?engagement=${ENGAGEMENT}`],
+		['the API link', `https://api.partner.microsoft.com/v1.0/engagements/${ENGAGEMENT}/referrals/${EXAMPLE_ID}`],
+	])('takes the GUID after /leads/ or /referrals/ from %s (By URL)', async (_label, url) => {
+		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
+		const { items, error } = await runReferral(get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }), { items: [{ url }] });
+		expect(error).toBeUndefined();
+		expect(items[0].json.id).toBe(EXAMPLE_ID);
+	});
+
+	it.each<[string, string]>([
+		['only an engagement GUID', `https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}`],
+		['the GUID in the query, not the path', `https://partner.microsoft.com/dashboard/leads?id=${EXAMPLE_ID}`],
+	])('refuses a link with %s (By URL), sending nothing', async (_label, url) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }), { items: [{ url }] });
+		expect(items).toEqual([]);
+		const shown = url.length > 80 ? `${url.slice(0, 80)}…` : url;
+		expect(error?.message).toBe(`The Referral parameter is not a valid referral ID (it is "${shown}")`);
+		expect(error?.description).toContain('right after /leads/ or /referrals/');
+		expect(sent()).toEqual([]);
 	});
 
 	it.each([

@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { MAX_EMPTY_PAGES_IN_A_ROW } from '../../nodes/PartnerCenterReferral/transport';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, interceptExact, interceptList, listPage, topIsPageSizeService, useNock } from './helpers';
+import { flat, interceptExact, interceptList, listPage, topIsPageSizeService, useNock, watchRequests } from './helpers';
 
 useNock();
 
@@ -450,5 +450,85 @@ describe('Get many referrals: output', () => {
 			'"Customer Country" expects a two-letter ISO 3166 country code such as US or DE. Nothing was sent to Partner Center.',
 		);
 		expect(items[1].json).toEqual(flat(guid(1)));
+	});
+});
+
+describe('Get many referrals: dates, custom filters and limits are what they say, or refused', () => {
+	it.each<[string, string, IDataObject, string]>([
+		['epoch milliseconds', '={{ $json.v }}', { v: Date.UTC(2026, 6, 1, 10) }, 'updatedDateTime ge 2026-07-01T10:00:00Z'],
+		['a luxon date', "={{ DateTime.fromISO('2026-07-01T10:00:00Z').minus({ days: 1 }) }}", {}, 'updatedDateTime ge 2026-06-30T10:00:00Z'],
+		['a JS date', "={{ new Date('2026-07-01T10:00:00Z') }}", {}, 'updatedDateTime ge 2026-07-01T10:00:00Z'],
+	])('sends Updated After given as %s', async (_label, expression, input, expected) => {
+		const queries: IDataObject[] = [];
+		interceptList(queries, 200, listPage([]));
+		const { error } = await runReferral(getMany({ filters: { updatedAfter: expression } }), { items: [input] });
+		expect(error).toBeUndefined();
+		expect(queries).toEqual([{ $filter: expected, $orderby: 'updatedDateTime desc', $top: '50' }]);
+	});
+
+	it.each<[string, string, string]>([
+		['a boolean', '={{ true }}', 'true'],
+		['an object', '={{ ({ days: 1 }) }}', '{"days":1}'],
+		['epoch seconds', '={{ 1782900000 }}', '1782900000'],
+		['a fractional number', '={{ 1782900000000.5 }}', '1782900000000.5'],
+	])('refuses Updated After given as %s, sending nothing (not a list of everything)', async (_label, expression, shown) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(getMany({ filters: { updatedAfter: expression } }));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`The filter "Updated After" has an invalid value: ${shown}`);
+		expect(error?.description).toContain('epoch milliseconds');
+		expect(sent()).toEqual([]);
+	});
+
+	it.each<[string, string]>([
+		['a closing parenthesis that breaks out of the "and"', "details/dealValue ge 0) or (status eq 'Closed'"],
+		['an unclosed parenthesis', "(status eq 'New'"],
+		['an unclosed quote', "customerProfile/name eq 'O'Brien'"],
+	])('refuses a custom filter with %s, sending nothing', async (_label, customFilter) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(getMany({ filters: { customerCountry: 'US', customFilter } }));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`The filter "Custom Filter (OData)" has an invalid value: ${JSON.stringify(customFilter)}`);
+		expect(error?.description).toContain('parentheses balance');
+		expect(sent()).toEqual([]);
+	});
+
+	it('keeps parentheses and doubled quotes inside quoted texts out of the count', async () => {
+		const queries: IDataObject[] = [];
+		interceptList(queries, 200, listPage([]));
+		const customFilter = "customerProfile/name eq 'Fabrikam (O''Brien'')' or (notes eq ')')";
+		const { error } = await runReferral(getMany({ filters: { customerCountry: 'US', customFilter } }));
+		expect(error).toBeUndefined();
+		expect(queries).toEqual([
+			{
+				$filter: `customerProfile/address/country eq 'US' and (${customFilter})`,
+				$orderby: 'updatedDateTime desc',
+				$top: '50',
+			},
+		]);
+	});
+
+	it.each<[string, string, string]>([
+		['negative', '={{ -1 }}', '-1'],
+		['zero', '={{ 0 }}', '0'],
+		['fractional', '={{ 2.5 }}', '2.5'],
+		['not a number', '={{ "lots" }}', '"lots"'],
+		['NaN', '={{ NaN }}', 'NaN'],
+		['blank', '={{ "" }}', '""'],
+	])('refuses a Limit that is %s, sending nothing', async (_label, limit, shown) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(getMany({ limit }));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`The field "Limit" has an invalid value: ${shown}`);
+		expect(error?.description).toContain('"Limit" expects a whole number of 1 or more');
+		expect(sent()).toEqual([]);
+	});
+
+	it('does not check Limit when Return All is on', async () => {
+		const queries: IDataObject[] = [];
+		interceptList(queries, 200, listPage([]));
+		const { error } = await runReferral(getMany({ returnAll: true, limit: '={{ -1 }}' }));
+		expect(error).toBeUndefined();
+		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 	});
 });

@@ -5,7 +5,7 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { API, byId, EXAMPLE_ID, exampleReferral, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, idFromItem, interceptExact, interceptList, listPage, topIsPageSizeService, useNock } from './helpers';
+import { flat, idFromItem, interceptExact, interceptList, listPage, topIsPageSizeService, useNock, watchRequests } from './helpers';
 
 useNock();
 
@@ -187,5 +187,15 @@ describe('Get related referrals', () => {
 			[guid(3), ENGAGEMENT, { item: 0 }],
 			[guid(2), other, { item: 1 }],
 		]);
+	});
+});
+
+describe('Get related referrals: Limit', () => {
+	it('refuses a fractional Limit before reading the referral', async () => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { limit: '={{ 2.5 }}' }));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe('The field "Limit" has an invalid value: 2.5');
+		expect(sent()).toEqual([]);
 	});
 });

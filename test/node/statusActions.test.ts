@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { API, byId, guid, REFERRALS, referral, runReferral } from '../fixtures';
 import type { RecordedRequest } from './helpers';
-import { flat, idFromItem, recordAndReply, useNock } from './helpers';
+import { flat, idFromItem, recordAndReply, useNock, watchRequests } from './helpers';
 
 const setup = useNock();
 
@@ -291,4 +291,20 @@ describe('Status actions: reason, eTag and answers', () => {
 		expect(items[0].json).toEqual({ error: `Referral ${ID} cannot move from Closed/Lost to Closed/Won: Closed is final` });
 		expect(items[1].json).toEqual(flat(other, { status: 'Closed', substatus: 'Won', eTag: NEW_ETAG }));
 	});
+});
+
+describe('Status actions: an "Only Update If Unchanged" that resolves to nothing', () => {
+	it.each(ACTIONS.map((action) => [action.operation] as const))(
+		'%s fails before reading or sending anything, naming the option',
+		async (operation) => {
+			const sent = watchRequests();
+			const { items, error } = await runReferral(run(operation, { options: { eTag: '={{ $json.etag }}' } }), {
+				items: [{ eTag: READ_ETAG }],
+			});
+			expect(items).toEqual([]);
+			expect(error?.message).toBe('The field "Only Update If Unchanged (ETag)" has an invalid value: ""');
+			expect(error?.description).toContain('the update would not be guarded');
+			expect(sent()).toEqual([]);
+		},
+	);
 });

@@ -315,3 +315,107 @@ describe('Update a referral: status changes', () => {
 		nock.cleanAll();
 	});
 });
+
+describe('Update a referral: blank means not set, anything else must be what it says', () => {
+	it.each<[string, string | null]>([
+		['a space', ' '],
+		['an empty text', ''],
+		['null', null],
+	])('leaves Deal Value out of the patch when its expression yields %s', async (_label, value) => {
+		const requests: RecordedRequest[] = [];
+		interceptPatch(requests);
+		const { error } = await runReferral(update({ dealValue: '={{ $json.v }}', notes: 'x' }), { items: [{ v: value }] });
+		expect(error).toBeUndefined();
+		expect(requests.map((request) => request.body)).toEqual([[{ op: 'replace', path: '/details/notes', value: 'x' }]]);
+	});
+
+	it('reads a deal value given as plain decimal text', async () => {
+		const requests: RecordedRequest[] = [];
+		interceptPatch(requests);
+		const { error } = await runReferral(update({ dealValue: '={{ $json.v }}' }), { items: [{ v: ' 48000.50 ' }] });
+		expect(error).toBeUndefined();
+		expect(requests.map((request) => request.body)).toEqual([[{ op: 'replace', path: '/details/dealValue', value: 48000.5 }]]);
+	});
+
+	it.each<[string, string, string]>([
+		['an empty list', '[]', '[]'],
+		['hex text', '"0x10"', '"0x10"'],
+		['text with an exponent', '"1e3"', '"1e3"'],
+		['text with a thousands separator', '"48,000"', '"48,000"'],
+		['a negative number as text', '"-5"', '"-5"'],
+		['a boolean', 'true', 'true'],
+		['an object', '({ amount: 5 })', '{"amount":5}'],
+		['not a number', 'NaN', 'NaN'],
+	])('refuses a deal value that is %s and sends nothing', async (_label, expression, shown) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(update({ dealValue: `={{ ${expression} }}` }));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`The field "Deal Value" has an invalid value: ${shown}`);
+		expect(error?.description).toContain('"Deal Value" expects a number of zero or more');
+		expect(error?.description).toContain('Nothing was sent to Partner Center.');
+		expect(sent()).toEqual([]);
+	});
+
+	it.each<[string, string]>([
+		['epoch milliseconds', '={{ 1790164800000 }}'],
+		['a luxon date', "={{ DateTime.fromISO('2026-09-23T12:00:00Z') }}"],
+		['a JS date', "={{ new Date('2026-09-23T12:00:00Z') }}"],
+	])('reads a closing date given as %s', async (_label, expression) => {
+		const requests: RecordedRequest[] = [];
+		interceptPatch(requests);
+		const { error } = await runReferral(update({ closingDateTime: expression }));
+		expect(error).toBeUndefined();
+		expect(requests.map((request) => request.body)).toEqual([
+			[{ op: 'replace', path: '/details/closingDateTime', value: '2026-09-23T12:00:00Z' }],
+		]);
+	});
+
+	it.each<[string, string, string]>([
+		['a boolean', '={{ true }}', 'true'],
+		['an object', '={{ ({ day: 1 }) }}', '{"day":1}'],
+		['epoch seconds (would be 1970 as milliseconds)', '={{ 1790164800 }}', '1790164800'],
+	])('refuses a closing date that is %s and sends nothing', async (_label, expression, shown) => {
+		const sent = watchRequests();
+		const { error } = await runReferral(update({ closingDateTime: expression }));
+		expect(error?.message).toBe(`The field "Closing Date" has an invalid value: ${shown}`);
+		expect(error?.description).toContain('epoch milliseconds');
+		expect(sent()).toEqual([]);
+	});
+
+	it.each<[string, INodeParameters, string, string]>([
+		['a status that is not one', { status: '={{ "Open" }}' }, 'Status', '"Open"'],
+		['a substatus that is not one', { substatus: '={{ "Done" }}' }, 'Substatus', '"Done"'],
+		['a status spelled in lower case', { status: '={{ "active" }}' }, 'Status', '"active"'],
+		['a qualification that is not one', { qualification: '={{ "Hot" }}' }, 'Qualification', '"Hot"'],
+	])('refuses %s before reading or sending anything', async (_label, updateFields, name, shown) => {
+		const sent = watchRequests();
+		const { error } = await runReferral(update(updateFields));
+		expect(error?.message).toBe(`The field "${name}" has an invalid value: ${shown}`);
+		expect(error?.description).toContain(`"${name}" expects one of: `);
+		expect(sent()).toEqual([]);
+	});
+});
+
+describe('Update a referral: "Only Update If Unchanged" never silently drops the guard', () => {
+	it.each<[string, INodeParameters, IDataObject]>([
+		['an expression naming a missing field', { eTag: '={{ $json.etag }}' }, { eTag: CURRENT_ETAG }],
+		['an empty text', { eTag: '' }, {}],
+		['spaces', { eTag: '={{ "  " }}' }, {}],
+		['a number', { eTag: '={{ 5 }}' }, {}],
+	])('fails, sending nothing, when the option is added but is %s', async (_label, options, input) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(update({ notes: 'x' }, { options }), { items: [input] });
+		expect(items).toEqual([]);
+		expect(error?.message).toMatch(/^The field "Only Update If Unchanged \(ETag\)" has an invalid value: /);
+		expect(error?.description).toContain('the update would not be guarded');
+		expect(error?.description).toContain('Nothing was sent to Partner Center.');
+		expect(sent()).toEqual([]);
+	});
+
+	it('fails for a status change too, before reading the referral', async () => {
+		const sent = watchRequests();
+		const { error } = await runReferral(update({ status: 'Closed', substatus: 'Won' }, { options: { eTag: '={{ $json.etag }}' } }));
+		expect(error?.message).toBe('The field "Only Update If Unchanged (ETag)" has an invalid value: ""');
+		expect(sent()).toEqual([]);
+	});
+});

@@ -1,6 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
-import { buildReferralFilter, quote, toUtcIso } from '../../nodes/PartnerCenterReferral/helpers/filters';
+import { buildReferralFilter, quote } from '../../nodes/PartnerCenterReferral/helpers/filters';
+import { toUtcIso } from '../../nodes/PartnerCenterReferral/helpers/values';
 
 const context = {
 	getNode: () => ({ name: 'Partner Center Referral' }) as INode,
@@ -62,6 +63,10 @@ describe('OData filter building', () => {
 		[{ engagementId: "x' or 1 eq 1" }, 'Engagement ID'],
 		[{ createdAfter: 'yesterday' }, 'Created After'],
 		[{ teamMemberEmail: 'not an email' }, 'Team Member Email'],
+		[{ updatedAfter: true }, 'Updated After'],
+		[{ updatedAfter: 1782900000 }, 'Updated After'],
+		[{ customerCountry: 12 }, 'Customer Country'],
+		[{ customerCountry: 'US', customFilter: "details/dealValue ge 0) or (status eq 'Closed'" }, 'Custom Filter (OData)'],
 	])('refuses %j naming the filter', (filters, name) => {
 		expect(() => buildReferralFilter(context, filters)).toThrow(`The filter "${name}" has an invalid value`);
 	});
@@ -69,6 +74,7 @@ describe('OData filter building', () => {
 	it('converts n8n date-times to UTC', () => {
 		expect(toUtcIso('2026-07-01T12:00:00', 'America/New_York')).toBe('2026-07-01T16:00:00Z');
 		expect(toUtcIso(new Date('2026-07-01T12:00:00Z'), 'UTC')).toBe('2026-07-01T12:00:00Z');
+		expect(toUtcIso(Date.UTC(2026, 6, 1, 12), 'UTC')).toBe('2026-07-01T12:00:00Z');
 		expect(toUtcIso('nope', 'UTC')).toBeUndefined();
 	});
 });

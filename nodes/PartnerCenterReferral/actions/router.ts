@@ -1,13 +1,15 @@
 /**
  * Routes the node's execution to the operation's file and runs it for every input item:
- * at most "Max Concurrent Requests" items at once (adaptively fewer while Partner Center
- * throttles), output in input order, every item paired with its input, and failures
- * turned into error items when the node continues on fail.
+ * first every item's parameters are read and checked (nothing is sent until all are
+ * valid, or, with Continue On Fail, the invalid ones become error items), then the items
+ * are sent at most "Max Concurrent Requests" at once (adaptively fewer while Partner
+ * Center throttles), output in input order, every item paired with its input. When a
+ * write fails and stops the node, its error says which items were already written.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ReferralOperation } from './types';
+import type { ReferralOperation, SendItem } from './types';
 import * as accept from './referral/accept.operation';
 import * as create from './referral/create.operation';
 import * as decline from './referral/decline.operation';
@@ -46,20 +48,74 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const concurrency = Math.max(1, Math.floor(Number(options.concurrency ?? 5)) || 1);
 	useThrottle(this, new AdaptiveThrottle(concurrency));
 
-	const perItem = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
-		try {
-			const results = await handler.execute.call(this, itemIndex);
-			return results.map((json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }));
-		} catch (error) {
-			const nodeError =
-				error instanceof NodeApiError || error instanceof NodeOperationError
-					? error
-					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-			if (nodeError.context.itemIndex === undefined) nodeError.context.itemIndex = itemIndex;
-			if (!this.continueOnFail()) throw nodeError;
-			// n8n shows `error` (message and description) and routes the item to the error output.
-			return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } }];
-		}
-	});
-	return [perItem.flat()];
+	const prepared = items.map((_, itemIndex) => prepareItem.call(this, handler, itemIndex));
+	const written: WrittenItem[] = [];
+	try {
+		const perItem = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
+			const item = prepared[itemIndex];
+			if ('error' in item) return [errorItem(item.error, itemIndex)];
+			try {
+				const results = await item.send();
+				if (handler.writes) written.push({ itemIndex, ids: results.map((json) => json.id).filter(isText) });
+				return results.map((json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }));
+			} catch (error) {
+				const nodeError = toNodeError.call(this, error, itemIndex);
+				if (!this.continueOnFail()) throw nodeError;
+				return [errorItem(nodeError, itemIndex)];
+			}
+		});
+		return [perItem.flat()];
+	} catch (error) {
+		// The pool lets the items in flight finish before it fails, so `written` is complete.
+		const nodeError = toNodeError.call(this, error);
+		if (written.length > 0) nodeError.description = [nodeError.description, describeWritten(written)].filter(Boolean).join(' ');
+		throw nodeError;
+	}
+}
+
+type NodeError = NodeApiError | NodeOperationError;
+
+/** An item's parameters read and checked, or (with Continue On Fail) why they are not valid. */
+function prepareItem(
+	this: IExecuteFunctions,
+	handler: ReferralOperation,
+	itemIndex: number,
+): { send: SendItem } | { error: NodeError } {
+	try {
+		return { send: handler.prepare.call(this, itemIndex) };
+	} catch (error) {
+		const nodeError = toNodeError.call(this, error, itemIndex);
+		if (!this.continueOnFail()) throw nodeError;
+		return { error: nodeError };
+	}
+}
+
+function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex?: number): NodeError {
+	const nodeError =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	if (nodeError.context.itemIndex === undefined && itemIndex !== undefined) nodeError.context.itemIndex = itemIndex;
+	return nodeError;
+}
+
+/** n8n shows `error` (message and description) and routes the item to the error output. */
+function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
+}
+
+interface WrittenItem {
+	itemIndex: number;
+	/** The referrals it wrote (created or updated). */
+	ids: string[];
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** Which items the run wrote before it stopped, so that the user does not write them twice. */
+function describeWritten(written: WrittenItem[]): string {
+	const items = [...written]
+		.sort((a, b) => a.itemIndex - b.itemIndex)
+		.map(({ itemIndex, ids }) => `item ${itemIndex}${ids.length > 0 ? ` (referral ${ids.join(', ')})` : ''}`);
+	return `Already written before the node stopped (items counted from 0): ${items.join(', ')}. Do not run these items again.`;
 }

@@ -1,12 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+/** Sends what one item prepared and returns that item's output. */
+export type SendItem = () => Promise<IDataObject[]>;
+
 /**
  * One operation of the node, in one file: how it is listed, its parameters, and what it
- * does for one input item. The router runs `execute` once per input item and pairs what
- * it returns with that item.
+ * does for one input item, in two steps. `prepare` reads and checks the item's parameters
+ * and sends nothing; the router prepares every item before it sends any, so an invalid
+ * item stops the node before anything is written. What `prepare` returns then does the
+ * requests; the router pairs its output with the item.
  */
 export interface ReferralOperation {
 	option: INodePropertyOptions;
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]>;
+	/** Whether the operation changes referrals (its errors then say which items were already written). */
+	writes: boolean;
+	prepare(this: IExecuteFunctions, itemIndex: number): SendItem;
 }

@@ -45,8 +45,8 @@ export const referralIdLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: `.*${GUID_PATTERN}.*`,
-						errorMessage: 'Not a link to a referral: expected a URL that contains the referral GUID',
+						regex: `.*/(?:[Ll]eads|[Rr]eferrals)/${GUID_PATTERN}(?:[/?#].*)?`,
+						errorMessage: 'Not a link to a referral: expected a URL with the referral GUID right after /leads/ or /referrals/',
 					},
 				},
 			],
@@ -75,7 +75,7 @@ export const limitField: INodeProperties = {
 	displayName: 'Limit',
 	name: 'limit',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: 1, numberPrecision: 0 },
 	default: 50,
 	description: 'Max number of results to return',
 	displayOptions: { show: { returnAll: [false] } },
@@ -98,7 +98,7 @@ export const eTagOption: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. {{ $json.eTag }}',
 	description:
-		'The eTag of the referral as you last read it, usually mapped from the eTag field of a previous Get. If someone changed the referral since, nothing is updated and the item fails, so no change is overwritten.',
+		'The eTag of the referral as you last read it, usually mapped from the eTag field of a previous Get. If someone changed the referral since, nothing is updated and the item fails, so no change is overwritten. If this option is added but empty (e.g. an expression naming a missing field), the item fails instead of updating unguarded.',
 };
 
 /** A list of people (the partner team, or the customer's contacts). Read with helpers/body.readMembers. */

@@ -83,7 +83,8 @@ export const referralFilterFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: "e.g. details/dealValue ge 10000 or customerProfile/address/state eq 'WA'",
-		description: 'A raw OData $filter expression, combined with the other filters with "and"',
+		description:
+			'A raw OData $filter expression, combined with the other filters with "and". Its parentheses must balance and its quoted texts must close (write a quote inside a text twice).',
 	},
 	directionFilter,
 	{

@@ -1,29 +1,31 @@
 /**
  * Builds the OData $filter of Get Many and the trigger from typed filters. Every clause
- * is joined with `and`; string values are quoted with `'` doubled, so user input cannot
- * change the filter's meaning; malformed values fail with an error naming the filter.
+ * is joined with `and`; string values are quoted with `'` doubled, and a custom filter must
+ * balance its parentheses and quotes, so user input cannot change the filter's meaning.
+ * Values follow the rules of helpers/values.ts: blank = not set, anything malformed fails
+ * with an error naming the filter.
  */
-import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { GUID_PATTERN } from './constants';
+import type { Rule } from './values';
+import { country, dateTime, email, guid, odataExpression, text, ValueReader } from './values';
 
 type FilterContext = Pick<IExecuteFunctions | IPollFunctions, 'getNode' | 'getTimezone'>;
 
+/** The filters by name, as n8n hands them over (from an expression, a value of any type). */
 export interface ReferralFilters {
-	status?: string | string[];
-	substatus?: string | string[];
-	type?: string | string[];
-	qualification?: string | string[];
-	direction?: string | string[];
-	customerCountry?: string;
-	engagementId?: string;
-	createdAfter?: string;
-	updatedAfter?: string;
-	updatedBefore?: string;
-	teamMemberEmail?: string;
-	customFilter?: string;
+	status?: unknown;
+	substatus?: unknown;
+	type?: unknown;
+	qualification?: unknown;
+	direction?: unknown;
+	customerCountry?: unknown;
+	engagementId?: unknown;
+	createdAfter?: unknown;
+	updatedAfter?: unknown;
+	updatedBefore?: unknown;
+	teamMemberEmail?: unknown;
+	customFilter?: unknown;
 }
 
 /** An OData string literal: single-quoted, a quote inside doubled. */
@@ -36,76 +38,37 @@ export function buildReferralFilter(
 	filters: ReferralFilters & IDataObject,
 	itemIndex?: number,
 ): string | undefined {
-	const fail = (parameter: string, value: unknown, expected: string): never => {
-		throw new NodeOperationError(context.getNode(), `The filter "${parameter}" has an invalid value: ${JSON.stringify(value)}`, {
-			description: `"${parameter}" expects ${expected}. Nothing was sent to Partner Center.`,
-			itemIndex,
-		});
-	};
+	const read = new ValueReader(context, itemIndex, 'filter');
 	const clauses: string[] = [];
+	const add = <T>(parameter: string, value: unknown, rule: Rule<T>, clause: (found: T) => string) => {
+		const found = read.optional(parameter, value, rule);
+		if (found !== undefined) clauses.push(clause(found));
+	};
 
-	const enumClause = (field: string, value: string | string[] | undefined) => {
-		const values = (Array.isArray(value) ? value : [value]).filter(
-			(entry): entry is string => typeof entry === 'string' && entry !== '',
-		);
+	// Any text is allowed here (quoted): a value the service does not know matches nothing.
+	const anyOf = (field: string, parameter: string, value: unknown) => {
+		const values = (Array.isArray(value) ? value : [value])
+			.map((entry) => read.optional(parameter, entry, text))
+			.filter((entry): entry is string => entry !== undefined);
 		if (values.length === 0) return;
 		const parts = values.map((entry) => `${field} eq ${quote(entry)}`);
 		clauses.push(parts.length === 1 ? parts[0] : `(${parts.join(' or ')})`);
 	};
-	enumClause('status', filters.status);
-	enumClause('substatus', filters.substatus);
-	enumClause('type', filters.type);
-	enumClause('qualification', filters.qualification);
-	enumClause('direction', filters.direction);
+	anyOf('status', 'Status', filters.status);
+	anyOf('substatus', 'Substatus', filters.substatus);
+	anyOf('type', 'Type', filters.type);
+	anyOf('qualification', 'Qualification', filters.qualification);
+	anyOf('direction', 'Direction', filters.direction);
 
-	const country = text(filters.customerCountry);
-	if (country !== undefined) {
-		if (!/^[A-Za-z]{2}$/.test(country)) fail('Customer Country', filters.customerCountry, 'a two-letter ISO 3166 country code such as US or DE');
-		clauses.push(`customerProfile/address/country eq ${quote(country.toUpperCase())}`);
-	}
-
-	const engagementId = text(filters.engagementId);
-	if (engagementId !== undefined) {
-		if (!new RegExp(`^${GUID_PATTERN}$`).test(engagementId)) {
-			fail('Engagement ID', filters.engagementId, 'an engagement GUID such as 65edc0b5-3485-41b7-a17e-dfa9ef4706e2');
-		}
-		clauses.push(`engagementId eq ${quote(engagementId)}`);
-	}
-
-	const dateClause = (field: string, operator: string, parameter: string, value: unknown) => {
-		if (text(value) === undefined && !(value instanceof Date) && !DateTime.isDateTime(value)) return;
-		const instant = toUtcIso(value, context.getTimezone());
-		if (instant === undefined) fail(parameter, value, 'a date and time such as 2026-01-31T09:00:00Z');
-		clauses.push(`${field} ${operator} ${instant}`);
-	};
-	dateClause('createdDateTime', 'ge', 'Created After', filters.createdAfter);
-	dateClause('updatedDateTime', 'ge', 'Updated After', filters.updatedAfter);
-	dateClause('updatedDateTime', 'lt', 'Updated Before', filters.updatedBefore);
-
-	const email = text(filters.teamMemberEmail);
-	if (email !== undefined) {
-		if (!/^[^\s@]+@[^\s@]+$/.test(email)) fail('Team Member Email', filters.teamMemberEmail, 'an email address such as someone@contoso.com');
-		clauses.push(`team/any(t:t/email eq ${quote(email)})`);
-	}
-
-	const custom = text(filters.customFilter);
+	add('Customer Country', filters.customerCountry, country, (code) => `customerProfile/address/country eq ${quote(code)}`);
+	add('Engagement ID', filters.engagementId, guid, (id) => `engagementId eq ${quote(id)}`);
+	add('Created After', filters.createdAfter, dateTime, (instant) => `createdDateTime ge ${instant}`);
+	add('Updated After', filters.updatedAfter, dateTime, (instant) => `updatedDateTime ge ${instant}`);
+	add('Updated Before', filters.updatedBefore, dateTime, (instant) => `updatedDateTime lt ${instant}`);
+	add('Team Member Email', filters.teamMemberEmail, email, (address) => `team/any(t:t/email eq ${quote(address)})`);
+	// Balanced, so wrapping it keeps it inside the `and`.
+	const custom = read.optional('Custom Filter (OData)', filters.customFilter, odataExpression);
 	if (custom !== undefined) clauses.push(clauses.length > 0 ? `(${custom})` : custom);
 
 	return clauses.length > 0 ? clauses.join(' and ') : undefined;
-}
-
-function text(value: unknown): string | undefined {
-	if (typeof value !== 'string') return undefined;
-	const trimmed = value.trim();
-	return trimmed === '' ? undefined : trimmed;
-}
-
-/** An n8n date-time (ISO string in the workflow's time zone, Date or luxon) as UTC ISO-8601. */
-export function toUtcIso(value: unknown, zone: string): string | undefined {
-	let date: DateTime | undefined;
-	if (DateTime.isDateTime(value)) date = value;
-	else if (value instanceof Date) date = DateTime.fromJSDate(value);
-	else if (typeof value === 'string') date = DateTime.fromISO(value.trim(), { zone, setZone: false });
-	if (!date || !date.isValid) return undefined;
-	return date.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;
 }

@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from './constants';
 
 const EXACT_GUID = new RegExp(`^${GUID_PATTERN}$`);
-const ANY_GUID = new RegExp(GUID_PATTERN);
 
 /**
  * Reads a referral resource locator (or a plain string from an expression) and returns
@@ -21,7 +20,7 @@ export function getReferralId(this: IExecuteFunctions, itemIndex: number, parame
 		throw new NodeOperationError(this.getNode(), `The Referral parameter is not a valid referral ID (it is ${shown})`, {
 			description:
 				mode === 'url'
-					? `"Referral" (By URL) expects a link that contains the referral's GUID, e.g. https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_REFERRAL_ID}.`
+					? `"Referral" (By URL) expects a link with the referral's GUID right after /leads/ or /referrals/ in its path, e.g. https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_REFERRAL_ID}.`
 					: `"Referral" expects a referral GUID such as ${EXAMPLE_REFERRAL_ID} (36 characters, hex digits and dashes). In an expression, map the "id" field of a previous Partner Center node, e.g. {{ $json.id }}.`,
 			itemIndex,
 		});
@@ -31,9 +30,19 @@ export function getReferralId(this: IExecuteFunctions, itemIndex: number, parame
 
 export function parseReferralId(raw: string, mode = 'id'): string | undefined {
 	const trimmed = raw.trim();
-	if (mode === 'url') {
-		const match = ANY_GUID.exec(trimmed);
-		return match ? encodeURIComponent(match[0]) : undefined;
-	}
-	return EXACT_GUID.test(trimmed) ? encodeURIComponent(trimmed) : undefined;
+	const id = mode === 'url' ? referralIdInUrl(trimmed) : trimmed;
+	return id !== undefined && EXACT_GUID.test(id) ? encodeURIComponent(id) : undefined;
+}
+
+/**
+ * The GUID of the path segment right after a `leads` or `referrals` segment: the portal's
+ * /leads/{id} or /referrals/{id}, the API's /referrals/{id}. Other GUIDs in the link (an
+ * engagement's, say) are not the referral's.
+ */
+function referralIdInUrl(url: string): string | undefined {
+	const segments = url.split(/[?#]/)[0].split('/');
+	const index = segments.findIndex(
+		(segment, at) => at > 0 && /^(leads|referrals)$/i.test(segments[at - 1]) && EXACT_GUID.test(segment),
+	);
+	return index === -1 ? undefined : segments[index];
 }

@@ -5,6 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { REFERRALS_PATH } from './constants';
 import type { ReferralState } from './transitions';
 import { allowedMoves, checkMove, describeState } from './transitions';
+import type { ValueReader } from './values';
+import { textOnly } from './values';
 import type { PartnerCenterContext } from '../transport';
 import { apiRequest, isReferral, MAYBE_CREATED } from '../transport';
 
@@ -68,10 +70,19 @@ export async function patchReferral(
 	return isReferral(body) ? body : await getReferral.call(this, id, itemIndex);
 }
 
-/** The eTag from "Only Update If Unchanged", or undefined when it is empty. */
-export function readETagOption(options: IDataObject): string | undefined {
-	const value = typeof options.eTag === 'string' ? options.eTag.trim() : '';
-	return value === '' ? undefined : value;
+/**
+ * The eTag from "Only Update If Unchanged", or undefined when the option is not added.
+ * Added but blank or not text (say, an expression naming a missing field) fails: the
+ * update must not run unguarded.
+ */
+export function readETagOption(read: ValueReader, options: IDataObject): string | undefined {
+	if (!('eTag' in options)) return undefined;
+	return read.required(
+		'Only Update If Unchanged (ETag)',
+		options.eTag,
+		textOnly,
+		'the eTag of the referral as last read, e.g. {{ $json.eTag }} after a Get. Added but empty, the update would not be guarded: map the eTag field (check its name), or remove the option to update regardless',
+	);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { statusAction } from './statusAction';
 
-export const { option, description, execute } = statusAction({
+export const { option, description, writes, prepare } = statusAction({
 	value: 'accept',
 	name: 'Accept',
 	action: 'Accept a referral',

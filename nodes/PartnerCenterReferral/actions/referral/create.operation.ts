@@ -3,11 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { concurrencyOption, membersField, optionsCollection, simplifyField } from '../../descriptions/common';
 import { qualificationFilter, typeFilter } from '../../descriptions/filters';
-import { compact, FieldReader } from '../../helpers/body';
-import { REFERRALS_PATH } from '../../helpers/constants';
+import { compact, readIds, readMembers } from '../../helpers/body';
+import { QUALIFICATIONS, REFERRALS_PATH, TYPES } from '../../helpers/constants';
 import { createdReferral } from '../../helpers/referrals';
 import { formatReferral } from '../../helpers/simplify';
+import { amount, country, currency, dateTime, flag, oneOf, text, ValueReader } from '../../helpers/values';
 import { apiRequest } from '../../transport';
+import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
 	name: 'Create',
@@ -105,57 +107,59 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const read = new FieldReader(this, itemIndex);
-	const type = this.getNodeParameter('type', itemIndex) as string;
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const customerName =
-		read.text(this.getNodeParameter('customerName', itemIndex)) ??
-		read.fail('Customer Name', '', "the customer's company name");
-	const customerCountry =
-		read.country('Customer Country', this.getNodeParameter('customerCountry', itemIndex)) ??
-		read.fail('Customer Country', '', 'a two-letter ISO 3166 country code such as US or DE');
+export const writes = true;
 
-	if (fields.shareWithMicrosoft === true && fields.privateDeal === true) {
+export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
+	const read = new ValueReader(this, itemIndex);
+	const parameter = (name: string, fallback?: unknown): unknown => this.getNodeParameter(name, itemIndex, fallback);
+	const type = read.required('Type', parameter('type'), oneOf(TYPES));
+	const simplify = parameter('simplify', true) as boolean;
+	const fields = parameter('additionalFields', {}) as IDataObject;
+	const customerName = read.required('Customer Name', parameter('customerName'), text, "the customer's company name");
+	const customerCountry = read.required('Customer Country', parameter('customerCountry'), country);
+	const shareWithMicrosoft = read.optional('Share with Microsoft (Co-Sell)', fields.shareWithMicrosoft, flag) ?? false;
+	const privateDeal = read.optional('Private Deal', fields.privateDeal, flag) ?? false;
+
+	if (shareWithMicrosoft && privateDeal) {
 		read.fail('Share with Microsoft (Co-Sell)', true, '"Private Deal" to be off: a private deal is not shared with Microsoft');
 	}
-	if (fields.shareWithMicrosoft === true && type !== 'Shared') {
+	if (shareWithMicrosoft && type !== 'Shared') {
 		read.fail('Type', type, 'Shared when "Share with Microsoft (Co-Sell)" is on');
 	}
 
-	const contacts = read.members('Customer Contacts', fields.customerContacts);
-	const team = read.members('Team Members', fields.teamMembers);
+	const optionalText = (name: string, value: unknown) => read.optional(name, value, text);
+	const contacts = readMembers(read, 'Customer Contacts', fields.customerContacts);
+	const team = readMembers(read, 'Team Members', fields.teamMembers);
 	const body = compact({
 		type,
-		name: read.text(fields.name),
-		externalReferenceId: read.text(fields.externalReferenceId),
-		qualification: read.text(fields.qualification),
+		name: optionalText('Referral Name', fields.name),
+		externalReferenceId: optionalText('External Reference ID', fields.externalReferenceId),
+		qualification: read.optional('Qualification', fields.qualification, oneOf(QUALIFICATIONS)),
 		customerProfile: {
 			name: customerName,
-			size: read.text(fields.customerSize),
+			size: optionalText('Customer Size', fields.customerSize),
 			address: {
-				addressLine1: read.text(fields.addressLine1),
-				addressLine2: read.text(fields.addressLine2),
-				city: read.text(fields.city),
-				state: read.text(fields.state),
-				postalCode: read.text(fields.postalCode),
+				addressLine1: optionalText('Customer Address Line 1', fields.addressLine1),
+				addressLine2: optionalText('Customer Address Line 2', fields.addressLine2),
+				city: optionalText('Customer City', fields.city),
+				state: optionalText('Customer State', fields.state),
+				postalCode: optionalText('Customer Postal Code', fields.postalCode),
 				country: customerCountry,
 			},
 		},
 		consent: {
-			consentToToShareInfoWithOthers: this.getNodeParameter('consentToShareInfo', itemIndex, false) as boolean,
-			consentToContact: this.getNodeParameter('consentToContact', itemIndex, true) as boolean,
-			consentToShareReferralWithMicrosoftSellers: fields.privateDeal !== true,
+			consentToToShareInfoWithOthers: read.optional('Customer Agreed to Share Info with Others', parameter('consentToShareInfo', false), flag) ?? false,
+			consentToContact: read.optional('Customer Agreed to Be Contacted', parameter('consentToContact', true), flag) ?? true,
+			consentToShareReferralWithMicrosoftSellers: !privateDeal,
 		},
 		details: {
-			notes: read.text(fields.notes),
-			dealValue: read.amount('Deal Value', fields.dealValue),
-			currency: read.currency('Currency', fields.currency),
-			closingDateTime: read.dateTime('Closing Date', fields.closingDateTime),
+			notes: optionalText('Notes', fields.notes),
+			dealValue: read.optional('Deal Value', fields.dealValue, amount),
+			currency: read.optional('Currency', fields.currency, currency),
+			closingDateTime: read.optional('Closing Date', fields.closingDateTime, dateTime),
 			requirements: {
-				products: read.ids(fields.products),
-				solutions: read.ids(fields.solutions),
+				products: readIds(read, 'Product IDs', fields.products),
+				solutions: readIds(read, 'Solution IDs', fields.solutions),
 			},
 		},
 	});
@@ -163,14 +167,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	body.details ??= {};
 	if (contacts.length > 0) (body.customerProfile as IDataObject).team = contacts;
 	if (team.length > 0) body.team = team;
-	if (fields.shareWithMicrosoft === true) body.target = [{ type: 'BusinessProfileLocation', id: 'msft' }];
+	if (shareWithMicrosoft) body.target = [{ type: 'BusinessProfileLocation', id: 'msft' }];
 
-	const { body: created } = await apiRequest.call(this, {
-		method: 'POST',
-		path: REFERRALS_PATH,
-		body,
-		headers: { 'Content-Type': 'application/json' },
-		itemIndex,
-	});
-	return [formatReferral(createdReferral.call(this, created, itemIndex), simplify)];
+	return async () => {
+		const { body: created } = await apiRequest.call(this, {
+			method: 'POST',
+			path: REFERRALS_PATH,
+			body,
+			headers: { 'Content-Type': 'application/json' },
+			itemIndex,
+		});
+		return [formatReferral(createdReferral.call(this, created, itemIndex), simplify)];
+	};
 }

@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { concurrencyOption, optionsCollection, referralIdLocator, simplifyField } from '../../descriptions/common';
 import { formatReferral } from '../../helpers/simplify';
 import { getReferral } from '../../helpers/referrals';
 import { getReferralId } from '../../helpers/referralId';
+import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
 	name: 'Get',
@@ -24,9 +25,10 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export const writes = false;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const id = getReferralId.call(this, itemIndex);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const referral = await getReferral.call(this, id, itemIndex);
-	return [formatReferral(referral, simplify)];
+	return async () => [formatReferral(await getReferral.call(this, id, itemIndex), simplify)];
 }

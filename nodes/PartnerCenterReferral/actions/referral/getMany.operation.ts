@@ -6,6 +6,8 @@ import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../helpers/filters';
 import { buildReferralFilter } from '../../helpers/filters';
 import { collectReferrals } from '../../helpers/listing';
+import { checkLimit, ValueReader } from '../../helpers/values';
+import type { SendItem } from '../types';
 
 const DEFAULT_SORT = 'updatedDateTime desc';
 
@@ -48,13 +50,16 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export const writes = false;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as ReferralFilters & IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	checkLimit(this, new ValueReader(this, itemIndex), itemIndex);
 	const qs: IDataObject = {};
 	const filter = buildReferralFilter(this, filters, itemIndex);
 	if (filter) qs.$filter = filter;
 	// Newest first unless the user chose another order, so "Limit 10" means the 10 latest.
 	qs.$orderby = typeof options.sort === 'string' && options.sort !== '' ? options.sort : DEFAULT_SORT;
-	return await collectReferrals.call(this, qs, itemIndex);
+	return async () => await collectReferrals.call(this, qs, itemIndex);
 }

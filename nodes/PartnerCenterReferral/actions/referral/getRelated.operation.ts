@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { limitField, referralIdLocator, returnAllField, simplifyField } from '../../descriptions/common';
@@ -6,6 +6,8 @@ import { quote } from '../../helpers/filters';
 import { collectReferrals } from '../../helpers/listing';
 import { getReferral } from '../../helpers/referrals';
 import { getReferralId } from '../../helpers/referralId';
+import { checkLimit, ValueReader } from '../../helpers/values';
+import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
 	name: 'Get Related',
@@ -21,17 +23,22 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export const writes = false;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const id = getReferralId.call(this, itemIndex);
-	const referral = await getReferral.call(this, id, itemIndex);
-	const engagementId = referral.engagementId;
-	if (typeof engagementId !== 'string' || engagementId === '') {
-		throw new NodeOperationError(this.getNode(), `Referral ${id} has no engagement ID`, {
-			description: 'Partner Center returned the referral without an engagementId, so its related referrals cannot be listed.',
-			itemIndex,
-		});
-	}
-	// The referral itself is always part of its engagement, even when the list lags behind.
-	const filter = `engagementId eq ${quote(engagementId)}`;
-	return await collectReferrals.call(this, { $filter: filter }, itemIndex, referral);
+	checkLimit(this, new ValueReader(this, itemIndex), itemIndex);
+	return async () => {
+		const referral = await getReferral.call(this, id, itemIndex);
+		const engagementId = referral.engagementId;
+		if (typeof engagementId !== 'string' || engagementId === '') {
+			throw new NodeOperationError(this.getNode(), `Referral ${id} has no engagement ID`, {
+				description: 'Partner Center returned the referral without an engagementId, so its related referrals cannot be listed.',
+				itemIndex,
+			});
+		}
+		// The referral itself is always part of its engagement, even when the list lags behind.
+		const filter = `engagementId eq ${quote(engagementId)}`;
+		return await collectReferrals.call(this, { $filter: filter }, itemIndex, referral);
+	};
 }

@@ -1,6 +1,6 @@
 import { statusAction } from './statusAction';
 
-export const { option, description, execute } = statusAction({
+export const { option, description, writes, prepare } = statusAction({
 	value: 'markLost',
 	name: 'Mark as Lost',
 	action: 'Mark a referral as lost',

@@ -1,6 +1,6 @@
 import { statusAction } from './statusAction';
 
-export const { option, description, execute } = statusAction({
+export const { option, description, writes, prepare } = statusAction({
 	value: 'markWon',
 	name: 'Mark as Won',
 	action: 'Mark a referral as won',

@@ -16,7 +16,8 @@ import type { JsonPatchOperation } from '../../helpers/referrals';
 import { checkTransition, patchReferral, readETagOption } from '../../helpers/referrals';
 import { getReferralId } from '../../helpers/referralId';
 import { formatReferral } from '../../helpers/simplify';
-import type { ReferralOperation } from '../types';
+import { text, ValueReader } from '../../helpers/values';
+import type { ReferralOperation, SendItem } from '../types';
 
 export interface StatusMove {
 	value: string;
@@ -45,20 +46,25 @@ export function statusAction(move: StatusMove): ReferralOperation {
 	return {
 		option: { name: move.name, value: move.value, description: move.description, action: move.action },
 		description: updateDisplayOptions({ show: { resource: ['referral'], operation: [move.value] } }, properties),
-		async execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+		writes: true,
+		prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
+			const read = new ValueReader(this, itemIndex);
 			const id = getReferralId.call(this, itemIndex);
 			const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-			const target = { status: move.status, substatus: move.substatus };
-			const eTag = await checkTransition.call(this, id, target, readETagOption(options), itemIndex);
+			const expectedETag = readETagOption(read, options);
 			const patch: JsonPatchOperation[] = [
 				{ op: 'replace', path: '/status', value: move.status },
 				{ op: 'replace', path: '/substatus', value: move.substatus },
 			];
-			const reason = typeof options.reason === 'string' ? options.reason.trim() : '';
-			if (reason !== '') patch.push({ op: 'replace', path: '/statusReason', value: reason });
-			const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
-			return [formatReferral(updated, simplify)];
+			const reason = read.optional('Reason', options.reason, text);
+			if (reason !== undefined) patch.push({ op: 'replace', path: '/statusReason', value: reason });
+			const target = { status: move.status, substatus: move.substatus };
+			return async () => {
+				const eTag = await checkTransition.call(this, id, target, expectedETag, itemIndex);
+				const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
+				return [formatReferral(updated, simplify)];
+			};
 		},
 	};
 }

@@ -10,12 +10,19 @@ import {
 	simplifyField,
 } from '../../descriptions/common';
 import { qualificationFilter } from '../../descriptions/filters';
-import { FieldReader } from '../../helpers/body';
-import { STATUSES, SUBSTATUSES } from '../../helpers/constants';
+import { readMembers } from '../../helpers/body';
+import { QUALIFICATIONS, STATUSES, SUBSTATUSES } from '../../helpers/constants';
 import type { JsonPatchOperation } from '../../helpers/referrals';
 import { checkTransition, patchReferral, readETagOption } from '../../helpers/referrals';
 import { getReferralId } from '../../helpers/referralId';
 import { formatReferral } from '../../helpers/simplify';
+import type { Rule } from '../../helpers/values';
+import { amount, currency, dateTime, oneOf, text, ValueReader } from '../../helpers/values';
+import type { SendItem } from '../types';
+
+/** The statuses and substatuses an update may set (None is not one to move to). */
+const UPDATE_STATUSES = STATUSES.filter((status) => status !== 'None');
+const UPDATE_SUBSTATUSES = SUBSTATUSES.filter((substatus) => substatus !== 'None');
 
 export const option: INodePropertyOptions = {
 	name: 'Update',
@@ -46,7 +53,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: STATUSES.filter((status) => status !== 'None').map((status) => ({ name: status, value: status })),
+				options: UPDATE_STATUSES.map((status) => ({ name: status, value: status })),
 				default: 'Active',
 				description: 'Checked against the allowed moves before sending; Accept, Decline, Mark as Won and Mark as Lost do the common moves in one step',
 			},
@@ -55,10 +62,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Substatus',
 				name: 'substatus',
 				type: 'options',
-				options: SUBSTATUSES.filter((substatus) => substatus !== 'None').map((substatus) => ({
-					name: substatus,
-					value: substatus,
-				})),
+				options: UPDATE_SUBSTATUSES.map((substatus) => ({ name: substatus, value: substatus })),
 				default: 'Accepted',
 			},
 			membersField('teamMembersToAdd', 'Team Members to Add', 'Your people to add to the referral team'),
@@ -72,42 +76,48 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export const writes = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
+	const read = new ValueReader(this, itemIndex);
 	const id = getReferralId.call(this, itemIndex);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const read = new FieldReader(this, itemIndex);
 
 	const patch: JsonPatchOperation[] = [];
-	const replace = (path: string, value: IDataObject[string] | undefined) => {
-		if (value !== undefined) patch.push({ op: 'replace', path, value });
+	const replace = <T extends IDataObject[string]>(path: string, parameter: string, value: unknown, rule: Rule<T>) => {
+		const found = read.optional(parameter, value, rule);
+		if (found !== undefined) patch.push({ op: 'replace', path, value: found });
+		return found;
 	};
-	replace('/name', read.text(fields.name));
-	replace('/externalReferenceId', read.text(fields.externalReferenceId));
-	replace('/qualification', read.text(fields.qualification));
-	replace('/status', read.text(fields.status));
-	replace('/substatus', read.text(fields.substatus));
-	replace('/statusReason', read.text(fields.statusReason));
-	replace('/details/notes', read.text(fields.notes));
-	replace('/details/dealValue', read.amount('Deal Value', fields.dealValue));
-	replace('/details/currency', read.currency('Currency', fields.currency));
-	replace('/details/closingDateTime', read.dateTime('Closing Date', fields.closingDateTime));
-	for (const member of read.members('Team Members to Add', fields.teamMembersToAdd)) {
+	replace('/name', 'Name', fields.name, text);
+	replace('/externalReferenceId', 'External Reference ID', fields.externalReferenceId, text);
+	replace('/qualification', 'Qualification', fields.qualification, oneOf(QUALIFICATIONS));
+	const status = replace('/status', 'Status', fields.status, oneOf(UPDATE_STATUSES));
+	const substatus = replace('/substatus', 'Substatus', fields.substatus, oneOf(UPDATE_SUBSTATUSES));
+	replace('/statusReason', 'Status Reason', fields.statusReason, text);
+	replace('/details/notes', 'Notes', fields.notes, text);
+	replace('/details/dealValue', 'Deal Value', fields.dealValue, amount);
+	replace('/details/currency', 'Currency', fields.currency, currency);
+	replace('/details/closingDateTime', 'Closing Date', fields.closingDateTime, dateTime);
+	for (const member of readMembers(read, 'Team Members to Add', fields.teamMembersToAdd)) {
 		patch.push({ op: 'add', path: '/team/-', value: member });
 	}
-	for (const contact of read.members('Customer Contacts to Add', fields.customerContactsToAdd)) {
+	for (const contact of readMembers(read, 'Customer Contacts to Add', fields.customerContactsToAdd)) {
 		patch.push({ op: 'add', path: '/customerProfile/team/-', value: contact });
 	}
 	if (patch.length === 0) {
 		read.fail('Update Fields', {}, 'at least one field to change (add one with "Add Field")');
 	}
+	const expectedETag = readETagOption(read, options);
 
-	let eTag = readETagOption(options);
-	if (fields.status !== undefined || fields.substatus !== undefined) {
-		const target = { status: read.text(fields.status), substatus: read.text(fields.substatus) };
-		eTag = await checkTransition.call(this, id, target, eTag, itemIndex);
-	}
-	const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
-	return [formatReferral(updated, simplify)];
+	return async () => {
+		let eTag = expectedETag;
+		if (status !== undefined || substatus !== undefined) {
+			eTag = await checkTransition.call(this, id, { status, substatus }, eTag, itemIndex);
+		}
+		const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
+		return [formatReferral(updated, simplify)];
+	};
 }

@@ -1,0 +1,219 @@
+/**
+ * The rules for values the user gives the node, by hand or from an expression, in one
+ * place for request bodies, filters and parameters alike.
+ *
+ * A blank value (undefined, null, or text of spaces only) means "not set". Any other value
+ * is read into the form Partner Center expects, or refused: nothing is silently turned
+ * into something else (no " " → 0, no "0x10" → 16, no date dropped because it came as a
+ * number). A rule refuses with `InvalidValue`; `ValueReader` turns that into an error that
+ * names the parameter and the expected form.
+ */
+import { DateTime } from 'luxon';
+import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { GUID_PATTERN } from './constants';
+
+/**
+ * One rule: what it accepts, in words for the error ("a two-letter ISO 3166 country code
+ * such as US or DE"), and how it reads a non-blank value into the form Partner Center
+ * expects. `read` throws `InvalidValue` for a value it does not accept; `zone` is the
+ * workflow's time zone, for date-times written without one.
+ */
+export interface Rule<T> {
+	expected: string;
+	read(value: unknown, zone: string): T;
+}
+
+/** Thrown by a rule's `read` for a value it does not accept. */
+export class InvalidValue extends Error {}
+
+function refuse(): never {
+	throw new InvalidValue();
+}
+
+export function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function trimmedString(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : refuse();
+}
+
+/** Text, trimmed; a number or a boolean as text. Objects and lists are refused. */
+export const text: Rule<string> = {
+	expected: 'text',
+	read: (value) =>
+		(typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' ? String(value) : trimmedString(value),
+};
+
+/** Text that came as text, trimmed: numbers, booleans, objects and lists are refused. */
+export const textOnly: Rule<string> = { expected: 'text', read: trimmedString };
+
+function matching(pattern: RegExp, expected: string, normalise = (found: string) => found): Rule<string> {
+	return {
+		expected,
+		read(value) {
+			const found = trimmedString(value);
+			return pattern.test(found) ? normalise(found) : refuse();
+		},
+	};
+}
+
+const upperCase = (found: string) => found.toUpperCase();
+
+export const country = matching(/^[A-Za-z]{2}$/, 'a two-letter ISO 3166 country code such as US or DE', upperCase);
+
+export const currency = matching(/^[A-Za-z]{3}$/, 'a three-letter ISO 4217 currency code such as USD or EUR', upperCase);
+
+export const email = matching(/^[^\s@]+@[^\s@]+$/, 'an email address such as someone@contoso.com');
+
+export const guid = matching(new RegExp(`^${GUID_PATTERN}$`), 'a GUID such as 65edc0b5-3485-41b7-a17e-dfa9ef4706e2');
+
+/** One of `values`, spelled exactly as listed. */
+export function oneOf(values: readonly string[]): Rule<string> {
+	return {
+		expected: `one of: ${values.join(', ')}`,
+		read(value) {
+			const found = trimmedString(value);
+			return values.includes(found) ? found : refuse();
+		},
+	};
+}
+
+/** A boolean, or the text true or false. */
+export const flag: Rule<boolean> = {
+	expected: 'true or false',
+	read(value) {
+		if (typeof value === 'boolean') return value;
+		const found = trimmedString(value).toLowerCase();
+		if (found === 'true') return true;
+		return found === 'false' ? false : refuse();
+	},
+};
+
+/** Digits with at most one decimal point: no sign, exponent, hex or thousands separator. */
+const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+
+/** A number of zero or more: a finite number, or text that is a plain decimal (12, 12.5). */
+export const amount: Rule<number> = {
+	expected: 'a number of zero or more, such as 25000 or 25000.50 (digits and a decimal point only)',
+	read(value) {
+		if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : refuse();
+		const found = trimmedString(value);
+		return PLAIN_DECIMAL.test(found) ? Number(found) : refuse();
+	},
+};
+
+/** A "Limit": a whole number of 1 or more, given as a number. */
+export const limit: Rule<number> = {
+	expected: 'a whole number of 1 or more, such as 50 (turn on "Return All" to get every referral)',
+	read: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : refuse()),
+};
+
+/** Checks "Limit" of a listing operation (unless "Return All" is on) before anything is sent. */
+export function checkLimit(context: IExecuteFunctions, read: ValueReader, itemIndex: number): void {
+	if (context.getNodeParameter('returnAll', itemIndex, false) === true) return;
+	read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
+}
+
+/**
+ * Numbers are epoch milliseconds; below this (3 March 1973) they are most likely epoch
+ * seconds, which would silently mean a date in 1970.
+ */
+const EARLIEST_EPOCH_MS = 100_000_000_000;
+
+/** A date-time as UTC ISO-8601: from ISO text, a JS Date, a luxon DateTime or epoch milliseconds. */
+export const dateTime: Rule<string> = {
+	expected:
+		"a date and time: ISO 8601 text such as 2026-01-31T09:00:00Z (without an offset, in the workflow's time zone), a date from an expression such as {{ $now.minus({ days: 1 }) }}, or epoch milliseconds such as 1767225600000",
+	read: (value, zone) => toUtcIso(value, zone) ?? refuse(),
+};
+
+/** The date-time rule without the error: undefined for anything that is not a valid date-time. */
+export function toUtcIso(value: unknown, zone: string): string | undefined {
+	let date: DateTime | undefined;
+	if (DateTime.isDateTime(value)) date = value;
+	else if (value instanceof Date) date = DateTime.fromJSDate(value);
+	else if (typeof value === 'number' && Number.isInteger(value) && value >= EARLIEST_EPOCH_MS) date = DateTime.fromMillis(value);
+	else if (typeof value === 'string') date = DateTime.fromISO(value.trim(), { zone, setZone: false });
+	if (!date || !date.isValid) return undefined;
+	return date.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;
+}
+
+/**
+ * A raw OData expression that stays one expression when wrapped in parentheses and joined
+ * with others by `and`: outside quoted texts, no `)` closes more than was opened and every
+ * `(` is closed; every quoted text is closed (a doubled quote inside one toggles twice).
+ */
+export const odataExpression: Rule<string> = {
+	expected:
+		"an OData filter expression whose parentheses balance and whose quoted texts are closed (a quote inside a text is written twice, as in 'O''Brien'), such as details/dealValue ge 10000",
+	read(value) {
+		const expression = trimmedString(value);
+		let depth = 0;
+		let quoted = false;
+		for (const char of expression) {
+			if (char === "'") quoted = !quoted;
+			else if (!quoted && char === '(') depth++;
+			else if (!quoted && char === ')' && --depth < 0) break;
+		}
+		return quoted || depth !== 0 ? refuse() : expression;
+	},
+};
+
+type ReaderContext = Pick<IExecuteFunctions | IPollFunctions, 'getNode' | 'getTimezone'>;
+
+/**
+ * Applies the rules to one item's parameters. A refused value fails with
+ * `The <noun> "<parameter>" has an invalid value: <value>` and says what is expected.
+ */
+export class ValueReader {
+	private zone?: string;
+
+	constructor(
+		private readonly context: ReaderContext,
+		private readonly itemIndex: number | undefined,
+		private readonly noun: 'field' | 'filter' = 'field',
+	) {}
+
+	fail(parameter: string, value: unknown, expected: string): never {
+		throw new NodeOperationError(this.context.getNode(), `The ${this.noun} "${parameter}" has an invalid value: ${show(value)}`, {
+			description: `"${parameter}" expects ${expected}. Nothing was sent to Partner Center.`,
+			itemIndex: this.itemIndex,
+		});
+	}
+
+	/** The value read by `rule`, or undefined when it is blank (not set). */
+	optional<T>(parameter: string, value: unknown, rule: Rule<T>): T | undefined {
+		return isBlank(value) ? undefined : this.apply(parameter, value, rule, rule.expected);
+	}
+
+	/** The value read by `rule`; a blank or refused one fails saying `expected`. */
+	required<T>(parameter: string, value: unknown, rule: Rule<T>, expected = rule.expected): T {
+		if (isBlank(value)) this.fail(parameter, value, expected);
+		return this.apply(parameter, value, rule, expected);
+	}
+
+	private apply<T>(parameter: string, value: unknown, rule: Rule<T>, expected: string): T {
+		try {
+			return rule.read(value, (this.zone ??= this.context.getTimezone()));
+		} catch (error) {
+			if (error instanceof InvalidValue) this.fail(parameter, value, expected);
+			throw new NodeOperationError(this.context.getNode(), error as Error, { itemIndex: this.itemIndex });
+		}
+	}
+}
+
+/** A value as the error message shows it: JSON, blank as "", long ones cut. */
+function show(value: unknown): string {
+	if (isBlank(value)) return '""';
+	if (typeof value === 'number') return String(value);
+	let shown: string;
+	try {
+		shown = JSON.stringify(value) ?? String(value);
+	} catch {
+		shown = String(value);
+	}
+	return shown.length > 100 ? `${shown.slice(0, 100)}…` : shown;
+}

@@ -1,0 +1,81 @@
+import { DateTime } from 'luxon';
+
+import type { Rule } from '../../nodes/PartnerCenterReferral/helpers/values';
+import {
+	amount,
+	dateTime,
+	flag,
+	InvalidValue,
+	isBlank,
+	limit,
+	odataExpression,
+	oneOf,
+} from '../../nodes/PartnerCenterReferral/helpers/values';
+
+const read = <T>(rule: Rule<T>, value: unknown, zone = 'UTC'): T | 'refused' => {
+	try {
+		return rule.read(value, zone);
+	} catch (error) {
+		if (error instanceof InvalidValue) return 'refused';
+		throw error;
+	}
+};
+
+describe('value rules', () => {
+	it('treats undefined, null and text of spaces as blank (not set), and nothing else', () => {
+		expect([undefined, null, '', '  \t'].map(isBlank)).toEqual([true, true, true, true]);
+		expect([0, false, [], {}, 'x'].map(isBlank)).toEqual([false, false, false, false, false]);
+	});
+
+	it('reads amounts only from finite numbers of zero or more and plain decimal text', () => {
+		expect([0, 12, 12.5, '12', ' 12.50 ', '007'].map((value) => read(amount, value))).toEqual([0, 12, 12.5, 12, 12.5, 7]);
+		const refused = [-1, Number.NaN, Number.POSITIVE_INFINITY, '-1', '+1', '0x10', '1e3', '12,5', '1 000', '.5', '5.', [], [5], {}, true];
+		expect(refused.map((value) => read(amount, value))).toEqual(refused.map(() => 'refused'));
+	});
+
+	it('reads a limit only from a whole number of 1 or more', () => {
+		expect([1, 50, 1000].map((value) => read(limit, value))).toEqual([1, 50, 1000]);
+		const refused = [0, -1, 2.5, Number.NaN, '25', true];
+		expect(refused.map((value) => read(limit, value))).toEqual(refused.map(() => 'refused'));
+	});
+
+	it('reads date-times from ISO text, Date, luxon and epoch milliseconds, refusing the rest', () => {
+		const expected = '2026-07-01T10:00:00Z';
+		const accepted = [
+			'2026-07-01T12:00:00+02:00',
+			new Date(expected),
+			DateTime.fromISO(expected),
+			Date.parse(expected),
+		];
+		expect(accepted.map((value) => read(dateTime, value))).toEqual(accepted.map(() => expected));
+		expect(read(dateTime, '2026-07-01T06:00:00', 'America/New_York')).toBe(expected);
+		const refused = [true, {}, [], Date.parse(expected) / 1000, 1.5e12 + 0.5, '1782900000000', 'yesterday', new Date('x')];
+		expect(refused.map((value) => read(dateTime, value))).toEqual(refused.map(() => 'refused'));
+	});
+
+	it('accepts a custom OData expression only when its parentheses balance and its quotes close', () => {
+		const accepted = [
+			'details/dealValue ge 10000',
+			"(status eq 'New' or status eq 'Active') and type eq 'Shared'",
+			"customerProfile/name eq 'O''Brien (UK)'",
+			"notes eq ')('",
+		];
+		expect(accepted.map((value) => read(odataExpression, value))).toEqual(accepted);
+		const refused = [
+			"details/dealValue ge 0) or (status eq 'Closed'",
+			'(a',
+			'a)',
+			')(',
+			"name eq 'O'Brien'",
+			"name eq 'open",
+			42,
+		];
+		expect(refused.map((value) => read(odataExpression, value))).toEqual(refused.map(() => 'refused'));
+	});
+
+	it('reads enums exactly as listed, and switches from booleans or the text true/false', () => {
+		const types = oneOf(['Independent', 'Shared']);
+		expect([' Shared ', 'shared', 'Partner', 1].map((value) => read(types, value))).toEqual(['Shared', 'refused', 'refused', 'refused']);
+		expect([true, false, 'true', ' FALSE ', 'yes', 1].map((value) => read(flag, value))).toEqual([true, false, true, false, 'refused', 'refused']);
+	});
+});
