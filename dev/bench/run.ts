@@ -10,6 +10,7 @@
  *   2. Get Many, Return All over 10,001 referrals (100 a page, 50 ms latency), and as a
  *      reference plain fetch following the same nextLinks.
  *   3. Trigger: a poll after 20 of the 10,001 referrals changed.
+ *   4. Trigger burst (trigger.ts): 10,000 new referrals in one minute, then 1,000 quiet polls.
  *
  * Prints a table and writes bench/results.json. Exits 0 whether targets pass or not, 1 only
  * if something crashed. Option: --sequential=N (ids of the sequential baseline, default 200,
@@ -30,6 +31,7 @@ import { runNode, runPoll, type RunOptions } from '../../test/harness';
 import { REFERENCE_DATE } from '../sandbox/data';
 import type { CounterSnapshot, FaultSettings } from './protocol';
 import { RemoteSandbox } from './remote-sandbox';
+import { triggerBurstScenario, triggerBurstTable, triggerBurstTargets } from './trigger';
 
 const BATCH_IDS = 1000;
 const LATENCY_MS = 50;
@@ -42,8 +44,8 @@ const CHANGED = 20;
 const DEFAULT_SEQUENTIAL_IDS = 200;
 const RSS_SAMPLE_MS = 5;
 const MAX_REFERENCE_PAGES = 1000;
-/** A safety net: the bench takes about a minute; nothing may keep it running for ever. */
-const WATCHDOG_MS = 180_000;
+/** A safety net: the bench takes about two minutes; nothing may keep it running for ever. */
+const WATCHDOG_MS = 240_000;
 const REFERRALS_PATH = '/v1.0/engagements/referrals';
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.json');
 
@@ -651,7 +653,10 @@ async function main(): Promise<void> {
 		const trigger = await triggerScenario(sandbox, options, changedIds, clockOffsetMs);
 		log(`  Trigger: ${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} item(s)`);
 
-		const targets = evaluate(batch, many, trigger);
+		const burst = await triggerBurstScenario();
+		log(`  Trigger burst: ${burst.fired} fired, ${burst.refired} refired, ${burst.requestsPerQuietPoll} request(s) per quiet poll`);
+
+		const targets = [...evaluate(batch, many, trigger), ...triggerBurstTargets(burst)];
 		const cpus = os.cpus();
 		const machine = {
 			cpuModel: cpus[0]?.model ?? 'unknown',
@@ -681,6 +686,7 @@ async function main(): Promise<void> {
 			batchGet: batch,
 			getMany: many,
 			trigger,
+			triggerBurst: burst,
 			targets,
 			durationMs,
 		};
@@ -702,6 +708,8 @@ async function main(): Promise<void> {
 				`  (server = sandbox time per request, arrival to response end, its 50 ms latency included; client = the rest of the wall time)`,
 				'',
 				triggerTable(trigger),
+				'',
+				triggerBurstTable(burst),
 				'',
 				table(
 					['Target', 'wanted', 'actual', ''],

@@ -593,6 +593,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const correlationId = headerValue(req, 'ms-correlationid');
 		if (correlationId !== undefined) echo['MS-CorrelationId'] = correlationId;
 		const ctx: RequestContext = { req, res, requestId: randomUUID(), echo };
+		// like the service, the Date header is the sandbox's own clock (which tests may move)
+		res.setHeader('Date', now().toUTCString());
 		if (options.onRequest) {
 			const onRequest = options.onRequest;
 			res.once('close', () =>

@@ -15,13 +15,16 @@ import {
 	statusFilter,
 	typeFilter,
 } from './descriptions/filters';
-import type { TriggerEvent } from './helpers/changes';
-import { detectChanges, initialState, isTriggerState } from './helpers/changes';
+import type { Change, TriggerEvent } from './helpers/changes';
+import { detectChanges, MAX_WINDOW, readState, serviceClock, startState } from './helpers/changes';
 import type { ReferralFilters } from './helpers/filters';
 import { buildReferralFilter } from './helpers/filters';
 import { formatReferral } from './helpers/simplify';
 import { SUBSTATUSES_OF } from './helpers/transitions';
+import type { ApiResponse } from './transport';
 import { listReferrals, timing } from './transport';
+
+const MAX_LOOKBACK_DAYS = 90;
 
 const statusTargets = Object.entries(SUBSTATUSES_OF).flatMap(([status, substatuses]) => [
 	{ name: `${status} (Any Substatus)`, value: status },
@@ -96,10 +99,10 @@ export class PartnerCenterReferralTrigger implements INodeType {
 						displayName: 'Include Changes From the Last (Days)',
 						name: 'lookbackDays',
 						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 90 },
+						typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_DAYS },
 						default: 0,
 						description:
-							'On the first poll after activation, also fire for referrals changed this many days before. 0 starts from now.',
+							'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
 					},
 				],
 			},
@@ -110,9 +113,8 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		const event = this.getNodeParameter('event') as TriggerEvent;
 		const filters = this.getNodeParameter('filters', {}) as ReferralFilters & IDataObject;
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
-		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const lookbackDays = readLookbackDays.call(this);
 		const userFilter = buildReferralFilter(this, filters);
-		const combine = (clause: string) => (userFilter ? `${clause} and (${userFilter})` : clause);
 
 		if (this.getMode() === 'manual') {
 			// "Fetch Test Event": the most recent matching referral, leaving the state alone.
@@ -121,19 +123,7 @@ export class PartnerCenterReferralTrigger implements INodeType {
 			};
 			if (userFilter) qs.$filter = userFilter;
 			for await (const page of listReferrals.call(this, { qs, limit: 1 })) {
-				const referral = page[0];
-				return [
-					[
-						{
-							json: {
-								...formatReferral(referral, simplify),
-								event,
-								previousStatus: null,
-								previousSubstatus: null,
-							},
-						},
-					],
-				];
+				return [[toItem({ referral: page[0], event, previousStatus: null, previousSubstatus: null }, simplify)]];
 			}
 			throw new NodeOperationError(this.getNode(), 'No referral matches this trigger yet', {
 				description:
@@ -142,34 +132,67 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const lookbackDays = Number(options.lookbackDays ?? 0);
-		if (!isTriggerState(staticData.referrals)) {
-			staticData.referrals = initialState(timing.now(), lookbackDays) as unknown as IDataObject;
-			if (!(lookbackDays > 0)) return null;
-		}
-		const state = staticData.referrals as unknown as ReturnType<typeof initialState>;
-
-		const listed: IDataObject[] = [];
-		const qs = {
-			$filter: combine(`updatedDateTime ge ${state.from}`),
-			$orderby: 'updatedDateTime asc',
-		};
-		for await (const page of listReferrals.call(this, { qs })) listed.push(...page);
+		const startedMs = timing.now();
+		const remembered = readState(staticData.referrals);
+		const state = remembered ?? startState(startedMs, lookbackDays);
+		const { referrals, firstResponse } = await listChangedSince.call(this, state.from, userFilter);
 
 		const targets = event === 'statusChanged' ? (this.getNodeParameter('statuses', []) as string[]) : [];
-		const { changes, state: next } = detectChanges(state, listed, event, targets);
+		const serviceNowMs = serviceClock(startedMs, firstResponse);
+		const { changes, state: next, overflow } = detectChanges(state, referrals, event, targets, serviceNowMs);
+		if (overflow) {
+			this.logger.warn(
+				`Partner Center Referral Trigger "${this.getNode().name}": ${overflow.inWindow} referral changes are inside the poll window, more than the ${MAX_WINDOW} it remembers. Nothing fires twice: the next poll starts at ${overflow.from}, so a change Partner Center writes late with an earlier time would be missed.`,
+			);
+		}
 		// Only now, after every page arrived, does the state move: a failed poll loses nothing.
 		staticData.referrals = next as unknown as IDataObject;
-		if (changes.length === 0) return null;
-		return [
-			changes.map((change) => ({
-				json: {
-					...formatReferral(change.referral, simplify),
-					event: change.event,
-					previousStatus: change.previousStatus,
-					previousSubstatus: change.previousSubstatus,
-				},
-			})),
-		];
+		// The activation poll (without a look-back) only remembers what exists: nothing from before fires.
+		const fired = remembered || lookbackDays > 0 ? changes : [];
+		if (fired.length === 0) return null;
+		return [fired.map((change) => toItem(change, simplify))];
 	}
+}
+
+/** An output item: the referral, then `event`, `previousStatus`, `previousSubstatus` (also for the test event). */
+function toItem(change: Change, simplify: boolean): INodeExecutionData {
+	return {
+		json: {
+			...formatReferral(change.referral, simplify),
+			event: change.event,
+			previousStatus: change.previousStatus,
+			previousSubstatus: change.previousSubstatus,
+		},
+	};
+}
+
+/** Options → Include Changes From the Last (Days): 0 to 90 (an expression may give anything). */
+function readLookbackDays(this: IPollFunctions): number {
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const raw = options.lookbackDays ?? 0;
+	const days = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+	if (Number.isFinite(days) && days >= 0 && days <= MAX_LOOKBACK_DAYS) return days;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Include Changes From the Last (Days) must be a number of days from 0 to ${MAX_LOOKBACK_DAYS}`,
+		{
+			description: `It is ${JSON.stringify(raw)}. Enter a number such as 7 (or an expression that gives one), or 0 to start from the activation.`,
+		},
+	);
+}
+
+/**
+ * Every referral updated at or after `from` that matches the user's filters, oldest first,
+ * following every page; and the Date header of the first response with n8n's time at its arrival.
+ */
+async function listChangedSince(this: IPollFunctions, from: string, userFilter: string | undefined) {
+	const clause = `updatedDateTime ge ${from}`;
+	const qs = { $filter: userFilter ? `${clause} and (${userFilter})` : clause, $orderby: 'updatedDateTime asc' };
+	let firstResponse: { date: unknown; receivedMs: number } | undefined;
+	const onResponse = (response: ApiResponse) => {
+		firstResponse ??= { date: response.headers.date, receivedMs: timing.now() };
+	};
+	const referrals: IDataObject[] = [];
+	for await (const page of listReferrals.call(this, { qs, onResponse })) referrals.push(...page);
+	return { referrals, firstResponse };
 }

@@ -5,12 +5,15 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import type { FaultState } from '../../dev/sandbox';
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
 import type { SandboxSession } from './helpers';
 import { ids, incomingReferral, json, openSandbox, sortedBy } from './helpers';
 
 const START = Date.parse('2026-03-02T09:00:00.000Z');
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 let clock = START;
 let session: SandboxSession;
@@ -34,8 +37,6 @@ afterEach(() => {
 	jest.restoreAllMocks();
 });
 
-const STATE_KEY = 'node:Partner Center Referral Trigger';
-
 /** An activated trigger: its static data, and a poll that runs `minutes` later than the last. */
 async function activate(parameters: INodeParameters) {
 	const staticData: IDataObject = {};
@@ -49,11 +50,19 @@ async function activate(parameters: INodeParameters) {
 }
 
 describe('Partner Center Referral Trigger (polling the sandbox)', () => {
-	it('starts from now: the first poll fires nothing and remembers where it is', async () => {
-		const { first, staticData } = await activate({ event: 'referralUpdated', filters: {} });
-		expect(first).toBeNull();
-		expect(staticData[STATE_KEY]).toEqual({ referrals: { from: new Date(clock).toISOString(), seen: {} } });
-		expect(session.sandbox.counters.requests).toBe(0);
+	it('the first poll fires nothing: it remembers what changed in the last minutes, and fires the next change', async () => {
+		const [, recent] = session.sandbox.referrals.all();
+		session.sandbox.referrals.update(recent.id, { details: { notes: 'Changed a minute before activation.' } });
+		clock += MINUTE;
+
+		const trigger = await activate({ event: 'referralUpdated', filters: {} });
+		expect(trigger.first).toBeNull();
+		expect(session.sandbox.counters.byMethod.GET).toBe(1);
+		// listed again by the next poll (inside its overlap), but it changed before activation
+		expect(await trigger.poll()).toBeNull();
+
+		session.sandbox.referrals.update(recent.id, { details: { notes: 'Changed after activation.' } });
+		expect(ids((await trigger.poll()) ?? [])).toEqual([recent.id]);
 	});
 
 	it('with "Include Changes From the Last (Days)", the first poll also fires what changed that many days before', async () => {
@@ -78,6 +87,7 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 		);
 		session.sandbox.referrals.create(incomingReferral({ direction: 'Outgoing', name: 'Sent by us' }));
 
+		session.sandbox.resetCounters(); // the activation poll listed once
 		const fired = await trigger.poll();
 		// all created at the same instant: the service orders them by id, so compare as sets
 		expect(ids(fired ?? []).sort()).toEqual(created.map((referral) => referral.id).sort());
@@ -229,5 +239,114 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 		await expect(
 			session.poll({ event: 'referralUpdated', filters: { customerCountry: 'ZZ' } }, {}, { mode: 'manual' }),
 		).rejects.toThrow('No referral matches this trigger yet');
+	});
+});
+
+describe('Partner Center Referral Trigger: clocks, previous status, failures', () => {
+	it.each([2, 10])(
+		'with the service clock %i minutes behind n8n, fires what is created after activation and nothing from before',
+		async (behind) => {
+			jest.spyOn(timing, 'now').mockImplementation(() => clock + behind * MINUTE);
+			session.sandbox.referrals.create(incomingReferral({ name: 'Created a minute before activation' }));
+			clock += MINUTE;
+			const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
+
+			clock += MINUTE;
+			const after = session.sandbox.referrals.create(incomingReferral({ name: 'Created a minute after activation' }));
+			expect(ids((await trigger.poll()) ?? [])).toEqual([after.id]);
+			expect(await trigger.poll()).toBeNull();
+			expect(await trigger.poll(10)).toBeNull();
+		},
+	);
+
+	it('fires a referral stamped an hour ahead once, and still fires the ordinary changes after it', async () => {
+		const [, glitched, ordinary] = session.sandbox.referrals.all();
+		const trigger = await activate({ event: 'referralUpdated', filters: {} });
+
+		session.sandbox.referrals.update(glitched.id, {
+			details: { notes: 'Written by a server whose clock is an hour ahead.' },
+			updatedDateTime: new Date(clock + HOUR).toISOString(),
+		});
+		expect(ids((await trigger.poll()) ?? [])).toEqual([glitched.id]);
+
+		session.sandbox.referrals.update(ordinary.id, { details: { notes: 'An ordinary update a minute later.' } });
+		expect(ids((await trigger.poll()) ?? [])).toEqual([ordinary.id]);
+		// listed again while its stamp is inside the window (the next hour), never fired again
+		for (const minutes of [1, 30, 30, 10]) expect(await trigger.poll(minutes)).toBeNull();
+
+		session.sandbox.referrals.update(ordinary.id, { details: { notes: 'And another one.' } });
+		expect(ids((await trigger.poll()) ?? [])).toEqual([ordinary.id]);
+	});
+
+	it('Status Changed fires for a referral it never saw only on evidence that its status changed after activation', async () => {
+		const monthAgo = new Date(clock - 30 * DAY).toISOString();
+		// acceptedDateTime and closedDateTime are optional: these old referrals carry none
+		const old = (fields: IDataObject) =>
+			session.sandbox.referrals.create(incomingReferral({ createdDateTime: monthAgo, updatedDateTime: monthAgo, ...fields }));
+		const lost = old({ status: 'Closed', substatus: 'Lost' });
+		const active = old({ status: 'Active', substatus: 'Accepted' });
+		const pending = old({});
+		const trigger = await activate({ event: 'statusChanged', filters: {} });
+
+		// only the notes changed: nothing fires, and both are remembered with their status
+		session.sandbox.referrals.update(lost.id, { details: { notes: 'Notes edited after activation.' } });
+		session.sandbox.referrals.update(active.id, { details: { notes: 'Notes edited after activation.' } });
+		expect(await trigger.poll()).toBeNull();
+
+		clock += MINUTE;
+		// accepted after activation, as acceptedDateTime says; what it was before is not known
+		session.sandbox.referrals.update(pending.id, {
+			status: 'Active',
+			substatus: 'Accepted',
+			acceptedDateTime: new Date(clock).toISOString(),
+		});
+		clock += MINUTE;
+		session.sandbox.referrals.update(active.id, { status: 'Closed', substatus: 'Won' });
+		expect(json((await trigger.poll()) ?? [])).toEqual([
+			expect.objectContaining({ id: pending.id, status: 'Active', previousStatus: null, previousSubstatus: null }),
+			expect.objectContaining({ id: active.id, substatus: 'Won', previousStatus: 'Active', previousSubstatus: 'Accepted' }),
+		]);
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it.each([true, false])('Fetch Test Event shows the shape every fired item has (Simplify %s)', async (simplify) => {
+		const [, referral] = session.sandbox.referrals.all();
+		const parameters = { event: 'referralUpdated', filters: {}, simplify };
+		const trigger = await activate(parameters);
+		session.sandbox.referrals.update(referral.id, { details: { notes: 'Changed after activation.' } });
+
+		const { items: testEvent } = await session.poll(parameters, {}, { mode: 'manual' });
+		const fired = await trigger.poll();
+		expect(ids(testEvent ?? [])).toEqual([referral.id]);
+		expect(ids(fired ?? [])).toEqual([referral.id]);
+		expect(Object.keys(fired?.[0].json ?? {})).toEqual(Object.keys(testEvent?.[0].json ?? {}));
+		expect(testEvent?.[0].json).toMatchObject({ event: 'referralUpdated', previousStatus: null, previousSubstatus: null });
+	});
+
+	it('a poll that fails on page 2 of 3 leaves the state untouched, and the next poll fires every change once', async () => {
+		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
+		const stateBefore: unknown = JSON.parse(JSON.stringify(trigger.staticData));
+		clock += MINUTE;
+		const created = Array.from({ length: 25 }, (_, n) => session.sandbox.referrals.create(incomingReferral({ name: `Lead ${n}` })).id);
+
+		session.sandbox.resetCounters();
+		// page 1 answers, then page 2 fails every attempt
+		const take = jest.spyOn(session.sandbox.faults as FaultState, 'take').mockImplementationOnce(() => undefined);
+		session.sandbox.faults.failNext(5, 503);
+		await expect(trigger.poll()).rejects.toThrow('Partner Center is unavailable (503) after 5 attempts');
+		expect(session.sandbox.counters.byMethod.GET).toBe(6);
+		expect(JSON.parse(JSON.stringify(trigger.staticData))).toEqual(stateBefore);
+
+		take.mockRestore();
+		expect(ids((await trigger.poll()) ?? []).sort()).toEqual(created.sort());
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('refuses a look-back that is not a number of days, and sends nothing', async () => {
+		const parameters = { event: 'referralUpdated', filters: {}, options: { lookbackDays: '={{ "abc" }}' } };
+		const polled = session.poll(parameters, {});
+		await expect(polled).rejects.toThrow('Include Changes From the Last (Days) must be a number of days from 0 to 90');
+		await expect(polled).rejects.toMatchObject({ description: expect.stringContaining('"abc"') });
+		expect(session.sandbox.counters.requests).toBe(0);
 	});
 });
