@@ -1,6 +1,6 @@
 /**
  * Newcomer demo: runs every example workflow in examples/ through n8n's real execution
- * engine (test/harness) against the local Partner Center sandbox (dev/sandbox), and prints
+ * engine (dev/harness) against the local Partner Center sandbox (dev/sandbox), and prints
  * what each node produced.
  *
  *   npm run demo             offline, against a sandbox started on a free port
@@ -16,9 +16,9 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecution
 // PartnerCenterReferral.node.json before the .ts source; tsx maps `.js` to the `.ts` file.
 import { PartnerCenterReferral } from '../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
 import { PartnerCenterReferralTrigger } from '../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
-import type { RunOptions, WorkflowRun } from '../test/harness';
-import { runPoll, runWorkflow } from '../test/harness';
-import type { ExampleWorkflow } from '../test/integration/workflows';
+import type { RunOptions, WorkflowRun } from './harness';
+import { runPoll, runWorkflow } from './harness';
+import type { ExampleWorkflow } from './workflows';
 import {
 	EXAMPLE_FILES,
 	findTrigger,
@@ -27,7 +27,7 @@ import {
 	loadExample,
 	TRIGGER_TYPE_SUFFIX,
 	withFiredItems,
-} from '../test/integration/workflows';
+} from './workflows';
 import type { Sandbox } from './sandbox';
 import { startSandbox } from './sandbox';
 

@@ -5,8 +5,8 @@ import { exampleReferral as documentedExample } from '../dev/sandbox/data';
 
 import { PartnerCenterReferral } from '../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
-import type { NodeSpec, RunOptions } from './harness';
-import { runNode } from './harness';
+import type { NodeSpec, RunOptions } from '../dev/harness';
+import { runNode } from '../dev/harness';
 
 export const API = 'https://api.partner.microsoft.com';
 export const LOGIN = 'https://login.microsoftonline.com';

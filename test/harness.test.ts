@@ -1,5 +1,5 @@
 /**
- * Proof that test/harness runs nodes through n8n's real engine: OAuth2 signing and token
+ * Proof that dev/harness runs nodes through n8n's real engine: OAuth2 signing and token
  * refresh by n8n-core, per-item expressions, continueOnFail / error output, polling through
  * PollContext, and a whole workflow with the base nodes. Uses its own tiny node types.
  */
@@ -18,8 +18,8 @@ import type {
 } from 'n8n-workflow';
 import { Expression, NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import type { RunOptions } from './harness';
-import { runNode, runPoll, runWorkflow } from './harness';
+import type { RunOptions } from '../dev/harness';
+import { runNode, runPoll, runWorkflow } from '../dev/harness';
 
 const CREDENTIAL = 'partnerCenterOAuth2Api';
 const API = 'https://api.example.test';

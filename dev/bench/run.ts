@@ -27,7 +27,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
-import { runNode, runPoll, type RunOptions } from '../../test/harness';
+import { runNode, runPoll, type RunOptions } from '../harness';
 import { REFERENCE_DATE } from '../sandbox/data';
 import type { CounterSnapshot, FaultSettings } from './protocol';
 import { RemoteSandbox } from './remote-sandbox';

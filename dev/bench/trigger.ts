@@ -13,7 +13,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
 import { MAX_REMEMBERED, MAX_WINDOW } from '../../nodes/PartnerCenterReferral/helpers/changes';
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
-import { runPoll, type RunOptions } from '../../test/harness';
+import { runPoll, type RunOptions } from '../harness';
 import { startSandbox } from '../sandbox';
 import { REFERENCE_DATE } from '../sandbox/data';
 

@@ -8,11 +8,11 @@ import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflo
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
-import { runWorkflow } from '../harness';
+import { runWorkflow } from '../../dev/harness';
 import type { SandboxSession } from './helpers';
 import { EXAMPLE_ID, incomingReferral, json, openSandbox, patches, sortedBy } from './helpers';
-import type { ExampleWorkflow } from './workflows';
-import { EXAMPLE_FILES, findTrigger, listExampleFiles, loadExample, withFiredItems } from './workflows';
+import type { ExampleWorkflow } from '../../dev/workflows';
+import { EXAMPLE_FILES, findTrigger, listExampleFiles, loadExample, withFiredItems } from '../../dev/workflows';
 
 const PACKAGE = 'n8n-nodes-partner-center';
 const TYPE_VERSIONS: Record<string, number> = {

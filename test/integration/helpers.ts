@@ -1,5 +1,5 @@
 /**
- * Integration set-up: the nodes run through the real n8n engine (test/harness) and talk real
+ * Integration set-up: the nodes run through the real n8n engine (dev/harness) and talk real
  * HTTP to the Partner Center sandbox (dev/sandbox) on 127.0.0.1, signed in with an OAuth2
  * credential that points at the sandbox's API and token endpoint.
  */
@@ -9,9 +9,9 @@ import type { Referral, Sandbox, SandboxOptions } from '../../dev/sandbox';
 import { startSandbox } from '../../dev/sandbox';
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
-import type { CredentialUpdate, NodeSpec, PollSpec, RunOptions } from '../harness';
-import { runNode, runPoll } from '../harness';
-import { FiredItems } from './workflows';
+import type { CredentialUpdate, NodeSpec, PollSpec, RunOptions } from '../../dev/harness';
+import { runNode, runPoll } from '../../dev/harness';
+import { FiredItems } from '../../dev/workflows';
 
 export const CREDENTIAL_TYPE = 'partnerCenterOAuth2Api';
 export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';

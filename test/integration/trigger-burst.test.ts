@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { MAX_REMEMBERED, MAX_WINDOW } from '../../nodes/PartnerCenterReferral/helpers/changes';
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
-import { setUpContainer } from '../harness/container';
+import { setUpContainer } from '../../dev/harness/container';
 import type { SandboxSession } from './helpers';
 import { ids, incomingReferral, openSandbox } from './helpers';
 

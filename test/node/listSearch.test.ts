@@ -16,8 +16,8 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { ACCESS_TOKEN, API, credentials, EXAMPLE_ID, exampleReferral, guid, REFERRALS, referral } from '../fixtures';
-import { TestCredentialsHelper } from '../harness';
-import { setUpContainer } from '../harness/container';
+import { TestCredentialsHelper } from '../../dev/harness';
+import { setUpContainer } from '../../dev/harness/container';
 import { interceptExact, interceptList, listPage, useNock } from './helpers';
 
 useNock();

@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
 import { guid, REFERRALS, referral, runOptions } from '../fixtures';
-import { runPoll } from '../harness';
+import { runPoll } from '../../dev/harness';
 import { interceptExact, interceptList, listPage, useNock } from './helpers';
 
 useNock();

@@ -15,9 +15,9 @@ import type {
 } from 'n8n-workflow';
 import { jsonParse, NodeConnectionTypes } from 'n8n-workflow';
 
-import type { WorkflowInput } from '../harness';
+import type { WorkflowInput } from './harness';
 
-export const EXAMPLES_DIR = join(__dirname, '..', '..', 'examples');
+export const EXAMPLES_DIR = join(__dirname, '..', 'examples');
 
 export const EXAMPLE_FILES = {
 	alert: 'alert-high-value-new-referral.json',
