@@ -1,8 +1,8 @@
 /**
- * Test harness: runs nodes through n8n's real execution engine (n8n-core's WorkflowExecute,
- * ExecuteContext and PollContext, n8n-workflow's expressions), with test credentials in
- * place of n8n's database. Networking is left alone: tests decide what to mock (nock) or
- * where to connect (a local server).
+ * The engine runner of the tests, the demo and the bench: runs nodes through n8n's real
+ * execution engine (n8n-core's WorkflowExecute, ExecuteContext and PollContext, n8n-workflow's
+ * expressions), with given credentials in place of n8n's database. Networking is left alone:
+ * the caller decides what to mock (nock) or where to connect (a local server).
  *
  *   runWorkflow(workflowJson, options)  run a whole workflow from its start node
  *   runNode(spec, options)              run one node fed by an input node emitting `items`
