@@ -15,12 +15,12 @@ import {
 	statusFilter,
 	typeFilter,
 } from './descriptions/filters';
-import type { Change, TriggerEvent } from './helpers/changes';
-import { detectChanges, MAX_WINDOW, readState, serviceClock, startState } from './helpers/changes';
-import type { ReferralFilters } from './helpers/filters';
-import { buildReferralFilter } from './helpers/filters';
-import { formatReferral } from './helpers/simplify';
-import { SUBSTATUSES_OF } from './helpers/transitions';
+import type { Change, TriggerEvent } from './shared/changes';
+import { detectChanges, MAX_WINDOW, readState, serviceClock, startState } from './shared/changes';
+import type { ReferralFilters } from './shared/filters';
+import { buildReferralFilter } from './shared/filters';
+import { formatReferral } from './shared/simplify';
+import { SUBSTATUSES_OF } from './shared/transitions';
 import type { ApiResponse } from './transport';
 import { listReferrals, timing } from './transport';
 

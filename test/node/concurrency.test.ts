@@ -6,7 +6,7 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/helpers/concurrency';
+import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/shared/concurrency';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
 import { flat, idFromItem, useNock } from './helpers';
 

@@ -1,4 +1,4 @@
-import { AdaptiveThrottle, mapWithConcurrency } from '../../nodes/PartnerCenterReferral/helpers/concurrency';
+import { AdaptiveThrottle, mapWithConcurrency } from '../../nodes/PartnerCenterReferral/shared/concurrency';
 
 /** A promise resolved from outside, to control completion order without timers. */
 function deferred<T = void>() {

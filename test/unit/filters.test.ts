@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
-import { buildReferralFilter, quote } from '../../nodes/PartnerCenterReferral/helpers/filters';
-import { toUtcIso } from '../../nodes/PartnerCenterReferral/helpers/values';
+import { buildReferralFilter, quote } from '../../nodes/PartnerCenterReferral/shared/filters';
+import { toUtcIso } from '../../nodes/PartnerCenterReferral/shared/values';
 
 const context = {
 	getNode: () => ({ name: 'Partner Center Referral' }) as INode,

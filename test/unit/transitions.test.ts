@@ -1,4 +1,4 @@
-import { allowedMoves, checkMove } from '../../nodes/PartnerCenterReferral/helpers/transitions';
+import { allowedMoves, checkMove } from '../../nodes/PartnerCenterReferral/shared/transitions';
 
 describe('status transitions (documented table)', () => {
 	it.each([

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import type { Rule } from '../../nodes/PartnerCenterReferral/helpers/values';
+import type { Rule } from '../../nodes/PartnerCenterReferral/shared/values';
 import {
 	amount,
 	dateTime,
@@ -10,7 +10,7 @@ import {
 	limit,
 	odataExpression,
 	oneOf,
-} from '../../nodes/PartnerCenterReferral/helpers/values';
+} from '../../nodes/PartnerCenterReferral/shared/values';
 
 const read = <T>(rule: Rule<T>, value: unknown, zone = 'UTC'): T | 'refused' => {
 	try {

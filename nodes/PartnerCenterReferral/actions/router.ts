@@ -19,7 +19,7 @@ import * as getRelated from './referral/getRelated.operation';
 import * as markLost from './referral/markLost.operation';
 import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
-import { AdaptiveThrottle, mapWithConcurrency } from '../helpers/concurrency';
+import { AdaptiveThrottle, mapWithConcurrency } from '../shared/concurrency';
 import { useThrottle } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {

@@ -1,7 +1,7 @@
 /** Field descriptions shared by several operations (and the trigger). */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from '../helpers/constants';
+import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from '../shared/constants';
 
 export const referralIdLocator: INodeProperties = {
 	displayName: 'Referral',
@@ -101,7 +101,7 @@ export const eTagOption: INodeProperties = {
 		'The eTag of the referral as you last read it, usually mapped from the eTag field of a previous Get. If someone changed the referral since, nothing is updated and the item fails, so no change is overwritten. If this option is added but empty (e.g. an expression naming a missing field), the item fails instead of updating unguarded.',
 };
 
-/** A list of people (the partner team, or the customer's contacts). Read with helpers/body.readMembers. */
+/** A list of people (the partner team, or the customer's contacts). Read with shared/body.readMembers. */
 export function membersField(name: string, displayName: string, description: string): INodeProperties {
 	return {
 		displayName,

@@ -1,7 +1,7 @@
-/** The filter fields of Get Many, reused by the trigger. Names match helpers/filters.ts. */
+/** The filter fields of Get Many, reused by the trigger. Names match shared/filters.ts. */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { DIRECTIONS, QUALIFICATIONS, STATUSES, SUBSTATUSES, TYPES } from '../helpers/constants';
+import { DIRECTIONS, QUALIFICATIONS, STATUSES, SUBSTATUSES, TYPES } from '../shared/constants';
 
 const LABELS: Record<string, string> = {
 	MarketingQualified: 'Marketing Qualified',

@@ -27,7 +27,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, MAX_PAGE_SIZE, REFERRALS_PATH } from '../helpers/constants';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, MAX_PAGE_SIZE, REFERRALS_PATH } from '../shared/constants';
 
 export type PartnerCenterContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 

@@ -3,11 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { concurrencyOption, membersField, optionsCollection, simplifyField } from '../../descriptions/common';
 import { qualificationFilter, typeFilter } from '../../descriptions/filters';
-import { compact, readIds, readMembers } from '../../helpers/body';
-import { QUALIFICATIONS, REFERRALS_PATH, TYPES } from '../../helpers/constants';
-import { createdReferral } from '../../helpers/referrals';
-import { formatReferral } from '../../helpers/simplify';
-import { amount, country, currency, dateTime, flag, oneOf, text, ValueReader } from '../../helpers/values';
+import { compact, readIds, readMembers } from '../../shared/body';
+import { QUALIFICATIONS, REFERRALS_PATH, TYPES } from '../../shared/constants';
+import { createdReferral } from '../../api/referrals';
+import { formatReferral } from '../../shared/simplify';
+import { amount, country, currency, dateTime, flag, oneOf, text, ValueReader } from '../../shared/values';
 import { apiRequest } from '../../transport';
 import type { SendItem } from '../types';
 

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { concurrencyOption, optionsCollection, referralIdLocator, simplifyField } from '../../descriptions/common';
-import { formatReferral } from '../../helpers/simplify';
-import { getReferral } from '../../helpers/referrals';
-import { getReferralId } from '../../helpers/referralId';
+import { formatReferral } from '../../shared/simplify';
+import { getReferral } from '../../api/referrals';
+import { getReferralId } from '../../shared/referralId';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {

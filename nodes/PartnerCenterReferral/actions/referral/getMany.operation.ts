@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { limitField, optionsCollection, returnAllField, simplifyField } from '../../descriptions/common';
 import { referralFilterFields } from '../../descriptions/filters';
-import type { ReferralFilters } from '../../helpers/filters';
-import { buildReferralFilter } from '../../helpers/filters';
-import { collectReferrals } from '../../helpers/listing';
-import { checkLimit, ValueReader } from '../../helpers/values';
+import type { ReferralFilters } from '../../shared/filters';
+import { buildReferralFilter } from '../../shared/filters';
+import { collectReferrals } from '../../api/listing';
+import { checkLimit, ValueReader } from '../../shared/values';
 import type { SendItem } from '../types';
 
 const DEFAULT_SORT = 'updatedDateTime desc';

@@ -2,11 +2,11 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { limitField, referralIdLocator, returnAllField, simplifyField } from '../../descriptions/common';
-import { quote } from '../../helpers/filters';
-import { collectReferrals } from '../../helpers/listing';
-import { getReferral } from '../../helpers/referrals';
-import { getReferralId } from '../../helpers/referralId';
-import { checkLimit, ValueReader } from '../../helpers/values';
+import { quote } from '../../shared/filters';
+import { collectReferrals } from '../../api/listing';
+import { getReferral } from '../../api/referrals';
+import { getReferralId } from '../../shared/referralId';
+import { checkLimit, ValueReader } from '../../shared/values';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {

@@ -12,11 +12,11 @@ import {
 	referralIdLocator,
 	simplifyField,
 } from '../../descriptions/common';
-import type { JsonPatchOperation } from '../../helpers/referrals';
-import { checkTransition, patchReferral, readETagOption } from '../../helpers/referrals';
-import { getReferralId } from '../../helpers/referralId';
-import { formatReferral } from '../../helpers/simplify';
-import { text, ValueReader } from '../../helpers/values';
+import type { JsonPatchOperation } from '../../api/referrals';
+import { checkTransition, patchReferral, readETagOption } from '../../api/referrals';
+import { getReferralId } from '../../shared/referralId';
+import { formatReferral } from '../../shared/simplify';
+import { text, ValueReader } from '../../shared/values';
 import type { ReferralOperation, SendItem } from '../types';
 
 export interface StatusMove {

@@ -10,14 +10,14 @@ import {
 	simplifyField,
 } from '../../descriptions/common';
 import { qualificationFilter } from '../../descriptions/filters';
-import { readMembers } from '../../helpers/body';
-import { QUALIFICATIONS, STATUSES, SUBSTATUSES } from '../../helpers/constants';
-import type { JsonPatchOperation } from '../../helpers/referrals';
-import { checkTransition, patchReferral, readETagOption } from '../../helpers/referrals';
-import { getReferralId } from '../../helpers/referralId';
-import { formatReferral } from '../../helpers/simplify';
-import type { Rule } from '../../helpers/values';
-import { amount, currency, dateTime, oneOf, text, ValueReader } from '../../helpers/values';
+import { readMembers } from '../../shared/body';
+import { QUALIFICATIONS, STATUSES, SUBSTATUSES } from '../../shared/constants';
+import type { JsonPatchOperation } from '../../api/referrals';
+import { checkTransition, patchReferral, readETagOption } from '../../api/referrals';
+import { getReferralId } from '../../shared/referralId';
+import { formatReferral } from '../../shared/simplify';
+import type { Rule } from '../../shared/values';
+import { amount, currency, dateTime, oneOf, text, ValueReader } from '../../shared/values';
 import type { SendItem } from '../types';
 
 /** The statuses and substatuses an update may set (None is not one to move to). */

@@ -2,7 +2,7 @@
  * Builds the OData $filter of Get Many and the trigger from typed filters. Every clause
  * is joined with `and`; string values are quoted with `'` doubled, and a custom filter must
  * balance its parentheses and quotes, so user input cannot change the filter's meaning.
- * Values follow the rules of helpers/values.ts: blank = not set, anything malformed fails
+ * Values follow the rules of shared/values.ts: blank = not set, anything malformed fails
  * with an error naming the filter.
  */
 import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';

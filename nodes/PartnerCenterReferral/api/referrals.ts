@@ -2,11 +2,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { REFERRALS_PATH } from './constants';
-import type { ReferralState } from './transitions';
-import { allowedMoves, checkMove, describeState } from './transitions';
-import type { ValueReader } from './values';
-import { textOnly } from './values';
+import { REFERRALS_PATH } from '../shared/constants';
+import type { ReferralState } from '../shared/transitions';
+import { allowedMoves, checkMove, describeState } from '../shared/transitions';
+import type { ValueReader } from '../shared/values';
+import { textOnly } from '../shared/values';
 import type { PartnerCenterContext } from '../transport';
 import { apiRequest, isReferral, MAYBE_CREATED } from '../transport';
 

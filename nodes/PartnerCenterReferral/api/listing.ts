@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { formatReferral } from './simplify';
+import { formatReferral } from '../shared/simplify';
 import { listReferrals } from '../transport';
 
 /**
