@@ -26,7 +26,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runNode, runPoll, type RunOptions } from '../harness';
 import { REFERENCE_DATE } from '../sandbox/data';
 import type { CounterSnapshot, FaultSettings } from './protocol';

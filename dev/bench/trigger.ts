@@ -12,7 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
 import { MAX_REMEMBERED, MAX_WINDOW } from '../../nodes/PartnerCenterReferral/shared/changes';
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runPoll, type RunOptions } from '../harness';
 import { startSandbox } from '../sandbox';
 import { REFERENCE_DATE } from '../sandbox/data';

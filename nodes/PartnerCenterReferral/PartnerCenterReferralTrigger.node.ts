@@ -20,9 +20,10 @@ import { detectChanges, MAX_WINDOW, readState, serviceClock, startState } from '
 import type { ReferralFilters } from './shared/filters';
 import { buildReferralFilter } from './shared/filters';
 import { formatReferral } from './shared/simplify';
+import { timing } from './shared/timing';
 import { SUBSTATUSES_OF } from './shared/transitions';
 import type { ApiResponse } from './transport';
-import { listReferrals, timing } from './transport';
+import { listReferrals } from './transport';
 
 const MAX_LOOKBACK_DAYS = 90;
 

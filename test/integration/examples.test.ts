@@ -7,7 +7,7 @@ import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflo
 
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runWorkflow } from '../../dev/harness';
 import type { SandboxSession } from './helpers';
 import { EXAMPLE_ID, incomingReferral, json, openSandbox, patches, sortedBy } from './helpers';

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Referral } from '../../dev/sandbox';
 import { exampleReferral } from '../../dev/sandbox';
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SandboxSession } from './helpers';
 import {
 	byId,

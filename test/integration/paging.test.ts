@@ -5,7 +5,7 @@
  * reading, `$top` as the page size.
  */
 import type { Referral } from '../../dev/sandbox';
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SandboxSession } from './helpers';
 import { byId, ids, incomingReferral, openSandbox, sortedBy } from './helpers';
 

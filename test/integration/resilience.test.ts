@@ -2,7 +2,7 @@
  * Token expiry and injected faults, end to end: sandbox → real HTTP → n8n's OAuth2 handling →
  * the node's transport (retries, error mapping, adaptive concurrency).
  */
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SandboxSession } from './helpers';
 import { byId, EXAMPLE_ID, ids, openSandbox } from './helpers';
 

@@ -8,7 +8,7 @@ import { Container } from '@n8n/di';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { MAX_REMEMBERED, MAX_WINDOW } from '../../nodes/PartnerCenterReferral/shared/changes';
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { setUpContainer } from '../../dev/harness/container';
 import type { SandboxSession } from './helpers';
 import { ids, incomingReferral, openSandbox } from './helpers';

@@ -6,7 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { FaultState } from '../../dev/sandbox';
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SandboxSession } from './helpers';
 import { ids, incomingReferral, json, openSandbox, sortedBy } from './helpers';
 

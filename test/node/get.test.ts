@@ -4,7 +4,7 @@
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import {
 	ACCESS_TOKEN,
 	API,

@@ -2,7 +2,7 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { API, REFERRALS } from '../fixtures';
 
 export interface NockSetup {

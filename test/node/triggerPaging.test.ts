@@ -6,7 +6,7 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { guid, REFERRALS, referral, runOptions } from '../fixtures';
 import { runPoll } from '../../dev/harness';
 import { interceptExact, interceptList, listPage, useNock } from './helpers';

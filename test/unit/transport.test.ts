@@ -6,7 +6,11 @@
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
-import { apiRequest, inspectFailure, parseRetryAfter, redact, retryDelayMs, timing } from '../../nodes/PartnerCenterReferral/transport';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
+import { apiRequest } from '../../nodes/PartnerCenterReferral/transport';
+import { inspectFailure } from '../../nodes/PartnerCenterReferral/transport/errors';
+import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
+import { parseRetryAfter, retryDelayMs } from '../../nodes/PartnerCenterReferral/transport/retry';
 
 const node = { name: 'Partner Center Referral', type: 'n8n-nodes-partner-center.partnerCenterReferral' } as INode;
 

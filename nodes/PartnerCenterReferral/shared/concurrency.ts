@@ -12,7 +12,7 @@
  * the wait before the next one (up to MAX_PROBE_ROUNDS rounds), so a steady service limit
  * costs few 429s.
  */
-import type { ReleaseSlot, RequestOutcome, RequestThrottle } from '../transport';
+import type { ReleaseSlot, RequestOutcome, RequestThrottle } from './throttle';
 
 export async function mapWithConcurrency<T>(
 	count: number,

@@ -1,0 +1,64 @@
+/**
+ * The credential as the transport uses it: the API Base URL and the secrets to mask, read
+ * once per execution context; and the rule that the token goes only to the API Base URL's
+ * origin.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../shared/constants';
+import type { PartnerCenterContext } from './http';
+
+/** What the transport keeps of the credential: where to send requests, and what must never be shown. */
+export interface CredentialFacts {
+	baseUrl: string;
+	/** The client secret, access token and refresh token, masked by value in every error. */
+	secrets: string[];
+}
+
+/** A shorter secret would mask ordinary words in messages; real secrets and tokens are far longer. */
+const MIN_SECRET_LENGTH = 8;
+
+const credentialFacts = new WeakMap<object, Promise<CredentialFacts>>();
+
+/** The credential, read once per execution context (reading credentials is not free). */
+export async function getCredentialFacts(this: PartnerCenterContext): Promise<CredentialFacts> {
+	let facts = credentialFacts.get(this);
+	if (!facts) {
+		facts = readCredentialFacts.call(this);
+		credentialFacts.set(this, facts);
+		facts.catch(() => credentialFacts.delete(this));
+	}
+	return await facts;
+}
+
+async function readCredentialFacts(this: PartnerCenterContext): Promise<CredentialFacts> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	const tokens = (credentials.oauthTokenData ?? {}) as IDataObject;
+	const secrets = [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
+		(value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
+	);
+	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets };
+}
+
+/** The credential's API Base URL, without a trailing slash. */
+export async function getBaseUrl(this: PartnerCenterContext): Promise<string> {
+	return (await getCredentialFacts.call(this)).baseUrl;
+}
+
+/** Refuses a link whose origin is not the API Base URL's: the token must not be sent there. */
+export function assertSameOrigin(this: PartnerCenterContext, link: string, baseUrl: string, itemIndex?: number) {
+	let linkOrigin: string | undefined;
+	try {
+		linkOrigin = new URL(link).origin;
+	} catch {
+		linkOrigin = undefined;
+	}
+	if (linkOrigin !== new URL(baseUrl).origin) {
+		throw new NodeOperationError(this.getNode(), 'Partner Center returned a next-page link to another host', {
+			description: `The link points at ${linkOrigin ?? 'an invalid URL'}, not at the credential's API Base URL (${new URL(baseUrl).origin}), so it was not followed: your access token must not be sent there. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
+			itemIndex,
+		});
+	}
+}

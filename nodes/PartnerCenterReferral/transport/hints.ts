@@ -1,0 +1,27 @@
+/** The longer texts of the transport's errors, apart from the code that picks them. */
+
+/** Socket errors, in words (n8n replaces an error message that names the raw code). */
+export const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ETIMEDOUT: 'the connection timed out',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection was closed',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ENOTFOUND: 'the host name could not be resolved',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+};
+
+/** Who may read and write referrals: the role and the app permission. */
+export const ROLES_HINT =
+	'The signed-in user needs the Partner Center role Referrals Admin (read and write) or Referrals User (read only, and only referrals whose team includes them), and the app registration needs the delegated Microsoft Partner Center permission with admin consent.';
+
+/** After a create that failed when the service may still have carried it out. */
+export const MAYBE_CREATED =
+	"The referral may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second referral. Before re-running this item, check whether it exists: Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or the Referrals page of the Partner Center portal.";
+
+/** What to do about a listing that Partner Center's paging broke. */
+export const PAGING_FAULT_HINT =
+	"This is a fault in Partner Center's paging (or in a proxy in front of it). Run again; if it persists, narrow the filters (e.g. Updated After) so fewer pages are needed, and report it to Microsoft support.";

@@ -1,0 +1,45 @@
+/** What a request and an answer are to the transport, and reading their headers. */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+export type PartnerCenterContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** A path under the credential's base URL, e.g. /v1.0/engagements/referrals/{id}. */
+	path?: string;
+	/** An absolute URL (a nextLink); it must be on the credential's base URL origin. */
+	url?: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	headers?: IDataObject;
+	itemIndex?: number;
+	/** Named in the message of a 404. */
+	referralId?: string;
+}
+
+export interface ApiResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: IDataObject | undefined;
+}
+
+/** An answer as n8n's request helper returns it (`returnFullResponse`). */
+export type RawResponse = { statusCode: number; headers?: IDataObject; body: unknown };
+
+/** A header's value by its lower-case `name`, whatever the case it came in (the first one when it came several times). */
+export function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	for (const key of Object.keys(headers)) {
+		if (key.toLowerCase() === name) {
+			const found = headers[key];
+			return Array.isArray(found) ? String(found[0]) : found === undefined ? undefined : String(found);
+		}
+	}
+	return undefined;
+}
