@@ -1,8 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { GUID_PATTERN } from '../shared/constants';
 import { getReferral } from '../api/referrals';
+import { GUID_PATTERN } from '../shared/constants';
 import { listReferrals } from '../transport';
 
 /**

@@ -1,14 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { createReferral } from '../../api/referrals';
 import { concurrencyOption, membersField, optionsCollection, simplifyField } from '../../descriptions/common';
 import { qualificationFilter, typeFilter } from '../../descriptions/filters';
 import { compact, readIds, readMembers } from '../../shared/body';
-import { QUALIFICATIONS, REFERRALS_PATH, TYPES } from '../../shared/constants';
-import { createdReferral } from '../../api/referrals';
+import { QUALIFICATIONS, TYPES } from '../../shared/constants';
 import { formatReferral } from '../../shared/simplify';
 import { amount, country, currency, dateTime, flag, oneOf, text, ValueReader } from '../../shared/values';
-import { apiRequest } from '../../transport';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
@@ -169,14 +168,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	if (team.length > 0) body.team = team;
 	if (shareWithMicrosoft) body.target = [{ type: 'BusinessProfileLocation', id: 'msft' }];
 
-	return async () => {
-		const { body: created } = await apiRequest.call(this, {
-			method: 'POST',
-			path: REFERRALS_PATH,
-			body,
-			headers: { 'Content-Type': 'application/json' },
-			itemIndex,
-		});
-		return [formatReferral(createdReferral.call(this, created, itemIndex), simplify)];
-	};
+	return async () => [formatReferral(await createReferral.call(this, body, itemIndex), simplify)];
 }

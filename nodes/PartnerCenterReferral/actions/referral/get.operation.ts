@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { concurrencyOption, optionsCollection, referralIdLocator, simplifyField } from '../../descriptions/common';
-import { formatReferral } from '../../shared/simplify';
 import { getReferral } from '../../api/referrals';
+import { concurrencyOption, optionsCollection, referralIdLocator, simplifyField } from '../../descriptions/common';
 import { getReferralId } from '../../shared/referralId';
+import { formatReferral } from '../../shared/simplify';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {

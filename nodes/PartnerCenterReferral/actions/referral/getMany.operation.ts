@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { collectReferrals } from '../../api/listing';
 import { limitField, optionsCollection, returnAllField, simplifyField } from '../../descriptions/common';
 import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../shared/filters';
 import { buildReferralFilter } from '../../shared/filters';
-import { collectReferrals } from '../../api/listing';
 import { checkLimit, ValueReader } from '../../shared/values';
 import type { SendItem } from '../types';
 

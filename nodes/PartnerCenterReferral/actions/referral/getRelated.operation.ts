@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { limitField, referralIdLocator, returnAllField, simplifyField } from '../../descriptions/common';
-import { quote } from '../../shared/filters';
 import { collectReferrals } from '../../api/listing';
 import { getReferral } from '../../api/referrals';
+import { limitField, referralIdLocator, returnAllField, simplifyField } from '../../descriptions/common';
+import { quote } from '../../shared/filters';
 import { getReferralId } from '../../shared/referralId';
 import { checkLimit, ValueReader } from '../../shared/values';
 import type { SendItem } from '../types';

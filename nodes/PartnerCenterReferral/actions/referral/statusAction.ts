@@ -5,6 +5,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { JsonPatchOperation } from '../../api/referrals';
+import { patchReferral } from '../../api/referrals';
+import { checkTransition } from '../../api/transitionGuard';
 import {
 	concurrencyOption,
 	eTagOption,
@@ -12,11 +15,10 @@ import {
 	referralIdLocator,
 	simplifyField,
 } from '../../descriptions/common';
-import type { JsonPatchOperation } from '../../api/referrals';
-import { checkTransition, patchReferral, readETagOption } from '../../api/referrals';
 import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import { text, ValueReader } from '../../shared/values';
+import { readETagOption } from '../parameters';
 import type { ReferralOperation, SendItem } from '../types';
 
 export interface StatusMove {

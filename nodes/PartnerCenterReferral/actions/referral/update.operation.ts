@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { JsonPatchOperation } from '../../api/referrals';
+import { patchReferral } from '../../api/referrals';
+import { checkTransition } from '../../api/transitionGuard';
 import {
 	concurrencyOption,
 	eTagOption,
@@ -12,12 +15,11 @@ import {
 import { qualificationFilter } from '../../descriptions/filters';
 import { readMembers } from '../../shared/body';
 import { QUALIFICATIONS, STATUSES, SUBSTATUSES } from '../../shared/constants';
-import type { JsonPatchOperation } from '../../api/referrals';
-import { checkTransition, patchReferral, readETagOption } from '../../api/referrals';
 import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import type { Rule } from '../../shared/values';
 import { amount, currency, dateTime, oneOf, text, ValueReader } from '../../shared/values';
+import { readETagOption } from '../parameters';
 import type { SendItem } from '../types';
 
 /** The statuses and substatuses an update may set (None is not one to move to). */
