@@ -8,7 +8,8 @@ const LABELS: Record<string, string> = {
 	SalesQualified: 'Sales Qualified',
 };
 
-function toOptions(values: readonly string[]): INodePropertyOptions[] {
+/** An enum's values as options, with readable names, sorted by name. */
+export function toOptions(values: readonly string[]): INodePropertyOptions[] {
 	return values
 		.map((value) => ({ name: LABELS[value] ?? value, value }))
 		.sort((a, b) => a.name.localeCompare(b.name));

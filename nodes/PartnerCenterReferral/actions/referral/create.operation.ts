@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { createReferral } from '../../api/referrals';
 import { concurrencyOption, membersField, optionsCollection, simplifyField } from '../../descriptions/common';
-import { qualificationFilter, typeFilter } from '../../descriptions/filters';
+import { qualificationField, typeField } from '../../descriptions/fields';
 import { compact, readIds, readMembers } from '../../shared/body';
 import { QUALIFICATIONS, TYPES } from '../../shared/constants';
 import { formatReferral } from '../../shared/simplify';
@@ -25,7 +25,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{ ...typeFilter, required: true, description: 'Independent: a lead you work yourself. Shared: co-sell with Microsoft or another partner.' },
+	typeField,
 	{
 		displayName: 'Customer Name',
 		name: 'customerName',
@@ -85,7 +85,7 @@ const properties: INodeProperties[] = [
 				description: 'Whether to keep the referral from Microsoft sellers (not shared with Microsoft)',
 			},
 			{ displayName: 'Product IDs', name: 'products', type: 'string', default: '', placeholder: 'e.g. Microsoft365, Azure', description: 'Comma-separated product IDs the customer needs' },
-			qualificationFilter,
+			qualificationField,
 			{ displayName: 'Referral Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. Fabrikam Microsoft 365 rollout' },
 			{
 				displayName: 'Share with Microsoft (Co-Sell)',

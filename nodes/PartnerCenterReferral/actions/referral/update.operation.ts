@@ -12,7 +12,7 @@ import {
 	referralIdLocator,
 	simplifyField,
 } from '../../descriptions/common';
-import { qualificationFilter } from '../../descriptions/filters';
+import { qualificationField } from '../../descriptions/fields';
 import { readMembers } from '../../shared/body';
 import { QUALIFICATIONS, STATUSES, SUBSTATUSES } from '../../shared/constants';
 import { getReferralId } from '../../shared/referralId';
@@ -50,7 +50,7 @@ const properties: INodeProperties[] = [
 			{ displayName: 'External Reference ID', name: 'externalReferenceId', type: 'string', default: '' },
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '' },
-			qualificationFilter,
+			qualificationField,
 			{
 				displayName: 'Status',
 				name: 'status',
