@@ -3,6 +3,7 @@
  * generated ones. Everything derives from a mulberry32 PRNG and a fixed reference date, so the
  * same (count, seed) always yields identical data, independent of the wall clock.
  */
+import { QUALIFICATIONS, SUBSTATUSES_BY_STATUS } from './model';
 import type { Referral, ReferralDetails, ReferralMember } from './types';
 
 /** Generated dates spread over the ~365 days before this instant. */
@@ -183,20 +184,12 @@ export function exampleReferral(): Referral {
 	};
 }
 
-/** Every valid status/substatus pair of the transition table. */
-export const STATUS_PAIRS: ReadonlyArray<readonly [string, string]> = [
-	['New', 'Pending'],
-	['New', 'Received'],
-	['Active', 'Accepted'],
-	['Closed', 'Won'],
-	['Closed', 'Lost'],
-	['Closed', 'Declined'],
-	['Closed', 'Expired'],
-];
+/** Every valid status/substatus pair of the transition table (model.ts), in its order. */
+export const STATUS_PAIRS: ReadonlyArray<readonly [string, string]> = Object.entries(SUBSTATUSES_BY_STATUS).flatMap(
+	([status, substatuses]) => substatuses.map((substatus) => [status, substatus] as const),
+);
 /** cumulative weights for STATUS_PAIRS after the first seven (guaranteed) referrals */
 const STATUS_WEIGHTS = [0.25, 0.4, 0.65, 0.75, 0.85, 0.93, 1];
-
-const QUALIFICATIONS = ['None', 'Direct', 'MarketingQualified', 'SalesQualified'] as const;
 
 interface Location {
 	country: string;

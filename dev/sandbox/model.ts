@@ -1,6 +1,11 @@
 /**
  * The referral rules of the sandbox: enums, the status transition table, request validation,
  * RFC 6902 JSON Patch (replace/add only), and the documented error shape.
+ *
+ * Written from the service's documentation independently of the node on purpose (not imported
+ * from nodes/): the sandbox is the reference the node is tested against, so a mistake in the
+ * node's enums or transition table (nodes/PartnerCenterReferral/shared/) shows up as a
+ * disagreement instead of being shared by both.
  */
 import { isGuid, parseInstant } from './odata';
 

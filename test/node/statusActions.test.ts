@@ -23,6 +23,8 @@ const ACTIONS = [
 	{ operation: 'markLost', status: 'Closed', substatus: 'Lost' },
 ] as const;
 
+// The states and the allowed moves are written out here, not taken from the node's table
+// (shared/transitions.ts): they are the expectation the node is checked against.
 const STATES = [
 	['New', 'Pending'],
 	['New', 'Received'],
