@@ -9,6 +9,17 @@ import tseslint from 'typescript-eslint';
 
 const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
 
+/** What the package (nodes/, credentials/) must not import: the dev tools and the tests. */
+const DEV_AND_TESTS = ['**/dev', '**/dev/*', '**/test', '**/test/*'];
+
+/**
+ * `files` may not import what `group` matches (gitignore patterns, `!` allows). A later block
+ * replaces an earlier one's list for the same file, so each folder's list repeats DEV_AND_TESTS.
+ */
+function restrictImports(files, group, message) {
+	return { files, rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] } };
+}
+
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', 'bench/results.json', 'coverage/**'] },
 	{
@@ -30,6 +41,30 @@ export default tseslint.config(
 			'no-console': 'error',
 		},
 	},
+	// The layers (README, "Code layout"): each folder imports only the folders below it, and
+	// the product never imports the dev tools or the tests.
+	restrictImports(['nodes/**/*.ts', 'credentials/**/*.ts'], DEV_AND_TESTS, 'the package imports no dev tools or tests'),
+	restrictImports(
+		['nodes/*/shared/**/*.ts'],
+		[...DEV_AND_TESTS, '../*'],
+		'shared/ imports only n8n-workflow, luxon and shared/',
+	),
+	restrictImports(
+		['nodes/*/transport/**/*.ts', 'nodes/*/descriptions/**/*.ts'],
+		[...DEV_AND_TESTS, '../*', '!../shared', '!../shared/*'],
+		'transport/ and descriptions/ import only shared/',
+	),
+	restrictImports(
+		['nodes/*/api/**/*.ts'],
+		[...DEV_AND_TESTS, '../*', '!../shared', '!../shared/*', '!../transport', '../transport/*'],
+		'api/ imports only shared/ and the transport (its index)',
+	),
+	restrictImports(
+		['nodes/*/*.node.ts', 'nodes/*/actions/**/*.ts', 'nodes/*/methods/**/*.ts'],
+		[...DEV_AND_TESTS, '**/transport/*', '**/*.node', '**/*.node.js'],
+		'above api/, the transport is used through its index only, and nothing imports a node class',
+	),
+	restrictImports(['dev/**/*.ts'], ['**/test', '**/test/*'], 'the dev tools import no tests'),
 	{
 		files: ['package.json'],
 		extends: [communityNodesRecommended],
