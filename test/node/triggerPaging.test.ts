@@ -26,6 +26,8 @@ describe('Trigger poll over a service that pages in circles', () => {
 	it('fails the poll at a nextLink already followed, and keeps the watermark so nothing is lost', async () => {
 		jest.spyOn(timing, 'now').mockReturnValue(NOW);
 		const staticData: IDataObject = {};
+		// activation: one listing that records what already exists and fires nothing
+		interceptList([], 200, listPage([]));
 		expect((await poll(staticData)).items).toBeNull();
 		const before: unknown = JSON.parse(JSON.stringify(staticData[STATE_KEY]));
 
