@@ -1,4 +1,4 @@
-/** The read-then-check guard of every status change: nothing is sent for a move the table forbids. */
+/** The read-then-check guard of every status change: a move the transition table forbids writes nothing. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
