@@ -17,7 +17,7 @@ import * as getRelated from './referral/getRelated.operation';
 import * as markLost from './referral/markLost.operation';
 import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
-import { AdaptiveThrottle, mapWithConcurrency } from '../helpers/concurrency';
+import { mapWithConcurrency, throttleForOption } from '../helpers/concurrency';
 import { useThrottle } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
@@ -43,10 +43,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = Math.max(1, Math.floor(Number(options.concurrency ?? 5)) || 1);
-	useThrottle(this, new AdaptiveThrottle(concurrency));
+	const throttle = throttleForOption(options.concurrency);
+	useThrottle(this, throttle);
 
-	const perItem = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
+	const perItem = await mapWithConcurrency(items.length, () => throttle.limit, async (itemIndex) => {
 		try {
 			const results = await handler.execute.call(this, itemIndex);
 			return results.map((json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }));
