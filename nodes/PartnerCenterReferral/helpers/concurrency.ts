@@ -10,7 +10,8 @@
  * allows one more request after every round of successes (as many successes as requests
  * allowed), so it finds the service's limit within a few round trips. When Partner Center
  * answers 429, it estimates the service's limit from how many requests were in flight when
- * the throttled one was sent, and stays below it; from then on it probes one request higher
+ * the throttled one was sent and drops below it (a measured cut rather than a blind halving:
+ * a burst above the limit lands on the limit); from then on it probes one request higher
  * only after several rounds of successes, and a step up that is refused again doubles the
  * wait before the next one (up to MAX_PROBE_ROUNDS rounds), so a steady service limit costs
  * few 429s.
