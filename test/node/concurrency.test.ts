@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/helpers/concurrency';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, idFromItem, useNock } from './helpers';
+import { flat, idFromItem, useNock, watchRequests } from './helpers';
 
 const setup = useNock();
 
@@ -169,6 +169,25 @@ describe('Max Concurrent Requests', () => {
 		expect(items).toEqual([]);
 		expect(error?.message).toBe(`Referral ${IDS[1]} was not found`);
 		expect(error?.context.itemIndex).toBe(1);
+	});
+
+	it('without Continue On Fail, sends nothing more once an item failed: the items still reading do not go on to write', async () => {
+		const ids = IDS.slice(0, 4);
+		ids.forEach((id, index) => {
+			const scope = nock(API).get(`${REFERRALS}/${id}`);
+			if (index === 1) scope.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+			else scope.delay(200).reply(200, referral(id, { status: 'New', substatus: 'Pending' }));
+		});
+		const sent = watchRequests();
+		const { items, error } = await runReferral(
+			{ operation: 'accept', referralId: idFromItem(), options: {} },
+			{ items: ids.map((id) => ({ id })) },
+		);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Referral ${ids[1]} was not found`);
+		expect(error?.context.itemIndex).toBe(1);
+		// the three other reads were answered after the failure: none of them is followed by its PATCH
+		expect(sent()).toEqual([]);
 	});
 
 	it('after a 429 with Retry-After, waits as told, sends fewer requests at once, and still answers every item in order', async () => {

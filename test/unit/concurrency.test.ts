@@ -74,35 +74,6 @@ describe('mapWithConcurrency', () => {
 		expect(peak).toBe(1);
 	});
 
-	it('reads a bound given as a function each time an item may start: more items when it grows, none while above it', async () => {
-		let bound = 2;
-		const gates = Array.from({ length: 8 }, () => deferred());
-		const started: number[] = [];
-		const result = mapWithConcurrency(8, () => bound, async (index) => {
-			started.push(index);
-			await gates[index].promise;
-			return index;
-		});
-		await flush();
-		expect(started).toEqual([0, 1]);
-		bound = 4;
-		gates[0].resolve();
-		await flush();
-		// one finished, the bound is 4: three more start
-		expect(started).toEqual([0, 1, 2, 3, 4]);
-		bound = 2;
-		gates[1].resolve();
-		gates[2].resolve();
-		await flush();
-		// two still running, the bound is 2: nothing starts
-		expect(started).toEqual([0, 1, 2, 3, 4]);
-		gates[3].resolve();
-		await flush();
-		expect(started).toEqual([0, 1, 2, 3, 4, 5]);
-		for (const gate of gates) gate.resolve();
-		expect(await result).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-	});
-
 	it('resolves at once with no items', async () => {
 		expect(await mapWithConcurrency(0, 3, async () => 1)).toEqual([]);
 	});
@@ -235,6 +206,77 @@ async function serve(throttle: AdaptiveThrottle, cap: number, total: number) {
 	}
 	return { steps, peakAtService, mostRefusalsOfOneRequest: Math.max(...refusals) };
 }
+
+describe('AdaptiveThrottle.map', () => {
+	/** Items that take a slot, hold it until their gate opens, and give it back as a success. */
+	function holdingItems(throttle: AdaptiveThrottle, count: number) {
+		const gates = Array.from({ length: count }, () => deferred());
+		const started: number[] = [];
+		const sent: number[] = [];
+		const result = throttle.map(count, async (index) => {
+			started.push(index);
+			const release = await throttle.acquire();
+			sent.push(index);
+			try {
+				await gates[index].promise;
+			} finally {
+				release('success');
+			}
+			return index;
+		});
+		return { gates, started, sent, result };
+	}
+
+	it('starts up to the ceiling of items at once while the throttle lets only its limit of requests through', async () => {
+		const throttle = new AdaptiveThrottle(6, { start: 2 });
+		const { gates, started, sent, result } = holdingItems(throttle, 8);
+		await flush();
+		expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+		expect(sent).toEqual([0, 1]);
+		// two successes make a round at 2: three may be in flight, and two more items start
+		gates[0].resolve();
+		gates[1].resolve();
+		await flush();
+		expect(throttle.limit).toBe(3);
+		expect(sent).toEqual([0, 1, 2, 3, 4]);
+		expect(throttle.inFlight).toBe(3);
+		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+		for (const gate of gates) gate.resolve();
+		expect(await result).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+	});
+
+	it('once an item fails, starts no other item and never sends a request still waiting for a slot; the first error is thrown', async () => {
+		const throttle = new AdaptiveThrottle(4, { start: 1 });
+		const hold = deferred();
+		const fail = deferred();
+		const started: number[] = [];
+		const sent: number[] = [];
+		const result = throttle.map(6, async (index) => {
+			started.push(index);
+			if (index === 1) {
+				await fail.promise;
+				throw new Error('item 1 failed');
+			}
+			const release = await throttle.acquire();
+			sent.push(index);
+			await hold.promise;
+			release('success');
+			return index;
+		});
+		await flush();
+		// items 0 to 3 started; item 0 holds the only slot, 2 and 3 wait for one
+		expect(started).toEqual([0, 1, 2, 3]);
+		expect(sent).toEqual([0]);
+		fail.resolve();
+		await flush();
+		// item 0 ends: its slot would have gone to item 2
+		hold.resolve();
+		await expect(result).rejects.toThrow('item 1 failed');
+		expect(started).toEqual([0, 1, 2, 3]);
+		expect(sent).toEqual([0]);
+		await expect(throttle.acquire()).rejects.toThrow('Not sent: an earlier item failed');
+	});
+});
 
 describe('throttleForOption (Max Concurrent Requests)', () => {
 	it('left out: a ceiling of 32, starting at 5', () => {

@@ -17,7 +17,7 @@ import * as getRelated from './referral/getRelated.operation';
 import * as markLost from './referral/markLost.operation';
 import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
-import { mapWithConcurrency, throttleForOption } from '../helpers/concurrency';
+import { throttleForOption } from '../helpers/concurrency';
 import { useThrottle } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
@@ -46,7 +46,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const throttle = throttleForOption(options.concurrency);
 	useThrottle(this, throttle);
 
-	const perItem = await mapWithConcurrency(items.length, () => throttle.limit, async (itemIndex) => {
+	const perItem = await throttle.map(items.length, async (itemIndex) => {
 		try {
 			const results = await handler.execute.call(this, itemIndex);
 			return results.map((json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }));

@@ -1,9 +1,8 @@
 /**
  * Bounded, adaptive concurrency for per-item operations.
  *
- * `mapWithConcurrency` runs one worker per input item, at most a given number at once (a
- * number, or a function read each time an item may start), and returns the results in
- * input order whatever order they finish in.
+ * `mapWithConcurrency` runs one worker per input item, at most `concurrency` at once,
+ * and returns the results in input order whatever order they finish in.
  *
  * `AdaptiveThrottle` bounds how many requests are in flight, between 1 and a ceiling
  * ("Max Concurrent Requests"). It starts low and, until Partner Center first answers 429,
@@ -15,6 +14,10 @@
  * only after several rounds of successes, and a step up that is refused again doubles the
  * wait before the next one (up to MAX_PROBE_ROUNDS rounds), so a steady service limit costs
  * few 429s.
+ *
+ * `AdaptiveThrottle.map` runs the items: up to the ceiling of them at once, so an item whose
+ * request waits out a Retry-After never holds up the others, while the throttle decides how
+ * many requests are actually in flight. Once an item fails, requests not yet sent never are.
  */
 import type { ReleaseSlot, RequestOutcome, RequestThrottle } from '../transport';
 
@@ -24,43 +27,39 @@ export const DEFAULT_MAX_CONCURRENT = 32;
 /** Requests allowed at once before the first answer; the throttle grows from here. */
 export const START_CONCURRENT = 5;
 
+/** What a request waiting for a slot fails with once an item failed (the item's own error is what the node reports). */
+const NOT_SENT = 'Not sent: an earlier item failed';
+
 /** The longest wait between two step-ups, in rounds of successes. */
 const MAX_PROBE_ROUNDS = 64;
 
 export async function mapWithConcurrency<T>(
 	count: number,
-	concurrency: number | (() => number),
+	concurrency: number,
 	worker: (index: number) => Promise<T>,
+	/** Called once, as soon as the first worker throws. */
+	onFailure?: () => void,
 ): Promise<T[]> {
 	const results = new Array<T>(count);
-	const width = () => {
-		const lanes = typeof concurrency === 'function' ? concurrency() : concurrency;
-		return Math.max(1, Math.floor(lanes) || 1);
-	};
-	return await new Promise<T[]>((resolve, reject) => {
-		let next = 0;
-		let running = 0;
-		let failure: { error: unknown } | undefined;
-		const fill = () => {
-			while (failure === undefined && next < count && running < width()) {
-				void run(next++);
-			}
-			if (running > 0) return;
-			if (failure) reject(failure.error);
-			else if (next >= count) resolve(results);
-		};
-		const run = async (index: number) => {
-			running++;
+	let next = 0;
+	let failure: { error: unknown } | undefined;
+	const run = async () => {
+		while (failure === undefined && next < count) {
+			const index = next++;
 			try {
 				results[index] = await worker(index);
 			} catch (error) {
-				failure ??= { error };
+				if (failure === undefined) {
+					failure = { error };
+					onFailure?.();
+				}
 			}
-			running--;
-			fill();
-		};
-		fill();
-	});
+		}
+	};
+	const lanes = Math.max(1, Math.min(Math.floor(concurrency) || 1, count));
+	await Promise.all(Array.from({ length: lanes }, run));
+	if (failure) throw failure.error;
+	return results;
 }
 
 /**
@@ -86,7 +85,10 @@ export class AdaptiveThrottle implements RequestThrottle {
 
 	throttled = 0;
 
-	private readonly waiting: Array<(release: ReleaseSlot) => void> = [];
+	private readonly waiting: Array<{ resolve: (release: ReleaseSlot) => void; reject: (error: unknown) => void }> = [];
+
+	/** Set when an item failed: requests not yet sent are never sent. */
+	private closed = false;
 
 	private successes = 0;
 
@@ -116,9 +118,25 @@ export class AdaptiveThrottle implements RequestThrottle {
 		this.rounds = this.probeAfterRounds;
 	}
 
+	/**
+	 * Runs `worker` for items 0 … count − 1, up to `max` at once, and returns their results
+	 * in input order. When a worker throws, no further item starts, the requests then
+	 * waiting for a slot are never sent (they fail), and the first error is thrown once the
+	 * running items have ended.
+	 */
+	async map<T>(count: number, worker: (index: number) => Promise<T>): Promise<T[]> {
+		return await mapWithConcurrency(count, this.max, worker, () => this.close());
+	}
+
 	async acquire(): Promise<ReleaseSlot> {
+		if (this.closed) throw new Error(NOT_SENT);
 		if (this.inFlight < this.limit && this.waiting.length === 0) return this.start();
-		return await new Promise<ReleaseSlot>((resolve) => this.waiting.push(resolve));
+		return await new Promise<ReleaseSlot>((resolve, reject) => this.waiting.push({ resolve, reject }));
+	}
+
+	private close() {
+		this.closed = true;
+		for (const waiter of this.waiting.splice(0)) waiter.reject(new Error(NOT_SENT));
 	}
 
 	/** Takes a slot; the returned function gives it back, saying how the request went. */
@@ -133,7 +151,7 @@ export class AdaptiveThrottle implements RequestThrottle {
 			this.inFlight--;
 			this.record(outcome, level);
 			while (this.waiting.length > 0 && this.inFlight < this.limit) {
-				this.waiting.shift()!(this.start());
+				this.waiting.shift()!.resolve(this.start());
 			}
 		};
 	}
