@@ -29,24 +29,27 @@ export type RunBatch = (run: PoolRun) => Promise<BatchResult>;
 export interface NodeCpu {
 	scenario: string;
 	requests: number;
-	/** CPU time of the whole process (node + n8n's engine) per request, from the profile */
+	/** CPU time of the whole process (node + n8n's engine) per request, in the unprofiled default run */
 	processMicrosPerRequest: number;
-	/** CPU time spent in the node's own files (nodes/, credentials/) per request */
+	/** of which in the node's own files (nodes/, credentials/) */
 	nodeMicrosPerRequest: number;
-	/** nodeMicrosPerRequest ÷ processMicrosPerRequest */
+	/** the node's share of the busy samples */
 	nodeShare: number;
 	/** the node's time by file, µs per request, largest first */
 	nodeByFile: Record<string, number>;
+	busySamples: number;
 	samplingIntervalMicros: number;
 	note: string;
 }
 
-const BATCH_IDS = 1000;
-const SERVICE_LIMIT = 10;
+/** The batch Get's ids, and how many requests at once the service allows in it (run.ts's other batch scenarios too). */
+export const BATCH_IDS = 1000;
+export const SERVICE_LIMIT = 10;
 const STRICT_SERVICE_LIMIT = 2;
 /** At 2 at once, 200 ids take as long at the service's limit as 1,000 at 10: 5 s. */
 const STRICT_IDS = 200;
 const PROFILED_IDS = 300;
+const WARM_UP_RUNS = 2;
 const SAMPLING_INTERVAL_MICROS = 100;
 const REPO = path.resolve(__dirname, '../..');
 const NODE_SOURCES = ['nodes', 'credentials'].map((folder) => pathToFileURL(path.join(REPO, folder)).href + '/');
@@ -57,18 +60,21 @@ const concurrencyScenario = (concurrency: number) => `Node, Max Concurrent Reque
 
 /**
  * The pool's runs, in table order; `done` gets each result. Returns the node's CPU profile.
- * A warm-up run of the same size first (not reported): without it the first measured run
+ * Warm-up runs of the same size first (not reported): without them the first measured run
  * pays V8's compilation of the node's and n8n's code paths, which a running n8n instance has
- * long paid, and looks slower than the runs after it.
+ * long paid, and looks slower than the runs after it (on a busy machine, where the optimising
+ * compiler's threads wait for a core, also the first run after a single warm-up did).
  */
 export async function poolScenarios(runBatch: RunBatch, done: (result: BatchResult) => void): Promise<NodeCpu> {
-	await runBatch({ scenario: 'warm-up', ids: BATCH_IDS, serviceLimit: SERVICE_LIMIT });
-	done(await runBatch({ scenario: DEFAULT_SCENARIO, ids: BATCH_IDS, serviceLimit: SERVICE_LIMIT }));
+	for (let round = 0; round < WARM_UP_RUNS; round++) await runBatch({ scenario: 'warm-up', ids: BATCH_IDS, serviceLimit: SERVICE_LIMIT });
+	const byDefault = await runBatch({ scenario: DEFAULT_SCENARIO, ids: BATCH_IDS, serviceLimit: SERVICE_LIMIT });
+	done(byDefault);
 	for (const concurrency of [10, 20]) {
 		done(await runBatch({ scenario: concurrencyScenario(concurrency), ids: BATCH_IDS, concurrency, serviceLimit: SERVICE_LIMIT }));
 	}
 	done(await runBatch({ scenario: STRICT_SCENARIO, ids: STRICT_IDS, serviceLimit: STRICT_SERVICE_LIMIT }));
-	return await nodeCpu(runBatch, { scenario: `${DEFAULT_SCENARIO}, profiled`, ids: PROFILED_IDS, serviceLimit: SERVICE_LIMIT });
+	const profiled = { scenario: `${DEFAULT_SCENARIO}, profiled`, ids: PROFILED_IDS, serviceLimit: SERVICE_LIMIT };
+	return await nodeCpu(runBatch, profiled, byDefault.cpuMicrosPerRequest);
 }
 
 interface ProfileNode {
@@ -76,8 +82,14 @@ interface ProfileNode {
 	callFrame: { url: string; functionName: string };
 }
 
-/** Runs `run` under V8's CPU profiler and splits the CPU time between the node's own files and the rest. */
-async function nodeCpu(runBatch: RunBatch, run: PoolRun): Promise<NodeCpu> {
+/**
+ * Runs `run` under V8's CPU profiler and counts the samples that landed in the node's own
+ * files among those that found the main thread busy. Counts, not the time between samples:
+ * on a busy machine that time includes moments the process waited for a core. The share
+ * times the CPU per request of an unprofiled run (`processMicrosPerRequest`, measured with
+ * process.cpuUsage) gives the node's µs per request.
+ */
+async function nodeCpu(runBatch: RunBatch, run: PoolRun, processMicrosPerRequest: number): Promise<NodeCpu> {
 	const session = new Session();
 	session.connect();
 	try {
@@ -85,41 +97,36 @@ async function nodeCpu(runBatch: RunBatch, run: PoolRun): Promise<NodeCpu> {
 		await session.post('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_MICROS });
 		await session.post('Profiler.start');
 		let result: BatchResult;
-		let profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] };
+		let profile: { nodes: ProfileNode[]; samples?: number[] };
 		try {
 			result = await runBatch(run);
 		} finally {
 			({ profile } = await session.post('Profiler.stop'));
 		}
-		const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-		const samples = profile.samples ?? [];
-		const deltas = profile.timeDeltas ?? [];
+		const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
 		let busy = 0;
 		const own = new Map<string, number>();
-		samples.forEach((id, index) => {
-			// a sample stands for the time until the next one
-			const micros = deltas[index + 1] ?? 0;
-			const frame = byId.get(id)?.callFrame;
-			if (!frame || frame.functionName === '(idle)') return;
-			busy += micros;
-			const source = NODE_SOURCES.find((prefix) => frame.url.startsWith(prefix));
-			if (source) {
+		for (const id of profile.samples ?? []) {
+			const frame = frames.get(id);
+			if (!frame || frame.functionName === '(idle)') continue;
+			busy++;
+			if (NODE_SOURCES.some((prefix) => frame.url.startsWith(prefix))) {
 				const file = path.relative(REPO, new URL(frame.url).pathname);
-				own.set(file, (own.get(file) ?? 0) + micros);
+				own.set(file, (own.get(file) ?? 0) + 1);
 			}
-		});
-		const requests = Math.max(1, result.requests);
-		const nodeMicros = [...own.values()].reduce((sum, micros) => sum + micros, 0);
-		const perRequest = (micros: number) => Math.round((micros / requests) * 10) / 10;
+		}
+		const micros = (samples: number) => Math.round((samples / Math.max(1, busy)) * processMicrosPerRequest * 10) / 10;
+		const nodeSamples = [...own.values()].reduce((sum, count) => sum + count, 0);
 		return {
 			scenario: run.scenario,
 			requests: result.requests,
-			processMicrosPerRequest: perRequest(busy),
-			nodeMicrosPerRequest: perRequest(nodeMicros),
-			nodeShare: Math.round((nodeMicros / Math.max(1, busy)) * 1000) / 1000,
-			nodeByFile: Object.fromEntries([...own.entries()].sort((a, b) => b[1] - a[1]).map(([file, micros]) => [file, perRequest(micros)])),
+			processMicrosPerRequest,
+			nodeMicrosPerRequest: micros(nodeSamples),
+			nodeShare: Math.round((nodeSamples / Math.max(1, busy)) * 1000) / 1000,
+			nodeByFile: Object.fromEntries([...own.entries()].sort((a, b) => b[1] - a[1]).map(([file, count]) => [file, micros(count)])),
+			busySamples: busy,
 			samplingIntervalMicros: SAMPLING_INTERVAL_MICROS,
-			note: 'self time of functions in nodes/ and credentials/ (the node\'s code, not n8n\'s it calls), from V8 samples every 100 µs; the profiler slows the run, so its wall time is not reported',
+			note: "share of the busy main-thread samples in nodes/ and credentials/ (the node's own code, not the n8n code it calls), times the CPU per request of the unprofiled default run",
 		};
 	} finally {
 		session.disconnect();

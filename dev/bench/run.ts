@@ -30,13 +30,11 @@ import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/helper
 import { timing } from '../../nodes/PartnerCenterReferral/transport';
 import { runNode, runPoll, type RunOptions } from '../../test/harness';
 import { REFERENCE_DATE } from '../sandbox/data';
-import { poolScenarios, poolTargets, type NodeCpu, type PoolRun } from './pool';
+import { BATCH_IDS, poolScenarios, poolTargets, SERVICE_LIMIT, type NodeCpu, type PoolRun } from './pool';
 import type { CounterSnapshot, FaultSettings } from './protocol';
 import { RemoteSandbox } from './remote-sandbox';
 
-const BATCH_IDS = 1000;
 const LATENCY_MS = 50;
-const SERVICE_LIMIT = 10;
 const RETRY_AFTER_SECONDS = 1;
 const REFERRAL_COUNT = 10_000;
 const PAGE_SIZE = 100;
@@ -44,7 +42,7 @@ const CHANGED = 20;
 const DEFAULT_SEQUENTIAL_IDS = 200;
 const RSS_SAMPLE_MS = 5;
 const MAX_REFERENCE_PAGES = 1000;
-/** A safety net: the bench takes about a minute and a half; nothing may keep it running for ever. */
+/** A safety net: the bench takes under two minutes; nothing may keep it running for ever. */
 const WATCHDOG_MS = 300_000;
 const REFERRALS_PATH = '/v1.0/engagements/referrals';
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.json');
