@@ -1,7 +1,7 @@
 /**
  * Routes the node's execution to the operation's file and runs it for every input item:
- * at most "Max Concurrent Requests" items at once (adaptively fewer while Partner Center
- * throttles), output in input order, every item paired with its input, and failures
+ * at most "Max Concurrent Requests" requests at once (adaptively fewer: see AdaptiveThrottle),
+ * output in input order, every item paired with its input, and failures
  * turned into error items when the node continues on fail.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
