@@ -154,4 +154,25 @@ describe('Injected faults', () => {
 		expect(sleeps.length).toBe(session.sandbox.counters.throttled);
 		expect(session.sandbox.counters.byMethod.GET).toBe(20 + session.sandbox.counters.throttled);
 	});
+
+	it('with the default settings, completes 30 items against a service that allows 2 at once', async () => {
+		session.sandbox.faults.maxConcurrent = 2;
+		session.sandbox.faults.latencyMs = 15;
+		const wanted = session.sandbox.referrals
+			.all()
+			.slice(1, 31)
+			.map((referral) => referral.id);
+
+		const { items, error } = await session.run(
+			{ operation: 'get', referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+			{ items: wanted.map((id) => ({ id })), continueOnFail: true },
+		);
+
+		expect(error).toBeUndefined();
+		expect(items.filter((item) => item.json.error !== undefined)).toEqual([]);
+		expect(ids(items)).toEqual(wanted);
+		// the pool starts at 5: more than the service allows
+		expect(session.sandbox.counters.throttled).toBeGreaterThan(0);
+		expect(session.sandbox.counters.byMethod.GET).toBe(30 + session.sandbox.counters.throttled);
+	});
 });

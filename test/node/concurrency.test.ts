@@ -1,14 +1,15 @@
 /**
  * Max Concurrent Requests through the engine: output order and pairing whatever order
- * the answers arrive in, errors paired under Continue On Fail, and the adaptive limit
- * after a 429. (The pool itself is unit-tested in test/unit/concurrency.test.ts.)
+ * the answers arrive in, errors paired under Continue On Fail, the adaptive limit after a
+ * 429, and growth from the start towards the ceiling (default or set) counted server-side.
+ * (The pool itself is unit-tested in test/unit/concurrency.test.ts.)
  */
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/shared/concurrency';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, idFromItem, useNock } from './helpers';
+import { flat, idFromItem, useNock, watchRequests } from './helpers';
 
 const setup = useNock();
 
@@ -38,14 +39,15 @@ class Server {
 	}
 }
 
-/** The throttles the router created, and every value their limit took. */
+/** The throttles the router created, the limit each started at, and every value their limit took after. */
 function watchThrottles() {
-	const seen: Array<{ throttle: AdaptiveThrottle; limits: number[] }> = [];
+	const seen: Array<{ throttle: AdaptiveThrottle; start: number; limits: number[] }> = [];
 	const acquire = AdaptiveThrottle.prototype.acquire;
 	jest.spyOn(AdaptiveThrottle.prototype, 'acquire').mockImplementation(function (this: AdaptiveThrottle) {
 		if (!seen.some((entry) => entry.throttle === this)) {
 			const limits: number[] = [];
-			let value = this.limit;
+			const start = this.limit;
+			let value = start;
 			Object.defineProperty(this, 'limit', {
 				configurable: true,
 				get: () => value,
@@ -54,7 +56,7 @@ function watchThrottles() {
 					limits.push(next);
 				},
 			});
-			seen.push({ throttle: this, limits });
+			seen.push({ throttle: this, start, limits });
 		}
 		return acquire.call(this);
 	});
@@ -169,6 +171,25 @@ describe('Max Concurrent Requests', () => {
 		expect(error?.context.itemIndex).toBe(1);
 	});
 
+	it('without Continue On Fail, sends nothing more once an item failed: the items still reading do not go on to write', async () => {
+		const ids = IDS.slice(0, 4);
+		ids.forEach((id, index) => {
+			const scope = nock(API).get(`${REFERRALS}/${id}`);
+			if (index === 1) scope.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+			else scope.delay(200).reply(200, referral(id, { status: 'New', substatus: 'Pending' }));
+		});
+		const sent = watchRequests();
+		const { items, error } = await runReferral(
+			{ operation: 'accept', referralId: idFromItem(), options: {} },
+			{ items: ids.map((id) => ({ id })) },
+		);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Referral ${ids[1]} was not found`);
+		expect(error?.context.itemIndex).toBe(1);
+		// the three other reads were answered after the failure: none of them is followed by its PATCH
+		expect(sent()).toEqual([]);
+	});
+
 	it('after a 429 with Retry-After, waits as told, sends fewer requests at once, and still answers every item in order', async () => {
 		const server = new Server();
 		const throttles = watchThrottles();
@@ -201,6 +222,65 @@ describe('Max Concurrent Requests', () => {
 		expect(after).toHaveLength(4);
 		expect(Math.max(...after)).toBeLessThanOrEqual(2);
 		expect(server.arrivals.slice(throttledAt + 1)).toContain(IDS[2]);
+	});
+
+	/** `count` ids, each answered after `delayMs` by one interceptor, watched by `server`. */
+	const serveMany = (server: Server, count: number, delayMs: number) => {
+		const ids = Array.from({ length: count }, (_, index) => guid(index + 1));
+		server.watch(
+			nock(API)
+				.get(new RegExp(`^${REFERRALS}/`))
+				.times(count)
+				.delay(delayMs)
+				.reply((uri) => [200, referral(uri.split('/').pop()!)]),
+			'get',
+		);
+		return ids;
+	};
+
+	it('by default, starts at 5 and sends more at once to a service that keeps up, never more than 32', async () => {
+		const server = new Server();
+		const throttles = watchThrottles();
+		const ids = serveMany(server, 80, 40);
+		const { items, error } = await runReferral(
+			{ operation: 'get', referralId: idFromItem(), options: {} },
+			{ items: ids.map((id) => ({ id })) },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(ids);
+		expect(items.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+		expect(Math.max(...server.atArrival)).toBeGreaterThan(5);
+		expect(Math.max(...server.atArrival)).toBeLessThanOrEqual(32);
+		expect(throttles).toHaveLength(1);
+		const [{ throttle, start, limits }] = throttles;
+		expect([start, throttle.max]).toEqual([5, 32]);
+		expect(limits.slice(0, 3)).toEqual([6, 7, 8]);
+		expect(throttle.throttled).toBe(0);
+	});
+
+	it('set to a number, grows from 5 up to that number and never above it', async () => {
+		const server = new Server();
+		const throttles = watchThrottles();
+		const ids = serveMany(server, 80, 40);
+		const { items, error } = await runReferral(get(8), { items: ids.map((id) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(ids);
+		expect(Math.max(...server.atArrival)).toBe(8);
+		const [{ start, limits }] = throttles;
+		expect(start).toBe(5);
+		expect(limits).toEqual([6, 7, 8]);
+	});
+
+	it('each execution starts afresh at 5, whatever the previous one reached', async () => {
+		const throttles = watchThrottles();
+		for (let run = 0; run < 2; run++) {
+			const ids = serveMany(new Server(), 60, 5);
+			const { error } = await runReferral(get(20), { items: ids.map((id) => ({ id })) });
+			expect(error).toBeUndefined();
+		}
+		expect(throttles).toHaveLength(2);
+		expect(throttles.map(({ start }) => start)).toEqual([5, 5]);
+		expect(throttles[0].throttle.limit).toBeGreaterThan(5);
 	});
 
 	it('treats a concurrency below 1 as 1', async () => {

@@ -1,4 +1,11 @@
-import { AdaptiveThrottle, mapWithConcurrency } from '../../nodes/PartnerCenterReferral/shared/concurrency';
+import {
+	AdaptiveThrottle,
+	DEFAULT_MAX_CONCURRENT,
+	mapWithConcurrency,
+	START_CONCURRENT,
+	throttleForOption,
+} from '../../nodes/PartnerCenterReferral/shared/concurrency';
+import type { ReleaseSlot } from '../../nodes/PartnerCenterReferral/shared/throttle';
 
 /** A promise resolved from outside, to control completion order without timers. */
 function deferred<T = void>() {
@@ -66,6 +73,10 @@ describe('mapWithConcurrency', () => {
 		});
 		expect(peak).toBe(1);
 	});
+
+	it('resolves at once with no items', async () => {
+		expect(await mapWithConcurrency(0, 3, async () => 1)).toEqual([]);
+	});
 });
 
 describe('AdaptiveThrottle', () => {
@@ -98,7 +109,7 @@ describe('AdaptiveThrottle', () => {
 	});
 
 	it('drops below the level at which the service throttled, then probes back up after successes', async () => {
-		const throttle = new AdaptiveThrottle(20, 1);
+		const throttle = new AdaptiveThrottle(20, { probeAfterRounds: 1 });
 		const slots = [];
 		for (let i = 0; i < 20; i++) slots.push(await throttle.acquire());
 		// Requests sent at levels 11..20 were refused: the service allows 10.
@@ -110,7 +121,7 @@ describe('AdaptiveThrottle', () => {
 	});
 
 	it('waits twice as long before stepping up again after a step up was refused', async () => {
-		const throttle = new AdaptiveThrottle(20, 1);
+		const throttle = new AdaptiveThrottle(20, { probeAfterRounds: 1 });
 		const burst = [];
 		for (let i = 0; i < 20; i++) burst.push(await throttle.acquire());
 		for (let i = 19; i >= 10; i--) burst[i]('throttled');
@@ -150,5 +161,222 @@ describe('AdaptiveThrottle', () => {
 		const next = await throttle.acquire();
 		expect(throttle.inFlight).toBe(1);
 		next('success');
+	});
+});
+
+/**
+ * A service that refuses (429) at once every request that arrives while `cap` are already in
+ * flight, and answers the others oldest first. `total` requests are queued on the throttle at once, as
+ * the item lanes do; a refused request is sent again at the back of the queue, as the
+ * transport's retry does. Deterministic: no timers.
+ */
+async function serve(throttle: AdaptiveThrottle, cap: number, total: number) {
+	const flight: Array<{ request: number; release: ReleaseSlot; refused: boolean }> = [];
+	const refusals = new Array<number>(total).fill(0);
+	/** Successes so far whenever the limit changed, and the limit it changed to. */
+	const steps: Array<[successes: number, limit: number]> = [];
+	let peakAtService = 0;
+	const send = (request: number) => {
+		void throttle.acquire().then((release) => {
+			// arrival at the service: the requests already there, plus this one
+			const level = flight.length + 1;
+			peakAtService = Math.max(peakAtService, level);
+			flight.push({ request, release, refused: level > cap });
+		});
+	};
+	for (let request = 0; request < total; request++) send(request);
+	let successes = 0;
+	let limit = throttle.limit;
+	while (successes < total) {
+		await flush();
+		const refused = flight.findIndex((sent) => sent.refused);
+		const [answer] = flight.splice(refused >= 0 ? refused : 0, 1);
+		if (answer.refused) {
+			refusals[answer.request]++;
+			answer.release('throttled');
+			send(answer.request);
+		} else {
+			successes++;
+			answer.release('success');
+		}
+		if (throttle.limit !== limit) {
+			limit = throttle.limit;
+			steps.push([successes, limit]);
+		}
+	}
+	return { steps, peakAtService, mostRefusalsOfOneRequest: Math.max(...refusals) };
+}
+
+describe('AdaptiveThrottle.map', () => {
+	/** Items that take a slot, hold it until their gate opens, and give it back as a success. */
+	function holdingItems(throttle: AdaptiveThrottle, count: number) {
+		const gates = Array.from({ length: count }, () => deferred());
+		const started: number[] = [];
+		const sent: number[] = [];
+		const result = throttle.map(count, async (index) => {
+			started.push(index);
+			const release = await throttle.acquire();
+			sent.push(index);
+			try {
+				await gates[index].promise;
+			} finally {
+				release('success');
+			}
+			return index;
+		});
+		return { gates, started, sent, result };
+	}
+
+	it('starts up to the ceiling of items at once while the throttle lets only its limit of requests through', async () => {
+		const throttle = new AdaptiveThrottle(6, { start: 2 });
+		const { gates, started, sent, result } = holdingItems(throttle, 8);
+		await flush();
+		expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+		expect(sent).toEqual([0, 1]);
+		// two successes make a round at 2: three may be in flight, and two more items start
+		gates[0].resolve();
+		gates[1].resolve();
+		await flush();
+		expect(throttle.limit).toBe(3);
+		expect(sent).toEqual([0, 1, 2, 3, 4]);
+		expect(throttle.inFlight).toBe(3);
+		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+		for (const gate of gates) gate.resolve();
+		expect(await result).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+	});
+
+	it('once an item fails, starts no other item and never sends a request still waiting for a slot; the first error is thrown', async () => {
+		const throttle = new AdaptiveThrottle(4, { start: 1 });
+		const hold = deferred();
+		const fail = deferred();
+		const started: number[] = [];
+		const sent: number[] = [];
+		const result = throttle.map(6, async (index) => {
+			started.push(index);
+			if (index === 1) {
+				await fail.promise;
+				throw new Error('item 1 failed');
+			}
+			const release = await throttle.acquire();
+			sent.push(index);
+			await hold.promise;
+			release('success');
+			return index;
+		});
+		await flush();
+		// items 0 to 3 started; item 0 holds the only slot, 2 and 3 wait for one
+		expect(started).toEqual([0, 1, 2, 3]);
+		expect(sent).toEqual([0]);
+		fail.resolve();
+		await flush();
+		// item 0 ends: its slot would have gone to item 2
+		hold.resolve();
+		await expect(result).rejects.toThrow('item 1 failed');
+		expect(started).toEqual([0, 1, 2, 3]);
+		expect(sent).toEqual([0]);
+		await expect(throttle.acquire()).rejects.toThrow('Not sent: an earlier item failed');
+	});
+});
+
+describe('throttleForOption (Max Concurrent Requests)', () => {
+	it('left out: a ceiling of 32, starting at 5', () => {
+		const throttle = throttleForOption(undefined);
+		expect([throttle.max, throttle.limit]).toEqual([DEFAULT_MAX_CONCURRENT, START_CONCURRENT]);
+		expect([DEFAULT_MAX_CONCURRENT, START_CONCURRENT]).toEqual([32, 5]);
+	});
+
+	it('set: that number is the ceiling; the start is 5, or the number when it is lower', () => {
+		expect([throttleForOption(10).max, throttleForOption(10).limit]).toEqual([10, 5]);
+		expect([throttleForOption(3).max, throttleForOption(3).limit]).toEqual([3, 3]);
+		expect([throttleForOption(7.9).max, throttleForOption(7.9).limit]).toEqual([7, 5]);
+	});
+
+	it('below 1 or not a number: one at a time', () => {
+		for (const value of [0, -4, 'many', Number.NaN]) {
+			const throttle = throttleForOption(value);
+			expect([throttle.max, throttle.limit]).toEqual([1, 1]);
+		}
+	});
+});
+
+describe('AdaptiveThrottle growth', () => {
+	it('starts low and allows one more request after every round of successes, up to the ceiling, without a 429 from a service that allows more', async () => {
+		const throttle = new AdaptiveThrottle(12, { start: 5 });
+		const { steps, peakAtService } = await serve(throttle, 100, 100);
+		// a round = as many successes as requests allowed: 5, then 6, 7, ... 11
+		expect(steps).toEqual([
+			[5, 6],
+			[11, 7],
+			[18, 8],
+			[26, 9],
+			[35, 10],
+			[45, 11],
+			[56, 12],
+		]);
+		expect(peakAtService).toBe(12);
+		expect(throttle.peak).toBe(12);
+		expect(throttle.throttled).toBe(0);
+	});
+
+	it('with the default settings, finds a service limit of 10 in 35 requests and pays at most 2% extra requests in 429s over 1,000', async () => {
+		const throttle = throttleForOption(undefined);
+		const { steps, peakAtService } = await serve(throttle, 10, 1000);
+		expect(steps.slice(0, 5)).toEqual([
+			[5, 6],
+			[11, 7],
+			[18, 8],
+			[26, 9],
+			[35, 10],
+		]);
+		// the step to 11 is refused once, and later probes ever more rarely
+		expect(steps[6]).toEqual([45, 10]);
+		expect(throttle.throttled).toBeLessThanOrEqual(20);
+		expect(throttle.throttled).toBeGreaterThan(0);
+		expect(peakAtService).toBe(11);
+		expect(throttle.limit).toBeGreaterThanOrEqual(10);
+		expect(throttle.limit).toBeLessThanOrEqual(11);
+	});
+
+	it('against a strict service (2 at once), the default settles at 2 after the first burst, and no request is refused twice', async () => {
+		const throttle = throttleForOption(undefined);
+		const { steps, mostRefusalsOfOneRequest } = await serve(throttle, 2, 300);
+		// the first 5 went out at once: the 3rd, 4th and 5th are refused, the limit drops to 2
+		expect(steps[0]).toEqual([0, 2]);
+		expect(steps.every(([, limit]) => limit <= 3)).toBe(true);
+		expect(throttle.limit).toBeGreaterThanOrEqual(2);
+		expect(throttle.limit).toBeLessThanOrEqual(3);
+		// 3 in the first burst, then a refused probe now and then
+		expect(throttle.throttled).toBeLessThanOrEqual(3 + 6);
+		expect(mostRefusalsOfOneRequest).toBe(1);
+	});
+
+	it('a user-set ceiling is never exceeded, however well the service keeps up', async () => {
+		const throttle = throttleForOption(8);
+		const { steps, peakAtService } = await serve(throttle, 100, 200);
+		expect(steps.map(([, limit]) => limit)).toEqual([6, 7, 8]);
+		expect(peakAtService).toBe(8);
+		expect(throttle.peak).toBe(8);
+	});
+
+	it('after the first 429 it no longer grows every round, only after several', async () => {
+		const throttle = new AdaptiveThrottle(32, { start: 5 });
+		const first = [];
+		for (let i = 0; i < 5; i++) first.push(await throttle.acquire());
+		first.forEach((release) => release('success'));
+		expect(throttle.limit).toBe(6);
+		const second = [];
+		for (let i = 0; i < 6; i++) second.push(await throttle.acquire());
+		// the sixth was refused: the limit is back at 5, and growth is over
+		second[5]('throttled');
+		expect(throttle.limit).toBe(5);
+		second.slice(0, 5).forEach((release) => release('success'));
+		const succeed = async (count: number) => {
+			for (let i = 0; i < count; i++) (await throttle.acquire())('success');
+		};
+		await succeed(14);
+		// 19 successes since the 429: still 5 (four rounds of 5 are needed)
+		expect(throttle.limit).toBe(5);
+		await succeed(1);
+		expect(throttle.limit).toBe(6);
 	});
 });

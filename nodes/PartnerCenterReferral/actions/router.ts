@@ -2,8 +2,8 @@
  * Routes the node's execution to the operation's file and runs it for every input item:
  * first every item's parameters are read and checked (nothing is sent until all are
  * valid, or, with Continue On Fail, the invalid ones become error items), then the items
- * are sent at most "Max Concurrent Requests" at once (adaptively fewer while Partner
- * Center throttles), output in input order, every item paired with its input. When a
+ * are sent with at most "Max Concurrent Requests" requests at once (adaptively fewer: see
+ * AdaptiveThrottle), output in input order, every item paired with its input. When a
  * write fails and stops the node, its error says which items were already written.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -19,7 +19,7 @@ import * as getRelated from './referral/getRelated.operation';
 import * as markLost from './referral/markLost.operation';
 import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
-import { AdaptiveThrottle, mapWithConcurrency } from '../shared/concurrency';
+import { throttleForOption } from '../shared/concurrency';
 import { useThrottle } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
@@ -45,13 +45,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = Math.max(1, Math.floor(Number(options.concurrency ?? 5)) || 1);
-	useThrottle(this, new AdaptiveThrottle(concurrency));
+	const throttle = throttleForOption(options.concurrency);
+	useThrottle(this, throttle);
 
 	const prepared = items.map((_, itemIndex) => prepareItem.call(this, handler, itemIndex));
 	const written: WrittenItem[] = [];
 	try {
-		const perItem = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
+		const perItem = await throttle.map(items.length, async (itemIndex) => {
 			const item = prepared[itemIndex];
 			if ('error' in item) return [errorItem(item.error, itemIndex)];
 			try {

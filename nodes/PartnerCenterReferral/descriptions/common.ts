@@ -1,6 +1,7 @@
 /** Field descriptions shared by several operations (and the trigger). */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_CONCURRENT, START_CONCURRENT } from '../shared/concurrency';
 import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from '../shared/constants';
 
 export const referralIdLocator: INodeProperties = {
@@ -86,9 +87,8 @@ export const concurrencyOption: INodeProperties = {
 	name: 'concurrency',
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 50 },
-	default: 5,
-	description:
-		'How many input items are sent to Partner Center at once. The node lowers this by itself while Partner Center throttles (429) and raises it again slowly. 1 sends one at a time.',
+	default: DEFAULT_MAX_CONCURRENT,
+	description: `The most requests sent to Partner Center at once: the node starts at ${START_CONCURRENT} and adds more while Partner Center keeps up, backing off whenever it answers 429 (Too Many Requests)`,
 };
 
 export const eTagOption: INodeProperties = {
