@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: throughput, throttling, CPU and memory of the Partner Center Referral
- * nodes against the sandbox, through n8n's real engine (test/harness). The sandbox runs in
+ * nodes against the sandbox, through n8n's real engine (dev/harness). The sandbox runs in
  * a child process (sandbox-process.ts), so this process's CPU time is the node plus n8n's
  * engine only; the sandbox reports its own CPU time and how long it took per request.
  *

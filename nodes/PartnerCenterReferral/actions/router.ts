@@ -46,6 +46,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const throttle = throttleForOption(options.concurrency);
+	// Every request of this execution holds a slot of it (transport/throttle.ts).
 	useThrottle(this, throttle);
 
 	const prepared = items.map((_, itemIndex) => prepareItem.call(this, handler, itemIndex));
