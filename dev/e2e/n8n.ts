@@ -169,21 +169,28 @@ export class N8n {
 		return { code, run, output: `${stdout}\n${stderr}`.trim() };
 	}
 
-	/** `n8n start` in the background (output to logFile), resolved once /healthz answers. */
+	/**
+	 * `n8n start` in the background (output to logFile), resolved once it says the editor is
+	 * accessible (its routes are registered only then; /healthz answers earlier) and /healthz answers.
+	 */
 	async start(logFile: string, timeoutMs = 180_000): Promise<void> {
 		const log = createWriteStream(logFile);
 		const child = spawn(this.install.node, [this.install.bin, 'start'], { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		processes.add(child);
 		this.server = child;
+		let output = '';
+		child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.stdout?.pipe(log);
 		child.stderr?.pipe(log);
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}; see ${logFile}`);
-			const healthy = await fetch(`${this.baseUrl}/healthz`).then(
-				(response) => response.ok,
-				() => false,
-			);
+			const healthy =
+				output.includes('Editor is now accessible') &&
+				(await fetch(`${this.baseUrl}/healthz`).then(
+					(response) => response.ok,
+					() => false,
+				));
 			if (healthy) return;
 			await sleep(1000);
 		}
