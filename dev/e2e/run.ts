@@ -316,6 +316,7 @@ async function runVersion(install: N8nInstall, tarball: string, examples: Exampl
 async function main(): Promise<void> {
 	const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 	const releases = RELEASES.filter((release) => only === undefined || release.version.split('.')[0] === only);
+	if (releases.length === 0) throw new Error(`--only=${only} matches none of n8n ${RELEASES.map((release) => release.version).join(', ')}`);
 	const work = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	const started = Date.now();
 	let ok = false;

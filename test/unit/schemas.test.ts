@@ -42,9 +42,13 @@ describe('output schemas', () => {
 	});
 
 	it('has the trigger’s schema where n8n-core looks for a node without resource and operation (v1.0.0.json)', () => {
+		// the /schemas/<node>/1.0.0.json route (exact version) ...
 		const path = resolveOutputSchemaPath({ nodeDir: NODE_DIR, version: 1 });
 		expect(path && relative(SCHEMA_DIR, path)).toBe('v1.0.0.json');
 		expect(generated.has('v1.0.0.json')).toBe(true);
+		// ... and the AI builder's lookup, which falls back across versions and only to files that exist
+		const found = resolveOutputSchemaPath({ nodeDir: NODE_DIR, version: 1, versionFallback: true });
+		expect(found && relative(SCHEMA_DIR, found)).toBe('v1.0.0.json');
 	});
 
 	it('lists every simplified key with its type, nullable, and the trigger’s three keys on top', () => {
