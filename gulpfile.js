@@ -1,17 +1,15 @@
 const path = require('path');
-const { task, src, dest } = require('gulp');
+const { task, src, dest, parallel } = require('gulp');
 
-// Icons and the nodes' codex files (*.node.json) go next to the compiled nodes.
-task('build:icons', copyIcons);
+// What tsc does not emit goes next to the compiled nodes and credential: icons, the nodes'
+// codex files (*.node.json) and their output schemas (__schema__/, see dev/schema/generate.ts).
+task('build:assets', parallel(copyNodeAssets, copyCredentialIcons));
 
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg,node.json}');
-	const nodeDestination = path.resolve('dist', 'nodes');
+function copyNodeAssets() {
+	const sources = [path.resolve('nodes', '**', '*.{png,svg,node.json}'), path.resolve('nodes', '**', '__schema__', '**', '*.json')];
+	return src(sources, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
+}
 
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+function copyCredentialIcons() {
+	return src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false }).pipe(dest(path.resolve('dist', 'credentials')));
 }

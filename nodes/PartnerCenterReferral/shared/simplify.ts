@@ -1,40 +1,55 @@
 import type { IDataObject } from 'n8n-workflow';
 
+/** One key of the simplified item: where it comes from in the referral, and its JSON type. */
+export interface SimplifiedField {
+	key: string;
+	/** Path in the referral as Partner Center sends it. */
+	from: readonly string[];
+	/** The key's type; every key is also null when Partner Center did not send the value. */
+	type: 'string' | 'number';
+	description: string;
+}
+
 /**
- * The one mapping from the service's nested referral to the flat item that later
- * nodes use as {{$json.status}}, {{$json.dealValue}}, ... Every key is always present;
- * what the service did not send is null.
+ * The one mapping from the service's nested referral to the flat item that later nodes use
+ * as {{$json.status}}, {{$json.dealValue}}, ... simplifyReferral applies it, and the output
+ * schemas that n8n shows before a node has run (dev/schema) are generated from it.
  */
+export const SIMPLIFIED_FIELDS: readonly SimplifiedField[] = [
+	{ key: 'id', from: ['id'], type: 'string', description: 'Referral ID (GUID)' },
+	{ key: 'name', from: ['name'], type: 'string', description: 'Referral name' },
+	{ key: 'engagementId', from: ['engagementId'], type: 'string', description: 'The engagement (deal) the referral belongs to' },
+	{ key: 'externalReferenceId', from: ['externalReferenceId'], type: 'string', description: 'Your own reference, e.g. a CRM record ID' },
+	{ key: 'status', from: ['status'], type: 'string', description: 'New, Active or Closed' },
+	{ key: 'substatus', from: ['substatus'], type: 'string', description: 'Pending, Received, Accepted, Won, Lost, Declined or Expired' },
+	{ key: 'statusReason', from: ['statusReason'], type: 'string', description: 'Free-text reason for the status' },
+	{ key: 'type', from: ['type'], type: 'string', description: 'Independent or Shared' },
+	{ key: 'qualification', from: ['qualification'], type: 'string', description: 'None, Direct, MarketingQualified or SalesQualified' },
+	{ key: 'direction', from: ['direction'], type: 'string', description: 'Incoming or Outgoing' },
+	{ key: 'organizationName', from: ['organizationName'], type: 'string', description: 'The partner organisation that owns the referral' },
+	{ key: 'customerName', from: ['customerProfile', 'name'], type: 'string', description: "The customer's company name" },
+	{ key: 'customerCity', from: ['customerProfile', 'address', 'city'], type: 'string', description: "The customer's city" },
+	{ key: 'customerState', from: ['customerProfile', 'address', 'state'], type: 'string', description: "The customer's state or region" },
+	{ key: 'customerCountry', from: ['customerProfile', 'address', 'country'], type: 'string', description: "The customer's country (ISO two-letter code)" },
+	{ key: 'dealValue', from: ['details', 'dealValue'], type: 'number', description: 'Deal value (a number even when Partner Center sends a string)' },
+	{ key: 'currency', from: ['details', 'currency'], type: 'string', description: 'Currency of the deal value (ISO 4217)' },
+	{ key: 'closingDateTime', from: ['details', 'closingDateTime'], type: 'string', description: 'Expected closing date (UTC)' },
+	{ key: 'notes', from: ['details', 'notes'], type: 'string', description: 'Notes on the deal' },
+	{ key: 'createdDateTime', from: ['createdDateTime'], type: 'string', description: 'When the referral was created (UTC)' },
+	{ key: 'updatedDateTime', from: ['updatedDateTime'], type: 'string', description: 'When the referral was last updated (UTC)' },
+	{ key: 'acceptedDateTime', from: ['acceptedDateTime'], type: 'string', description: 'When the referral was accepted (UTC)' },
+	{ key: 'expirationDateTime', from: ['expirationDateTime'], type: 'string', description: 'When an unanswered referral expires (UTC)' },
+	{ key: 'eTag', from: ['eTag'], type: 'string', description: 'Version of the referral, for "Only Update If Unchanged"' },
+];
+
+/** The referral as one flat item: every key of SIMPLIFIED_FIELDS, null where the service sent nothing. */
 export function simplifyReferral(referral: IDataObject): IDataObject {
-	const customer = asObject(referral.customerProfile);
-	const address = asObject(customer.address);
-	const details = asObject(referral.details);
-	return {
-		id: value(referral.id),
-		name: value(referral.name),
-		engagementId: value(referral.engagementId),
-		externalReferenceId: value(referral.externalReferenceId),
-		status: value(referral.status),
-		substatus: value(referral.substatus),
-		statusReason: value(referral.statusReason),
-		type: value(referral.type),
-		qualification: value(referral.qualification),
-		direction: value(referral.direction),
-		organizationName: value(referral.organizationName),
-		customerName: value(customer.name),
-		customerCity: value(address.city),
-		customerState: value(address.state),
-		customerCountry: value(address.country),
-		dealValue: toNumber(details.dealValue),
-		currency: value(details.currency),
-		closingDateTime: value(details.closingDateTime),
-		notes: value(details.notes),
-		createdDateTime: value(referral.createdDateTime),
-		updatedDateTime: value(referral.updatedDateTime),
-		acceptedDateTime: value(referral.acceptedDateTime),
-		expirationDateTime: value(referral.expirationDateTime),
-		eTag: value(referral.eTag),
-	};
+	const result: IDataObject = {};
+	for (const field of SIMPLIFIED_FIELDS) {
+		const input = field.from.reduce<unknown>((parent, key) => asObject(parent)[key], referral);
+		result[field.key] = field.type === 'number' ? toNumber(input) : value(input);
+	}
+	return result;
 }
 
 /** The referral as the service sent it, unknown fields included, without OData annotations. */

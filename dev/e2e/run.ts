@@ -1,0 +1,349 @@
+/**
+ * `npm run e2e:n8n`: the packed package in real n8n 1.x and 2.x (not part of `npm test`).
+ *
+ * For each n8n version (installed once into the cache, see install.ts): a fresh user folder, the
+ * package installed where n8n installs community packages (without dev and peer dependencies),
+ * the sandbox started in this process, a credential pointed at it imported, then
+ *   - every manually started examples/*.json run with `n8n execute`;
+ *   - every trigger example activated, `n8n start`ed, and seen to fire once on a new referral;
+ *   - the items this package's nodes output there validated against the shipped output schemas;
+ *   - while n8n runs: every output schema served at /schemas/... with 200 and the shipped content.
+ * One line per example per version; exits 1 on any error. n8n may connect to 127.0.0.1 only
+ * (loopback-only.cjs); whatever else it tried is reported.
+ *
+ * Options: --only=<major> (e.g. --only=2) runs one version; --keep keeps the work folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+
+import Ajv from 'ajv';
+
+import type { Sandbox } from '../sandbox';
+import { startSandbox } from '../sandbox';
+import type { N8nInstall, N8nRelease } from './install';
+import { CACHE_DIR, ensureN8n } from './install';
+import type { RunResult } from './n8n';
+import { freePort, N8n, sleep, stopAll } from './n8n';
+
+const RELEASES: N8nRelease[] = [
+	{ version: '1.123.81', nodeMajor: Number(process.versions.node.split('.')[0]) },
+	{ version: '2.41.1', nodeMajor: 24 },
+];
+
+const ROOT = join(__dirname, '..', '..');
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const EXAMPLES_DIR = join(ROOT, 'examples');
+const TRIGGER_TYPE = `${PACKAGE.name}.partnerCenterReferralTrigger`;
+const ACTION_TYPE = `${PACKAGE.name}.partnerCenterReferral`;
+const CREDENTIAL = { id: 'pcReferralsCred1', name: 'Partner Center account', type: 'partnerCenterOAuth2Api' };
+const POLL_TIMEOUT_MS = 150_000;
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+interface Example {
+	file: string;
+	id: string;
+	workflow: { name: string; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }> };
+	isTrigger: boolean;
+}
+
+interface Outcome {
+	ok: boolean;
+	line: string;
+}
+
+/** The examples with an id each (n8n keeps imported ids), trigger polls every minute here. */
+function loadExamples(): Example[] {
+	return readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file, index) => {
+			const workflow = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Example['workflow'];
+			const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
+			if (trigger) trigger.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
+			return { file, id: `pcE2eExample${String(index + 1).padStart(4, '0')}`, workflow, isTrigger: trigger !== undefined };
+		});
+}
+
+function packPackage(work: string): string {
+	out(`Building and packing ${PACKAGE.name} ...`);
+	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	return join(work, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
+}
+
+/**
+ * The package where n8n installs community packages, <user folder>/.n8n/nodes/node_modules/<name>,
+ * without dev and peer dependencies; fails if that pulls in anything else (no runtime dependencies).
+ */
+function installPackage(userFolder: string, tarball: string): void {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
+	execFileSync(
+		'npm',
+		['install', tarball, '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+		{ cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
+	);
+	const installed = readdirSync(join(nodesDir, 'node_modules')).filter((name) => !name.startsWith('.'));
+	if (!isDeepStrictEqual(installed, [PACKAGE.name])) {
+		throw new Error(`installing the package also installed ${installed.join(', ')}: it must have no runtime dependencies`);
+	}
+}
+
+function credentialFile(work: string, sandbox: Sandbox): string {
+	// a day-long token: on n8n 2.x hidden credential fields keep their defaults, so a refresh
+	// would go to the tenant's Microsoft token URL, not to the sandbox
+	const token = sandbox.issueToken(86_400);
+	const file = join(work, 'credential.json');
+	const data = {
+		baseUrl: sandbox.url,
+		clientId: sandbox.clientId,
+		clientSecret: sandbox.clientSecret,
+		oauthTokenData: { access_token: token.accessToken, refresh_token: token.refreshToken, token_type: 'Bearer' },
+	};
+	writeFileSync(file, JSON.stringify([{ ...CREDENTIAL, data }]));
+	return file;
+}
+
+function workflowsDir(work: string, examples: Example[]): string {
+	const dir = join(work, 'workflows');
+	mkdirSync(dir, { recursive: true });
+	for (const example of examples) {
+		writeFileSync(join(dir, example.file), JSON.stringify({ ...example.workflow, id: example.id, active: false }));
+	}
+	return dir;
+}
+
+/** "3 item(s) from "Log new status": status=Active, dealValue=48000" for a successful run. */
+function summary(run: RunResult): string {
+	const { runData, lastNodeExecuted } = run.data.resultData;
+	const last = lastNodeExecuted ? runData[lastNodeExecuted]?.at(-1) : undefined;
+	const items = (last?.data?.main ?? []).flatMap((output) => output ?? []);
+	const fields = Object.entries(items[0]?.json ?? {});
+	const known = fields.filter(([key]) => ['status', 'dealValue', 'newStatus', 'text', 'amount'].includes(key));
+	const sample = (known.length > 0 ? known : fields.slice(0, 2))
+		.map(([key, value]) => {
+			const text = `${key}=${JSON.stringify(value)}`;
+			return text.length > 70 ? `${text.slice(0, 69)}…` : text;
+		})
+		.join(', ');
+	return `${items.length} item(s) from "${lastNodeExecuted}"${sample ? `: ${sample}` : ''}`;
+}
+
+const ajv = new Ajv({ allErrors: true });
+
+/**
+ * Validates what this package's nodes output in a run (Simplify on) against the schema file n8n
+ * would serve for them; returns how many items matched, or the first mismatch.
+ */
+function matchSchemas(example: Example, run: RunResult, schemaDir: string): { items: number; problem?: string } {
+	let items = 0;
+	for (const node of example.workflow.nodes) {
+		if ((node.type !== ACTION_TYPE && node.type !== TRIGGER_TYPE) || node.parameters.simplify === false) continue;
+		const file =
+			node.type === TRIGGER_TYPE
+				? 'v1.0.0.json'
+				: `v1.0.0/${String(node.parameters.resource ?? 'referral')}/${String(node.parameters.operation ?? 'get')}.json`;
+		const validate = ajv.compile(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as object);
+		for (const nodeRun of run.data.resultData.runData[node.name] ?? []) {
+			for (const item of (nodeRun.data?.main ?? []).flatMap((output) => output ?? [])) {
+				if (!validate(item.json)) return { items, problem: `"${node.name}" output does not match ${file}: ${ajv.errorsText(validate.errors)}` };
+				items++;
+			}
+		}
+	}
+	return { items };
+}
+
+/** The first failure in a run: the run's own error, or a node that did not succeed. */
+function failure(run: RunResult): string | undefined {
+	const { error, runData } = run.data.resultData;
+	if (error) return [error.message, error.description].filter(Boolean).join(' — ');
+	for (const [node, runs] of Object.entries(runData)) {
+		const failed = runs.find((nodeRun) => nodeRun.executionStatus !== undefined && nodeRun.executionStatus !== 'success');
+		if (failed) return `node "${node}" ended ${failed.executionStatus}`;
+	}
+	return run.status !== undefined && run.status !== 'success' ? `status ${run.status}` : undefined;
+}
+
+async function executeExample(n8n: N8n, example: Example, schemaDir: string): Promise<Outcome> {
+	const { code, run, output } = await n8n.execute(example.id);
+	if (!run) return { ok: false, line: `execute: FAILED: no run printed (exit ${code}): ${output.slice(-600)}` };
+	const matched = matchSchemas(example, run, schemaDir);
+	const problem = failure(run) ?? (code === 0 ? undefined : `exit ${code}`) ?? matched.problem;
+	return problem
+		? { ok: false, line: `execute: FAILED: ${problem}` }
+		: { ok: true, line: `execute: ${summary(run)}; ${matched.items} referral item(s) match the output schemas` };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = POLL_TIMEOUT_MS): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const value = probe();
+		if (value !== undefined) return value;
+		await sleep(2000);
+	}
+	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+/**
+ * With the trigger example activated and n8n running: once the activation poll stored the
+ * trigger's state, a new incoming referral in the sandbox fires it exactly once (checked again
+ * after the next poll). `listings()` counts the referral listings the sandbox answered.
+ */
+async function fireTrigger(n8n: N8n, sandbox: Sandbox, example: Example, listings: () => number, schemaDir: string): Promise<Outcome> {
+	await waitFor('the activation poll', () => (n8n.staticData(example.id) !== undefined ? true : undefined));
+	const referral = sandbox.referrals.create({
+		name: 'E2E rollout',
+		type: 'Independent',
+		qualification: 'MarketingQualified',
+		direction: 'Incoming',
+		status: 'New',
+		substatus: 'Pending',
+		customerProfile: { name: 'Tailwind Traders', address: { city: 'Berlin', country: 'DE' } },
+		details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z' },
+	});
+	const fired = await waitFor('the trigger to fire', () => {
+		const executions = n8n.executions(example.id).filter((execution) => execution.status !== 'running' && execution.status !== 'new');
+		return executions.length > 0 ? executions : undefined;
+	});
+	const afterFire = listings();
+	await waitFor('the next poll', () => (listings() > afterFire ? true : undefined));
+	await sleep(3000); // let an execution that poll might have started be stored
+	const all = n8n.executions(example.id);
+	const run = { status: fired[0].status, data: fired[0].data };
+	const matched = matchSchemas(example, run, schemaDir);
+	const problem =
+		failure(run) ??
+		(all.length !== 1 ? `fired ${all.length} times, expected once` : undefined) ??
+		(JSON.stringify(run.data.resultData.runData).includes(referral.id) ? undefined : `the execution does not carry referral ${referral.id}`) ??
+		matched.problem;
+	return problem
+		? { ok: false, line: `activated: FAILED: ${problem}` }
+		: { ok: true, line: `activated: fired once on a new referral (mode ${fired[0].mode}), ${summary(run)}; ${matched.items} item(s) match the trigger's schema` };
+}
+
+/** Every shipped schema file, and the URL n8n serves it at (the trigger's has no resource/operation). */
+function schemaUrls(schemaDir: string): Array<{ url: string; file: string }> {
+	return readdirSync(schemaDir, { recursive: true, encoding: 'utf8' })
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const [version, ...rest] = file.replace(/\.json$/, '').split('/');
+			const node = rest.length > 0 ? ACTION_TYPE : TRIGGER_TYPE;
+			return { url: `/schemas/${[node, version.slice(1), ...rest].join('/')}.json`, file: join(schemaDir, file) };
+		});
+}
+
+/** The fields the editor lists for a schema (as n8n's getSchemaForJsonSchema reads it: first type). */
+const editorFields = (schema: { properties: Record<string, { type: string | string[] }> }): string =>
+	Object.entries(schema.properties)
+		.map(([key, property]) => `${key} (${Array.isArray(property.type) ? property.type[0] : property.type})`)
+		.join(', ');
+
+async function checkSchemas(n8n: N8n, schemaDir: string): Promise<Outcome[]> {
+	const outcomes: Outcome[] = [];
+	for (const { url, file } of schemaUrls(schemaDir)) {
+		const response = await fetch(`${n8n.baseUrl}${url}`);
+		const body: unknown = response.ok ? await response.json() : undefined;
+		const same = isDeepStrictEqual(body, JSON.parse(readFileSync(file, 'utf8')));
+		outcomes.push({ ok: response.status === 200 && same, line: `GET ${url} → ${response.status}${response.ok ? (same ? ', the shipped schema' : ', NOT the shipped schema') : ''}` });
+	}
+	const get = schemaUrls(schemaDir).find(({ url }) => url.endsWith('/referral/get.json'));
+	if (get) {
+		const body = (await (await fetch(`${n8n.baseUrl}${get.url}`)).json()) as Parameters<typeof editorFields>[0];
+		outcomes.push({ ok: true, line: `Get, as the editor lists it before a run: ${editorFields(body)}` });
+	}
+	return outcomes;
+}
+
+async function runVersion(install: N8nInstall, tarball: string, examples: Example[], work: string): Promise<boolean> {
+	const dir = join(work, `n8n-${install.version}`);
+	const userFolder = join(dir, 'user');
+	const schemaDir = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE.name, 'dist', 'nodes', 'PartnerCenterReferral', '__schema__');
+	mkdirSync(userFolder, { recursive: true });
+	const nodeVersion = execFileSync(install.node, ['--version'], { encoding: 'utf8' }).trim();
+	out(`\nn8n ${install.version} on Node ${nodeVersion} (user folder ${userFolder})`);
+
+	let listings = 0;
+	const sandbox = await startSandbox({
+		port: 0,
+		referralCount: 20,
+		seed: 7,
+		onRequest: (entry) => {
+			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) listings++;
+		},
+	});
+	const n8n = new N8n(install, userFolder, { broker: await freePort(), http: await freePort() }, join(dir, 'blocked-connections.log'));
+	const label = (text: string) => text.padEnd(Math.max(...examples.map((example) => example.file.length)) + 2);
+	let ok = true;
+	const report = (outcome: Outcome, name: string) => {
+		ok &&= outcome.ok;
+		out(`  ${outcome.ok ? '✓' : '✗'} ${label(name)}${outcome.line}`);
+	};
+	try {
+		installPackage(userFolder, tarball);
+		await n8n.must(['import:credentials', `--input=${credentialFile(dir, sandbox)}`]);
+		await n8n.must(['import:workflow', '--separate', `--input=${workflowsDir(dir, examples)}`]);
+
+		for (const example of examples.filter((candidate) => !candidate.isTrigger)) {
+			report(await executeExample(n8n, example, schemaDir), example.file);
+		}
+
+		const triggers = examples.filter((candidate) => candidate.isTrigger);
+		for (const example of triggers) {
+			const major = Number(install.version.split('.')[0]);
+			await n8n.must(major >= 2 ? ['publish:workflow', `--id=${example.id}`] : ['update:workflow', `--id=${example.id}`, '--active=true']);
+		}
+		await n8n.start(join(dir, 'n8n-start.log'));
+		for (const example of triggers) report(await fireTrigger(n8n, sandbox, example, () => listings, schemaDir), example.file);
+		for (const outcome of await checkSchemas(n8n, schemaDir)) report(outcome, 'output schema');
+	} catch (error) {
+		report({ ok: false, line: `FAILED: ${(error as Error).message}` }, 'setup');
+	} finally {
+		await n8n.stop();
+		await sandbox.close();
+	}
+	const blocked = existsSync(n8n.blockedLog) ? [...new Set(readFileSync(n8n.blockedLog, 'utf8').split('\n').filter(Boolean))] : [];
+	out(`  connections outside 127.0.0.1: ${blocked.length ? `${blocked.join(', ')} (refused)` : 'none attempted'}`);
+	return ok;
+}
+
+async function main(): Promise<void> {
+	const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+	const releases = RELEASES.filter((release) => only === undefined || release.version.split('.')[0] === only);
+	if (releases.length === 0) throw new Error(`--only=${only} matches none of n8n ${RELEASES.map((release) => release.version).join(', ')}`);
+	const work = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+	const started = Date.now();
+	let ok = false;
+	try {
+		out(`n8n installs are cached in ${CACHE_DIR}`);
+		const installs = releases.map((release) => ensureN8n(release));
+		const tarball = packPackage(work);
+		const examples = loadExamples();
+		ok = true;
+		for (const install of installs) ok = (await runVersion(install, tarball, examples, work)) && ok;
+	} finally {
+		await stopAll();
+		const keep = !ok || process.argv.includes('--keep');
+		if (!keep) rmSync(work, { recursive: true, force: true });
+		out(`\n${ok ? '✓ passed' : '✗ FAILED'} on n8n ${releases.map((release) => release.version).join(' and ')} in ${Math.round((Date.now() - started) / 1000)} s${keep ? `; logs in ${work}` : ''}`);
+	}
+	process.exitCode = ok ? 0 : 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => {
+		void stopAll().finally(() => process.exit(130));
+	});
+}
+
+main().catch(async (error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	await stopAll();
+	process.exit(1);
+});

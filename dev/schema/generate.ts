@@ -1,0 +1,124 @@
+/**
+ * Generates the output schemas that n8n 2.x shows before a node has run (the schema preview in
+ * the next node's mapping panel, and the AI workflow builder), from the one simplify mapping
+ * (SIMPLIFIED_FIELDS) and the nodes' own descriptions, so they cannot drift from what the nodes
+ * return. n8n looks them up beside the node's built file (n8n-core resolveOutputSchemaPath):
+ *
+ *   __schema__/v<x.y.z>/<resource>/<operation>.json   Partner Center Referral, one per operation
+ *   __schema__/v<x.y.z>.json                          the trigger (it has no resource/operation)
+ *
+ * `npm run schemas` (dev/schema/cli.ts) writes them into nodes/PartnerCenterReferral/__schema__/
+ * (checked in; the build copies them into dist/); test/unit/schema.test.ts fails when the files
+ * differ from what this generates.
+ */
+import { join } from 'node:path';
+
+import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+
+import { SIMPLIFIED_FIELDS } from '../../nodes/PartnerCenterReferral/shared/simplify';
+
+export const SCHEMA_DIR = join(__dirname, '..', '..', 'nodes', 'PartnerCenterReferral', '__schema__');
+
+export interface PropertySchema {
+	type: string | string[];
+	description: string;
+}
+
+export interface OutputSchema {
+	$schema: string;
+	type: 'object';
+	description: string;
+	properties: Record<string, PropertySchema>;
+	required: string[];
+	additionalProperties: false;
+}
+
+/** A JSON type that may also be null (every simplified key is null when Partner Center sent nothing). */
+const nullable = (type: string): string[] => [type, 'null'];
+
+function objectSchema(description: string, properties: Record<string, PropertySchema>): OutputSchema {
+	return {
+		$schema: 'http://json-schema.org/draft-07/schema#',
+		type: 'object',
+		description,
+		properties,
+		required: Object.keys(properties),
+		additionalProperties: false,
+	};
+}
+
+function referralProperties(): Record<string, PropertySchema> {
+	return Object.fromEntries(
+		SIMPLIFIED_FIELDS.map((field) => [field.key, { type: nullable(field.type), description: field.description }]),
+	);
+}
+
+/** n8n's version folder: the node version padded to three parts (1 → v1.0.0). */
+export function versionFolder(version: number): string {
+	return `v${String(version).split('.').concat(['0', '0']).slice(0, 3).join('.')}`;
+}
+
+const versionsOf = (description: INodeTypeDescription): number[] =>
+	Array.isArray(description.version) ? description.version : [description.version];
+
+function property(description: INodeTypeDescription, name: string): INodeProperties[] {
+	return description.properties.filter((candidate) => candidate.name === name);
+}
+
+const optionsOf = (candidate: INodeProperties): INodePropertyOptions[] =>
+	(candidate.options ?? []) as INodePropertyOptions[];
+
+/** Every resource/operation pair the node offers, read from its Resource and Operation parameters. */
+function operationsOf(description: INodeTypeDescription): Array<{ resource: string; operation: INodePropertyOptions }> {
+	return property(description, 'resource').flatMap(optionsOf).flatMap((resource) =>
+		property(description, 'operation')
+			.filter((operation) => operation.displayOptions?.show?.resource?.includes(resource.value))
+			.flatMap(optionsOf)
+			.map((operation) => ({ resource: String(resource.value), operation })),
+	);
+}
+
+/**
+ * The schema files of the action node and the trigger (their descriptions, passed in so that
+ * both tsx and jest resolve the node files), keyed by their path under __schema__/, sorted.
+ */
+export function generateSchemas(
+	action: INodeTypeDescription,
+	trigger: INodeTypeDescription,
+): Map<string, OutputSchema> {
+	const files = new Map<string, OutputSchema>();
+	for (const version of versionsOf(action)) {
+		for (const { resource, operation } of operationsOf(action)) {
+			files.set(
+				`${versionFolder(version)}/${resource}/${operation.value}.json`,
+				objectSchema(
+					`${action.displayName} → ${operation.name} (Simplify on): one item per referral`,
+					referralProperties(),
+				),
+			);
+		}
+	}
+
+	const events = property(trigger, 'event').flatMap(optionsOf);
+	for (const version of versionsOf(trigger)) {
+		files.set(
+			`${versionFolder(version)}.json`,
+			objectSchema(`${trigger.displayName} (Simplify on): one item per referral that fired`, {
+				...referralProperties(),
+				event: { type: 'string', description: `What fired: ${events.map((event) => event.value).join(', ')}` },
+				previousStatus: {
+					type: nullable('string'),
+					description: 'Status before the change (null when the trigger had not seen the referral before)',
+				},
+				previousSubstatus: {
+					type: nullable('string'),
+					description: 'Substatus before the change (null when the trigger had not seen the referral before)',
+				},
+			}),
+		);
+	}
+	return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A schema file's text: two-space JSON with a final newline. */
+export const schemaText = (schema: OutputSchema): string => `${JSON.stringify(schema, null, 2)}\n`;
