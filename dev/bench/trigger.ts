@@ -1,6 +1,6 @@
 /**
  * Bench scenario of the trigger's exactness and state bound: a burst of 10,000 new referrals
- * inside one minute, polled every minute through n8n's PollContext (test/harness runPoll) with
+ * inside one minute, polled every minute through n8n's PollContext (dev/harness runPoll) with
  * one static-data object, then 1,000 quiet polls. Counts what fired (and fired twice), the
  * requests per poll and the size of the static data.
  *

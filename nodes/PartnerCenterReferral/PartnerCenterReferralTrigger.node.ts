@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { simplifyField } from './descriptions/common';
+import { optionsCollection, simplifyField } from './descriptions/common';
 import {
 	customerCountryFilter,
 	directionFilter,
@@ -89,24 +89,15 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				options: [customerCountryFilter, directionFilter, qualificationFilter, statusFilter, typeFilter],
 			},
 			simplifyField,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
-					{
-						displayName: 'Include Changes From the Last (Days)',
-						name: 'lookbackDays',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_DAYS },
-						default: 0,
-						description:
-							'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
-					},
-				],
-			},
+			optionsCollection({
+				displayName: 'Include Changes From the Last (Days)',
+				name: 'lookbackDays',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_DAYS },
+				default: 0,
+				description:
+					'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
+			}),
 		],
 	};
 

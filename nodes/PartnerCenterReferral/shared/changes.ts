@@ -31,7 +31,11 @@ export const MAX_REMEMBERED = 2000;
 
 const DAY_MS = 86_400_000;
 
-/** A remembered referral version: updatedDateTime (ms), a hash of its eTag, its status and substatus. */
+/**
+ * A remembered referral version: updatedDateTime (ms), a hash of its eTag, its status and
+ * substatus. A tuple rather than an object with named keys, because static data holds up to
+ * MAX_WINDOW of them (about 80 bytes each); the names are on the type.
+ */
 export type SeenVersion = [updatedMs: number, eTag: string, status: string, substatus: string];
 
 export interface TriggerState {
@@ -73,8 +77,9 @@ export function readState(value: unknown): TriggerState | undefined {
 	if (typeof from !== 'string' || typeof seen !== 'object' || seen === null) return undefined;
 	if (version === 2) return value as TriggerState;
 	const converted: Record<string, SeenVersion> = {};
+	// version 1 kept { u: updatedDateTime, e: eTag, s: status, ss: substatus } per referral
 	for (const [id, old] of Object.entries(seen as Record<string, IDataObject>)) {
-		converted[id] = [stamp(old.u), eTagKey(old.e), text(old.s) ?? '', text(old.ss) ?? ''];
+		converted[id] = [stamp(old.u), eTagKey(old.e), stringOrNull(old.s) ?? '', stringOrNull(old.ss) ?? ''];
 	}
 	return { version: 2, from, seen: converted };
 }
@@ -92,7 +97,8 @@ export function serviceClock(localMs: number, response?: { date: unknown; receiv
 	return Math.min(localMs, Math.max(localMs - MAX_CLOCK_SKEW_MS, estimate));
 }
 
-function text(value: unknown): string | null {
+/** A string the service sent, as it is (compared with others, so not trimmed); else null. */
+function stringOrNull(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' ? value : null;
 }
 
@@ -108,7 +114,7 @@ function stamp(value: unknown): number {
 
 /** A short, stable stand-in for an eTag (FNV-1a): only compared with the same referral's. */
 function eTagKey(value: unknown): string {
-	const eTag = text(value);
+	const eTag = stringOrNull(value);
 	if (eTag === null) return '';
 	let hash = 0x811c9dc5;
 	for (let index = 0; index < eTag.length; index++) {
@@ -119,12 +125,17 @@ function eTagKey(value: unknown): string {
 }
 
 function versionOf(referral: IDataObject): SeenVersion {
-	return [stamp(referral.updatedDateTime), eTagKey(referral.eTag), text(referral.status) ?? '', text(referral.substatus) ?? ''];
+	return [
+		stamp(referral.updatedDateTime),
+		eTagKey(referral.eTag),
+		stringOrNull(referral.status) ?? '',
+		stringOrNull(referral.substatus) ?? '',
+	];
 }
 
 /** Whether `version` is one not seen yet: a later stamp, or the same stamp with another eTag. */
-function isNewVersion(version: SeenVersion, before: SeenVersion): boolean {
-	return version[0] > before[0] || (version[0] === before[0] && version[1] !== before[1]);
+function isNewVersion([updatedMs, eTag]: SeenVersion, [updatedBeforeMs, eTagBefore]: SeenVersion): boolean {
+	return updatedMs > updatedBeforeMs || (updatedMs === updatedBeforeMs && eTag !== eTagBefore);
 }
 
 /** Whether status `target` ("Closed" or "Closed/Won") matches a referral's state. */
@@ -141,7 +152,7 @@ export function matchesTarget(targets: string[], status: string | null, substatu
 function latestById(referrals: Iterable<IDataObject>): Map<string, IDataObject> {
 	const latest = new Map<string, IDataObject>();
 	for (const referral of referrals) {
-		const id = text(referral.id);
+		const id = stringOrNull(referral.id);
 		if (id === null) continue;
 		const previous = latest.get(id);
 		if (!previous || stamp(referral.updatedDateTime) >= stamp(previous.updatedDateTime)) latest.set(id, referral);
@@ -171,12 +182,8 @@ export function detectChanges(
 		if (before && !isNewVersion(version, before)) continue;
 		seen[id] = version;
 		if (firesFor(event, targetStatuses, referral, version, before, windowStart)) {
-			changes.push({
-				referral,
-				event,
-				previousStatus: before ? before[2] || null : null,
-				previousSubstatus: before ? before[3] || null : null,
-			});
+			const [, , statusBefore, substatusBefore] = before ?? [];
+			changes.push({ referral, event, previousStatus: statusBefore || null, previousSubstatus: substatusBefore || null });
 		}
 	}
 	changes.sort((a, b) => stamp(a.referral.updatedDateTime) - stamp(b.referral.updatedDateTime));
@@ -212,7 +219,7 @@ function firesFor(
 
 /** When the referral reached its current status, where Partner Center stamps it (else NaN). */
 function statusStamp(referral: IDataObject): number {
-	const status = text(referral.status);
+	const status = stringOrNull(referral.status);
 	if (status === 'Active') return time(referral.acceptedDateTime);
 	if (status === 'Closed') return time(referral.closedDateTime);
 	return Number.NaN;
