@@ -22,6 +22,7 @@ import { buildReferralFilter } from './shared/filters';
 import { formatReferral } from './shared/simplify';
 import { timing } from './shared/timing';
 import { SUBSTATUSES_OF } from './shared/transitions';
+import { amount, isBlank, readsAs } from './shared/values';
 import type { ApiResponse } from './transport';
 import { listReferrals } from './transport';
 
@@ -161,9 +162,10 @@ function toItem(change: Change, simplify: boolean): INodeExecutionData {
 /** Options → Include Changes From the Last (Days): 0 to 90 (an expression may give anything). */
 function readLookbackDays(this: IPollFunctions): number {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const raw = options.lookbackDays ?? 0;
-	const days = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-	if (Number.isFinite(days) && days >= 0 && days <= MAX_LOOKBACK_DAYS) return days;
+	const raw = options.lookbackDays;
+	// blank (an expression that gives nothing) means not set: start from the activation
+	const days = isBlank(raw) ? 0 : readsAs(amount, raw);
+	if (days !== undefined && days <= MAX_LOOKBACK_DAYS) return days;
 	throw new NodeOperationError(
 		this.getNode(),
 		`Include Changes From the Last (Days) must be a number of days from 0 to ${MAX_LOOKBACK_DAYS}`,

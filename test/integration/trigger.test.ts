@@ -342,11 +342,11 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 		expect(await trigger.poll()).toBeNull();
 	});
 
-	it('refuses a look-back that is not a number of days, and sends nothing', async () => {
-		const parameters = { event: 'referralUpdated', filters: {}, options: { lookbackDays: '={{ "abc" }}' } };
+	it.each(['abc', '0x10', '1e1', '-1', '91'])('refuses a look-back of %j (not a plain number of days up to 90), and sends nothing', async (given) => {
+		const parameters = { event: 'referralUpdated', filters: {}, options: { lookbackDays: `={{ ${JSON.stringify(given)} }}` } };
 		const polled = session.poll(parameters, {});
 		await expect(polled).rejects.toThrow('Include Changes From the Last (Days) must be a number of days from 0 to 90');
-		await expect(polled).rejects.toMatchObject({ description: expect.stringContaining('"abc"') });
+		await expect(polled).rejects.toMatchObject({ description: expect.stringContaining(JSON.stringify(given)) });
 		expect(session.sandbox.counters.requests).toBe(0);
 	});
 });

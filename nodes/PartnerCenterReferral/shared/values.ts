@@ -162,6 +162,16 @@ export const odataExpression: Rule<string> = {
 	},
 };
 
+/** What `rule` reads from a value, or undefined when it refuses it (for a caller with its own message). */
+export function readsAs<T>(rule: Rule<T>, value: unknown, zone = 'UTC'): T | undefined {
+	try {
+		return rule.read(value, zone);
+	} catch (error) {
+		if (error instanceof InvalidValue) return undefined;
+		throw error;
+	}
+}
+
 type ReaderContext = Pick<IExecuteFunctions | IPollFunctions, 'getNode' | 'getTimezone'>;
 
 /**
