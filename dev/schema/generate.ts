@@ -33,7 +33,7 @@ export interface OutputSchema {
 	additionalProperties: false;
 }
 
-/** A JSON type that may also be null (every simplified key is null when Partner Center sent nothing). */
+/** A JSON type that may also be null (a simplified key is null when Partner Center sent nothing). */
 const nullable = (type: string): string[] => [type, 'null'];
 
 function objectSchema(description: string, properties: Record<string, PropertySchema>): OutputSchema {
@@ -49,7 +49,10 @@ function objectSchema(description: string, properties: Record<string, PropertySc
 
 function referralProperties(): Record<string, PropertySchema> {
 	return Object.fromEntries(
-		SIMPLIFIED_FIELDS.map((field) => [field.key, { type: nullable(field.type), description: field.description }]),
+		SIMPLIFIED_FIELDS.map((field) => [
+			field.key,
+			{ type: field.always ? field.type : nullable(field.type), description: field.description },
+		]),
 	);
 }
 

@@ -5,8 +5,10 @@ export interface SimplifiedField {
 	key: string;
 	/** Path in the referral as Partner Center sends it. */
 	from: readonly string[];
-	/** The key's type; every key is also null when Partner Center did not send the value. */
+	/** The key's type; every key but id is also null when Partner Center did not send the value. */
 	type: 'string' | 'number';
+	/** Never null: the node outputs only referrals that have an id (the transport refuses others). */
+	always?: true;
 	description: string;
 }
 
@@ -16,7 +18,7 @@ export interface SimplifiedField {
  * schemas that n8n shows before a node has run (dev/schema) are generated from it.
  */
 export const SIMPLIFIED_FIELDS: readonly SimplifiedField[] = [
-	{ key: 'id', from: ['id'], type: 'string', description: 'Referral ID (GUID)' },
+	{ key: 'id', from: ['id'], type: 'string', always: true, description: 'Referral ID (GUID)' },
 	{ key: 'name', from: ['name'], type: 'string', description: 'Referral name' },
 	{ key: 'engagementId', from: ['engagementId'], type: 'string', description: 'The engagement (deal) the referral belongs to' },
 	{ key: 'externalReferenceId', from: ['externalReferenceId'], type: 'string', description: 'Your own reference, e.g. a CRM record ID' },
@@ -47,7 +49,7 @@ export function simplifyReferral(referral: IDataObject): IDataObject {
 	const result: IDataObject = {};
 	for (const field of SIMPLIFIED_FIELDS) {
 		const input = field.from.reduce<unknown>((parent, key) => asObject(parent)[key], referral);
-		result[field.key] = field.type === 'number' ? toNumber(input) : value(input);
+		result[field.key] = field.type === 'number' ? toNumber(input) : toText(input);
 	}
 	return result;
 }
@@ -71,8 +73,10 @@ function asObject(input: unknown): IDataObject {
 		: {};
 }
 
-function value(input: unknown): IDataObject[string] {
-	return input === undefined || input === null ? null : (input as IDataObject[string]);
+/** A text field as its schema promises: text, a number or boolean as text, anything else null. */
+function toText(input: unknown): string | null {
+	if (typeof input === 'string') return input;
+	return typeof input === 'number' || typeof input === 'boolean' ? String(input) : null;
 }
 
 /** dealValue is a decimal that the service sometimes sends as a string ("10000"). */

@@ -1,0 +1,45 @@
+/**
+ * The simplified item keeps the types its output schema promises, whatever the service sends:
+ * text fields are text or null, dealValue a number or null, and id is always text (the node
+ * outputs only referrals with an id).
+ */
+import { generateSchemas } from '../../dev/schema/generate';
+import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
+import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
+import { simplifyReferral } from '../../nodes/PartnerCenterReferral/shared/simplify';
+
+describe('simplifyReferral against a service that sends other types', () => {
+	const item = simplifyReferral({
+		id: 'c5fbb3b6-be74-4795-9fb5-4324c73fed37',
+		name: 42,
+		externalReferenceId: true,
+		status: { value: 'New' },
+		substatus: ['Pending'],
+		customerProfile: { name: 'Fabrikam', address: { country: 'US', city: 7 } },
+		details: { dealValue: '10000' },
+	});
+
+	it('turns numbers and booleans in text fields into text', () => {
+		expect(item.name).toBe('42');
+		expect(item.externalReferenceId).toBe('true');
+		expect(item.customerCity).toBe('7');
+	});
+
+	it('gives null, not an object or a list, for a text field that is neither', () => {
+		expect(item.status).toBeNull();
+		expect(item.substatus).toBeNull();
+	});
+
+	it('keeps text and numbers as they are', () => {
+		expect(item.customerName).toBe('Fabrikam');
+		expect(item.dealValue).toBe(10000);
+	});
+});
+
+describe('the output schemas', () => {
+	it('promise an id that is text, never null, in every referral item', () => {
+		const schemas = generateSchemas(new PartnerCenterReferral().description, new PartnerCenterReferralTrigger().description);
+		expect(schemas.size).toBe(10);
+		for (const schema of schemas.values()) expect(schema.properties.id.type).toBe('string');
+	});
+});
