@@ -49,7 +49,7 @@ describe('value rules', () => {
 		];
 		expect(accepted.map((value) => read(dateTime, value))).toEqual(accepted.map(() => expected));
 		expect(read(dateTime, '2026-07-01T06:00:00', 'America/New_York')).toBe(expected);
-		const refused = [true, {}, [], Date.parse(expected) / 1000, 1.5e12 + 0.5, '1782900000000', 'yesterday', new Date('x')];
+		const refused = [true, {}, [], Date.parse(expected) / 1000, 1.5e12 + 0.5, '1782900000000', '12', '2026', 'yesterday', new Date('x')];
 		expect(refused.map((value) => read(dateTime, value))).toEqual(refused.map(() => 'refused'));
 	});
 

@@ -136,7 +136,8 @@ export function toUtcIso(value: unknown, zone: string): string | undefined {
 	if (DateTime.isDateTime(value)) date = value;
 	else if (value instanceof Date) date = DateTime.fromJSDate(value);
 	else if (typeof value === 'number' && Number.isInteger(value) && value >= EARLIEST_EPOCH_MS) date = DateTime.fromMillis(value);
-	else if (typeof value === 'string') date = DateTime.fromISO(value.trim(), { zone, setZone: false });
+	// luxon reads digits alone as a time of today ("12") or a year or ordinal date ("2026013")
+	else if (typeof value === 'string' && !/^\d+$/.test(value.trim())) date = DateTime.fromISO(value.trim(), { zone, setZone: false });
 	if (!date || !date.isValid) return undefined;
 	return date.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;
 }
