@@ -18,6 +18,20 @@ const create = (extra: INodeParameters = {}, additionalFields: INodeParameters =
 	...extra,
 });
 
+describe('Create: a switch whose expression gives nothing is refused, not written as its default', () => {
+	it.each<[string, INodeParameters, INodeParameters, string]>([
+		['Private Deal (would share the deal with Microsoft sellers)', {}, { privateDeal: '={{ $json.isPrivate }}' }, 'Private Deal'],
+		['Customer Agreed to Be Contacted (would send consent)', { consentToContact: '={{ $json.consent }}' }, {}, 'Customer Agreed to Be Contacted'],
+	])('%s', async (_label, extra, additionalFields, parameter) => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(create(extra, additionalFields), { items: [{}] });
+		expect(sent()).toEqual([]);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`The field "${parameter}" has an invalid value: ""`);
+		expect(error?.description).toContain('true or false');
+	});
+});
+
 describe('Dates: text of digits is refused, never read as a time of today', () => {
 	it.each(['12', '24', '2026013'])('Closing Date "%s"', async (value) => {
 		const sent = watchRequests();

@@ -116,8 +116,10 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const fields = parameter('additionalFields', {}) as IDataObject;
 	const customerName = read.required('Customer Name', parameter('customerName'), text, "the customer's company name");
 	const customerCountry = read.required('Customer Country', parameter('customerCountry'), country);
-	const shareWithMicrosoft = read.optional('Share with Microsoft (Co-Sell)', fields.shareWithMicrosoft, flag) ?? false;
-	const privateDeal = read.optional('Private Deal', fields.privateDeal, flag) ?? false;
+	// Switches decide what is shared, so one added but set to a blank is refused, never read as off.
+	const addedSwitch = (name: string, key: string) => (key in fields ? read.required(name, fields[key], flag) : false);
+	const shareWithMicrosoft = addedSwitch('Share with Microsoft (Co-Sell)', 'shareWithMicrosoft');
+	const privateDeal = addedSwitch('Private Deal', 'privateDeal');
 
 	if (shareWithMicrosoft && privateDeal) {
 		read.fail('Share with Microsoft (Co-Sell)', true, '"Private Deal" to be off: a private deal is not shared with Microsoft');
@@ -147,8 +149,9 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 			},
 		},
 		consent: {
-			consentToToShareInfoWithOthers: read.optional('Customer Agreed to Share Info with Others', parameter('consentToShareInfo', false), flag) ?? false,
-			consentToContact: read.optional('Customer Agreed to Be Contacted', parameter('consentToContact', true), flag) ?? true,
+			// always sent: a blank (an expression giving nothing) is refused, never read as the default
+			consentToToShareInfoWithOthers: read.required('Customer Agreed to Share Info with Others', parameter('consentToShareInfo', false), flag),
+			consentToContact: read.required('Customer Agreed to Be Contacted', parameter('consentToContact', true), flag),
 			consentToShareReferralWithMicrosoftSellers: !privateDeal,
 		},
 		details: {
