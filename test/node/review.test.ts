@@ -2,9 +2,10 @@
  * Adversarial review: values that resolve to something the user did not mean must fail, not
  * be written as a default or read as another value.
  */
+import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runReferral } from '../fixtures';
+import { API, byId, guid, REFERRALS, referral, runReferral } from '../fixtures';
 import { watchRequests, useNock } from './helpers';
 
 useNock();
@@ -38,5 +39,28 @@ describe('Dates: text of digits is refused, never read as a time of today', () =
 		const { error } = await runReferral(create({}, { closingDateTime: `={{ "${value}" }}` }));
 		expect(sent()).toEqual([]);
 		expect(error?.message).toBe(`The field "Closing Date" has an invalid value: "${value}"`);
+	});
+});
+
+describe('Update: a patch that adds people is not repeated after a failure that may have been applied', () => {
+	it('sends an "add /team/-" once on a 504 and says the update may have been made', async () => {
+		const id = guid(5);
+		let patches = 0;
+		nock(API)
+			.patch(`${REFERRALS}/${id}`)
+			.times(5)
+			.reply(() => {
+				patches++;
+				return patches === 1 ? [504, { error: { code: 'gatewayTimeout', message: 'Timed out' } }] : [200, referral(id)];
+			});
+		const { error } = await runReferral({
+			operation: 'update',
+			referralId: byId(id),
+			updateFields: { teamMembersToAdd: { member: [{ email: 'ann@contoso.com' }] } },
+		});
+		nock.cleanAll();
+		expect(patches).toBe(1);
+		expect(error?.message).toBe('Partner Center is unavailable (504)');
+		expect(error?.description).toContain('may or may not have been made');
 	});
 });

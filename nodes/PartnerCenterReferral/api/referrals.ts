@@ -77,6 +77,7 @@ export async function patchReferral(
 		headers,
 		itemIndex,
 		referralId: id,
+		adds: operations.some((operation) => operation.op === 'add'),
 	});
 	return isReferral(body) ? body : await getReferral.call(this, id, itemIndex);
 }

@@ -8,9 +8,9 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { MAYBE_CREATED, NETWORK_FAILURES, ROLES_HINT } from './hints';
+import { MAYBE_ADDED, MAYBE_CREATED, NETWORK_FAILURES, ROLES_HINT } from './hints';
 import type { ApiRequest, PartnerCenterContext } from './http';
-import { headerValue } from './http';
+import { headerValue, isRepeatable } from './http';
 import { redact } from './redact';
 
 export interface Failure {
@@ -95,7 +95,7 @@ export function mapFailure(
 	const status = failure.status;
 	// A POST is a create (the only POST of this API); when it may have happened, "try again" is bad advice.
 	const isCreate = request.method === 'POST';
-	const uncertain = isCreate && mayHaveBeenProcessed(failure);
+	const uncertain = !isRepeatable(request) && mayHaveBeenProcessed(failure);
 
 	let message: string;
 	let description: string;
@@ -157,6 +157,7 @@ export function mapFailure(
 			description = `${failure.message ?? 'An unknown error occurred.'} Check the credential's API Base URL${uncertain ? '.' : ' and try again.'}`;
 	}
 	if (isCreate) description += uncertain ? ` ${MAYBE_CREATED}` : ' The referral was not created.';
+	else if (uncertain) description += ` ${MAYBE_ADDED}`;
 
 	const error = new NodeApiError(
 		this.getNode(),

@@ -22,6 +22,10 @@ export const ROLES_HINT =
 export const MAYBE_CREATED =
 	"The referral may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second referral. Before re-running this item, check whether it exists: Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or the Referrals page of the Partner Center portal.";
 
+/** After a patch that adds people failed when the service may still have carried it out. */
+export const MAYBE_ADDED =
+	'The update may or may not have been made: Partner Center may have received it before it failed. It was not sent again, because a second one would add the people twice. Get the referral and check its team and customer contacts before re-running this item.';
+
 /** What to do about a listing that Partner Center's paging broke. */
 export const PAGING_FAULT_HINT =
 	"This is a fault in Partner Center's paging (or in a proxy in front of it). Run again; if it persists, narrow the filters (e.g. Updated After) so fewer pages are needed, and report it to Microsoft support.";

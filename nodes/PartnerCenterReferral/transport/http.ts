@@ -21,6 +21,16 @@ export interface ApiRequest {
 	itemIndex?: number;
 	/** Named in the message of a 404. */
 	referralId?: string;
+	/** The request adds to a referral (a patch with an `add`): sent twice, it would add twice. */
+	adds?: boolean;
+}
+
+/**
+ * Whether a request may be sent again after a failure that the service may have carried out:
+ * not a create (the API's only POST; it has no idempotency key) nor a patch that adds.
+ */
+export function isRepeatable(request: ApiRequest): boolean {
+	return request.method !== 'POST' && request.adds !== true;
 }
 
 export interface ApiResponse {

@@ -64,7 +64,7 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			};
 		}
 		release?.(failure.status === 429 ? 'throttled' : 'failed');
-		const retryable = isRetryable(failure, request.method);
+		const retryable = isRetryable(failure, request);
 		if (!retryable || attempt >= MAX_ATTEMPTS) {
 			throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets);
 		}

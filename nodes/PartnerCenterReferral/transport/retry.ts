@@ -1,14 +1,13 @@
 /**
  * The retry policy: 429 (honouring Retry-After), 500/502/503/504 and transient network
  * errors are retried with exponential backoff and jitter, at most MAX_ATTEMPTS attempts. A
- * POST is retried only after a 429: the service has no idempotency key, so a retried create
- * could duplicate a referral.
+ * request that is not repeatable (a create, a patch that adds) is retried only after a 429:
+ * a retried create could duplicate a referral, a retried add add the people twice.
  */
-import type { IHttpRequestMethods } from 'n8n-workflow';
-
 import { timing } from '../shared/timing';
 import type { Failure } from './errors';
-import { headerValue } from './http';
+import type { ApiRequest } from './http';
+import { headerValue, isRepeatable } from './http';
 
 export const MAX_ATTEMPTS = 5;
 export const MAX_RETRY_AFTER_MS = 60_000;
@@ -27,9 +26,9 @@ const TRANSIENT_NETWORK_CODES = new Set([
 	'ECONNREFUSED',
 ]);
 
-export function isRetryable(failure: Failure, method: IHttpRequestMethods): boolean {
+export function isRetryable(failure: Failure, request: ApiRequest): boolean {
 	if (failure.kind === 'http' && failure.status === 429) return true;
-	if (method === 'POST') return false;
+	if (!isRepeatable(request)) return false;
 	if (failure.kind === 'http') return RETRYABLE_STATUSES.has(failure.status ?? 0);
 	return failure.kind === 'network' && TRANSIENT_NETWORK_CODES.has(failure.code ?? '');
 }
