@@ -164,7 +164,7 @@ function readLookbackDays(this: IPollFunctions): number {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const raw = options.lookbackDays;
 	// blank (an expression that gives nothing) means not set: start from the activation
-	const days = isBlank(raw) ? 0 : readsAs(amount, raw);
+	const days = isBlank(raw) ? 0 : readsAs(this, amount, raw);
 	if (days !== undefined && days <= MAX_LOOKBACK_DAYS) return days;
 	throw new NodeOperationError(
 		this.getNode(),

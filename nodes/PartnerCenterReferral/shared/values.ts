@@ -163,17 +163,17 @@ export const odataExpression: Rule<string> = {
 	},
 };
 
+type ReaderContext = Pick<IExecuteFunctions | IPollFunctions, 'getNode' | 'getTimezone'>;
+
 /** What `rule` reads from a value, or undefined when it refuses it (for a caller with its own message). */
-export function readsAs<T>(rule: Rule<T>, value: unknown, zone = 'UTC'): T | undefined {
+export function readsAs<T>(context: ReaderContext, rule: Rule<T>, value: unknown, zone = 'UTC'): T | undefined {
 	try {
 		return rule.read(value, zone);
 	} catch (error) {
 		if (error instanceof InvalidValue) return undefined;
-		throw error;
+		throw new NodeOperationError(context.getNode(), error as Error);
 	}
 }
-
-type ReaderContext = Pick<IExecuteFunctions | IPollFunctions, 'getNode' | 'getTimezone'>;
 
 /**
  * Applies the rules to one item's parameters. A refused value fails with
