@@ -3,10 +3,12 @@
  * be written as a default or read as another value.
  */
 import nock from 'nock';
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { API, byId, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { watchRequests, useNock } from './helpers';
+import { runPoll } from '../../dev/harness';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
+import { API, byId, guid, REFERRALS, referral, runOptions, runReferral } from '../fixtures';
+import { interceptList, listPage, watchRequests, useNock } from './helpers';
 
 useNock();
 
@@ -62,5 +64,23 @@ describe('Update: a patch that adds people is not repeated after a failure that 
 		expect(patches).toBe(1);
 		expect(error?.message).toBe('Partner Center is unavailable (504)');
 		expect(error?.description).toContain('may or may not have been made');
+	});
+});
+
+describe('Trigger: a listed referral the window filter excludes is not a change', () => {
+	it('does not fire Referral Updated for a referral last updated long before the window (service ignored the filter)', async () => {
+		jest.spyOn(timing, 'now').mockReturnValue(Date.parse('2026-03-02T09:00:00.000Z'));
+		const staticData: IDataObject = {};
+		const poll = async () =>
+			await runPoll(
+				{ type: 'partnerCenterReferralTrigger', parameters: { event: 'referralUpdated', filters: {} }, staticData },
+				runOptions(),
+			);
+		interceptList([], 200, listPage([]));
+		expect((await poll()).items).toBeNull();
+		// the service answers with an old referral although the poll asked for updatedDateTime ge …
+		const old = referral(guid(7), { createdDateTime: '2025-01-01T00:00:00Z', updatedDateTime: '2025-01-02T00:00:00Z' });
+		interceptList([], 200, listPage([old]));
+		expect((await poll()).items).toBeNull();
 	});
 });

@@ -177,6 +177,8 @@ export function detectChanges(
 	const changes: Change[] = [];
 	for (const [id, referral] of latestById(referrals)) {
 		const version = versionOf(referral);
+		// listed although updated before the window (a service that ignored the filter): no change of this window
+		if (version[0] !== 0 && version[0] < windowStart) continue;
 		const before = state.seen[id] as SeenVersion | undefined;
 		// seen already, or older than what was seen (a lagging read): nothing new
 		if (before && !isNewVersion(version, before)) continue;
