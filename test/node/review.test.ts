@@ -84,3 +84,12 @@ describe('Trigger: a listed referral the window filter excludes is not a change'
 		expect((await poll()).items).toBeNull();
 	});
 });
+
+describe('Get: an answer for another referral than the one asked for is an error', () => {
+	it('fails instead of outputting referral B for a Get of referral A', async () => {
+		nock(API).get(`${REFERRALS}/${guid(1)}`).reply(200, referral(guid(2)));
+		const { items, error } = await runReferral({ operation: 'get', referralId: byId(guid(1)) });
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Partner Center returned referral ${guid(2)} when asked for ${guid(1)}`);
+	});
+});

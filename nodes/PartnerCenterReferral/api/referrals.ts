@@ -18,12 +18,24 @@ export async function getReferral(
 		itemIndex,
 		referralId: id,
 	});
-	if (isReferral(body)) return body;
+	if (isReferral(body)) {
+		if (isReferralOf(body, id)) return body;
+		throw new NodeOperationError(this.getNode(), `Partner Center returned referral ${String(body.id)} when asked for ${id}`, {
+			description:
+				'Its answer is another referral, so it was neither output nor used to check a status change. Check the API Base URL in the credential (a proxy or cache in front of Partner Center may answer for another request) and run again.',
+			itemIndex,
+		});
+	}
 	throw new NodeOperationError(this.getNode(), `Partner Center returned no referral for ${id}`, {
 		description:
 			'Its answer had no referral id (an empty or unexpected body), so there is nothing to output or check. Run again; if it persists, check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service).',
 		itemIndex,
 	});
+}
+
+/** Whether `body` is the referral with this id (GUIDs compare without case). */
+function isReferralOf(body: IDataObject, id: string): boolean {
+	return String(body.id).toLowerCase() === decodeURIComponent(id).toLowerCase();
 }
 
 /**
@@ -58,7 +70,7 @@ export interface JsonPatchOperation extends IDataObject {
 
 /**
  * Sends one JSON Patch and returns the referral as it is afterwards (the service is asked
- * for the representation; if it answers without one, e.g. 204, the referral is read again).
+ * for the representation; if it answers without it, e.g. 204, the referral is read again).
  * With `eTag`, the update only happens if the referral still has that eTag.
  */
 export async function patchReferral(
@@ -79,5 +91,5 @@ export async function patchReferral(
 		referralId: id,
 		adds: operations.some((operation) => operation.op === 'add'),
 	});
-	return isReferral(body) ? body : await getReferral.call(this, id, itemIndex);
+	return isReferral(body) && isReferralOf(body, id) ? body : await getReferral.call(this, id, itemIndex);
 }
