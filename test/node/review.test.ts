@@ -93,3 +93,18 @@ describe('Get: an answer for another referral than the one asked for is an error
 		expect(error?.message).toBe(`Partner Center returned referral ${guid(2)} when asked for ${guid(1)}`);
 	});
 });
+
+describe('Update: when the read after a 204 fails, the error says the update was made', () => {
+	it('says so, so that the item is not run (and its people added) again', async () => {
+		const id = guid(5);
+		nock(API).patch(`${REFERRALS}/${id}`).reply(204);
+		nock(API).get(`${REFERRALS}/${id}`).reply(404, { error: { code: 'itemNotFound', message: 'Not found' } });
+		const { error } = await runReferral({
+			operation: 'update',
+			referralId: byId(id),
+			updateFields: { teamMembersToAdd: { member: [{ email: 'ann@contoso.com' }] } },
+		});
+		expect(error?.message).toBe(`Referral ${id} was not found`);
+		expect(error?.description).toContain('The update itself was made');
+	});
+});

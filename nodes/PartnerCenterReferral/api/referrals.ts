@@ -1,6 +1,6 @@
 /** The referral endpoints: read, create and patch one referral (built on the transport). */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { REFERRALS_PATH } from '../shared/constants';
 import type { PartnerCenterContext } from '../transport';
@@ -91,5 +91,19 @@ export async function patchReferral(
 		referralId: id,
 		adds: operations.some((operation) => operation.op === 'add'),
 	});
-	return isReferral(body) && isReferralOf(body, id) ? body : await getReferral.call(this, id, itemIndex);
+	if (isReferral(body) && isReferralOf(body, id)) return body;
+	try {
+		return await getReferral.call(this, id, itemIndex);
+	} catch (error) {
+		// The patch was accepted: an error that only named the read would invite running the item again.
+		const failure =
+			error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		failure.description = [failure.description, UPDATE_MADE].filter(Boolean).join(' ');
+		throw failure;
+	}
 }
+
+const UPDATE_MADE =
+	'The update itself was made (Partner Center accepted it); only reading the referral afterwards failed. Do not run this item again: Get the referral to see it.';
