@@ -108,3 +108,28 @@ describe('Update: when the read after a 204 fails, the error says the update was
 		expect(error?.description).toContain('The update itself was made');
 	});
 });
+
+describe('Trigger: a service clock glitch does not hide the referral\'s later changes', () => {
+	it('fires a real update of a referral whose last version was stamped in the future (a service clock glitch)', async () => {
+		const now = jest.spyOn(timing, 'now').mockReturnValue(Date.parse('2026-03-02T09:00:00.000Z'));
+		const staticData: IDataObject = {};
+		const poll = async () =>
+			await runPoll({ type: 'partnerCenterReferralTrigger', parameters: { event: 'referralUpdated', filters: {} }, staticData }, runOptions());
+		interceptList([], 200, listPage([]));
+		expect((await poll()).items).toBeNull();
+		const id = guid(9);
+		const old = { createdDateTime: '2025-01-01T00:00:00Z' };
+		now.mockReturnValue(Date.parse('2026-03-02T09:01:00.000Z'));
+		interceptList([], 200, listPage([referral(id, { ...old, updatedDateTime: '2099-01-01T00:00:00Z', eTag: '"a"' })]));
+		expect((await poll()).items).toHaveLength(1);
+		// listed again, unchanged: nothing fires
+		interceptList([], 200, listPage([referral(id, { ...old, updatedDateTime: '2099-01-01T00:00:00Z', eTag: '"a"' })]));
+		expect((await poll()).items).toBeNull();
+		now.mockReturnValue(Date.parse('2026-03-02T09:02:00.000Z'));
+		const real = referral(id, { ...old, updatedDateTime: '2026-03-02T09:01:30Z', eTag: '"b"', notes: 'real change' });
+		interceptList([], 200, listPage([real]));
+		expect((await poll()).items).toHaveLength(1);
+		interceptList([], 200, listPage([real]));
+		expect((await poll()).items).toBeNull();
+	});
+});

@@ -133,9 +133,20 @@ function versionOf(referral: IDataObject): SeenVersion {
 	];
 }
 
-/** Whether `version` is one not seen yet: a later stamp, or the same stamp with another eTag. */
-function isNewVersion([updatedMs, eTag]: SeenVersion, [updatedBeforeMs, eTagBefore]: SeenVersion): boolean {
-	return updatedMs > updatedBeforeMs || (updatedMs === updatedBeforeMs && eTag !== eTagBefore);
+/**
+ * Whether `version` is one not seen yet: a later stamp, or the same stamp with another eTag.
+ * An earlier stamp is a lagging read, unless the remembered one lies beyond any clock skew
+ * (a service clock glitch): then another eTag is a new version, or every change after the
+ * glitch would be missed until its date.
+ */
+function isNewVersion(
+	[updatedMs, eTag]: SeenVersion,
+	[updatedBeforeMs, eTagBefore]: SeenVersion,
+	serviceNowMs: number,
+): boolean {
+	if (updatedMs > updatedBeforeMs) return true;
+	if (eTag === eTagBefore) return false;
+	return updatedMs === updatedBeforeMs || updatedBeforeMs > serviceNowMs + MAX_CLOCK_SKEW_MS;
 }
 
 /** Whether status `target` ("Closed" or "Closed/Won") matches a referral's state. */
@@ -181,7 +192,7 @@ export function detectChanges(
 		if (version[0] !== 0 && version[0] < windowStart) continue;
 		const before = state.seen[id] as SeenVersion | undefined;
 		// seen already, or older than what was seen (a lagging read): nothing new
-		if (before && !isNewVersion(version, before)) continue;
+		if (before && !isNewVersion(version, before, serviceNowMs)) continue;
 		seen[id] = version;
 		if (firesFor(event, targetStatuses, referral, version, before, windowStart)) {
 			const [, , statusBefore, substatusBefore] = before ?? [];
