@@ -133,3 +133,14 @@ describe('Trigger: a service clock glitch does not hide the referral\'s later ch
 		expect((await poll()).items).toBeNull();
 	});
 });
+
+describe('Get Related: a listed referral of another engagement is an error', () => {
+	it('fails instead of outputting a referral that is not related (a service that ignored the filter)', async () => {
+		const itself = referral(guid(1), { engagementId: guid(100) });
+		nock(API).get(`${REFERRALS}/${guid(1)}`).reply(200, itself);
+		interceptList([], 200, listPage([itself, referral(guid(2), { engagementId: guid(200) })]));
+		const { items, error } = await runReferral({ operation: 'getRelated', referralId: byId(guid(1)), returnAll: true });
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(`Partner Center listed referral ${guid(2)} of another engagement as related to ${guid(1)}`);
+	});
+});

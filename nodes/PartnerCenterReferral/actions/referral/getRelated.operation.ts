@@ -39,6 +39,19 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		}
 		// The referral itself is always part of its engagement, even when the list lags behind.
 		const filter = `engagementId eq ${quote(engagementId)}`;
-		return await collectReferrals.call(this, { $filter: filter }, itemIndex, referral);
+		const related = await collectReferrals.call(this, { $filter: filter }, itemIndex, referral);
+		// Simplified or raw, each carries engagementId at the top.
+		const stranger = related.find((entry) => String(entry.engagementId).toLowerCase() !== engagementId.toLowerCase());
+		if (stranger) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Partner Center listed referral ${String(stranger.id)} of another engagement as related to ${id}`,
+				{
+					description: `The list for engagement ${engagementId} held a referral of engagement ${String(stranger.engagementId)}, so nothing was output rather than unrelated referrals. Check the API Base URL in the credential (a proxy in front of Partner Center may drop the filter) and run again.`,
+					itemIndex,
+				},
+			);
+		}
+		return related;
 	};
 }
