@@ -144,3 +144,14 @@ describe('Get Related: a listed referral of another engagement is an error', () 
 		expect(error?.message).toBe(`Partner Center listed referral ${guid(2)} of another engagement as related to ${guid(1)}`);
 	});
 });
+
+describe('Get Many: Return All given as text is read as the switch it is', () => {
+	it('reads the text "false" as off: Limit applies, not every referral', async () => {
+		const queries: IDataObject[] = [];
+		interceptList(queries, 200, listPage([referral(guid(1)), referral(guid(2))]));
+		const { items, error } = await runReferral({ operation: 'getMany', returnAll: '={{ "false" }}', limit: 2 });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(2);
+		expect(queries[0].$top).toBe('2');
+	});
+});

@@ -4,18 +4,17 @@ import { formatReferral } from '../shared/simplify';
 import { listReferrals } from '../transport';
 
 /**
- * Lists referrals for Get Many and Get Related: "Return All" or "Limit", and "Simplify".
+ * Lists referrals for Get Many and Get Related: at most `limit` (undefined: all), and "Simplify".
  * Each page is mapped to output as it arrives and then dropped. `mustInclude` is put
  * first when the list missed it (a list can lag behind a write).
  */
 export async function collectReferrals(
 	this: IExecuteFunctions,
 	qs: IDataObject,
+	limit: number | undefined,
 	itemIndex: number,
 	mustInclude?: IDataObject,
 ): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const results: IDataObject[] = [];
 	for await (const page of listReferrals.call(this, { qs, limit, itemIndex })) {

@@ -111,10 +111,13 @@ export const limit: Rule<number> = {
 	read: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : refuse()),
 };
 
-/** Checks "Limit" of a listing operation (unless "Return All" is on) before anything is sent. */
-export function checkLimit(context: IExecuteFunctions, read: ValueReader, itemIndex: number): void {
-	if (context.getNodeParameter('returnAll', itemIndex, false) === true) return;
-	read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
+/**
+ * "Return All" and "Limit" of a listing operation, read before anything is sent: the limit,
+ * or undefined when Return All is on (a switch, so also the text true or false).
+ */
+export function readLimit(context: IExecuteFunctions, read: ValueReader, itemIndex: number): number | undefined {
+	if (read.optional('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag) === true) return undefined;
+	return read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
 }
 
 /**

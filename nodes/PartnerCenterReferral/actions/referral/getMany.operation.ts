@@ -6,7 +6,7 @@ import { limitField, optionsCollection, returnAllField, simplifyField } from '..
 import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../shared/filters';
 import { buildReferralFilter } from '../../shared/filters';
-import { checkLimit, ValueReader } from '../../shared/values';
+import { readLimit, ValueReader } from '../../shared/values';
 import type { SendItem } from '../types';
 
 const DEFAULT_SORT = 'updatedDateTime desc';
@@ -55,11 +55,11 @@ export const writes = false;
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as ReferralFilters & IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	checkLimit(this, new ValueReader(this, itemIndex), itemIndex);
+	const limit = readLimit(this, new ValueReader(this, itemIndex), itemIndex);
 	const qs: IDataObject = {};
 	const filter = buildReferralFilter(this, filters, itemIndex);
 	if (filter) qs.$filter = filter;
 	// Newest first unless the user chose another order, so "Limit 10" means the 10 latest.
 	qs.$orderby = typeof options.sort === 'string' && options.sort !== '' ? options.sort : DEFAULT_SORT;
-	return async () => await collectReferrals.call(this, qs, itemIndex);
+	return async () => await collectReferrals.call(this, qs, limit, itemIndex);
 }
