@@ -259,6 +259,21 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 		},
 	);
 
+	it("misses nothing after one poll on which n8n's clock ran an hour ahead (the Date header tells the real time)", async () => {
+		const [, changed] = session.sandbox.referrals.all();
+		const trigger = await activate({ event: 'referralUpdated', filters: {} });
+		expect(await trigger.poll()).toBeNull();
+
+		// one poll with n8n's clock an hour ahead of the service's (which stays right)
+		const ahead = jest.spyOn(timing, 'now').mockImplementation(() => clock + HOUR);
+		expect(await trigger.poll()).toBeNull();
+		ahead.mockImplementation(() => clock);
+
+		clock += 30_000;
+		session.sandbox.referrals.update(changed.id, { details: { notes: 'Changed after the clock came back.' } });
+		expect(ids((await trigger.poll()) ?? [])).toEqual([changed.id]);
+	});
+
 	it('fires a referral stamped an hour ahead once, and still fires the ordinary changes after it', async () => {
 		const [, glitched, ordinary] = session.sandbox.referrals.all();
 		const trigger = await activate({ event: 'referralUpdated', filters: {} });

@@ -86,15 +86,16 @@ export function readState(value: unknown): TriggerState | undefined {
 
 /**
  * The service's time when the poll started: n8n's time `localMs`, corrected by the Date header
- * of the first response (received at n8n's time `receivedMs`). Trusted only towards the past and
- * by at most MAX_CLOCK_SKEW_MS: a service clock ahead of n8n's is not needed (the window then just
- * starts earlier), and a wrong Date must not move the window past changes still to come.
+ * of the first response (received at n8n's time `receivedMs`). Trusted only towards the past,
+ * however far: a Date behind n8n's clock (the service's clock is behind, or n8n's runs ahead)
+ * only keeps the window start back, which can cost listing work but never misses a change (and
+ * the remembered state stays bounded by MAX_WINDOW). A Date ahead of n8n's clock is not needed:
+ * a window started by n8n's clock just starts earlier.
  */
 export function serviceClock(localMs: number, response?: { date: unknown; receivedMs: number }): number {
 	const date = response ? time(response.date) : Number.NaN;
 	if (!response || Number.isNaN(date)) return localMs;
-	const estimate = localMs + (date - response.receivedMs);
-	return Math.min(localMs, Math.max(localMs - MAX_CLOCK_SKEW_MS, estimate));
+	return Math.min(localMs, localMs + (date - response.receivedMs));
 }
 
 /** A string the service sent, as it is (compared with others, so not trimmed); else null. */
