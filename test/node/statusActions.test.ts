@@ -310,3 +310,24 @@ describe('Status actions: an "Only Update If Unchanged" that resolves to nothing
 		},
 	);
 });
+
+describe('Status actions: a 412 after an attempt that may have been applied', () => {
+	it('says the change may be its own earlier attempt, not only that someone else changed the referral', async () => {
+		interceptRead('New', 'Pending');
+		nock(API).patch(PATH).reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } });
+		nock(API).patch(PATH).reply(412, { error: { code: 'preconditionFailed', message: 'eTag mismatch' } });
+		const { error } = await runReferral(run('accept'));
+		expect(setup.sleeps).toHaveLength(1);
+		expect(error?.message).toBe(`The referral ${ID} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`);
+		expect(error?.description).toContain('An earlier attempt of this request failed (503) after Partner Center may have applied it');
+		expect(error?.description).toContain('Get the referral and check whether it already has the new values before running this item again.');
+	});
+
+	it('says only that the referral changed when no earlier attempt could have applied', async () => {
+		interceptRead('New', 'Pending');
+		nock(API).patch(PATH).reply(412, { error: { code: 'preconditionFailed', message: 'eTag mismatch' } });
+		const { error } = await runReferral(run('accept'));
+		expect(error?.message).toBe(`The referral ${ID} changed since it was read (eTag mismatch, 412)`);
+		expect(error?.description).not.toContain('earlier attempt');
+	});
+});

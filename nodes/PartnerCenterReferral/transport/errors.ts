@@ -70,8 +70,15 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 /** n8n's words when it could not refresh the token (the request itself got a 401). */
 const SIGN_IN_FAILURE = /reconnect|refresh token|invalid_grant|oauth/i;
 
+/** A failure in a few words: its status, or what happened to the connection. */
+function describeFailure(failure: Failure): string {
+	if (failure.kind === 'http') return String(failure.status);
+	if (failure.kind === 'network') return NETWORK_FAILURES[failure.code ?? ''] ?? 'the connection failed';
+	return failure.kind === 'malformed' ? 'an unreadable answer' : 'an unknown error';
+}
+
 /** Whether the service may have carried the request out although it failed (a 5xx, a connection lost after sending, an unreadable answer). */
-function mayHaveBeenProcessed(failure: Failure): boolean {
+export function mayHaveBeenProcessed(failure: Failure): boolean {
 	if (failure.kind === 'http') return (failure.status ?? 0) >= 500;
 	if (failure.kind === 'network') return !NOT_SENT_CODES.has(failure.code ?? '');
 	if (failure.kind === 'unknown') return !SIGN_IN_FAILURE.test(failure.message ?? '');
@@ -84,6 +91,8 @@ export function mapFailure(
 	request: ApiRequest,
 	attempts: number | undefined,
 	secrets: readonly string[],
+	/** An earlier attempt of this request that failed after the service may have applied it. */
+	earlierMaybeApplied?: Failure,
 ): NodeApiError {
 	const { itemIndex } = request;
 	const serviceError = readServiceError(failure.body);
@@ -131,6 +140,11 @@ export function mapFailure(
 		case status === 409:
 			message = 'Partner Center reported a conflict (409)';
 			description = `The referral was changed by someone else or is in a state that does not allow this. Get it again and retry.${service}`;
+			break;
+		case status === 412 && earlierMaybeApplied !== undefined:
+			// the retry's If-Match may have been outdated by the earlier attempt itself
+			message = `The referral${request.referralId ? ` ${request.referralId}` : ''} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`;
+			description = `An earlier attempt of this request failed (${describeFailure(earlierMaybeApplied)}) after Partner Center may have applied it, so the change may be this one. Get the referral and check whether it already has the new values before running this item again.${service}`;
 			break;
 		case status === 412:
 			message = `The referral${request.referralId ? ` ${request.referralId}` : ''} changed since it was read (eTag mismatch, 412)`;

@@ -10,7 +10,7 @@ import { CREDENTIAL_TYPE } from '../shared/constants';
 import { timing } from '../shared/timing';
 import { assertSameOrigin, getCredentialFacts } from './credential';
 import type { Failure } from './errors';
-import { inspectFailure, mapFailure } from './errors';
+import { inspectFailure, mapFailure, mayHaveBeenProcessed } from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
 import { isRetryable, MAX_ATTEMPTS, retryDelayMs } from './retry';
 import { throttleOf } from './throttle';
@@ -36,6 +36,8 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 	if (request.body !== undefined) options.body = request.body;
 
 	const throttle = throttleOf(this);
+	// a write retried after a failure the service may have applied: its retry's outcome is not the whole story
+	let earlierMaybeApplied: Failure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure = { kind: 'unknown' };
 		let response: RawResponse | undefined;
@@ -66,8 +68,9 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 		release?.(failure.status === 429 ? 'throttled' : 'failed');
 		const retryable = isRetryable(failure, request);
 		if (!retryable || attempt >= MAX_ATTEMPTS) {
-			throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets);
+			throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets, earlierMaybeApplied);
 		}
+		if (request.method !== 'GET' && mayHaveBeenProcessed(failure)) earlierMaybeApplied ??= failure;
 		await timing.sleep(retryDelayMs(failure, attempt));
 	}
 }
