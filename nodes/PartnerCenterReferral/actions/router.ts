@@ -7,7 +7,7 @@
  * write fails and stops the node, its error says which items were already written.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ReferralOperation, SendItem } from './types';
 import * as accept from './referral/accept.operation';
@@ -20,6 +20,8 @@ import * as markLost from './referral/markLost.operation';
 import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
 import { throttleForOption } from '../shared/concurrency';
+import type { NodeError } from '../shared/nodeError';
+import { toNodeError } from '../shared/nodeError';
 import { useThrottle } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
@@ -60,7 +62,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				if (handler.writes) written.push({ itemIndex, ids: results.map((json) => json.id).filter(isText) });
 				return results.map((json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }));
 			} catch (error) {
-				const nodeError = toNodeError.call(this, error, itemIndex);
+				const nodeError = toNodeError(this.getNode(), error, itemIndex);
 				if (!this.continueOnFail()) throw nodeError;
 				return [errorItem(nodeError, itemIndex)];
 			}
@@ -68,13 +70,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [perItem.flat()];
 	} catch (error) {
 		// The pool lets the items in flight finish before it fails, so `written` is complete.
-		const nodeError = toNodeError.call(this, error);
+		const nodeError = toNodeError(this.getNode(), error);
 		if (written.length > 0) nodeError.description = [nodeError.description, describeWritten(written)].filter(Boolean).join(' ');
 		throw nodeError;
 	}
 }
-
-type NodeError = NodeApiError | NodeOperationError;
 
 /** An item's parameters read and checked, or (with Continue On Fail) why they are not valid. */
 function prepareItem(
@@ -85,19 +85,10 @@ function prepareItem(
 	try {
 		return { send: handler.prepare.call(this, itemIndex) };
 	} catch (error) {
-		const nodeError = toNodeError.call(this, error, itemIndex);
+		const nodeError = toNodeError(this.getNode(), error, itemIndex);
 		if (!this.continueOnFail()) throw nodeError;
 		return { error: nodeError };
 	}
-}
-
-function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex?: number): NodeError {
-	const nodeError =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-	if (nodeError.context.itemIndex === undefined && itemIndex !== undefined) nodeError.context.itemIndex = itemIndex;
-	return nodeError;
 }
 
 /** n8n shows `error` (message and description) and routes the item to the error output. */

@@ -1,8 +1,9 @@
 /** The referral endpoints: read, create and patch one referral (built on the transport). */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { REFERRALS_PATH } from '../shared/constants';
+import { toNodeError } from '../shared/nodeError';
 import type { PartnerCenterContext } from '../transport';
 import { apiRequest, isReferral, MAYBE_CREATED } from '../transport';
 
@@ -96,10 +97,7 @@ export async function patchReferral(
 		return await getReferral.call(this, id, itemIndex);
 	} catch (error) {
 		// The patch was accepted: an error that only named the read would invite running the item again.
-		const failure =
-			error instanceof NodeApiError || error instanceof NodeOperationError
-				? error
-				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		const failure = toNodeError(this.getNode(), error, itemIndex);
 		failure.description = [failure.description, UPDATE_MADE].filter(Boolean).join(' ');
 		throw failure;
 	}

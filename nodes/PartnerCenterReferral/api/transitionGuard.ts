@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ReferralState } from '../shared/transitions';
 import { allowedMoves, checkMove, describeState } from '../shared/transitions';
+import { ETAG_CHANGED_HINT } from '../transport';
 import { getReferral } from './referrals';
 
 /**
@@ -34,8 +35,7 @@ export async function checkTransition(
 	const currentETag = typeof current.eTag === 'string' ? current.eTag : undefined;
 	if (expectedETag && currentETag && expectedETag !== currentETag) {
 		throw new NodeOperationError(this.getNode(), `The referral ${id} changed since it was read (its eTag is no longer ${expectedETag})`, {
-			description:
-				'Nothing was sent. Get the referral again and use its new eTag in "Only Update If Unchanged", or clear that option to update regardless.',
+			description: `Nothing was sent. ${ETAG_CHANGED_HINT}`,
 			itemIndex,
 		});
 	}

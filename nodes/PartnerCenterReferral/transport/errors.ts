@@ -8,7 +8,7 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { MAYBE_ADDED, MAYBE_CREATED, NETWORK_FAILURES, ROLES_HINT } from './hints';
+import { ETAG_CHANGED_HINT, MAYBE_ADDED, MAYBE_CREATED, NETWORK_FAILURES, ROLES_HINT } from './hints';
 import type { ApiRequest, PartnerCenterContext } from './http';
 import { headerValue, isRepeatable } from './http';
 import { redact } from './redact';
@@ -148,7 +148,7 @@ export function mapFailure(
 			break;
 		case status === 412:
 			message = `The referral${request.referralId ? ` ${request.referralId}` : ''} changed since it was read (eTag mismatch, 412)`;
-			description = `Get the referral again and use its new eTag in "Only Update If Unchanged", or clear that option to update regardless.${service}`;
+			description = `${ETAG_CHANGED_HINT}${service}`;
 			break;
 		case status === 429:
 			message = `Partner Center is throttling requests (429) and still was${after || ' after retrying'}`;

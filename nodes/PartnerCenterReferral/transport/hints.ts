@@ -29,3 +29,7 @@ export const MAYBE_ADDED =
 /** What to do about a listing that Partner Center's paging broke. */
 export const PAGING_FAULT_HINT =
 	"This is a fault in Partner Center's paging (or in a proxy in front of it). Run again; if it persists, narrow the filters (e.g. Updated After) so fewer pages are needed, and report it to Microsoft support.";
+
+/** After an update refused because the referral changed since it was read (its eTag moved on). */
+export const ETAG_CHANGED_HINT =
+	'Get the referral again and use its new eTag in "Only Update If Unchanged", or clear that option to update regardless.';

@@ -9,7 +9,7 @@
  * - credential.ts: the API Base URL and the secrets, read once per execution context.
  */
 export type { ApiRequest, ApiResponse, PartnerCenterContext } from './http';
-export { MAYBE_CREATED } from './hints';
+export { ETAG_CHANGED_HINT, MAYBE_CREATED } from './hints';
 export type { ListRequest } from './paging';
 export { isReferral, listReferrals, MAX_EMPTY_PAGES_IN_A_ROW } from './paging';
 export { apiRequest } from './request';

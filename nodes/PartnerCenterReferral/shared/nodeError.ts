@@ -1,0 +1,15 @@
+/** Any error as the node's own error (n8n's NodeApiError or NodeOperationError), tied to an item. */
+import type { INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+export type NodeError = NodeApiError | NodeOperationError;
+
+/** `error` itself when it is a node error (its item set if it had none), else wrapped in a NodeOperationError. */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeError {
+	const nodeError =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(node, error as Error, { itemIndex });
+	if (nodeError.context.itemIndex === undefined && itemIndex !== undefined) nodeError.context.itemIndex = itemIndex;
+	return nodeError;
+}
