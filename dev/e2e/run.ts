@@ -22,7 +22,7 @@ import { isDeepStrictEqual } from 'node:util';
 import Ajv from 'ajv';
 
 import type { Sandbox } from '../sandbox';
-import { startSandbox } from '../sandbox';
+import { incomingReferral, startSandbox } from '../sandbox';
 import type { N8nInstall, N8nRelease } from './install';
 import { CACHE_DIR, ensureN8n } from './install';
 import type { RunResult } from './n8n';
@@ -197,16 +197,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
  */
 async function fireTrigger(n8n: N8n, sandbox: Sandbox, example: Example, listings: () => number, schemaDir: string): Promise<Outcome> {
 	await waitFor('the activation poll', () => (n8n.staticData(example.id) !== undefined ? true : undefined));
-	const referral = sandbox.referrals.create({
-		name: 'E2E rollout',
-		type: 'Independent',
-		qualification: 'MarketingQualified',
-		direction: 'Incoming',
-		status: 'New',
-		substatus: 'Pending',
-		customerProfile: { name: 'Tailwind Traders', address: { city: 'Berlin', country: 'DE' } },
-		details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z' },
-	});
+	const referral = sandbox.referrals.create(incomingReferral({ name: 'E2E rollout' }));
 	const fired = await waitFor('the trigger to fire', () => {
 		const executions = n8n.executions(example.id).filter((execution) => execution.status !== 'running' && execution.status !== 'new');
 		return executions.length > 0 ? executions : undefined;

@@ -575,3 +575,18 @@ export function generateReferrals(count: number, seed = 1): Referral[] {
 export function generateDataset(count = 50, seed = 1): Referral[] {
 	return [exampleReferral(), ...generateReferrals(count, seed)];
 }
+
+/** A new incoming referral as Microsoft would send it (direct store access, no HTTP). */
+export function incomingReferral(overrides: Partial<Referral> & Record<string, unknown> = {}): Partial<Referral> & Record<string, unknown> {
+	return {
+		name: 'Microsoft 365 rollout',
+		type: 'Independent',
+		qualification: 'MarketingQualified',
+		direction: 'Incoming',
+		status: 'New',
+		substatus: 'Pending',
+		customerProfile: { name: 'Tailwind Traders', address: { city: 'Berlin', country: 'DE' } },
+		details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z', notes: 'Needs a rollout plan.' },
+		...overrides,
+	};
+}

@@ -36,6 +36,7 @@ export {
 	formatTimestamp,
 	generateDataset,
 	generateReferrals,
+	incomingReferral,
 } from './data';
 export { compileFilter, evaluateFilter, FilterSyntaxError, parseFilter, parseInstant, type FilterNode } from './odata';
 export {

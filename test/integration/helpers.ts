@@ -12,6 +12,9 @@ import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/
 import type { CredentialUpdate, NodeSpec, PollSpec, RunOptions } from '../../dev/harness';
 import { runNode, runPoll } from '../../dev/harness';
 import { FiredItems } from '../../dev/workflows';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
+
+export { incomingReferral } from '../../dev/sandbox';
 
 export const CREDENTIAL_TYPE = 'partnerCenterOAuth2Api';
 export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
@@ -85,24 +88,51 @@ export async function openSandbox(options: SandboxOptions = {}): Promise<Sandbox
 	return new SandboxSession(await startSandbox({ referralCount: 60, seed: 7, ...options }));
 }
 
+/**
+ * The sandbox of the trigger tests, on a simulated clock (`clock.ms`) that drives both its
+ * timestamps and the trigger's `timing.now()`. Opened once per test file; before each test its
+ * faults and counters are reset, retries do not wait, and the clock moves a day on, so every
+ * test starts after everything earlier tests wrote. Tokens outlive the simulated days (expiry is
+ * tested on purpose where it matters).
+ */
+export function useSimulatedClockSandbox(
+	start: number,
+	options: SandboxOptions,
+): { clock: { ms: number }; readonly session: SandboxSession } {
+	const clock = { ms: start };
+	let session: SandboxSession | undefined;
+	beforeAll(async () => {
+		session = await openSandbox({ ...options, now: () => new Date(clock.ms), tokenLifetimeSeconds: 90 * 86_400 });
+	});
+	afterAll(async () => {
+		await session?.close();
+	});
+	beforeEach(() => {
+		opened().sandbox.resetFaults();
+		opened().sandbox.resetCounters();
+		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
+		jest.spyOn(timing, 'sleep').mockResolvedValue();
+		clock.ms += 24 * 60 * 60_000;
+	});
+	afterEach(() => {
+		jest.restoreAllMocks();
+	});
+	const opened = (): SandboxSession => {
+		if (!session) throw new Error('The sandbox is opened in beforeAll: use it inside tests');
+		return session;
+	};
+	return {
+		clock,
+		get session() {
+			return opened();
+		},
+	};
+}
+
 export const json = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);
 
 export const ids = (items: INodeExecutionData[]): string[] => items.map((item) => String(item.json.id));
 
-/** A new incoming referral as Microsoft would send it (direct store access, no HTTP). */
-export function incomingReferral(overrides: Partial<Referral> & Record<string, unknown> = {}): Partial<Referral> & Record<string, unknown> {
-	return {
-		name: 'Microsoft 365 rollout',
-		type: 'Independent',
-		qualification: 'MarketingQualified',
-		direction: 'Incoming',
-		status: 'New',
-		substatus: 'Pending',
-		customerProfile: { name: 'Tailwind Traders', address: { city: 'Berlin', country: 'DE' } },
-		details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z', notes: 'Needs a rollout plan.' },
-		...overrides,
-	};
-}
 
 /** PATCH requests the sandbox received so far. */
 export const patches = (sandbox: Sandbox): number => sandbox.counters.byMethod.PATCH ?? 0;

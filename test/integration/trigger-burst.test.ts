@@ -8,10 +8,8 @@ import { Container } from '@n8n/di';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { MAX_REMEMBERED, MAX_WINDOW } from '../../nodes/PartnerCenterReferral/shared/changes';
-import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { setUpContainer } from '../../dev/harness/container';
-import type { SandboxSession } from './helpers';
-import { ids, incomingReferral, openSandbox } from './helpers';
+import { ids, incomingReferral, useSimulatedClockSandbox } from './helpers';
 
 const START = Date.parse('2026-04-06T09:00:00.000Z');
 const MINUTE = 60_000;
@@ -19,30 +17,14 @@ const STATE_KEY = 'node:Partner Center Referral Trigger';
 /** Listing 10,000 referrals a few times takes seconds, more on a busy machine. */
 const BURST_TEST_TIMEOUT_MS = 120_000;
 
-let clock = START;
-let session: SandboxSession;
-
-beforeAll(async () => {
-	session = await openSandbox({ referralCount: 20, pageSize: 100, now: () => new Date(clock), tokenLifetimeSeconds: 90 * 86_400 });
-});
-afterAll(async () => {
-	await session.close();
-});
-beforeEach(() => {
-	session.sandbox.resetCounters();
-	jest.spyOn(timing, 'now').mockImplementation(() => clock);
-	jest.spyOn(timing, 'sleep').mockResolvedValue();
-	clock += 24 * 60 * MINUTE;
-});
-afterEach(() => {
-	jest.restoreAllMocks();
-});
+const env = useSimulatedClockSandbox(START, { referralCount: 20, pageSize: 100 });
+const { clock } = env;
 
 async function activate(parameters: INodeParameters) {
 	const staticData: IDataObject = {};
 	const poll = async (minutes: number) => {
-		clock += minutes * MINUTE;
-		return (await session.poll(parameters, staticData)).items ?? [];
+		clock.ms += minutes * MINUTE;
+		return (await env.session.poll(parameters, staticData)).items ?? [];
 	};
 	await poll(0);
 	const seen = () => Object.keys(((staticData[STATE_KEY] as IDataObject).referrals as IDataObject).seen as IDataObject).length;
@@ -52,12 +34,12 @@ async function activate(parameters: INodeParameters) {
 /** `count` incoming referrals created within one minute; their ids. */
 function burst(count: number): string[] {
 	const created: string[] = [];
-	const started = clock;
+	const started = clock.ms;
 	for (let n = 0; n < count; n++) {
-		clock = started + Math.floor((n * MINUTE) / count);
-		created.push(session.sandbox.referrals.create(incomingReferral({ name: `Bulk ${n}` })).id);
+		clock.ms = started + Math.floor((n * MINUTE) / count);
+		created.push(env.session.sandbox.referrals.create(incomingReferral({ name: `Bulk ${n}` })).id);
 	}
-	clock = started + MINUTE;
+	clock.ms = started + MINUTE;
 	return created;
 }
 
@@ -73,7 +55,7 @@ describe('Partner Center Referral Trigger: bulk changes', () => {
 		'fires a burst of %i new referrals exactly once over the next polls, then lists nothing more',
 		async (count) => {
 			const trigger = await activate({ event: 'referralCreated', filters: {} });
-			clock += MINUTE;
+			clock.ms += MINUTE;
 			const created = burst(count);
 
 			// the next polls list the burst again (it is inside their window) and fire none of it
@@ -84,9 +66,9 @@ describe('Partner Center Referral Trigger: bulk changes', () => {
 			expect(new Set(fired)).toEqual(new Set(created));
 
 			// the window has passed: a quiet poll is one request, and the state is back to its bound
-			session.sandbox.resetCounters();
+			env.session.sandbox.resetCounters();
 			expect(await trigger.poll(1)).toEqual([]);
-			expect(session.sandbox.counters.byMethod.GET).toBe(1);
+			expect(env.session.sandbox.counters.byMethod.GET).toBe(1);
 			expect(trigger.seen()).toBeLessThanOrEqual(MAX_REMEMBERED);
 		},
 		BURST_TEST_TIMEOUT_MS,
@@ -96,7 +78,7 @@ describe('Partner Center Referral Trigger: bulk changes', () => {
 		setUpContainer();
 		const warn = jest.spyOn(Container.get(Logger), 'warn');
 		const trigger = await activate({ event: 'referralCreated', filters: {} });
-		clock += MINUTE;
+		clock.ms += MINUTE;
 		const count = MAX_WINDOW + 150;
 		const created = burst(count);
 

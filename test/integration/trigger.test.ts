@@ -7,42 +7,22 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { FaultState } from '../../dev/sandbox';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
-import type { SandboxSession } from './helpers';
-import { ids, incomingReferral, json, openSandbox, sortedBy } from './helpers';
+import { ids, incomingReferral, json, sortedBy, useSimulatedClockSandbox } from './helpers';
 
 const START = Date.parse('2026-03-02T09:00:00.000Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-let clock = START;
-let session: SandboxSession;
-
-beforeAll(async () => {
-	// tokens outlive the simulated days the tests run over; expiry is tested on purpose below
-	session = await openSandbox({ referralCount: 60, pageSize: 10, now: () => new Date(clock), tokenLifetimeSeconds: 90 * 86_400 });
-});
-afterAll(async () => {
-	await session.close();
-});
-beforeEach(() => {
-	session.sandbox.resetFaults();
-	session.sandbox.resetCounters();
-	jest.spyOn(timing, 'now').mockImplementation(() => clock);
-	jest.spyOn(timing, 'sleep').mockResolvedValue();
-	// every test starts on its own stretch of time, after everything earlier tests wrote
-	clock += 24 * 60 * MINUTE;
-});
-afterEach(() => {
-	jest.restoreAllMocks();
-});
+const env = useSimulatedClockSandbox(START, { referralCount: 60, pageSize: 10 });
+const { clock } = env;
 
 /** An activated trigger: its static data, and a poll that runs `minutes` later than the last. */
 async function activate(parameters: INodeParameters) {
 	const staticData: IDataObject = {};
 	const poll = async (minutes = 1) => {
-		clock += minutes * MINUTE;
-		const { items } = await session.poll(parameters, staticData);
+		clock.ms += minutes * MINUTE;
+		const { items } = await env.session.poll(parameters, staticData);
 		return items;
 	};
 	const first = await poll(0);
@@ -51,43 +31,43 @@ async function activate(parameters: INodeParameters) {
 
 describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 	it('the first poll fires nothing: it remembers what changed in the last minutes, and fires the next change', async () => {
-		const [, recent] = session.sandbox.referrals.all();
-		session.sandbox.referrals.update(recent.id, { details: { notes: 'Changed a minute before activation.' } });
-		clock += MINUTE;
+		const [, recent] = env.session.sandbox.referrals.all();
+		env.session.sandbox.referrals.update(recent.id, { details: { notes: 'Changed a minute before activation.' } });
+		clock.ms += MINUTE;
 
 		const trigger = await activate({ event: 'referralUpdated', filters: {} });
 		expect(trigger.first).toBeNull();
-		expect(session.sandbox.counters.byMethod.GET).toBe(1);
+		expect(env.session.sandbox.counters.byMethod.GET).toBe(1);
 		// listed again by the next poll (inside its overlap), but it changed before activation
 		expect(await trigger.poll()).toBeNull();
 
-		session.sandbox.referrals.update(recent.id, { details: { notes: 'Changed after activation.' } });
+		env.session.sandbox.referrals.update(recent.id, { details: { notes: 'Changed after activation.' } });
 		expect(ids((await trigger.poll()) ?? [])).toEqual([recent.id]);
 	});
 
 	it('with "Include Changes From the Last (Days)", the first poll also fires what changed that many days before', async () => {
-		const [, earlier, later] = session.sandbox.referrals.all();
-		session.sandbox.referrals.update(earlier.id, { details: { notes: 'Changed two days before.' } });
-		clock += 2 * 24 * 60 * MINUTE;
-		session.sandbox.referrals.update(later.id, { details: { notes: 'Changed an hour before.' } });
-		clock += 60 * MINUTE;
+		const [, earlier, later] = env.session.sandbox.referrals.all();
+		env.session.sandbox.referrals.update(earlier.id, { details: { notes: 'Changed two days before.' } });
+		clock.ms += 2 * 24 * 60 * MINUTE;
+		env.session.sandbox.referrals.update(later.id, { details: { notes: 'Changed an hour before.' } });
+		clock.ms += 60 * MINUTE;
 
 		const { first } = await activate({ event: 'referralUpdated', filters: {}, options: { lookbackDays: 1 } });
 		// the update two days and an hour ago is outside the day looked back at
 		expect(ids(first ?? [])).toEqual([later.id]);
-		expect(session.sandbox.counters.byMethod.GET).toBe(1);
+		expect(env.session.sandbox.counters.byMethod.GET).toBe(1);
 	});
 
 	it('fires each new incoming referral once for referralCreated, across pages, and nothing twice', async () => {
 		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
 
-		clock += MINUTE;
+		clock.ms += MINUTE;
 		const created = Array.from({ length: 12 }, (_, n) =>
-			session.sandbox.referrals.create(incomingReferral({ name: `Lead ${n}` })),
+			env.session.sandbox.referrals.create(incomingReferral({ name: `Lead ${n}` })),
 		);
-		session.sandbox.referrals.create(incomingReferral({ direction: 'Outgoing', name: 'Sent by us' }));
+		env.session.sandbox.referrals.create(incomingReferral({ direction: 'Outgoing', name: 'Sent by us' }));
 
-		session.sandbox.resetCounters(); // the activation poll listed once
+		env.session.sandbox.resetCounters(); // the activation poll listed once
 		const fired = await trigger.poll();
 		// all created at the same instant: the service orders them by id, so compare as sets
 		expect(ids(fired ?? []).sort()).toEqual(created.map((referral) => referral.id).sort());
@@ -99,27 +79,27 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 			previousStatus: null,
 			previousSubstatus: null,
 		});
-		expect(session.sandbox.counters.byMethod.GET).toBe(2); // 12 matches, pages of 10
+		expect(env.session.sandbox.counters.byMethod.GET).toBe(2); // 12 matches, pages of 10
 
 		// still inside the look-back overlap: listed again, not fired again
 		expect(await trigger.poll()).toBeNull();
 		// an update of one of them is not a creation
-		session.sandbox.referrals.update(created[0].id, { details: { notes: 'Called the customer.' } });
+		env.session.sandbox.referrals.update(created[0].id, { details: { notes: 'Called the customer.' } });
 		expect(await trigger.poll()).toBeNull();
 
-		clock += MINUTE;
-		const later = session.sandbox.referrals.create(incomingReferral({ name: 'Lead 12' }));
+		clock.ms += MINUTE;
+		const later = env.session.sandbox.referrals.create(incomingReferral({ name: 'Lead 12' }));
 		expect(ids((await trigger.poll()) ?? [])).toEqual([later.id]);
 		expect(await trigger.poll(10)).toBeNull();
 	});
 
 	it('fires an update once for referralUpdated, and not a creation', async () => {
-		const [, existing] = session.sandbox.referrals.all();
+		const [, existing] = env.session.sandbox.referrals.all();
 		const trigger = await activate({ event: 'referralUpdated', filters: {} });
 
-		clock += MINUTE;
-		session.sandbox.referrals.update(existing.id, { details: { notes: 'New requirements from the customer.' } });
-		session.sandbox.referrals.create(incomingReferral());
+		clock.ms += MINUTE;
+		env.session.sandbox.referrals.update(existing.id, { details: { notes: 'New requirements from the customer.' } });
+		env.session.sandbox.referrals.create(incomingReferral());
 
 		const fired = await trigger.poll();
 		expect(ids(fired ?? [])).toEqual([existing.id]);
@@ -130,8 +110,8 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 		});
 		expect(await trigger.poll()).toBeNull();
 
-		clock += MINUTE;
-		session.sandbox.referrals.update(existing.id, { details: { dealValue: 99000 } });
+		clock.ms += MINUTE;
+		env.session.sandbox.referrals.update(existing.id, { details: { dealValue: 99000 } });
 		const again = await trigger.poll();
 		expect(ids(again ?? [])).toEqual([existing.id]);
 		expect(again?.[0].json.dealValue).toBe(99000);
@@ -141,19 +121,19 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 	it('fires a status change with the previous status for statusChanged, and ignores other updates', async () => {
 		const trigger = await activate({ event: 'statusChanged', filters: { direction: 'Incoming' } });
 
-		clock += MINUTE;
-		const referral = session.sandbox.referrals.create(incomingReferral());
+		clock.ms += MINUTE;
+		const referral = env.session.sandbox.referrals.create(incomingReferral());
 		expect(await trigger.poll()).toBeNull(); // a creation is not a status change; now it is known as New/Pending
 
-		clock += MINUTE;
-		session.sandbox.referrals.update(referral.id, { details: { notes: 'Still thinking.' } });
+		clock.ms += MINUTE;
+		env.session.sandbox.referrals.update(referral.id, { details: { notes: 'Still thinking.' } });
 		expect(await trigger.poll()).toBeNull();
 
-		clock += MINUTE;
-		session.sandbox.referrals.update(referral.id, {
+		clock.ms += MINUTE;
+		env.session.sandbox.referrals.update(referral.id, {
 			status: 'Active',
 			substatus: 'Accepted',
-			acceptedDateTime: new Date(clock).toISOString(),
+			acceptedDateTime: new Date(clock.ms).toISOString(),
 		});
 		const fired = await trigger.poll();
 		expect(json(fired ?? [])).toEqual([
@@ -168,8 +148,8 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 		]);
 		expect(await trigger.poll()).toBeNull();
 
-		clock += MINUTE;
-		session.sandbox.referrals.update(referral.id, { status: 'Closed', substatus: 'Won', statusReason: 'Signed' });
+		clock.ms += MINUTE;
+		env.session.sandbox.referrals.update(referral.id, { status: 'Closed', substatus: 'Won', statusReason: 'Signed' });
 		expect(json((await trigger.poll()) ?? [])).toEqual([
 			expect.objectContaining({ id: referral.id, status: 'Closed', substatus: 'Won', previousStatus: 'Active', previousSubstatus: 'Accepted' }),
 		]);
@@ -177,14 +157,14 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 
 	it('fires only the target statuses chosen in "To Statuses"', async () => {
 		const trigger = await activate({ event: 'statusChanged', statuses: ['Closed/Won'], filters: { direction: 'Incoming' } });
-		clock += MINUTE;
-		const won = session.sandbox.referrals.create(incomingReferral({ status: 'Active', substatus: 'Accepted' }));
-		const lost = session.sandbox.referrals.create(incomingReferral({ status: 'Active', substatus: 'Accepted' }));
+		clock.ms += MINUTE;
+		const won = env.session.sandbox.referrals.create(incomingReferral({ status: 'Active', substatus: 'Accepted' }));
+		const lost = env.session.sandbox.referrals.create(incomingReferral({ status: 'Active', substatus: 'Accepted' }));
 		expect(await trigger.poll()).toBeNull();
 
-		clock += MINUTE;
-		session.sandbox.referrals.update(won.id, { status: 'Closed', substatus: 'Won' });
-		session.sandbox.referrals.update(lost.id, { status: 'Closed', substatus: 'Lost' });
+		clock.ms += MINUTE;
+		env.session.sandbox.referrals.update(won.id, { status: 'Closed', substatus: 'Won' });
+		env.session.sandbox.referrals.update(lost.id, { status: 'Closed', substatus: 'Lost' });
 		expect(ids((await trigger.poll()) ?? [])).toEqual([won.id]);
 		expect(await trigger.poll()).toBeNull();
 	});
@@ -193,9 +173,9 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
 		const stateBefore: unknown = JSON.parse(JSON.stringify(trigger.staticData));
 
-		clock += MINUTE;
-		const referral = session.sandbox.referrals.create(incomingReferral());
-		session.sandbox.faults.failNext(5, 503);
+		clock.ms += MINUTE;
+		const referral = env.session.sandbox.referrals.create(incomingReferral());
+		env.session.sandbox.faults.failNext(5, 503);
 		await expect(trigger.poll()).rejects.toThrow('Partner Center is unavailable (503) after 5 attempts');
 		expect(JSON.parse(JSON.stringify(trigger.staticData))).toEqual(stateBefore);
 
@@ -205,27 +185,27 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 
 	it('keeps polling through an access-token expiry: n8n refreshes the token and the change arrives', async () => {
 		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
-		clock += MINUTE;
-		const referral = session.sandbox.referrals.create(incomingReferral());
-		session.sandbox.expireAccessTokens();
-		const oldToken = session.accessToken;
+		clock.ms += MINUTE;
+		const referral = env.session.sandbox.referrals.create(incomingReferral());
+		env.session.sandbox.expireAccessTokens();
+		const oldToken = env.session.accessToken;
 
 		expect(ids((await trigger.poll()) ?? [])).toEqual([referral.id]);
-		expect(session.sandbox.counters.tokenRequests).toBe(1);
-		expect(session.accessToken).not.toBe(oldToken);
+		expect(env.session.sandbox.counters.tokenRequests).toBe(1);
+		expect(env.session.accessToken).not.toBe(oldToken);
 		expect(await trigger.poll()).toBeNull();
-		expect(session.sandbox.counters.tokenRequests).toBe(1);
+		expect(env.session.sandbox.counters.tokenRequests).toBe(1);
 	});
 
 	it('in manual mode ("Fetch Test Event") returns the most recent matching referral and leaves the state alone', async () => {
 		const staticData: IDataObject = {};
 		const newestIncoming = sortedBy(
-			session.sandbox.referrals.all().filter((referral) => referral.direction === 'Incoming'),
+			env.session.sandbox.referrals.all().filter((referral) => referral.direction === 'Incoming'),
 			'createdDateTime',
 			true,
 		)[0];
 
-		const { items } = await session.poll({ event: 'referralCreated', filters: { direction: 'Incoming' } }, staticData, {
+		const { items } = await env.session.poll({ event: 'referralCreated', filters: { direction: 'Incoming' } }, staticData, {
 			mode: 'manual',
 		});
 
@@ -237,7 +217,7 @@ describe('Partner Center Referral Trigger (polling the sandbox)', () => {
 
 	it('in manual mode fails clearly when nothing matches', async () => {
 		await expect(
-			session.poll({ event: 'referralUpdated', filters: { customerCountry: 'ZZ' } }, {}, { mode: 'manual' }),
+			env.session.poll({ event: 'referralUpdated', filters: { customerCountry: 'ZZ' } }, {}, { mode: 'manual' }),
 		).rejects.toThrow('No referral matches this trigger yet');
 	});
 });
@@ -246,13 +226,13 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 	it.each([2, 10])(
 		'with the service clock %i minutes behind n8n, fires what is created after activation and nothing from before',
 		async (behind) => {
-			jest.spyOn(timing, 'now').mockImplementation(() => clock + behind * MINUTE);
-			session.sandbox.referrals.create(incomingReferral({ name: 'Created a minute before activation' }));
-			clock += MINUTE;
+			jest.spyOn(timing, 'now').mockImplementation(() => clock.ms + behind * MINUTE);
+			env.session.sandbox.referrals.create(incomingReferral({ name: 'Created a minute before activation' }));
+			clock.ms += MINUTE;
 			const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
 
-			clock += MINUTE;
-			const after = session.sandbox.referrals.create(incomingReferral({ name: 'Created a minute after activation' }));
+			clock.ms += MINUTE;
+			const after = env.session.sandbox.referrals.create(incomingReferral({ name: 'Created a minute after activation' }));
 			expect(ids((await trigger.poll()) ?? [])).toEqual([after.id]);
 			expect(await trigger.poll()).toBeNull();
 			expect(await trigger.poll(10)).toBeNull();
@@ -260,63 +240,63 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 	);
 
 	it("misses nothing after one poll on which n8n's clock ran an hour ahead (the Date header tells the real time)", async () => {
-		const [, changed] = session.sandbox.referrals.all();
+		const [, changed] = env.session.sandbox.referrals.all();
 		const trigger = await activate({ event: 'referralUpdated', filters: {} });
 		expect(await trigger.poll()).toBeNull();
 
 		// one poll with n8n's clock an hour ahead of the service's (which stays right)
-		const ahead = jest.spyOn(timing, 'now').mockImplementation(() => clock + HOUR);
+		const ahead = jest.spyOn(timing, 'now').mockImplementation(() => clock.ms + HOUR);
 		expect(await trigger.poll()).toBeNull();
-		ahead.mockImplementation(() => clock);
+		ahead.mockImplementation(() => clock.ms);
 
-		clock += 30_000;
-		session.sandbox.referrals.update(changed.id, { details: { notes: 'Changed after the clock came back.' } });
+		clock.ms += 30_000;
+		env.session.sandbox.referrals.update(changed.id, { details: { notes: 'Changed after the clock came back.' } });
 		expect(ids((await trigger.poll()) ?? [])).toEqual([changed.id]);
 	});
 
 	it('fires a referral stamped an hour ahead once, and still fires the ordinary changes after it', async () => {
-		const [, glitched, ordinary] = session.sandbox.referrals.all();
+		const [, glitched, ordinary] = env.session.sandbox.referrals.all();
 		const trigger = await activate({ event: 'referralUpdated', filters: {} });
 
-		session.sandbox.referrals.update(glitched.id, {
+		env.session.sandbox.referrals.update(glitched.id, {
 			details: { notes: 'Written by a server whose clock is an hour ahead.' },
-			updatedDateTime: new Date(clock + HOUR).toISOString(),
+			updatedDateTime: new Date(clock.ms + HOUR).toISOString(),
 		});
 		expect(ids((await trigger.poll()) ?? [])).toEqual([glitched.id]);
 
-		session.sandbox.referrals.update(ordinary.id, { details: { notes: 'An ordinary update a minute later.' } });
+		env.session.sandbox.referrals.update(ordinary.id, { details: { notes: 'An ordinary update a minute later.' } });
 		expect(ids((await trigger.poll()) ?? [])).toEqual([ordinary.id]);
 		// listed again while its stamp is inside the window (the next hour), never fired again
 		for (const minutes of [1, 30, 30, 10]) expect(await trigger.poll(minutes)).toBeNull();
 
-		session.sandbox.referrals.update(ordinary.id, { details: { notes: 'And another one.' } });
+		env.session.sandbox.referrals.update(ordinary.id, { details: { notes: 'And another one.' } });
 		expect(ids((await trigger.poll()) ?? [])).toEqual([ordinary.id]);
 	});
 
 	it('Status Changed fires for a referral it never saw only on evidence that its status changed after activation', async () => {
-		const monthAgo = new Date(clock - 30 * DAY).toISOString();
+		const monthAgo = new Date(clock.ms - 30 * DAY).toISOString();
 		// acceptedDateTime and closedDateTime are optional: these old referrals carry none
 		const old = (fields: IDataObject) =>
-			session.sandbox.referrals.create(incomingReferral({ createdDateTime: monthAgo, updatedDateTime: monthAgo, ...fields }));
+			env.session.sandbox.referrals.create(incomingReferral({ createdDateTime: monthAgo, updatedDateTime: monthAgo, ...fields }));
 		const lost = old({ status: 'Closed', substatus: 'Lost' });
 		const active = old({ status: 'Active', substatus: 'Accepted' });
 		const pending = old({});
 		const trigger = await activate({ event: 'statusChanged', filters: {} });
 
 		// only the notes changed: nothing fires, and both are remembered with their status
-		session.sandbox.referrals.update(lost.id, { details: { notes: 'Notes edited after activation.' } });
-		session.sandbox.referrals.update(active.id, { details: { notes: 'Notes edited after activation.' } });
+		env.session.sandbox.referrals.update(lost.id, { details: { notes: 'Notes edited after activation.' } });
+		env.session.sandbox.referrals.update(active.id, { details: { notes: 'Notes edited after activation.' } });
 		expect(await trigger.poll()).toBeNull();
 
-		clock += MINUTE;
+		clock.ms += MINUTE;
 		// accepted after activation, as acceptedDateTime says; what it was before is not known
-		session.sandbox.referrals.update(pending.id, {
+		env.session.sandbox.referrals.update(pending.id, {
 			status: 'Active',
 			substatus: 'Accepted',
-			acceptedDateTime: new Date(clock).toISOString(),
+			acceptedDateTime: new Date(clock.ms).toISOString(),
 		});
-		clock += MINUTE;
-		session.sandbox.referrals.update(active.id, { status: 'Closed', substatus: 'Won' });
+		clock.ms += MINUTE;
+		env.session.sandbox.referrals.update(active.id, { status: 'Closed', substatus: 'Won' });
 		expect(json((await trigger.poll()) ?? [])).toEqual([
 			expect.objectContaining({ id: pending.id, status: 'Active', previousStatus: null, previousSubstatus: null }),
 			expect.objectContaining({ id: active.id, substatus: 'Won', previousStatus: 'Active', previousSubstatus: 'Accepted' }),
@@ -325,12 +305,12 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 	});
 
 	it.each([true, false])('Fetch Test Event shows the shape every fired item has (Simplify %s)', async (simplify) => {
-		const [, referral] = session.sandbox.referrals.all();
+		const [, referral] = env.session.sandbox.referrals.all();
 		const parameters = { event: 'referralUpdated', filters: {}, simplify };
 		const trigger = await activate(parameters);
-		session.sandbox.referrals.update(referral.id, { details: { notes: 'Changed after activation.' } });
+		env.session.sandbox.referrals.update(referral.id, { details: { notes: 'Changed after activation.' } });
 
-		const { items: testEvent } = await session.poll(parameters, {}, { mode: 'manual' });
+		const { items: testEvent } = await env.session.poll(parameters, {}, { mode: 'manual' });
 		const fired = await trigger.poll();
 		expect(ids(testEvent ?? [])).toEqual([referral.id]);
 		expect(ids(fired ?? [])).toEqual([referral.id]);
@@ -341,15 +321,15 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 	it('a poll that fails on page 2 of 3 leaves the state untouched, and the next poll fires every change once', async () => {
 		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
 		const stateBefore: unknown = JSON.parse(JSON.stringify(trigger.staticData));
-		clock += MINUTE;
-		const created = Array.from({ length: 25 }, (_, n) => session.sandbox.referrals.create(incomingReferral({ name: `Lead ${n}` })).id);
+		clock.ms += MINUTE;
+		const created = Array.from({ length: 25 }, (_, n) => env.session.sandbox.referrals.create(incomingReferral({ name: `Lead ${n}` })).id);
 
-		session.sandbox.resetCounters();
+		env.session.sandbox.resetCounters();
 		// page 1 answers, then page 2 fails every attempt
-		const take = jest.spyOn(session.sandbox.faults as FaultState, 'take').mockImplementationOnce(() => undefined);
-		session.sandbox.faults.failNext(5, 503);
+		const take = jest.spyOn(env.session.sandbox.faults as FaultState, 'take').mockImplementationOnce(() => undefined);
+		env.session.sandbox.faults.failNext(5, 503);
 		await expect(trigger.poll()).rejects.toThrow('Partner Center is unavailable (503) after 5 attempts');
-		expect(session.sandbox.counters.byMethod.GET).toBe(6);
+		expect(env.session.sandbox.counters.byMethod.GET).toBe(6);
 		expect(JSON.parse(JSON.stringify(trigger.staticData))).toEqual(stateBefore);
 
 		take.mockRestore();
@@ -359,9 +339,9 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 
 	it.each(['abc', '0x10', '1e1', '-1', '91'])('refuses a look-back of %j (not a plain number of days up to 90), and sends nothing', async (given) => {
 		const parameters = { event: 'referralUpdated', filters: {}, options: { lookbackDays: `={{ ${JSON.stringify(given)} }}` } };
-		const polled = session.poll(parameters, {});
+		const polled = env.session.poll(parameters, {});
 		await expect(polled).rejects.toThrow('Include Changes From the Last (Days) must be a number of days from 0 to 90');
 		await expect(polled).rejects.toMatchObject({ description: expect.stringContaining(JSON.stringify(given)) });
-		expect(session.sandbox.counters.requests).toBe(0);
+		expect(env.session.sandbox.counters.requests).toBe(0);
 	});
 });

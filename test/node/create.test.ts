@@ -10,18 +10,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { API, guid, LOGIN, REFERRALS, referral, runOptions, runReferral, TOKEN_PATH } from '../fixtures';
 import type { RecordedRequest } from './helpers';
-import { flat, recordAndReply, useNock, watchRequests } from './helpers';
+import { createParameters as create, flat, recordAndReply, useNock, watchRequests } from './helpers';
 
 const setup = useNock();
-
-const create = (extra: INodeParameters = {}, additionalFields: INodeParameters = {}): INodeParameters => ({
-	operation: 'create',
-	type: 'Independent',
-	customerName: 'Fabrikam Inc',
-	customerCountry: 'US',
-	additionalFields,
-	...extra,
-});
 
 const MINIMAL_BODY = {
 	type: 'Independent',

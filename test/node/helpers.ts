@@ -1,6 +1,6 @@
 /** Shared set-up of the engine-level node tests: nock, the retry sleep spy, and small builders. */
 import nock from 'nock';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { API, REFERRALS } from '../fixtures';
@@ -167,3 +167,13 @@ export function topIsPageSizeService(all: IDataObject[], queries: IDataObject[])
 			return [200, listPage(all.slice(offset, offset + size), next)];
 		});
 }
+
+/** Create's parameters: a minimal valid referral, with `extra` parameters and Additional Fields on top. */
+export const createParameters = (extra: INodeParameters = {}, additionalFields: INodeParameters = {}): INodeParameters => ({
+	operation: 'create',
+	type: 'Independent',
+	customerName: 'Fabrikam Inc',
+	customerCountry: 'US',
+	additionalFields,
+	...extra,
+});

@@ -8,18 +8,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runPoll } from '../../dev/harness';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { API, byId, guid, REFERRALS, referral, runOptions, runReferral } from '../fixtures';
-import { interceptList, listPage, watchRequests, useNock } from './helpers';
+import { createParameters as create, interceptList, listPage, watchRequests, useNock } from './helpers';
 
 useNock();
-
-const create = (extra: INodeParameters = {}, additionalFields: INodeParameters = {}): INodeParameters => ({
-	operation: 'create',
-	type: 'Independent',
-	customerName: 'Fabrikam Inc',
-	customerCountry: 'US',
-	additionalFields,
-	...extra,
-});
 
 describe('Create: a switch whose expression gives nothing is refused, not written as its default', () => {
 	it.each<[string, INodeParameters, INodeParameters, string]>([
