@@ -41,7 +41,7 @@ export default tseslint.config(
 			'no-console': 'error',
 		},
 	},
-	// The layers (README, "Code layout"): each folder imports only the folders below it, and
+	// The layers (CONTRIBUTING.md, "Code layout"): each folder imports only the folders below it, and
 	// the product never imports the dev tools or the tests.
 	restrictImports(['nodes/**/*.ts', 'credentials/**/*.ts'], DEV_AND_TESTS, 'the package imports no dev tools or tests'),
 	restrictImports(

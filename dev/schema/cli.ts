@@ -1,10 +1,14 @@
-/** npm run schemas: writes the generated output schemas (dev/schema/generate.ts) into __schema__/. */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * npm run schemas: writes the generated output schemas (dev/schema/generate.ts) into __schema__/,
+ * and the README's output-field table (dev/docs/fieldTable.ts), both from the simplify mapping.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 // With the .js suffix tsx picks the compiled node, not its codex file (*.node.json).
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
+import { withFieldTable } from '../docs/fieldTable';
 import { generateSchemas, SCHEMA_DIR, schemaText } from './generate';
 
 const files = generateSchemas(new PartnerCenterReferral().description, new PartnerCenterReferralTrigger().description);
@@ -15,3 +19,7 @@ for (const [path, schema] of files) {
 	writeFileSync(target, schemaText(schema));
 }
 console.log(`Wrote ${files.size} output schemas to ${SCHEMA_DIR}`);
+
+const readme = join(__dirname, '..', '..', 'README.md');
+writeFileSync(readme, withFieldTable(readFileSync(readme, 'utf8')));
+console.log(`Wrote the output-field table (${readme})`);
