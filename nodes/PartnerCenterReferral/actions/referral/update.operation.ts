@@ -19,7 +19,7 @@ import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import type { Rule } from '../../shared/values';
 import { amount, currency, dateTime, oneOf, text, ValueReader } from '../../shared/values';
-import { readETagOption } from '../parameters';
+import { readETagOption, readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 /** The statuses and substatuses an update may set (None is not one to move to). */
@@ -83,7 +83,7 @@ export const writes = true;
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const read = new ValueReader(this, itemIndex);
 	const id = getReferralId.call(this, itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const simplify = readSimplify(this, read, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
@@ -115,11 +115,20 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const expectedETag = readETagOption(read, options);
 
 	return async () => {
-		let eTag = expectedETag;
-		if (status !== undefined || substatus !== undefined) {
-			eTag = await checkTransition.call(this, id, { status, substatus }, eTag, itemIndex);
+		if (status === undefined && substatus === undefined) {
+			return [formatReferral(await patchReferral.call(this, id, patch, expectedETag, itemIndex), simplify)];
 		}
-		const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
-		return [formatReferral(updated, simplify)];
+		const checked = await checkTransition.call(this, id, { status, substatus }, expectedETag, itemIndex);
+		let sent = patch;
+		if (checked.filledSubstatus !== undefined) {
+			// right after /status, where a Substatus given would be
+			const at = patch.findIndex((operation) => operation.path === '/status') + 1;
+			sent = [...patch.slice(0, at), { op: 'replace', path: '/substatus', value: checked.filledSubstatus }, ...patch.slice(at)];
+			this.addExecutionHints({
+				message: `Item ${itemIndex}: Substatus set to ${checked.filledSubstatus}, the only substatus of ${status} (Update Fields had a Status and no Substatus)`,
+				location: 'outputPane',
+			});
+		}
+		return [formatReferral(await patchReferral.call(this, id, sent, checked.eTag, itemIndex), simplify)];
 	};
 }
