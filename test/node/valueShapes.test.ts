@@ -87,6 +87,27 @@ describe('Enum fields of Create and Update match without case', () => {
 	});
 });
 
+describe('Id lists of Create (Product IDs, Solution IDs): the same list shapes', () => {
+	it.each<[string, string]>([
+		['a list', '={{ ["Microsoft365", " Azure "] }}'],
+		['a JSON array text', '={{ \'["Microsoft365","Azure"]\' }}'],
+		['a comma-separated text', '={{ "Microsoft365, Azure," }}'],
+	])('reads Product IDs given as %s', async (_label, products) => {
+		const bodies: RecordedRequest[] = [];
+		nock(API).post(REFERRALS).reply(recordAndReply(bodies, 201, referral(guid(3))));
+		const { error } = await runReferral(createParameters({}, { products }));
+		expect(error).toBeUndefined();
+		expect(bodies[0].body).toMatchObject({ details: { requirements: { products: [{ id: 'Microsoft365' }, { id: 'Azure' }] } } });
+	});
+
+	it('refuses Product IDs given as an object, naming the field, and sends nothing', async () => {
+		const sent = watchRequests();
+		const { error } = await runReferral(createParameters({}, { products: '={{ ({ id: "Azure" }) }}' }));
+		expect(error?.message).toBe('The field "Product IDs" has an invalid value: {"id":"Azure"}');
+		expect(sent()).toEqual([]);
+	});
+});
+
 describe('Trigger: multi-option filters and switches from expressions', () => {
 	const START = Date.parse('2026-03-02T09:00:00.000Z');
 

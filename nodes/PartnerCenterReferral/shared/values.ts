@@ -85,14 +85,13 @@ export function oneOf(values: readonly string[], aliases: Readonly<Record<string
 }
 
 /**
- * Several of `values` (a multi-option parameter): a list, a comma-separated text ("New,Active")
- * or a JSON array as text ('["New","Active"]'), each entry read by `oneOf` (any case), in the
- * order given, each once. Blank entries are skipped; nothing left means not set ([]).
+ * A list of values each read by `entry`: a list, a comma-separated text ("New,Active") or a
+ * JSON array as text ('["New","Active"]'), in the order given, each once. Blank entries are
+ * skipped; nothing left means not set ([]).
  */
-export function someOf(values: readonly string[], aliases: Readonly<Record<string, string>> = {}): Rule<string[]> {
-	const entry = oneOf(values, aliases);
+export function listOf<T>(entry: Rule<T>, expected: string): Rule<T[]> {
 	return {
-		expected: `one or more of: ${values.join(', ')} (any case), as a list, a comma-separated text such as "${values.slice(-2).join(',')}", or a JSON array text such as ["${values.slice(-2).join('","')}"]`,
+		expected,
 		read(value, zone) {
 			const found = entriesOf(value)
 				.filter((one) => !isBlank(one))
@@ -101,6 +100,17 @@ export function someOf(values: readonly string[], aliases: Readonly<Record<strin
 		},
 	};
 }
+
+const listShapes = (examples: readonly string[]) =>
+	`as a list, a comma-separated text such as "${examples.join(',')}", or a JSON array text such as ["${examples.join('","')}"]`;
+
+/** Several of `values` (a multi-option parameter), each read by `oneOf` (any case). */
+export function someOf(values: readonly string[], aliases: Readonly<Record<string, string>> = {}): Rule<string[]> {
+	return listOf(oneOf(values, aliases), `one or more of: ${values.join(', ')} (any case), ${listShapes(values.slice(-2))}`);
+}
+
+/** Several texts (ids, say), each trimmed. */
+export const texts: Rule<string[]> = listOf(text, `one or more values, ${listShapes(['Microsoft365', 'Azure'])}`);
 
 function entriesOf(value: unknown): unknown[] {
 	if (Array.isArray(value)) return value;
