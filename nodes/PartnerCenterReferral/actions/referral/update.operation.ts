@@ -118,17 +118,21 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		if (status === undefined && substatus === undefined) {
 			return [formatReferral(await patchReferral.call(this, id, patch, expectedETag, itemIndex), simplify)];
 		}
-		const checked = await checkTransition.call(this, id, { status, substatus }, expectedETag, itemIndex);
-		let sent = patch;
-		if (checked.filledSubstatus !== undefined) {
-			// right after /status, where a Substatus given would be
-			const at = patch.findIndex((operation) => operation.path === '/status') + 1;
-			sent = [...patch.slice(0, at), { op: 'replace', path: '/substatus', value: checked.filledSubstatus }, ...patch.slice(at)];
+		const { eTag, filledSubstatus } = await checkTransition.call(this, id, { status, substatus }, expectedETag, itemIndex);
+		if (filledSubstatus === undefined) {
+			return [formatReferral(await patchReferral.call(this, id, patch, eTag, itemIndex), simplify)];
+		}
+		// right after /status, where a Substatus given would be
+		const at = patch.findIndex((operation) => operation.path === '/status') + 1;
+		const filled: JsonPatchOperation = { op: 'replace', path: '/substatus', value: filledSubstatus };
+		const updated = await patchReferral.call(this, id, [...patch.slice(0, at), filled, ...patch.slice(at)], eTag, itemIndex);
+		// n8n versions before execution hints (2024) run the update all the same
+		if (typeof this.addExecutionHints === 'function') {
 			this.addExecutionHints({
-				message: `Item ${itemIndex}: Substatus set to ${checked.filledSubstatus}, the only substatus of ${status} (Update Fields had a Status and no Substatus)`,
+				message: `Item ${itemIndex}: Substatus set to ${filledSubstatus}, the only substatus of ${status} (Update Fields had a Status and no Substatus)`,
 				location: 'outputPane',
 			});
 		}
-		return [formatReferral(await patchReferral.call(this, id, sent, checked.eTag, itemIndex), simplify)];
+		return [formatReferral(updated, simplify)];
 	};
 }
