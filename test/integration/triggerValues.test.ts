@@ -50,7 +50,7 @@ describe('Trigger "To Statuses" from an expression', () => {
 			.poll({ event: 'statusChanged', statuses: '={{ "Signed" }}', filters: {} }, {})
 			.then(() => undefined, (error: Error & { description?: string }) => error);
 		expect(failure?.message).toBe('The field "To Statuses" has an invalid value: "Signed"');
-		expect(failure?.description).toContain('Closed/Won');
+		expect(failure?.description).toContain('Closed/Won, Closed/Lost, Closed/Declined, Closed/Expired (any case; also Pending, Received, Accepted, Won, Lost, Declined, Expired alone)');
 		expect(env.session.sandbox.counters.byMethod.GET ?? 0).toBe(0);
 	});
 });

@@ -281,17 +281,25 @@ describe('Update with a Status and no Substatus goes through the transition chec
 		nock.cleanAll();
 	});
 
-	it('fills the one substatus a move to Active allows (Accepted), sends it, and says so in a hint', async () => {
+	it('fills the one substatus a move to Active allows (Accepted), sends it, and says so once in a hint', async () => {
+		const OTHER = guid(9);
 		readAs('New', 'Pending');
+		nock(API).get(`${REFERRALS}/${OTHER}`).reply(200, referral(OTHER, { status: 'New', substatus: 'Received', eTag: '"read"' }));
 		const requests: RecordedRequest[] = [];
 		nock(API)
 			.patch(PATH)
 			.reply(recordAndReply(requests, 200, referral(ID, { status: 'Active', substatus: 'Accepted' })));
-		const { items, error, run } = await runReferral({
-			operation: 'update',
-			referralId: byId(ID),
-			updateFields: { status: '={{ "active" }}', statusReason: 'Fits' },
-		});
+		nock(API)
+			.patch(`${REFERRALS}/${OTHER}`)
+			.reply(recordAndReply(requests, 200, referral(OTHER, { status: 'Active', substatus: 'Accepted' })));
+		const { items, error, run } = await runReferral(
+			{
+				operation: 'update',
+				referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				updateFields: { status: '={{ "active" }}', statusReason: 'Fits' },
+			},
+			{ items: [{ id: ID }, { id: OTHER }] },
+		);
 		expect(error).toBeUndefined();
 		expect(requests.map((request) => request.body)).toEqual([
 			[
@@ -299,12 +307,20 @@ describe('Update with a Status and no Substatus goes through the transition chec
 				{ op: 'replace', path: '/substatus', value: 'Accepted' },
 				{ op: 'replace', path: '/statusReason', value: 'Fits' },
 			],
+			[
+				{ op: 'replace', path: '/status', value: 'Active' },
+				{ op: 'replace', path: '/substatus', value: 'Accepted' },
+				{ op: 'replace', path: '/statusReason', value: 'Fits' },
+			],
 		]);
-		expect(requests[0].headers['if-match']).toBe('"read"');
-		expect(items.map((item) => item.json)).toEqual([flat(ID, { status: 'Active', substatus: 'Accepted' })]);
+		expect(requests.map((request) => request.headers['if-match'])).toEqual(['"read"', '"read"']);
+		expect(items.map((item) => item.json)).toEqual([
+			flat(ID, { status: 'Active', substatus: 'Accepted' }),
+			flat(OTHER, { status: 'Active', substatus: 'Accepted' }),
+		]);
 		const hints = run.data.resultData.runData['Partner Center Referral'][0].hints ?? [];
 		expect(hints.map((hint) => hint.message)).toEqual([
-			'Item 0: Substatus set to Accepted, the only substatus of Active (Update Fields had a Status and no Substatus)',
+			'Substatus set to Accepted, the only substatus of Active, where Update Fields had Status Active and no Substatus',
 		]);
 	});
 

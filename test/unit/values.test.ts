@@ -12,6 +12,7 @@ import {
 	odataExpression,
 	oneOf,
 	someOf,
+	texts,
 } from '../../nodes/PartnerCenterReferral/shared/values';
 
 const read = <T>(rule: Rule<T>, value: unknown, zone = 'UTC'): T | 'refused' => {
@@ -103,6 +104,16 @@ describe('multi-option values (someOf)', () => {
 	it('refuses anything that is not such a list of known values', () => {
 		const refused = ['Open', 'New,Open', '["New",', '{"a":1}', '[1]', [1], [['New']], { New: true }, 5, true];
 		expect(refused.map((value) => read(statuses, value))).toEqual(refused.map(() => 'refused'));
+	});
+});
+
+describe('lists of texts (ids)', () => {
+	it('reads a list, a comma-separated or JSON array text, and a single number as text', () => {
+		expect(read(texts, ['A', ' B ', 7])).toEqual(['A', 'B', '7']);
+		expect(read(texts, 'A, B,')).toEqual(['A', 'B']);
+		expect(read(texts, '["A","B"]')).toEqual(['A', 'B']);
+		expect(read(texts, 12345)).toEqual(['12345']);
+		expect([{ id: 'A' }, [{ id: 'A' }], '[A'].map((value) => read(texts, value))).toEqual(['refused', 'refused', 'refused']);
 	});
 });
 

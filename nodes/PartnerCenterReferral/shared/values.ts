@@ -106,15 +106,19 @@ const listShapes = (examples: readonly string[]) =>
 
 /** Several of `values` (a multi-option parameter), each read by `oneOf` (any case). */
 export function someOf(values: readonly string[], aliases: Readonly<Record<string, string>> = {}): Rule<string[]> {
-	return listOf(oneOf(values, aliases), `one or more of: ${values.join(', ')} (any case), ${listShapes(values.slice(-2))}`);
+	const names = Object.keys(aliases);
+	const also = names.length > 0 ? `; also ${names.join(', ')} alone` : '';
+	return listOf(oneOf(values, aliases), `one or more of: ${values.join(', ')} (any case${also}), ${listShapes(values.slice(-2))}`);
 }
 
 /** Several texts (ids, say), each trimmed. */
 export const texts: Rule<string[]> = listOf(text, `one or more values, ${listShapes(['Microsoft365', 'Azure'])}`);
 
+/** The entries of a list, of a comma-separated or JSON array text, or a single other value (for the entry rule to judge). */
 function entriesOf(value: unknown): unknown[] {
 	if (Array.isArray(value)) return value;
-	const found = trimmedString(value);
+	if (typeof value !== 'string') return [value];
+	const found = value.trim();
 	if (!found.startsWith('[')) return found.split(',');
 	let parsed: unknown;
 	try {

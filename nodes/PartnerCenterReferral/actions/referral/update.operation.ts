@@ -115,24 +115,36 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const expectedETag = readETagOption(read, options);
 
 	return async () => {
-		if (status === undefined && substatus === undefined) {
-			return [formatReferral(await patchReferral.call(this, id, patch, expectedETag, itemIndex), simplify)];
+		let eTag = expectedETag;
+		let filledSubstatus: string | undefined;
+		if (status !== undefined || substatus !== undefined) {
+			({ eTag, filledSubstatus } = await checkTransition.call(this, id, { status, substatus }, eTag, itemIndex));
 		}
-		const { eTag, filledSubstatus } = await checkTransition.call(this, id, { status, substatus }, expectedETag, itemIndex);
-		if (filledSubstatus === undefined) {
-			return [formatReferral(await patchReferral.call(this, id, patch, eTag, itemIndex), simplify)];
+		let sent = patch;
+		if (filledSubstatus !== undefined) {
+			// right after /status, where a Substatus given would be
+			const at = patch.findIndex((operation) => operation.path === '/status') + 1;
+			sent = [...patch.slice(0, at), { op: 'replace', path: '/substatus', value: filledSubstatus }, ...patch.slice(at)];
 		}
-		// right after /status, where a Substatus given would be
-		const at = patch.findIndex((operation) => operation.path === '/status') + 1;
-		const filled: JsonPatchOperation = { op: 'replace', path: '/substatus', value: filledSubstatus };
-		const updated = await patchReferral.call(this, id, [...patch.slice(0, at), filled, ...patch.slice(at)], eTag, itemIndex);
-		// n8n versions before execution hints (2024) run the update all the same
-		if (typeof this.addExecutionHints === 'function') {
-			this.addExecutionHints({
-				message: `Item ${itemIndex}: Substatus set to ${filledSubstatus}, the only substatus of ${status} (Update Fields had a Status and no Substatus)`,
-				location: 'outputPane',
-			});
-		}
+		const updated = await patchReferral.call(this, id, sent, eTag, itemIndex);
+		if (filledSubstatus !== undefined) hintFilledSubstatus(this, `${status}/${filledSubstatus}`);
 		return [formatReferral(updated, simplify)];
 	};
+}
+
+/** The runs (n8n's context of one execution of the node) already told about a filled substatus. */
+const hinted = new WeakMap<IExecuteFunctions, Set<string>>();
+
+/** Says once per run and move, above the output, that Update filled in the substatus. */
+function hintFilledSubstatus(context: IExecuteFunctions, move: string): void {
+	const told = hinted.get(context) ?? new Set<string>();
+	hinted.set(context, told);
+	// n8n versions before execution hints (2024) run the update all the same
+	if (told.has(move) || typeof context.addExecutionHints !== 'function') return;
+	told.add(move);
+	const [status, substatus] = move.split('/');
+	context.addExecutionHints({
+		message: `Substatus set to ${substatus}, the only substatus of ${status}, where Update Fields had Status ${status} and no Substatus`,
+		location: 'outputPane',
+	});
 }
