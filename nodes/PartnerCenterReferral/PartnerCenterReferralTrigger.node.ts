@@ -22,7 +22,7 @@ import { buildReferralFilter } from './shared/filters';
 import { formatReferral } from './shared/simplify';
 import { timing } from './shared/timing';
 import { SUBSTATUSES_OF } from './shared/transitions';
-import { amount, isBlank, readsAs } from './shared/values';
+import { amount, flag, isBlank, readsAs, someOf, ValueReader } from './shared/values';
 import type { ApiResponse } from './transport';
 import { listReferrals } from './transport';
 
@@ -32,6 +32,12 @@ const statusTargets = Object.entries(SUBSTATUSES_OF).flatMap(([status, substatus
 	{ name: `${status} (Any Substatus)`, value: status },
 	...substatuses.map((substatus) => ({ name: `${status} / ${substatus}`, value: `${status}/${substatus}` })),
 ]);
+
+/** To Statuses: the values above, any case; a substatus alone ("Won") is the one status it goes with ("Closed/Won"). */
+const toStatuses = someOf(
+	statusTargets.map((target) => target.value),
+	Object.fromEntries(Object.entries(SUBSTATUSES_OF).flatMap(([status, substatuses]) => substatuses.map((substatus) => [substatus, `${status}/${substatus}`]))),
+);
 
 export class PartnerCenterReferralTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -105,8 +111,10 @@ export class PartnerCenterReferralTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as TriggerEvent;
 		const filters = this.getNodeParameter('filters', {}) as ReferralFilters & IDataObject;
-		const simplify = this.getNodeParameter('simplify', true) as boolean;
+		const read = new ValueReader(this, undefined);
+		const simplify = read.required('Simplify', this.getNodeParameter('simplify', true), flag);
 		const lookbackDays = readLookbackDays.call(this);
+		const targets = event === 'statusChanged' ? (read.optional('To Statuses', this.getNodeParameter('statuses', []), toStatuses) ?? []) : [];
 		const userFilter = buildReferralFilter(this, filters);
 
 		if (this.getMode() === 'manual') {
@@ -130,7 +138,6 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		const state = remembered ?? startState(startedMs, lookbackDays);
 		const { referrals, firstResponse } = await listChangedSince.call(this, state.from, userFilter);
 
-		const targets = event === 'statusChanged' ? (this.getNodeParameter('statuses', []) as string[]) : [];
 		const serviceNowMs = serviceClock(startedMs, firstResponse);
 		const { changes, state: next, overflow } = detectChanges(state, referrals, event, targets, serviceNowMs);
 		if (overflow) {

@@ -1,4 +1,4 @@
-import { allowedMoves, checkMove } from '../../nodes/PartnerCenterReferral/shared/transitions';
+import { allowedMoves, checkMove, completeMove } from '../../nodes/PartnerCenterReferral/shared/transitions';
 
 describe('status transitions (documented table)', () => {
 	it.each([
@@ -35,5 +35,27 @@ describe('status transitions (documented table)', () => {
 
 	it('leaves a status the table does not know to the service', () => {
 		expect(checkMove({ status: 'None', substatus: 'None' }, { status: 'Active', substatus: 'Accepted' })).toBeUndefined();
+	});
+});
+
+describe('a new status without a substatus', () => {
+	it('is refused when the new status allows several substatuses, also from a status the table does not know', () => {
+		expect(checkMove({ status: 'New', substatus: 'Pending' }, { status: 'Closed' })).toBe(
+			'a move to Closed needs a substatus: one of Won, Lost, Declined, Expired',
+		);
+		expect(checkMove({ status: 'None', substatus: 'None' }, { status: 'New' })).toBe('a move to New needs a substatus: one of Pending, Received');
+	});
+
+	it('gets the one substatus the new status allows (Active: Accepted), and no other', () => {
+		expect(completeMove({ status: 'New', substatus: 'Pending' }, { status: 'Active' })).toEqual({ status: 'Active', substatus: 'Accepted' });
+		expect(completeMove({ status: 'New', substatus: 'Pending' }, { status: 'Closed' })).toEqual({ status: 'Closed' });
+		expect(completeMove({ status: 'Active', substatus: 'Accepted' }, { status: 'Active' })).toEqual({ status: 'Active' });
+		expect(completeMove({ status: 'New', substatus: 'Pending' }, { status: 'Active', substatus: 'Won' })).toEqual({ status: 'Active', substatus: 'Won' });
+	});
+
+	it('keeps the substatus when the status does not change', () => {
+		expect(checkMove({ status: 'New', substatus: 'Received' }, { status: 'New' })).toBeUndefined();
+		expect(checkMove({ status: 'Closed', substatus: 'Won' }, { status: 'Closed' })).toBeUndefined();
+		expect(checkMove({ status: 'Closed', substatus: 'Won' }, { status: 'Active' })).toBe('Closed is final');
 	});
 });

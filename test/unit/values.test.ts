@@ -4,12 +4,15 @@ import type { Rule } from '../../nodes/PartnerCenterReferral/shared/values';
 import {
 	amount,
 	dateTime,
+	eTag,
 	flag,
 	InvalidValue,
 	isBlank,
 	limit,
 	odataExpression,
 	oneOf,
+	someOf,
+	texts,
 } from '../../nodes/PartnerCenterReferral/shared/values';
 
 const read = <T>(rule: Rule<T>, value: unknown, zone = 'UTC'): T | 'refused' => {
@@ -73,9 +76,55 @@ describe('value rules', () => {
 		expect(refused.map((value) => read(odataExpression, value))).toEqual(refused.map(() => 'refused'));
 	});
 
-	it('reads enums exactly as listed, and switches from booleans or the text true/false', () => {
+	it('reads enums without case or spaces, in their listed spelling, and switches from booleans or the text true/false', () => {
 		const types = oneOf(['Independent', 'Shared']);
-		expect([' Shared ', 'shared', 'Partner', 1].map((value) => read(types, value))).toEqual(['Shared', 'refused', 'refused', 'refused']);
+		expect([' Shared ', 'shared', 'Partner', 1].map((value) => read(types, value))).toEqual(['Shared', 'Shared', 'refused', 'refused']);
+		expect(read(oneOf(['SalesQualified']), 'Sales Qualified')).toBe('SalesQualified');
 		expect([true, false, 'true', ' FALSE ', 'yes', 1].map((value) => read(flag, value))).toEqual([true, false, true, false, 'refused', 'refused']);
+	});
+});
+
+describe('multi-option values (someOf)', () => {
+	const statuses = someOf(['New', 'Active', 'Closed/Won'], { Won: 'Closed/Won' });
+
+	it('reads a list, a comma-separated text or a JSON array text, any case, each value once', () => {
+		const accepted: Array<[unknown, string[]]> = [
+			[['new', 'ACTIVE'], ['New', 'Active']],
+			['New,Active', ['New', 'Active']],
+			[' active , new, ', ['Active', 'New']],
+			['["closed / won", "New"]', ['Closed/Won', 'New']],
+			['won,Closed/Won', ['Closed/Won']],
+			[[], []],
+			['[]', []],
+			[['New', null, ''], ['New']],
+		];
+		expect(accepted.map(([value]) => read(statuses, value))).toEqual(accepted.map(([, expected]) => expected));
+	});
+
+	it('refuses anything that is not such a list of known values', () => {
+		const refused = ['Open', 'New,Open', '["New",', '{"a":1}', '[1]', [1], [['New']], { New: true }, 5, true];
+		expect(refused.map((value) => read(statuses, value))).toEqual(refused.map(() => 'refused'));
+	});
+});
+
+describe('lists of texts (ids)', () => {
+	it('reads a list, a comma-separated or JSON array text, and a single number as text', () => {
+		expect(read(texts, ['A', ' B ', 7])).toEqual(['A', 'B', '7']);
+		expect(read(texts, 'A, B,')).toEqual(['A', 'B']);
+		expect(read(texts, '["A","B"]')).toEqual(['A', 'B']);
+		expect(read(texts, 12345)).toEqual(['12345']);
+		expect([{ id: 'A' }, [{ id: 'A' }], '[A'].map((value) => read(texts, value))).toEqual(['refused', 'refused', 'refused']);
+	});
+});
+
+describe('eTag (sent byte for byte as If-Match)', () => {
+	it('keeps an eTag of visible ASCII and spaces as it is, trimmed', () => {
+		const accepted = ['"abc"', ' W/"abc" ', '"\\"2500ec5a-0000\\""', '"a b"'];
+		expect(accepted.map((value) => read(eTag, value))).toEqual(['"abc"', 'W/"abc"', '"\\"2500ec5a-0000\\""', '"a b"']);
+	});
+
+	it('refuses line breaks anywhere, tabs, control and non-ASCII characters, and a pasted header line', () => {
+		const refused = ['"a"\r\n', '\n"a"', '"a\rb"', '"a\tb"', '"a\u0000"', '"a\u007f"', '"é"', '"a\u2028"', 'If-Match: "a"', 'if-match:"a"', 5];
+		expect(refused.map((value) => read(eTag, value))).toEqual(refused.map(() => 'refused'));
 	});
 });

@@ -1,20 +1,28 @@
 /** Parameters that several operations read the same way. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ValueReader } from '../shared/values';
-import { textOnly } from '../shared/values';
+import { eTag, flag, isBlank } from '../shared/values';
 
 /**
  * The eTag from "Only Update If Unchanged", or undefined when the option is not added.
- * Added but blank or not text (say, an expression naming a missing field) fails: the
- * update must not run unguarded.
+ * Added but blank or not text (say, an expression naming a missing field) fails: the update
+ * must not run unguarded. So does an eTag that would not be sent byte for byte as If-Match.
  */
 export function readETagOption(read: ValueReader, options: IDataObject): string | undefined {
 	if (!('eTag' in options)) return undefined;
-	return read.required(
-		'Only Update If Unchanged (ETag)',
-		options.eTag,
-		textOnly,
-		'the eTag of the referral as last read, e.g. {{ $json.eTag }} after a Get. Added but empty, the update would not be guarded: map the eTag field (check its name), or remove the option to update regardless',
-	);
+	const parameter = 'Only Update If Unchanged (ETag)';
+	if (isBlank(options.eTag) || typeof options.eTag !== 'string') {
+		read.fail(
+			parameter,
+			options.eTag,
+			'the eTag of the referral as last read, e.g. {{ $json.eTag }} after a Get. Added but empty, the update would not be guarded: map the eTag field (check its name), or remove the option to update regardless',
+		);
+	}
+	return read.required(parameter, options.eTag, eTag);
+}
+
+/** "Simplify", by the one switch rule (shared/values.ts `flag`). */
+export function readSimplify(context: IExecuteFunctions, read: ValueReader, itemIndex: number): boolean {
+	return read.required('Simplify', context.getNodeParameter('simplify', itemIndex, true), flag);
 }

@@ -3,15 +3,23 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ReferralState } from '../shared/transitions';
-import { allowedMoves, checkMove, describeState } from '../shared/transitions';
+import { allowedMoves, checkMove, completeMove, describeState } from '../shared/transitions';
 import { ETAG_CHANGED_HINT } from '../transport';
 import { getReferral } from './referrals';
 
+/** What a checked move sends: the eTag to guard the update with, and a substatus the check filled in. */
+export interface CheckedMove {
+	eTag: string | undefined;
+	/** Set when `target` gave a new status without a substatus and the status allows only this one. */
+	filledSubstatus?: string;
+}
+
 /**
  * Reads the referral and checks that moving it to `target` is allowed by the documented
- * transition table (and, with an expected eTag, that it did not change). Fails without
- * sending anything otherwise, also when the referral has no status to move from. Returns
- * the eTag to guard the update with.
+ * transition table (and, with an expected eTag, that it did not change). A new status
+ * without a substatus gets the one substatus that status allows, or is refused when it
+ * allows several. Fails without sending anything otherwise, also when the referral has no
+ * status to move from.
  */
 export async function checkTransition(
 	this: IExecuteFunctions,
@@ -19,7 +27,7 @@ export async function checkTransition(
 	target: ReferralState,
 	expectedETag: string | undefined,
 	itemIndex: number,
-): Promise<string | undefined> {
+): Promise<CheckedMove> {
 	const current = await getReferral.call(this, id, itemIndex);
 	if (typeof current.status !== 'string' || current.status === '') {
 		throw new NodeOperationError(this.getNode(), `Partner Center returned referral ${id} without a status, so the move cannot be checked`, {
@@ -39,11 +47,12 @@ export async function checkTransition(
 			itemIndex,
 		});
 	}
-	const problem = checkMove(state, target);
+	const move = completeMove(state, target);
+	const problem = checkMove(state, move);
 	if (problem) {
 		const moves = allowedMoves(state);
 		// a target without a status keeps the current one (as checkMove assumes)
-		const to: ReferralState = { status: target.status ?? state.status, substatus: target.substatus };
+		const to: ReferralState = { status: move.status ?? state.status, substatus: move.substatus };
 		throw new NodeOperationError(
 			this.getNode(),
 			`Referral ${id} cannot move from ${describeState(state)} to ${describeState(to)}: ${problem}`,
@@ -53,5 +62,6 @@ export async function checkTransition(
 			},
 		);
 	}
-	return expectedETag ?? currentETag;
+	const filledSubstatus = move.substatus !== target.substatus ? move.substatus : undefined;
+	return { eTag: expectedETag ?? currentETag, filledSubstatus };
 }

@@ -2,14 +2,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ValueReader } from './values';
-import { email, text } from './values';
+import { email, text, texts } from './values';
 
-/** A comma-separated list of ids, as [{ id }]; undefined when it names none. */
+/** A list of ids (a list, a comma-separated text or a JSON array text), as [{ id }]; undefined when it names none. */
 export function readIds(read: ValueReader, parameter: string, value: unknown): IDataObject[] | undefined {
-	const ids = (read.optional(parameter, value, text) ?? '')
-		.split(',')
-		.map((id) => id.trim())
-		.filter((id) => id !== '');
+	const ids = read.optional(parameter, value, texts) ?? [];
 	return ids.length > 0 ? ids.map((id) => ({ id })) : undefined;
 }
 

@@ -2,13 +2,15 @@
  * Builds the OData $filter of Get Many and the trigger from typed filters. Every clause
  * is joined with `and`; string values are quoted with `'` doubled, and a custom filter must
  * balance its parentheses and quotes, so user input cannot change the filter's meaning.
- * Values follow the rules of shared/values.ts: blank = not set, anything malformed fails
- * with an error naming the filter.
+ * Values follow the rules of shared/values.ts: blank = not set, an enum filter takes its
+ * documented values in any case (a list, a comma-separated text or a JSON array text),
+ * anything malformed fails with an error naming the filter.
  */
 import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
+import { DIRECTIONS, QUALIFICATIONS, STATUSES, SUBSTATUSES, TYPES } from './constants';
 import type { Rule } from './values';
-import { country, dateTime, email, guid, odataExpression, text, ValueReader } from './values';
+import { country, dateTime, email, guid, odataExpression, someOf, ValueReader } from './values';
 
 type FilterContext = Pick<IExecuteFunctions | IPollFunctions, 'getNode' | 'getTimezone'>;
 
@@ -45,20 +47,16 @@ export function buildReferralFilter(
 		if (found !== undefined) clauses.push(clause(found));
 	};
 
-	// Any text is allowed here (quoted): a value the service does not know matches nothing.
-	const anyOf = (field: string, parameter: string, value: unknown) => {
-		const values = (Array.isArray(value) ? value : [value])
-			.map((entry) => read.optional(parameter, entry, text))
-			.filter((entry): entry is string => entry !== undefined);
-		if (values.length === 0) return;
-		const parts = values.map((entry) => `${field} eq ${quote(entry)}`);
-		clauses.push(parts.length === 1 ? parts[0] : `(${parts.join(' or ')})`);
+	// The enum filters, also the single-option ones, take one value or several (any of them).
+	const anyOf = (field: string, parameter: string, value: unknown, values: readonly string[]) => {
+		const parts = (read.optional(parameter, value, someOf(values)) ?? []).map((entry) => `${field} eq ${quote(entry)}`);
+		if (parts.length > 0) clauses.push(parts.length === 1 ? parts[0] : `(${parts.join(' or ')})`);
 	};
-	anyOf('status', 'Status', filters.status);
-	anyOf('substatus', 'Substatus', filters.substatus);
-	anyOf('type', 'Type', filters.type);
-	anyOf('qualification', 'Qualification', filters.qualification);
-	anyOf('direction', 'Direction', filters.direction);
+	anyOf('status', 'Status', filters.status, STATUSES);
+	anyOf('substatus', 'Substatus', filters.substatus, SUBSTATUSES);
+	anyOf('type', 'Type', filters.type, TYPES);
+	anyOf('qualification', 'Qualification', filters.qualification, QUALIFICATIONS);
+	anyOf('direction', 'Direction', filters.direction, DIRECTIONS);
 
 	add('Customer Country', filters.customerCountry, country, (code) => `customerProfile/address/country eq ${quote(code)}`);
 	add('Engagement ID', filters.engagementId, guid, (id) => `engagementId eq ${quote(id)}`);

@@ -6,6 +6,10 @@
  * | New    | New, Active, Closed  | New: Pending, Received          |
  * | Active | Active, Closed       | Active: Accepted                |
  * | Closed | Closed (terminal)    | Closed: Won, Lost, Declined, Expired |
+ *
+ * A move to another status names its substatus: a status alone would leave the old
+ * substatus with the new status (Closed/Pending). When the new status allows exactly one
+ * substatus (Active: Accepted), `completeMove` fills it in; otherwise `checkMove` refuses.
  */
 export const NEXT_STATUSES: Record<string, string[]> = {
 	New: ['New', 'Active', 'Closed'],
@@ -45,14 +49,27 @@ export function checkMove(current: ReferralState, target: ReferralState): string
 		return `substatus ${substatus} does not go with status ${knownStatus} (allowed: ${SUBSTATUSES_OF[knownStatus].join(', ')})`;
 	}
 	const from = canonical(current.status);
-	// A status the table does not know (None, or a new one): let the service decide.
-	if (from === undefined) return undefined;
 	if (from === 'Closed') {
 		if (knownStatus === 'Closed' && (substatus === undefined || same(substatus, current.substatus))) return undefined;
 		return 'Closed is final';
 	}
-	if (!NEXT_STATUSES[from].includes(knownStatus)) return `${from} cannot move back to ${knownStatus}`;
+	// A status the table does not know (None, or a new one) may move anywhere: the service decides.
+	if (from !== undefined && !NEXT_STATUSES[from].includes(knownStatus)) return `${from} cannot move back to ${knownStatus}`;
+	if (substatus === undefined && !same(knownStatus, current.status)) {
+		return `a move to ${knownStatus} needs a substatus: one of ${SUBSTATUSES_OF[knownStatus].join(', ')}`;
+	}
 	return undefined;
+}
+
+/**
+ * `target` with its substatus filled in when it moves to another status without one and
+ * that status allows exactly one (Active: Accepted); else `target` as it is.
+ */
+export function completeMove(current: ReferralState, target: ReferralState): ReferralState {
+	const status = canonical(target.status);
+	if (status === undefined || target.substatus !== undefined || same(status, current.status)) return target;
+	const substatuses = SUBSTATUSES_OF[status];
+	return substatuses.length === 1 ? { ...target, substatus: substatuses[0] } : target;
 }
 
 export function describeState(state: ReferralState): string {

@@ -47,9 +47,6 @@ export const text: Rule<string> = {
 		(typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' ? String(value) : trimmedString(value),
 };
 
-/** Text that came as text, trimmed: numbers, booleans, objects and lists are refused. */
-export const textOnly: Rule<string> = { expected: 'text', read: trimmedString };
-
 function matching(pattern: RegExp, expected: string, normalise = (found: string) => found): Rule<string> {
 	return {
 		expected,
@@ -70,25 +67,96 @@ export const email = matching(/^[^\s@]+@[^\s@]+$/, 'an email address such as som
 
 export const guid = matching(new RegExp(`^${GUID_PATTERN}$`), 'a GUID such as 65edc0b5-3485-41b7-a17e-dfa9ef4706e2');
 
-/** One of `values`, spelled exactly as listed. */
-export function oneOf(values: readonly string[]): Rule<string> {
+/** Enum values compare without case and spaces: "closed / won" is "Closed/Won", "Sales Qualified" is "SalesQualified". */
+const comparable = (value: string) => value.replace(/\s+/g, '').toLowerCase();
+
+/**
+ * One of `values` (text), without regard to case or spaces, read as spelled in `values`.
+ * `aliases` are other names of a value (say, "Won" for "Closed/Won"), read the same way.
+ */
+export function oneOf(values: readonly string[], aliases: Readonly<Record<string, string>> = {}): Rule<string> {
+	const known = new Map<string, string>();
+	for (const [alias, value] of Object.entries(aliases)) known.set(comparable(alias), value);
+	for (const value of values) known.set(comparable(value), value);
 	return {
 		expected: `one of: ${values.join(', ')}`,
-		read(value) {
-			const found = trimmedString(value);
-			return values.includes(found) ? found : refuse();
+		read: (value) => known.get(comparable(trimmedString(value))) ?? refuse(),
+	};
+}
+
+/**
+ * A list of values each read by `entry`: a list, a comma-separated text ("New,Active") or a
+ * JSON array as text ('["New","Active"]'), in the order given, each once. Blank entries are
+ * skipped; nothing left means not set ([]).
+ */
+export function listOf<T>(entry: Rule<T>, expected: string): Rule<T[]> {
+	return {
+		expected,
+		read(value, zone) {
+			const found = entriesOf(value)
+				.filter((one) => !isBlank(one))
+				.map((one) => entry.read(one, zone));
+			return [...new Set(found)];
 		},
 	};
 }
 
-/** A boolean, or the text true or false. */
+const listShapes = (examples: readonly string[]) =>
+	`as a list, a comma-separated text such as "${examples.join(',')}", or a JSON array text such as ["${examples.join('","')}"]`;
+
+/** Several of `values` (a multi-option parameter), each read by `oneOf` (any case). */
+export function someOf(values: readonly string[], aliases: Readonly<Record<string, string>> = {}): Rule<string[]> {
+	const names = Object.keys(aliases);
+	const also = names.length > 0 ? `; also ${names.join(', ')} alone` : '';
+	return listOf(oneOf(values, aliases), `one or more of: ${values.join(', ')} (any case${also}), ${listShapes(values.slice(-2))}`);
+}
+
+/** Several texts (ids, say), each trimmed. */
+export const texts: Rule<string[]> = listOf(text, `one or more values, ${listShapes(['Microsoft365', 'Azure'])}`);
+
+/** The entries of a list, of a comma-separated or JSON array text, or a single other value (for the entry rule to judge). */
+function entriesOf(value: unknown): unknown[] {
+	if (Array.isArray(value)) return value;
+	if (typeof value !== 'string') return [value];
+	const found = value.trim();
+	if (!found.startsWith('[')) return found.split(',');
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(found);
+	} catch {
+		refuse();
+	}
+	return Array.isArray(parsed) ? parsed : refuse();
+}
+
+/**
+ * The one rule of every switch (boolean parameter): true or false, or the text "true" or
+ * "false" (any case, spaces around ignored). Read with `ValueReader.required`: a blank
+ * (an expression that gives nothing) is refused, never read as the switch's default.
+ */
 export const flag: Rule<boolean> = {
-	expected: 'true or false',
+	expected: 'true or false (a switch: from an expression, true, false, or the text "true" or "false")',
 	read(value) {
 		if (typeof value === 'boolean') return value;
 		const found = trimmedString(value).toLowerCase();
 		if (found === 'true') return true;
 		return found === 'false' ? false : refuse();
+	},
+};
+
+/**
+ * An eTag for the If-Match header, sent byte for byte: visible ASCII characters and spaces,
+ * spaces around trimmed. A line break anywhere (a pasted header line), a tab, another control
+ * character or one outside ASCII would be refused by the HTTP client or sent altered; a
+ * pasted "If-Match: …" is a header line, not an eTag.
+ */
+export const eTag: Rule<string> = {
+	expected:
+		'the eTag exactly as Partner Center gave it (quotes included), such as "2500ec5a-0000-0000-0000-5bf4967d0000", usually {{ $json.eTag }} after a Get. It is sent exactly as it is in the If-Match header, so it cannot hold line breaks, tabs, other control characters, characters outside ASCII, or the header name "If-Match:"',
+	read(value) {
+		if (typeof value === 'string' && /[\r\n]/.test(value)) refuse();
+		const found = trimmedString(value);
+		return /^[\x20-\x7e]+$/.test(found) && !/^if-match\s*:/i.test(found) ? found : refuse();
 	},
 };
 
@@ -116,7 +184,7 @@ export const limit: Rule<number> = {
  * or undefined when Return All is on (a switch, so also the text true or false).
  */
 export function readLimit(context: IExecuteFunctions, read: ValueReader, itemIndex: number): number | undefined {
-	if (read.optional('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag) === true) return undefined;
+	if (read.required('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag)) return undefined;
 	return read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
 }
 

@@ -8,6 +8,7 @@ import { compact, readIds, readMembers } from '../../shared/body';
 import { QUALIFICATIONS, TYPES } from '../../shared/constants';
 import { formatReferral } from '../../shared/simplify';
 import { amount, country, currency, dateTime, flag, oneOf, text, ValueReader } from '../../shared/values';
+import { readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
@@ -112,7 +113,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const read = new ValueReader(this, itemIndex);
 	const parameter = (name: string, fallback?: unknown): unknown => this.getNodeParameter(name, itemIndex, fallback);
 	const type = read.required('Type', parameter('type'), oneOf(TYPES));
-	const simplify = parameter('simplify', true) as boolean;
+	const simplify = readSimplify(this, read, itemIndex);
 	const fields = parameter('additionalFields', {}) as IDataObject;
 	const customerName = read.required('Customer Name', parameter('customerName'), text, "the customer's company name");
 	const customerCountry = read.required('Customer Country', parameter('customerCountry'), country);

@@ -5,6 +5,8 @@ import { getReferral } from '../../api/referrals';
 import { concurrencyOption, optionsCollection, referralIdLocator, simplifyField } from '../../descriptions/common';
 import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
+import { ValueReader } from '../../shared/values';
+import { readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
@@ -29,6 +31,6 @@ export const writes = false;
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const id = getReferralId.call(this, itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const simplify = readSimplify(this, new ValueReader(this, itemIndex), itemIndex);
 	return async () => [formatReferral(await getReferral.call(this, id, itemIndex), simplify)];
 }

@@ -6,10 +6,12 @@ import { limitField, optionsCollection, returnAllField, simplifyField } from '..
 import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../shared/filters';
 import { buildReferralFilter } from '../../shared/filters';
-import { readLimit, ValueReader } from '../../shared/values';
+import { oneOf, readLimit, ValueReader } from '../../shared/values';
+import { readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 const DEFAULT_SORT = 'updatedDateTime desc';
+const SORTS = ['createdDateTime desc', 'createdDateTime asc', 'updatedDateTime desc', 'updatedDateTime asc'];
 
 export const option: INodePropertyOptions = {
 	name: 'Get Many',
@@ -35,10 +37,10 @@ const properties: INodeProperties[] = [
 		name: 'sort',
 		type: 'options',
 		options: [
-			{ name: 'Created, Newest First', value: 'createdDateTime desc' },
-			{ name: 'Created, Oldest First', value: 'createdDateTime asc' },
-			{ name: 'Updated, Newest First', value: 'updatedDateTime desc' },
-			{ name: 'Updated, Oldest First', value: 'updatedDateTime asc' },
+			{ name: 'Created, Newest First', value: SORTS[0] },
+			{ name: 'Created, Oldest First', value: SORTS[1] },
+			{ name: 'Updated, Newest First', value: SORTS[2] },
+			{ name: 'Updated, Oldest First', value: SORTS[3] },
 		],
 		default: DEFAULT_SORT,
 		description: 'The order to return referrals in (newest update first when not set)',
@@ -55,11 +57,13 @@ export const writes = false;
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as ReferralFilters & IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const limit = readLimit(this, new ValueReader(this, itemIndex), itemIndex);
+	const read = new ValueReader(this, itemIndex);
+	const limit = readLimit(this, read, itemIndex);
+	const simplify = readSimplify(this, read, itemIndex);
 	const qs: IDataObject = {};
 	const filter = buildReferralFilter(this, filters, itemIndex);
 	if (filter) qs.$filter = filter;
 	// Newest first unless the user chose another order, so "Limit 10" means the 10 latest.
-	qs.$orderby = typeof options.sort === 'string' && options.sort !== '' ? options.sort : DEFAULT_SORT;
-	return async () => await collectReferrals.call(this, qs, limit, itemIndex);
+	qs.$orderby = read.optional('Sort', options.sort, oneOf(SORTS)) ?? DEFAULT_SORT;
+	return async () => await collectReferrals.call(this, qs, limit, simplify, itemIndex);
 }

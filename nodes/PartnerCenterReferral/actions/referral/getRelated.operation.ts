@@ -7,6 +7,7 @@ import { limitField, referralIdLocator, returnAllField, simplifyField } from '..
 import { quote } from '../../shared/filters';
 import { getReferralId } from '../../shared/referralId';
 import { readLimit, ValueReader } from '../../shared/values';
+import { readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
@@ -27,7 +28,9 @@ export const writes = false;
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const id = getReferralId.call(this, itemIndex);
-	const limit = readLimit(this, new ValueReader(this, itemIndex), itemIndex);
+	const read = new ValueReader(this, itemIndex);
+	const limit = readLimit(this, read, itemIndex);
+	const simplify = readSimplify(this, read, itemIndex);
 	return async () => {
 		const referral = await getReferral.call(this, id, itemIndex);
 		const engagementId = referral.engagementId;
@@ -39,7 +42,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		}
 		// The referral itself is always part of its engagement, even when the list lags behind.
 		const filter = `engagementId eq ${quote(engagementId)}`;
-		const related = await collectReferrals.call(this, { $filter: filter }, limit, itemIndex, referral);
+		const related = await collectReferrals.call(this, { $filter: filter }, limit, simplify, itemIndex, referral);
 		// Simplified or raw, each carries engagementId at the top.
 		const stranger = related.find((entry) => String(entry.engagementId).toLowerCase() !== engagementId.toLowerCase());
 		if (stranger) {

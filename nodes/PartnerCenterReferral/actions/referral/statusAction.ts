@@ -18,7 +18,7 @@ import {
 import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import { text, ValueReader } from '../../shared/values';
-import { readETagOption } from '../parameters';
+import { readETagOption, readSimplify } from '../parameters';
 import type { ReferralOperation, SendItem } from '../types';
 
 export interface StatusMove {
@@ -52,7 +52,7 @@ export function statusAction(move: StatusMove): ReferralOperation {
 		prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 			const read = new ValueReader(this, itemIndex);
 			const id = getReferralId.call(this, itemIndex);
-			const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+			const simplify = readSimplify(this, read, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const expectedETag = readETagOption(read, options);
 			const patch: JsonPatchOperation[] = [
@@ -63,7 +63,7 @@ export function statusAction(move: StatusMove): ReferralOperation {
 			if (reason !== undefined) patch.push({ op: 'replace', path: '/statusReason', value: reason });
 			const target = { status: move.status, substatus: move.substatus };
 			return async () => {
-				const eTag = await checkTransition.call(this, id, target, expectedETag, itemIndex);
+				const { eTag } = await checkTransition.call(this, id, target, expectedETag, itemIndex);
 				const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
 				return [formatReferral(updated, simplify)];
 			};

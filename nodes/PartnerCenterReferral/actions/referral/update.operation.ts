@@ -19,7 +19,7 @@ import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import type { Rule } from '../../shared/values';
 import { amount, currency, dateTime, oneOf, text, ValueReader } from '../../shared/values';
-import { readETagOption } from '../parameters';
+import { readETagOption, readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 /** The statuses and substatuses an update may set (None is not one to move to). */
@@ -83,7 +83,7 @@ export const writes = true;
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const read = new ValueReader(this, itemIndex);
 	const id = getReferralId.call(this, itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const simplify = readSimplify(this, read, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
@@ -116,10 +116,35 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 
 	return async () => {
 		let eTag = expectedETag;
+		let filledSubstatus: string | undefined;
 		if (status !== undefined || substatus !== undefined) {
-			eTag = await checkTransition.call(this, id, { status, substatus }, eTag, itemIndex);
+			({ eTag, filledSubstatus } = await checkTransition.call(this, id, { status, substatus }, eTag, itemIndex));
 		}
-		const updated = await patchReferral.call(this, id, patch, eTag, itemIndex);
+		let sent = patch;
+		if (filledSubstatus !== undefined) {
+			// right after /status, where a Substatus given would be
+			const at = patch.findIndex((operation) => operation.path === '/status') + 1;
+			sent = [...patch.slice(0, at), { op: 'replace', path: '/substatus', value: filledSubstatus }, ...patch.slice(at)];
+		}
+		const updated = await patchReferral.call(this, id, sent, eTag, itemIndex);
+		if (filledSubstatus !== undefined) hintFilledSubstatus(this, `${status}/${filledSubstatus}`);
 		return [formatReferral(updated, simplify)];
 	};
+}
+
+/** The runs (n8n's context of one execution of the node) already told about a filled substatus. */
+const hinted = new WeakMap<IExecuteFunctions, Set<string>>();
+
+/** Says once per run and move, above the output, that Update filled in the substatus. */
+function hintFilledSubstatus(context: IExecuteFunctions, move: string): void {
+	const told = hinted.get(context) ?? new Set<string>();
+	hinted.set(context, told);
+	// n8n versions before execution hints (2024) run the update all the same
+	if (told.has(move) || typeof context.addExecutionHints !== 'function') return;
+	told.add(move);
+	const [status, substatus] = move.split('/');
+	context.addExecutionHints({
+		message: `Substatus set to ${substatus}, the only substatus of ${status}, where Update Fields had Status ${status} and no Substatus`,
+		location: 'outputPane',
+	});
 }
