@@ -214,6 +214,64 @@ describe('Partner Center Referral Trigger: restarts from the static data n8n sav
 	);
 });
 
+/** The same for New Referral: creations fire, the updates between them fire nothing (and are not saved). */
+async function creationStory(restartAfter: number[]): Promise<{ fired: string[]; expected: string[] }> {
+	env.session.sandbox.responses.zonelessTimestamps = true;
+	const parameters = { event: 'referralCreated', filters: { direction: 'Incoming' } };
+	const created: string[] = [];
+	const create = () => created.push(env.session.sandbox.referrals.create(incomingReferral()).id);
+	const update = (index: number) => env.session.sandbox.referrals.update(created[index], { details: { notes: `Edited at ${clock.ms}` } });
+	const steps: Array<() => void> = [
+		create,
+		() => update(0),
+		() => {
+			create();
+			update(0);
+		},
+		() => update(1),
+		() => update(1),
+		create,
+		() => {
+			update(2);
+			create();
+		},
+		() => update(3),
+	];
+	let staticData: IDataObject = {};
+	let saved = '{}';
+	const fired: string[] = [];
+	const pollOnce = async (activation: boolean) => {
+		const { items } = await env.session.poll(parameters, staticData);
+		fired.push(...ids(items ?? []));
+		if (items || activation) saved = JSON.stringify(staticData);
+	};
+	await pollOnce(true);
+	let restarted = false;
+	let zone = 0;
+	for (const [index, step] of steps.entries()) {
+		clock.ms += MINUTE;
+		step();
+		clock.ms += 2 * MINUTE;
+		await pollOnce(restarted);
+		restarted = restartAfter.includes(index);
+		if (restarted) {
+			staticData = JSON.parse(saved) as IDataObject;
+			setProcessTimeZone(['Europe/Berlin', 'America/Los_Angeles'][zone++ % 2]);
+		}
+	}
+	return { fired: fired.sort(), expected: [...created].sort() };
+}
+
+describe('Partner Center Referral Trigger: New Referral across restarts', () => {
+	it.each([[[]], [[1]], [[3, 4]], [[1, 3, 5, 7]], [[0, 2, 4, 6]]])(
+		'fires every new referral of the story exactly once, restarting after the polls %j',
+		async (restartAfter) => {
+			const { fired, expected } = await creationStory(restartAfter);
+			expect(fired).toEqual(expected);
+		},
+	);
+});
+
 describe('Partner Center Referral Trigger: damaged or unknown static data', () => {
 	const damaged: Array<[string, unknown]> = [
 		['an unknown version', { version: 99, from: '2026-01-01T00:00:00Z', seen: {} }],
