@@ -12,6 +12,8 @@
  *      reference plain fetch following the same nextLinks.
  *   3. Trigger: a poll after 20 of the 10,001 referrals changed.
  *   4. Trigger burst (trigger.ts): 10,000 new referrals in one minute, then 1,000 quiet polls.
+ *   5. Trigger status memory (triggerMemory.ts): Status Changed activated over 10,000 referrals
+ *      that can still move: activation time, static data size, a won referral fires once.
  *
  * Prints a table and writes bench/results.json. Exits 0 whether targets pass or not, 1 only
  * if something crashed. Option: --sequential=N (ids of the sequential baseline, default 200,
@@ -35,6 +37,7 @@ import { BATCH_IDS, poolScenarios, poolTargets, SERVICE_LIMIT, type NodeCpu, typ
 import type { CounterSnapshot, FaultSettings } from './protocol';
 import { RemoteSandbox } from './remote-sandbox';
 import { triggerBurstScenario, triggerBurstTable, triggerBurstTargets } from './trigger';
+import { statusMemoryScenario, statusMemoryTable, statusMemoryTargets } from './triggerMemory';
 
 const LATENCY_MS = 50;
 const RETRY_AFTER_SECONDS = 1;
@@ -637,7 +640,10 @@ async function main(): Promise<void> {
 		const burst = await triggerBurstScenario();
 		log(`  Trigger burst: ${burst.fired} fired, ${burst.refired} refired, ${burst.requestsPerQuietPoll} request(s) per quiet poll`);
 
-		const targets = [...evaluate(batch, nodeCpu, many, trigger), ...triggerBurstTargets(burst)];
+		const statusMemory = await statusMemoryScenario();
+		log(`  Trigger status memory: activation ${seconds(statusMemory.activationMs)}, ${statusMemory.stateBytes} bytes of static data`);
+
+		const targets = [...evaluate(batch, nodeCpu, many, trigger), ...triggerBurstTargets(burst), ...statusMemoryTargets(statusMemory)];
 		const cpus = os.cpus();
 		const machine = {
 			cpuModel: cpus[0]?.model ?? 'unknown',
@@ -669,6 +675,7 @@ async function main(): Promise<void> {
 			getMany: many,
 			trigger,
 			triggerBurst: burst,
+			triggerStatusMemory: statusMemory,
 			targets,
 			durationMs,
 		};
@@ -692,6 +699,8 @@ async function main(): Promise<void> {
 				triggerTable(trigger),
 				'',
 				triggerBurstTable(burst),
+				'',
+				statusMemoryTable(statusMemory),
 				'',
 				table(
 					['Target', 'wanted', 'actual', ''],

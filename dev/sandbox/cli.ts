@@ -33,6 +33,8 @@ Usage: npm run sandbox -- [options]
   --token-lifetime S     access-token lifetime of the token endpoint (default 3600)
   --print-token-lifetime S  lifetime of the access token printed at start (default 2592000 = 30 days)
   --no-auth              accept API requests without a token
+  --zoneless-timestamps  answer every stamp without its Z (2026-12-01T10:00:00.0000000)
+  --no-status-stamps     leave acceptedDateTime and closedDateTime out of every answer
   --quiet                no access log
   --help                 this text
 `;
@@ -99,6 +101,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 			}
 			case '--no-auth':
 				options.sandbox.requireAuth = false;
+				break;
+			case '--zoneless-timestamps':
+				options.sandbox.responses = { ...options.sandbox.responses, zonelessTimestamps: true };
+				break;
+			case '--no-status-stamps':
+				options.sandbox.responses = { ...options.sandbox.responses, omitStatusStamps: true };
 				break;
 			case '--quiet':
 				options.quiet = true;

@@ -16,6 +16,7 @@ export type {
 	ReferralSubstatus,
 	ReferralType,
 	RequestLogEntry,
+	ResponseShape,
 	Sandbox,
 	SandboxOptions,
 	TokenSet,

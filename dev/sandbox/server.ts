@@ -32,7 +32,7 @@ import {
 	type OrderField,
 	type OrderKey,
 } from './store';
-import type { Counters, FaultControls, Referral, Sandbox, SandboxOptions } from './types';
+import type { Counters, FaultControls, Referral, ResponseShape, Sandbox, SandboxOptions } from './types';
 
 export type * from './types';
 
@@ -164,6 +164,27 @@ function withContext(referral: Referral | Record<string, unknown>): Record<strin
 	return { '@odata.context': ENTITY_CONTEXT, ...referral };
 }
 
+/** A referral as answered under `shape`: stamps without their zone, status stamps left out, the id in upper case. */
+function shaped(referral: Record<string, unknown>, shape: ResponseShape): Record<string, unknown> {
+	if (!shape.zonelessTimestamps && !shape.omitStatusStamps && !shape.upperCaseIds) return referral;
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(referral)) {
+		if (shape.omitStatusStamps && (key === 'acceptedDateTime' || key === 'closedDateTime')) continue;
+		out[key] = shape.zonelessTimestamps && key.endsWith('DateTime') ? withoutZone(value) : value;
+	}
+	if (shape.upperCaseIds && typeof referral.id === 'string') out.id = referral.id.toUpperCase();
+	if (shape.zonelessTimestamps && referral.details !== null && typeof referral.details === 'object') {
+		const details = referral.details as Record<string, unknown>;
+		out.details = { ...details, closingDateTime: withoutZone(details.closingDateTime) };
+		if (details.closingDateTime === undefined) delete (out.details as Record<string, unknown>).closingDateTime;
+	}
+	return out;
+}
+
+function withoutZone(value: unknown): unknown {
+	return typeof value === 'string' ? value.replace(/Z$/i, '') : value;
+}
+
 function project(referral: Referral, select: string[] | undefined): Record<string, unknown> {
 	if (!select) return referral;
 	const out: Record<string, unknown> = {};
@@ -232,6 +253,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const store = new ReferralStore(generateDataset(referralCount, seed), now, seed);
 	const auth = new AuthService(options.clientId ?? SANDBOX_CLIENT_ID, options.clientSecret ?? SANDBOX_CLIENT_SECRET, tokenLifetime, now);
 	const faults = new FaultState();
+	const defaultShape: ResponseShape = { zonelessTimestamps: false, omitStatusStamps: false, upperCaseIds: false, ...options.responses };
+	const responses: ResponseShape = { ...defaultShape };
 	const counters: Counters = {
 		requests: 0,
 		throttled: 0,
@@ -266,7 +289,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	function handleGet(ctx: RequestContext, url: URL, id: string): void {
 		const referral = existing(id);
 		const select = parseSelect(queryOptions(url).get('$select'));
-		send(ctx, 200, withContext(project(referral, select)), { ETag: referral.eTag ?? '' });
+		send(ctx, 200, withContext(shaped(project(referral, select), responses)), { ETag: referral.eTag ?? '' });
 	}
 
 	function parseSelect(value: string | undefined): string[] | undefined {
@@ -304,7 +327,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const body: Record<string, unknown> = {
 			'@odata.context': COLLECTION_CONTEXT,
 			'@odata.count': result.total,
-			value: result.items.map((referral) => project(referral, select)),
+			value: result.items.map((referral) => shaped(project(referral, select), responses)),
 		};
 		if (result.next) {
 			const host = headerValue(ctx.req, 'host') ?? new URL(sandbox.url).host;
@@ -337,7 +360,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		referral.substatus = substatus;
 		referral.direction = 'Outgoing';
 		const created = store.insert(referral);
-		send(ctx, 201, withContext(created), {
+		send(ctx, 201, withContext(shaped(created, responses)), {
 			ETag: created.eTag ?? '',
 			Location: `http://${headerValue(ctx.req, 'host') ?? new URL(sandbox.url).host}${url.pathname.replace(/\/$/, '')}/${created.id}`,
 		});
@@ -390,7 +413,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		}
 		const saved = commit(next);
 		if (/\breturn\s*=\s*representation\b/i.test(headerValue(ctx.req, 'prefer') ?? '')) {
-			send(ctx, 200, withContext(saved), { ETag: saved.eTag ?? '', 'Preference-Applied': 'return=representation' });
+			send(ctx, 200, withContext(shaped(saved, responses)), { ETag: saved.eTag ?? '', 'Preference-Applied': 'return=representation' });
 		} else {
 			send(ctx, 204, undefined, { ETag: saved.eTag ?? '' });
 		}
@@ -427,7 +450,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			checkTransition(current.status, current.substatus, String(next.status ?? ''), String(next.substatus ?? ''));
 		}
 		const saved = commit(next);
-		send(ctx, 200, withContext(saved), { ETag: saved.eTag ?? '' });
+		send(ctx, 200, withContext(shaped(saved, responses)), { ETag: saved.eTag ?? '' });
 	}
 
 	async function route(ctx: RequestContext, url: URL): Promise<void> {
@@ -668,6 +691,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			count: () => store.count(),
 		},
 		faults,
+		responses,
 		counters,
 		resetCounters: () => {
 			counters.requests = 0;
@@ -679,6 +703,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		resetFaults: () => {
 			faults.reset();
+			Object.assign(responses, defaultShape);
 			rateWindow = undefined;
 		},
 		close: () => {

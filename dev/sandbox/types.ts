@@ -146,8 +146,23 @@ export interface SandboxOptions {
 	 * Inject one to observe or control latency in tests without wall-clock waits.
 	 */
 	sleep?: (ms: number) => Promise<void>;
+	/** the shape of the referrals it answers with (default: every stamp with Z, status stamps written) */
+	responses?: Partial<ResponseShape>;
 	/** called once per finished HTTP request (used by the CLI for its access log) */
 	onRequest?: (info: RequestLogEntry) => void;
+}
+
+/**
+ * What the docs allow the service to answer, beyond their examples (see the API summary,
+ * "Time stamps"): stamps without a zone, and no status stamps at all.
+ */
+export interface ResponseShape {
+	/** every *DateTime field without its `Z` (`2026-12-01T10:00:00.0000000`), as a proxy or an older version may send */
+	zonelessTimestamps: boolean;
+	/** leave acceptedDateTime and closedDateTime out of every answer (the docs do not promise them) */
+	omitStatusStamps: boolean;
+	/** every referral id in upper case (a GUID is the same in any case; ids are stored in lower case) */
+	upperCaseIds: boolean;
 }
 
 export interface RequestLogEntry {
@@ -212,6 +227,8 @@ export interface Sandbox {
 	expireAccessTokens(): void;
 	referrals: ReferralStoreApi;
 	faults: FaultControls;
+	/** the shape of the referrals it answers with, changeable at any time (resetFaults restores the options') */
+	responses: ResponseShape;
 	counters: Counters;
 	resetCounters(): void;
 	resetFaults(): void;

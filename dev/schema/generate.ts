@@ -104,21 +104,26 @@ export function generateSchemas(
 
 	const events = property(trigger, 'event').flatMap(optionsOf);
 	for (const version of versionsOf(trigger)) {
-		files.set(
-			`${versionFolder(version)}.json`,
-			objectSchema(`${trigger.displayName} (Simplify on): one item per referral that fired`, {
-				...referralProperties(),
-				event: { type: 'string', description: `What fired: ${events.map((event) => event.value).join(', ')}` },
-				previousStatus: {
-					type: nullable('string'),
-					description: 'Status before the change (null when the trigger had not seen the referral before)',
-				},
-				previousSubstatus: {
-					type: nullable('string'),
-					description: 'Substatus before the change (null when the trigger had not seen the referral before)',
-				},
-			}),
-		);
+		const schema = objectSchema(`${trigger.displayName} (Simplify on): one item per referral that fired`, {
+			...referralProperties(),
+			event: { type: 'string', description: `What fired: ${events.map((event) => event.value).join(', ')}` },
+			previousStatus: {
+				type: nullable('string'),
+				description: 'Status before the change (null when the trigger had not seen the referral before)',
+			},
+			previousSubstatus: {
+				type: nullable('string'),
+				description: 'Substatus before the change (null when the trigger had not seen the referral before)',
+			},
+			triggerNotice: {
+				type: 'string',
+				description:
+					'Only on the items of the first poll that fires after the trigger had to start over (its saved state could not be read): why a change may not have fired',
+			},
+		});
+		// only after a start-over (docs/trigger-memory.md)
+		schema.required = schema.required.filter((key) => key !== 'triggerNotice');
+		files.set(`${versionFolder(version)}.json`, schema);
 	}
 	return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }

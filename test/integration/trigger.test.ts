@@ -273,7 +273,7 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 		expect(ids((await trigger.poll()) ?? [])).toEqual([ordinary.id]);
 	});
 
-	it('Status Changed fires for a referral it never saw only on evidence that its status changed after activation', async () => {
+	it('Status Changed fires a move of a referral that existed before activation with its previous status, and not a notes edit', async () => {
 		const monthAgo = new Date(clock.ms - 30 * DAY).toISOString();
 		// acceptedDateTime and closedDateTime are optional: these old referrals carry none
 		const old = (fields: IDataObject) =>
@@ -289,7 +289,7 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 		expect(await trigger.poll()).toBeNull();
 
 		clock.ms += MINUTE;
-		// accepted after activation, as acceptedDateTime says; what it was before is not known
+		// accepted after activation; its status before is known from the status memory built at activation
 		env.session.sandbox.referrals.update(pending.id, {
 			status: 'Active',
 			substatus: 'Accepted',
@@ -298,7 +298,7 @@ describe('Partner Center Referral Trigger: clocks, previous status, failures', (
 		clock.ms += MINUTE;
 		env.session.sandbox.referrals.update(active.id, { status: 'Closed', substatus: 'Won' });
 		expect(json((await trigger.poll()) ?? [])).toEqual([
-			expect.objectContaining({ id: pending.id, status: 'Active', previousStatus: null, previousSubstatus: null }),
+			expect.objectContaining({ id: pending.id, status: 'Active', previousStatus: 'New', previousSubstatus: 'Pending' }),
 			expect.objectContaining({ id: active.id, substatus: 'Won', previousStatus: 'Active', previousSubstatus: 'Accepted' }),
 		]);
 		expect(await trigger.poll()).toBeNull();

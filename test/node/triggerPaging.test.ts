@@ -49,3 +49,21 @@ describe('Trigger poll over a service that pages in circles', () => {
 		nock.cleanAll();
 	});
 });
+
+describe('Trigger poll over a service that lists one referral twice, in another letter case', () => {
+	it('fires it once (GUIDs compare without case in the listing and in the state)', async () => {
+		jest.spyOn(timing, 'now').mockReturnValue(NOW);
+		const staticData: IDataObject = {};
+		interceptList([], 200, listPage([]));
+		expect((await poll(staticData)).items).toBeNull();
+
+		const page2 = `${REFERRALS}?$skiptoken=2`;
+		const updated = (id: string) => referral(id, { updatedDateTime: '2026-03-02T09:01:00Z' });
+		interceptList([], 200, listPage([updated(guid(0xabc))], `https://api.partner.microsoft.com${page2}`));
+		interceptExact([], page2, listPage([updated(guid(0xabc).toUpperCase()), updated(guid(0xdef))]));
+		const { items } = await poll(staticData);
+		expect((items ?? []).map((item) => item.json.id)).toEqual([guid(0xabc), guid(0xdef)]);
+		const state = (staticData[STATE_KEY] as IDataObject).referrals as IDataObject;
+		expect(Object.keys(state.seen as IDataObject).sort()).toEqual([guid(0xabc), guid(0xdef)]);
+	});
+});

@@ -25,6 +25,10 @@ describe('sandbox CLI', () => {
 		]);
 		expect(options.sandbox).toEqual({ port: 9090, referralCount: 1000, seed: 3, pageSize: 25, requireAuth: false });
 		expect(options).toMatchObject({ latencyMs: 200, maxConcurrent: 4, rateLimit: { requests: 100, perMs: 60000 }, quiet: true });
+		expect(parseCliArgs(['--zoneless-timestamps', '--no-status-stamps']).sandbox.responses).toEqual({
+			zonelessTimestamps: true,
+			omitStatusStamps: true,
+		});
 		expect(parseCliArgs([]).sandbox.port).toBe(8080);
 		expect(() => parseCliArgs(['--port', 'abc'])).toThrow(/--port/);
 		expect(() => parseCliArgs(['--rate-limit', '5'])).toThrow(/N\/MS/);

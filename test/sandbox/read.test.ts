@@ -40,6 +40,27 @@ describe('sandbox: reading referrals over HTTP', () => {
 			expect(response.body.id).toBe(EXAMPLE_REFERRAL_ID);
 		});
 
+		it('answers in the shapes the docs allow beyond their examples: no zone, no status stamps, ids in upper case', async () => {
+			const own = await startSandbox({ referralCount: 0 });
+			try {
+				const ownClient = new Client(own);
+				const won = own.referrals.create({ status: 'Closed', substatus: 'Won', closedDateTime: '2026-02-01T10:00:00.0000000Z', acceptedDateTime: '2026-01-20T10:00:00.0000000Z' });
+				Object.assign(own.responses, { zonelessTimestamps: true, omitStatusStamps: true, upperCaseIds: true });
+				const one = await ownClient.json(`${REFERRALS_PATH}/${won.id}`);
+				const listed = await ownClient.json(`${REFERRALS_PATH}?$filter=${encodeURIComponent("status eq 'Closed'")}`);
+				for (const body of [one.body, (listed.body.value as Array<Record<string, unknown>>)[0]]) {
+					expect(body.id).toBe(won.id.toUpperCase());
+					expect(body.updatedDateTime).toBe(String(won.updatedDateTime).replace(/Z$/, ''));
+					expect(body).not.toHaveProperty('closedDateTime');
+					expect(body).not.toHaveProperty('acceptedDateTime');
+				}
+				own.resetFaults();
+				expect((await ownClient.json(`${REFERRALS_PATH}/${won.id}`)).body).toMatchObject({ id: won.id, closedDateTime: won.closedDateTime });
+			} finally {
+				await own.close();
+			}
+		});
+
 		it('answers 404 itemNotFound for an unknown id', async () => {
 			const response = await client.json(`${REFERRALS_PATH}/00000000-0000-4000-8000-000000000000`);
 			expect(response.status).toBe(404);

@@ -30,7 +30,7 @@ function referral(id: string, fields: IDataObject = {}): IDataObject {
 }
 
 /** A state whose window starts at T0 with nothing remembered (as after a quiet activation). */
-const fresh = (): TriggerState => ({ version: 2, from: at(0), seen: {} });
+const fresh = (): TriggerState => ({ version: 3, from: at(0), seen: {} });
 
 /** One poll at `nowMinutes` (service clock) over `all`, listed as the service would: updated at or after `from`. */
 function poll(state: TriggerState, all: IDataObject[], nowMinutes: number, event: TriggerEvent = 'referralUpdated', targets: string[] = []) {
@@ -238,7 +238,7 @@ describe('trigger change detection', () => {
 
 describe('trigger state and clock', () => {
 	it('starts the first window before activation, to cover a service clock behind n8n', () => {
-		expect(startState(T0, 0)).toEqual({ version: 2, from: new Date(T0 - MAX_CLOCK_SKEW_MS - OVERLAP_MS).toISOString(), seen: {} });
+		expect(startState(T0, 0)).toEqual({ version: 3, from: new Date(T0 - MAX_CLOCK_SKEW_MS - OVERLAP_MS).toISOString(), seen: {} });
 		expect(startState(T0, 2).from).toBe(new Date(T0 - 2 * 86_400_000).toISOString());
 	});
 
@@ -256,13 +256,13 @@ describe('trigger state and clock', () => {
 
 	it('converts the state of the previous format, and ignores anything else', () => {
 		const previous = { from: at(0), seen: { a: { u: at(1), e: '"a-1"', s: 'Active', ss: 'Accepted' } } };
-		const state = readState(previous);
-		expect(state).toMatchObject({ version: 2, from: at(0) });
+		const { state } = readState(previous);
+		expect(state).toMatchObject({ version: 3, from: at(0) });
 		// the same version is recognised (not fired again); its status is known
 		expect(detectChanges(state!, [referral('a', { updatedDateTime: at(1) })], 'referralUpdated', [], ms(2)).changes).toHaveLength(0);
 		const moved = [referral('a', { updatedDateTime: at(2), eTag: '"a-2"', status: 'Closed', substatus: 'Won' })];
 		expect(detectChanges(state!, moved, 'statusChanged', [], ms(3)).changes).toMatchObject([{ previousStatus: 'Active' }]);
-		expect(readState(undefined)).toBeUndefined();
-		expect(readState({ from: 1, seen: {} })).toBeUndefined();
+		expect(readState(undefined)).toEqual({});
+		expect(readState({ from: 1, seen: {} })).toEqual({ damaged: 'its window start is not a time' });
 	});
 });

@@ -1,6 +1,6 @@
 /**
  * Change detection of the polling trigger, kept free of n8n so it can be reasoned about
- * (and tested) on its own.
+ * (and tested) on its own. docs/trigger-memory.md tells the same for users.
  *
  * Each poll lists the referrals updated at or after `from` (the window start). `from`
  * follows the service's clock, never the referrals' stamps: after a poll it is the
@@ -12,8 +12,26 @@
  * are kept that way; past that, `from` moves forward beyond the oldest of them, so what is
  * forgotten is never listed again (and the caller says so in the log). Besides the window, the
  * most recently updated other referrals are remembered, MAX_REMEMBERED in all, for their status.
+ *
+ * For Status Changed the state also holds `open`: the status of every referral that can still
+ * move (not Closed), listed once when the memory is built and kept current by every poll, so a
+ * move fires against a known previous status whatever stamps the service writes. At most
+ * MAX_OPEN; past that the least recently seen are forgotten (said in the log), and for those
+ * only the evidence rule is left (see firesFor).
+ *
+ * Ids are GUIDs and compare without case: every key of the state is the lower-case id.
+ * Every service time stamp is read as UTC, with or without a zone (shared/serviceTime.ts).
+ *
+ * Restarts: n8n saves the state only when a poll fires (and at deactivation). The state after
+ * a poll is a function of the state before it and of what it listed, and a poll lists every
+ * version updated since the state's `from`; so a restart from the state of the last poll that
+ * fired lists again everything after it and decides it against the same knowledge: what that
+ * poll fired is in `seen` (it does not fire again), what came later is listed (it fires).
  */
 import type { IDataObject } from 'n8n-workflow';
+
+import { quote } from './filters';
+import { serviceTimeMs } from './serviceTime';
 
 export type TriggerEvent = 'referralCreated' | 'referralUpdated' | 'statusChanged';
 
@@ -29,6 +47,12 @@ export const MAX_WINDOW = 10_000;
 /** Referrals remembered in all when the window holds fewer: the most recently updated ones. */
 export const MAX_REMEMBERED = 2000;
 
+/** Most referrals whose status Status Changed remembers (those that can still move), about 45 bytes each. */
+export const MAX_OPEN = 20_000;
+
+/** The listing of the referrals that can still move: every status but Closed (terminal). */
+export const OPEN_STATUS_FILTER = "(status eq 'New' or status eq 'Active' or status eq 'None')";
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -39,11 +63,26 @@ const DAY_MS = 86_400_000;
 export type SeenVersion = [updatedMs: number, eTag: string, status: string, substatus: string];
 
 export interface TriggerState {
-	/** The state's format (1: `seen` held objects with ISO stamps). */
-	version: 2;
+	/** The state's format (1: `seen` held objects with ISO stamps; 2: no `open`). */
+	version: 3;
 	/** ISO time: the next poll lists referrals updated at or after this. */
 	from: string;
+	/** By lower-case id. */
 	seen: Record<string, SeenVersion>;
+	/**
+	 * Status Changed only: lower-case id -> status code (see statusCode) of every referral that
+	 * can still move, least recently seen first. Absent until built.
+	 */
+	open?: Record<string, string>;
+	/** Said in the items of the next poll that fires (then dropped): why a gap may exist. */
+	notice?: string;
+}
+
+/** What static data held: a state (this format or an older one converted), nothing, or a damaged one. */
+export interface StateReading {
+	state?: TriggerState;
+	/** Why the state found could not be used (the trigger starts over). */
+	damaged?: string;
 }
 
 export interface Change {
@@ -58,6 +97,8 @@ export interface Detection {
 	state: TriggerState;
 	/** Set when more than MAX_WINDOW versions were inside the window and `from` moved past some. */
 	overflow?: { inWindow: number; from: string };
+	/** Referrals the status memory forgot to stay within MAX_OPEN. */
+	forgotten: number;
 }
 
 /**
@@ -67,21 +108,128 @@ export interface Detection {
  */
 export function startState(nowMs: number, lookbackDays: number): TriggerState {
 	const start = lookbackDays > 0 ? nowMs - lookbackDays * DAY_MS : nowMs - MAX_CLOCK_SKEW_MS - OVERLAP_MS;
-	return { version: 2, from: new Date(start).toISOString(), seen: {} };
+	return { version: 3, from: new Date(start).toISOString(), seen: {} };
 }
 
-/** The state found in static data: this format, the previous one converted, or undefined. */
-export function readState(value: unknown): TriggerState | undefined {
-	if (typeof value !== 'object' || value === null) return undefined;
-	const { version, from, seen } = value as Record<string, unknown>;
-	if (typeof from !== 'string' || typeof seen !== 'object' || seen === null) return undefined;
-	if (version === 2) return value as TriggerState;
-	const converted: Record<string, SeenVersion> = {};
-	// version 1 kept { u: updatedDateTime, e: eTag, s: status, ss: substatus } per referral
-	for (const [id, old] of Object.entries(seen as Record<string, IDataObject>)) {
-		converted[id] = [stamp(old.u), eTagKey(old.e), stringOrNull(old.s) ?? '', stringOrNull(old.ss) ?? ''];
+/**
+ * The state found in static data. Nothing there: no state (activation). This format or an
+ * older one (1, 2) whose every part reads: that state (ids in lower case; from version 2, the
+ * status memory is built again). Anything else (another type, an unknown version, an entry that
+ * does not read): damaged, and why.
+ */
+export function readState(value: unknown): StateReading {
+	if (value === undefined || value === null) return {};
+	if (!isRecord(value)) return { damaged: 'it is not an object' };
+	const { from, seen, open, notice } = value;
+	// version 1 had no version field
+	const version = value.version ?? 1;
+	if (version !== 1 && version !== 2 && version !== 3) return { damaged: `its version ${JSON.stringify(version) ?? 'undefined'} is unknown` };
+	const fromMs = serviceTimeMs(from);
+	if (Number.isNaN(fromMs)) return { damaged: 'its window start is not a time' };
+	if (!isRecord(seen)) return { damaged: 'its list of seen referrals is not a map' };
+	const state: TriggerState = { version: 3, from: new Date(fromMs).toISOString(), seen: {} };
+	for (const [id, entry] of Object.entries(seen)) {
+		const read = version === 1 ? fromVersion1(entry) : seenVersion(entry);
+		if (read === undefined) return { damaged: `its entry for referral ${id} does not read` };
+		const key = id.toLowerCase();
+		const other = state.seen[key];
+		if (!other || other[0] < read[0]) state.seen[key] = read;
 	}
-	return { version: 2, from, seen: converted };
+	if (version === 3 && open !== undefined) {
+		if (!isRecord(open)) return { damaged: 'its status memory is not a map' };
+		const memory: Record<string, string> = {};
+		for (const [id, code] of Object.entries(open)) {
+			if (typeof code !== 'string' || decodeStatus(code) === undefined) {
+				return { damaged: `its status memory entry for referral ${id} does not read` };
+			}
+			memory[id.toLowerCase()] = code;
+		}
+		state.open = memory;
+	}
+	if (version === 3 && typeof notice === 'string' && notice !== '') state.notice = notice;
+	return { state };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A version 2 or 3 entry: [updatedMs, eTag hash, status, substatus]. */
+function seenVersion(entry: unknown): SeenVersion | undefined {
+	if (!Array.isArray(entry) || entry.length !== 4) return undefined;
+	const [updatedMs, eTag, status, substatus] = entry as unknown[];
+	if (typeof updatedMs !== 'number' || !Number.isFinite(updatedMs)) return undefined;
+	if (typeof eTag !== 'string' || typeof status !== 'string' || typeof substatus !== 'string') return undefined;
+	return [updatedMs, eTag, status, substatus];
+}
+
+/** A version 1 entry: { u: updatedDateTime, e: eTag, s: status, ss: substatus }. */
+function fromVersion1(entry: unknown): SeenVersion | undefined {
+	if (!isRecord(entry)) return undefined;
+	return [stamp(entry.u), eTagKey(entry.e), stringOrNull(entry.s) ?? '', stringOrNull(entry.ss) ?? ''];
+}
+
+/**
+ * The open status/substatus pairs by a one-letter code, so the memory of 20,000 referrals
+ * stays small. Fixed: saved states depend on it (add letters, never change one). Any other
+ * pair is kept as the text `Status/Substatus`.
+ */
+const PAIR_BY_CODE: Record<string, string> = { a: 'New/Pending', b: 'New/Received', c: 'Active/Accepted' };
+const CODE_BY_PAIR = new Map(Object.entries(PAIR_BY_CODE).map(([code, pair]) => [pair, code]));
+
+function statusCode(status: string, substatus: string): string {
+	const pair = `${status}/${substatus}`;
+	return CODE_BY_PAIR.get(pair) ?? pair;
+}
+
+/** [status, substatus] of a code of the memory; undefined when it is no code. */
+function decodeStatus(code: string): [string, string] | undefined {
+	const pair = PAIR_BY_CODE[code] ?? (code.includes('/') ? code : undefined);
+	if (pair === undefined) return undefined;
+	const slash = pair.indexOf('/');
+	return [pair.slice(0, slash), pair.slice(slash + 1)];
+}
+
+function isClosed(status: string): boolean {
+	return status.toLowerCase() === 'closed';
+}
+
+/**
+ * The status memory from a listing of the referrals that can still move, newest first (as
+ * listed with `updatedDateTime desc`): at most MAX_OPEN, the least recently updated first in
+ * the map (forgotten first). `complete` is false when the listing held more than MAX_OPEN.
+ */
+export function buildStatusMemory(newestFirst: IDataObject[]): { open: Record<string, string>; complete: boolean } {
+	const ids = new Map<string, string>();
+	for (const referral of newestFirst) {
+		const id = stringOrNull(referral.id)?.toLowerCase();
+		const status = stringOrNull(referral.status) ?? '';
+		if (id === undefined || ids.has(id) || isClosed(status)) continue;
+		if (ids.size === MAX_OPEN) return { open: oldestFirst(ids), complete: false };
+		ids.set(id, statusCode(status, stringOrNull(referral.substatus) ?? ''));
+	}
+	return { open: oldestFirst(ids), complete: true };
+}
+
+function oldestFirst(newestFirst: Map<string, string>): Record<string, string> {
+	const open: Record<string, string> = {};
+	for (const [id, code] of [...newestFirst].reverse()) open[id] = code;
+	return open;
+}
+
+/**
+ * The OData filter of "the referral is in one of To Statuses" ("Closed" or "Closed/Won");
+ * undefined for none (any status).
+ */
+export function targetFilter(targets: string[]): string | undefined {
+	if (targets.length === 0) return undefined;
+	const parts = targets.map((target) => {
+		const slash = target.indexOf('/');
+		return slash === -1
+			? `status eq ${quote(target)}`
+			: `(status eq ${quote(target.slice(0, slash))} and substatus eq ${quote(target.slice(slash + 1))})`;
+	});
+	return parts.length === 1 ? parts[0] : `(${parts.join(' or ')})`;
 }
 
 /**
@@ -103,8 +251,9 @@ function stringOrNull(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** A service time in ms: UTC with or without a zone (NaN when it does not read). */
 function time(value: unknown): number {
-	return typeof value === 'string' ? Date.parse(value) : Number.NaN;
+	return serviceTimeMs(value);
 }
 
 /** updatedDateTime in ms (0 when it cannot be read: such a version is never inside a window). */
@@ -160,12 +309,12 @@ export function matchesTarget(targets: string[], status: string | null, substatu
 	});
 }
 
-/** The latest listed version of each referral (a referral updated during the listing appears twice). */
+/** The latest listed version of each referral by lower-case id (a referral updated during the listing appears twice). */
 function latestById(referrals: Iterable<IDataObject>): Map<string, IDataObject> {
 	const latest = new Map<string, IDataObject>();
 	for (const referral of referrals) {
-		const id = stringOrNull(referral.id);
-		if (id === null) continue;
+		const id = stringOrNull(referral.id)?.toLowerCase();
+		if (id === undefined) continue;
 		const previous = latest.get(id);
 		if (!previous || stamp(referral.updatedDateTime) >= stamp(previous.updatedDateTime)) latest.set(id, referral);
 	}
@@ -175,7 +324,9 @@ function latestById(referrals: Iterable<IDataObject>): Map<string, IDataObject> 
 /**
  * Decides which of the listed referrals fire for `event`, and returns the next state.
  * `referrals` are everything the poll listed (updated since `state.from`); `serviceNowMs` is
- * the service's time when the poll started (see serviceClock).
+ * the service's time when the poll started (see serviceClock). `useMemory` is false on the
+ * poll that built the status memory: that memory already holds this poll's changes, so only
+ * the next polls compare with it.
  */
 export function detectChanges(
 	state: TriggerState,
@@ -183,9 +334,12 @@ export function detectChanges(
 	event: TriggerEvent,
 	targetStatuses: string[],
 	serviceNowMs: number,
+	useMemory = true,
 ): Detection {
 	const windowStart = time(state.from);
 	const seen: Record<string, SeenVersion> = { ...state.seen };
+	const memory = event === 'statusChanged' ? state.open : undefined;
+	const open = memory ? { ...memory } : undefined;
 	const changes: Change[] = [];
 	for (const [id, referral] of latestById(referrals)) {
 		const version = versionOf(referral);
@@ -195,21 +349,39 @@ export function detectChanges(
 		// seen already, or older than what was seen (a lagging read): nothing new
 		if (before && !isNewVersion(version, before, serviceNowMs)) continue;
 		seen[id] = version;
-		if (firesFor(event, targetStatuses, referral, version, before, windowStart)) {
-			const [, , statusBefore, substatusBefore] = before ?? [];
+		const code = useMemory ? memory?.[id] : undefined;
+		const previous = before ? ([before[2], before[3]] as [string, string]) : code === undefined ? undefined : decodeStatus(code);
+		if (open) {
+			// kept current, the most recently seen last; a Closed referral cannot move any more
+			delete open[id];
+			if (!isClosed(version[2])) open[id] = statusCode(version[2], version[3]);
+		}
+		if (firesFor(event, targetStatuses, referral, version, before, previous, windowStart)) {
+			const [statusBefore, substatusBefore] = previous ?? [];
 			changes.push({ referral, event, previousStatus: statusBefore || null, previousSubstatus: substatusBefore || null });
 		}
 	}
 	changes.sort((a, b) => stamp(a.referral.updatedDateTime) - stamp(b.referral.updatedDateTime));
-	return { changes, ...nextWindow(seen, windowStart, serviceNowMs) };
+	let forgotten = 0;
+	if (open) {
+		const ids = Object.keys(open);
+		forgotten = Math.max(0, ids.length - MAX_OPEN);
+		for (const id of ids.slice(0, forgotten)) delete open[id];
+	}
+	const next = nextWindow(seen, windowStart, serviceNowMs);
+	if (open) next.state.open = open;
+	if (state.notice !== undefined) next.state.notice = state.notice;
+	return { changes, ...next, forgotten };
 }
 
 /**
  * Whether a new version fires. A referral not remembered is new when it was created inside the
- * window. For Status Changed, a remembered referral fires when its status or substatus differs;
- * one not remembered only on evidence that its status was reached inside the window: it was
- * created there and is no longer New, or the stamp of its status (acceptedDateTime for Active,
- * closedDateTime for Closed) is inside it. Without evidence it is remembered silently.
+ * window. For Status Changed, a referral whose previous status is known (seen, or in the status
+ * memory) fires when its status or substatus differs. One not known (created after the memory
+ * was built, Closed when it was built, outside the filters then, or forgotten past MAX_OPEN)
+ * fires only on evidence that its status was reached inside the window: it was created there
+ * and is no longer New, or the stamp of its status (acceptedDateTime for Active, closedDateTime
+ * for Closed, both optional) is inside it. Without evidence it is remembered silently.
  */
 function firesFor(
 	event: TriggerEvent,
@@ -217,14 +389,15 @@ function firesFor(
 	referral: IDataObject,
 	version: SeenVersion,
 	before: SeenVersion | undefined,
+	previous: [string, string] | undefined,
 	windowStart: number,
 ): boolean {
 	const created = !before && time(referral.createdDateTime) >= windowStart;
 	if (event === 'referralCreated') return created;
 	if (event === 'referralUpdated') return !created;
 	const [, , status, substatus] = version;
-	const moved = before
-		? before[2] !== status || before[3] !== substatus
+	const moved = previous
+		? previous[0] !== status || previous[1] !== substatus
 		: created
 			? status !== '' && status !== 'New'
 			: statusStamp(referral) >= windowStart;
@@ -265,5 +438,5 @@ function nextWindow(
 		inside = insideFrom(from);
 	}
 	const kept = newestFirst.slice(0, Math.max(inside, MAX_REMEMBERED));
-	return { state: { version: 2, from: new Date(from).toISOString(), seen: Object.fromEntries(kept) }, overflow };
+	return { state: { version: 3, from: new Date(from).toISOString(), seen: Object.fromEntries(kept) }, overflow };
 }

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { asUtcStamp } from './serviceTime';
+
 /** One key of the simplified item: where it comes from in the referral, and its JSON type. */
 export interface SimplifiedField {
 	key: string;
@@ -49,7 +51,9 @@ export function simplifyReferral(referral: IDataObject): IDataObject {
 	const result: IDataObject = {};
 	for (const field of SIMPLIFIED_FIELDS) {
 		const input = field.from.reduce<unknown>((parent, key) => asObject(parent)[key], referral);
-		result[field.key] = field.type === 'number' ? toNumber(input) : toText(input);
+		const value = field.type === 'number' ? toNumber(input) : toText(input);
+		// a time stamp without a zone is UTC: said so, so that later nodes do not read it as local time
+		result[field.key] = typeof value === 'string' && field.key.endsWith('DateTime') ? asUtcStamp(value) : value;
 	}
 	return result;
 }
