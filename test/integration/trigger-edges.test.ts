@@ -375,9 +375,13 @@ describe('Partner Center Referral Trigger: Fetch Test Event applies the filters 
 	});
 
 	it('says so when no referral is in To Statuses', async () => {
-		expect(env.session.sandbox.referrals.all().some((referral) => referral.status === 'None')).toBe(false);
-		const polled = env.session.poll({ event: 'statusChanged', statuses: ['None'], filters: {} }, {}, { mode: 'manual' });
+		// a To Status (one of the options) that no referral of the sandbox has
+		const target = 'New/Received';
+		for (const referral of env.session.sandbox.referrals.all()) {
+			if (referral.status === 'New' && referral.substatus === 'Received') env.session.sandbox.referrals.update(referral.id, { substatus: 'Pending' });
+		}
+		const polled = env.session.poll({ event: 'statusChanged', statuses: [target], filters: {} }, {}, { mode: 'manual' });
 		await expect(polled).rejects.toThrow('No referral matches this trigger yet');
-		await expect(polled).rejects.toMatchObject({ description: expect.stringContaining('To Statuses (None)') });
+		await expect(polled).rejects.toMatchObject({ description: expect.stringContaining(`To Statuses (${target})`) });
 	});
 });
