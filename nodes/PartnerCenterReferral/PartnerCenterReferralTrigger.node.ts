@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection, simplifyField } from './descriptions/common';
+import { optionsCollection, simplifyField, timeoutOption } from './descriptions/common';
 import {
 	customerCountryFilter,
 	directionFilter,
@@ -20,11 +20,12 @@ import { detectChanges, MAX_WINDOW, readState, serviceClock, startState } from '
 import type { ReferralFilters } from './shared/filters';
 import { buildReferralFilter } from './shared/filters';
 import { formatReferral } from './shared/simplify';
+import { timeoutMsForOption } from './shared/timeout';
 import { timing } from './shared/timing';
 import { SUBSTATUSES_OF } from './shared/transitions';
 import { amount, isBlank, readsAs } from './shared/values';
 import type { ApiResponse } from './transport';
-import { listReferrals } from './transport';
+import { listReferrals, useTimeout } from './transport';
 
 const MAX_LOOKBACK_DAYS = 90;
 
@@ -98,7 +99,7 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				default: 0,
 				description:
 					'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
-			}),
+			}, timeoutOption),
 		],
 	};
 
@@ -107,6 +108,7 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		const filters = this.getNodeParameter('filters', {}) as ReferralFilters & IDataObject;
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const lookbackDays = readLookbackDays.call(this);
+		useTimeout(this, timeoutMsForOption(this, (this.getNodeParameter('options', {}) as IDataObject).timeout));
 		const userFilter = buildReferralFilter(this, filters);
 
 		if (this.getMode() === 'manual') {
