@@ -167,3 +167,42 @@ describe('redact', () => {
 		expect(redact('Referral not found.', [])).toBe('Referral not found.');
 	});
 });
+
+describe("a write's fate, by what reached the wire", () => {
+	const NOT_SENT = 'Nothing was sent to Partner Center. The referral was not created.';
+	const MAYBE = 'The referral may or may not have been created';
+	/** What axios (n8n 1.x and 2.x) rejects with: its code, and the Node request whose socket wrote `bytesWritten` bytes. */
+	const axiosError = (code: string, bytesWritten: number) =>
+		Object.assign(new Error(code), { isAxiosError: true, code, request: { socket: { bytesWritten } } });
+	const create = async (error: unknown) => {
+		const { ctx } = context(async () => {
+			throw error;
+		});
+		return await apiRequest.call(ctx, { method: 'POST', path: '/v1.0/engagements/referrals', body: {} }).catch((e: unknown) => e);
+	};
+
+	it.each<[string, unknown]>([
+		['no access token yet (n8n 2.x)', Object.assign(new Error('OAuth credentials not connected'), { name: 'UserError' })],
+		[
+			'no access token yet (n8n 1.x, wrapped by NodeApiError)',
+			{ message: 'OAuth credentials not connected', cause: Object.assign(new Error('OAuth credentials not connected'), { name: 'ApplicationError' }) },
+		],
+		['no access token to sign with', new Error('Unable to sign without access token')],
+		['a URL the HTTP client cannot use', Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' })],
+		['a connection that timed out before a byte was written', axiosError('ECONNABORTED', 0)],
+		['a refused connection', Object.assign(axiosError('ECONNREFUSED', 0), { cause: { code: 'ECONNREFUSED', syscall: 'connect' } })],
+	])('%s: nothing was sent', async (_label, error) => {
+		const mapped = (await create(error)) as { description: string };
+		expect(mapped.description).toContain(NOT_SENT);
+		expect(mapped.description).not.toContain(MAYBE);
+	});
+
+	it.each<[string, unknown]>([
+		['a timeout after the request was written', axiosError('ECONNABORTED', 563)],
+		['a reset after the request was written', axiosError('ECONNRESET', 563)],
+		['an error of the HTTP client that does not say', Object.assign(new Error('stream error'), { isAxiosError: true })],
+	])('%s: it may have been created', async (_label, error) => {
+		const mapped = (await create(error)) as { description: string };
+		expect(mapped.description).toContain(MAYBE);
+	});
+});
