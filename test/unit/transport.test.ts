@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
-import { apiRequest } from '../../nodes/PartnerCenterReferral/transport';
+import { apiRequest, useThrottle } from '../../nodes/PartnerCenterReferral/transport';
 import { inspectFailure } from '../../nodes/PartnerCenterReferral/transport/errors';
 import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
 import { parseRetryAfter, retryDelayMs } from '../../nodes/PartnerCenterReferral/transport/retry';
@@ -204,5 +204,25 @@ describe("a write's fate, by what reached the wire", () => {
 	])('%s: it may have been created', async (_label, error) => {
 		const mapped = (await create(error)) as { description: string };
 		expect(mapped.description).toContain(MAYBE);
+	});
+});
+
+describe('the time limit of one request', () => {
+	it('does not send a retry when waiting for a slot used up the time left', async () => {
+		const clock = { ms: Date.parse('2026-03-02T09:00:00Z') };
+		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
+		const { ctx, calls } = context(async () => ({ statusCode: 503, headers: {}, body: {} }));
+		let slots = 0;
+		useThrottle(ctx, {
+			acquire: async () => {
+				// the second slot comes only after the default limit (3 x 60 s) has passed
+				if (slots++ > 0) clock.ms += 200_000;
+				return () => undefined;
+			},
+		});
+		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		await expect(request).rejects.toThrow('Partner Center is unavailable (503) after 1 attempt');
+		await expect(request).rejects.toMatchObject({ description: expect.stringContaining('at most 180 s') });
+		expect(calls).toHaveLength(1);
 	});
 });

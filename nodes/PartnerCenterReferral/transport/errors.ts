@@ -196,7 +196,7 @@ export function mapFailure(
 	const said = [serviceCode, serviceMessage?.replace(/[.\s]+$/, '')].filter(Boolean).join(': ');
 	const service = said ? ` Partner Center said: ${said}.` : '';
 	const support = requestId ? ` Request ID for Microsoft support: ${quote(requestId, secrets, MAX_CODE_CHARS)}.` : '';
-	const after = attempts ? ` after ${attempts} attempts` : '';
+	const after = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
 	const status = failure.status;
 	const writes = request.method !== 'GET';
 	// A create or an add that may have happened: "try again" is bad advice (see writeFate).

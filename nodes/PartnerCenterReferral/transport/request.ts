@@ -47,11 +47,20 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 	let deadline: Deadline | undefined;
 	// a write retried after a failure the service may have applied: its retry's outcome is not the whole story
 	let earlierMaybeApplied: Failure | undefined;
+	// the failure of the attempt before, while retrying
+	let previous: Failure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure = { kind: 'unknown', sent: false };
 		let response: RawResponse | undefined;
 		const release = throttle ? await throttle.acquire() : undefined;
 		deadline ??= new Deadline(timeoutMs);
+		if (previous && !deadline.allowsWait(0)) {
+			// the wait for a slot used up the time left: the retry is not sent
+			release?.('failed');
+			previous.deadlineMs = deadline.totalMs;
+			const secrets = await currentSecrets.call(this);
+			throw mapFailure.call(this, previous, request, attempt - 1, secrets, earlierMaybeApplied);
+		}
 		const attemptOptions: IHttpRequestOptions = { ...options, timeout: deadline.attemptTimeoutMs() };
 		try {
 			let sent = await send.call(this, attemptOptions);
@@ -92,6 +101,7 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 				failure.deadlineMs = deadline.totalMs;
 			} else {
 				if (request.method !== 'GET' && mayHaveBeenProcessed(failure)) earlierMaybeApplied ??= failure;
+				previous = failure;
 				await timing.sleep(wait);
 				continue;
 			}
