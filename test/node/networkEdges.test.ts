@@ -116,6 +116,18 @@ describe('Redirects are not followed: the token stays with the API Base URL', ()
 		expect(api.requests.map((request) => request.line)).toEqual([`POST ${REFERRALS}`]);
 	});
 
+	it('a 303 (See Other) on a Create is not followed either, but says the referral may have been created', async () => {
+		const other = await rawServer((_request, response) => json(response, 200, referral(guid(1))));
+		const api = await rawServer(redirect(303, `${other.url}${REFERRALS}/${guid(1)}`));
+
+		const { error } = await runReferral(createParameters(), {}, withBase(api.url));
+
+		expect(error?.message).toContain('redirect (303)');
+		expect(error?.description).toContain(MAYBE_CREATED);
+		expect(error?.description).not.toContain('Nothing was written');
+		expect(other.requests).toEqual([]);
+	});
+
 	it('a 302 on a Get Many page (after a nextLink on the API origin) is not followed', async () => {
 		const other = await rawServer((_request, response) => json(response, 200, listPage([referral(guid(9))])));
 		const api = await rawServer((request, response, self) => {

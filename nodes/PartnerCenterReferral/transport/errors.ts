@@ -168,13 +168,16 @@ function describeFailure(failure: Failure): string {
 	return failure.kind === 'malformed' ? 'an unreadable answer' : 'an unknown error';
 }
 
+const SEE_OTHER = 303;
+
 /**
- * Whether the service may have carried the request out although it failed: a 5xx, an
- * unreadable answer, or no answer after the request may have reached it (see wasSent). A
- * 3xx or 4xx answer means it did not.
+ * Whether the service may have carried the request out although it failed: a 5xx, a 303, an
+ * unreadable answer, or no answer after the request may have reached it (see wasSent). Any
+ * other 3xx or a 4xx answer means it did not.
  */
 export function mayHaveBeenProcessed(failure: Failure): boolean {
-	if (failure.kind === 'http') return (failure.status ?? 0) >= 500;
+	// 303 See Other answers a write that was carried out, pointing at its result
+	if (failure.kind === 'http') return (failure.status ?? 0) >= 500 || failure.status === SEE_OTHER;
 	return wasSent(failure) === 'maybe';
 }
 
@@ -230,7 +233,7 @@ export function mapFailure(
 			break;
 		case status !== undefined && status >= 300 && status < 400:
 			message = `Partner Center answered with a redirect (${status})${failure.redirectTo ? ` to ${failure.redirectTo}` : ''}; the node does not follow redirects, so the sign-in token stays with Partner Center`;
-			description = `Check the API Base URL in the credential: it must be the Partner Center API itself (https://api.partner.microsoft.com), not an address that forwards elsewhere; also check any proxy in front of it.${writes ? ' Nothing was written: a redirect means Partner Center did not carry out the request.' : ''}${service}`;
+			description = `Check the API Base URL in the credential: it must be the Partner Center API itself (https://api.partner.microsoft.com), not an address that forwards elsewhere; also check any proxy in front of it.${writes && status !== SEE_OTHER ? ' Nothing was written: a redirect means Partner Center did not carry out the request.' : ''}${service}`;
 			break;
 		case status === 400:
 			message = `Partner Center rejected the request as invalid${serviceMessage ? `: ${serviceMessage}` : ''}`;
