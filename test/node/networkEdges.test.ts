@@ -211,10 +211,14 @@ describe('Timeout (Seconds): a server that never answers', () => {
 
 		const { error } = await runReferral(createParameters({ options: { timeout: 2 } }), {}, withBase(api.url));
 
-		// Told by what reached the server (on a loaded machine, nock's pass-through may not have sent it in time).
-		const reached = api.requests.length === 1;
+		// The fate follows what the socket reports having written. Run alone, the request is written and
+		// the answer is "may or may not". In the full suite, Node's http module can still carry nock
+		// interceptors that earlier test files of the same jest worker patched in (each file has its own
+		// nock); their mock socket passes the request through but reports 0 bytes written, which reads as
+		// a connection that never completed. Either way the message and the fate must agree, and the
+		// Create is sent at most once. (The classification itself: test/unit/transport.test.ts.)
 		expect(api.requests.length).toBeLessThanOrEqual(1);
-		if (reached) {
+		if (error?.message.startsWith('Partner Center did not answer')) {
 			expect(error?.message).toBe('Partner Center did not answer within 2 s (timed out)');
 			expect(error?.description).toContain('raise "Timeout (Seconds)"');
 			expect(error?.description).toContain(MAYBE_CREATED);
