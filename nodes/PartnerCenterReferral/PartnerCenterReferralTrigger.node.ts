@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection, simplifyField } from './descriptions/common';
+import { optionsCollection, simplifyField, timeoutOption } from './descriptions/common';
 import {
 	customerCountryFilter,
 	directionFilter,
@@ -32,11 +32,12 @@ import { MAX_PAGE_SIZE } from './shared/constants';
 import type { ReferralFilters } from './shared/filters';
 import { buildReferralFilter } from './shared/filters';
 import { formatReferral } from './shared/simplify';
+import { timeoutMsForOption } from './shared/timeout';
 import { timing } from './shared/timing';
 import { SUBSTATUSES_OF } from './shared/transitions';
 import { amount, flag, isBlank, readsAs, someOf, ValueReader } from './shared/values';
 import type { ApiResponse } from './transport';
-import { listReferrals } from './transport';
+import { listReferrals, useTimeout } from './transport';
 
 const MAX_LOOKBACK_DAYS = 90;
 
@@ -116,7 +117,7 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				default: 0,
 				description:
 					'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
-			}),
+			}, timeoutOption),
 		],
 	};
 
@@ -127,6 +128,7 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		const simplify = read.required('Simplify', this.getNodeParameter('simplify', true), flag);
 		const lookbackDays = readLookbackDays.call(this);
 		const targets = event === 'statusChanged' ? (read.optional('To Statuses', this.getNodeParameter('statuses', []), toStatuses) ?? []) : [];
+		useTimeout(this, timeoutMsForOption(this, (this.getNodeParameter('options', {}) as IDataObject).timeout));
 		const userFilter = buildReferralFilter(this, filters);
 
 		if (this.getMode() === 'manual') return await fetchTestEvent.call(this, event, userFilter, targets, simplify);

@@ -194,7 +194,7 @@ describe('Get a referral', () => {
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(429, {}, { 'Retry-After': 'Wed, 25 Nov 2026 10:00:05 GMT' })
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
-			.reply(429, {}, { 'Retry-After': '3600' })
+			.reply(429, {}, { 'Retry-After': '120' })
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(200, exampleReferral());
 		const { error } = await runReferral(get(EXAMPLE_ID));

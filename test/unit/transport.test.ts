@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
-import { apiRequest } from '../../nodes/PartnerCenterReferral/transport';
+import { apiRequest, useThrottle } from '../../nodes/PartnerCenterReferral/transport';
 import { inspectFailure } from '../../nodes/PartnerCenterReferral/transport/errors';
 import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
 import { parseRetryAfter, retryDelayMs } from '../../nodes/PartnerCenterReferral/transport/retry';
@@ -165,5 +165,64 @@ describe('redact', () => {
 
 	it('leaves text alone without secrets', () => {
 		expect(redact('Referral not found.', [])).toBe('Referral not found.');
+	});
+});
+
+describe("a write's fate, by what reached the wire", () => {
+	const NOT_SENT = 'Nothing was sent to Partner Center. The referral was not created.';
+	const MAYBE = 'The referral may or may not have been created';
+	/** What axios (n8n 1.x and 2.x) rejects with: its code, and the Node request whose socket wrote `bytesWritten` bytes. */
+	const axiosError = (code: string, bytesWritten: number) =>
+		Object.assign(new Error(code), { isAxiosError: true, code, request: { socket: { bytesWritten } } });
+	const create = async (error: unknown) => {
+		const { ctx } = context(async () => {
+			throw error;
+		});
+		return await apiRequest.call(ctx, { method: 'POST', path: '/v1.0/engagements/referrals', body: {} }).catch((e: unknown) => e);
+	};
+
+	it.each<[string, unknown]>([
+		['no access token yet (n8n 2.x)', Object.assign(new Error('OAuth credentials not connected'), { name: 'UserError' })],
+		[
+			'no access token yet (n8n 1.x, wrapped by NodeApiError)',
+			{ message: 'OAuth credentials not connected', cause: Object.assign(new Error('OAuth credentials not connected'), { name: 'ApplicationError' }) },
+		],
+		['no access token to sign with', new Error('Unable to sign without access token')],
+		['a URL the HTTP client cannot use', Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' })],
+		['a connection that timed out before a byte was written', axiosError('ECONNABORTED', 0)],
+		['a refused connection', Object.assign(axiosError('ECONNREFUSED', 0), { cause: { code: 'ECONNREFUSED', syscall: 'connect' } })],
+	])('%s: nothing was sent', async (_label, error) => {
+		const mapped = (await create(error)) as { description: string };
+		expect(mapped.description).toContain(NOT_SENT);
+		expect(mapped.description).not.toContain(MAYBE);
+	});
+
+	it.each<[string, unknown]>([
+		['a timeout after the request was written', axiosError('ECONNABORTED', 563)],
+		['a reset after the request was written', axiosError('ECONNRESET', 563)],
+		['an error of the HTTP client that does not say', Object.assign(new Error('stream error'), { isAxiosError: true })],
+	])('%s: it may have been created', async (_label, error) => {
+		const mapped = (await create(error)) as { description: string };
+		expect(mapped.description).toContain(MAYBE);
+	});
+});
+
+describe('the time limit of one request', () => {
+	it('does not send a retry when waiting for a slot used up the time left', async () => {
+		const clock = { ms: Date.parse('2026-03-02T09:00:00Z') };
+		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
+		const { ctx, calls } = context(async () => ({ statusCode: 503, headers: {}, body: {} }));
+		let slots = 0;
+		useThrottle(ctx, {
+			acquire: async () => {
+				// the second slot comes only after the default limit (3 x 60 s) has passed
+				if (slots++ > 0) clock.ms += 200_000;
+				return () => undefined;
+			},
+		});
+		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		await expect(request).rejects.toThrow('Partner Center is unavailable (503) after 1 attempt');
+		await expect(request).rejects.toMatchObject({ description: expect.stringContaining('at most 180 s') });
+		expect(calls).toHaveLength(1);
 	});
 });

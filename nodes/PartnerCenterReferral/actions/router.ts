@@ -22,7 +22,8 @@ import * as update from './referral/update.operation';
 import { throttleForOption } from '../shared/concurrency';
 import type { NodeError } from '../shared/nodeError';
 import { toNodeError } from '../shared/nodeError';
-import { useThrottle } from '../transport';
+import { timeoutMsForOption } from '../shared/timeout';
+import { useThrottle, useTimeout } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
 	get,
@@ -50,6 +51,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const throttle = throttleForOption(options.concurrency);
 	// Every request of this execution holds a slot of it (transport/throttle.ts).
 	useThrottle(this, throttle);
+	// ... and waits at most this long for an answer (transport/deadline.ts).
+	useTimeout(this, timeoutMsForOption(this, options.timeout));
 
 	const prepared = items.map((_, itemIndex) => prepareItem.call(this, handler, itemIndex));
 	const written: WrittenItem[] = [];

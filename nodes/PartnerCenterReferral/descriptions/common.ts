@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_CONCURRENT, START_CONCURRENT } from '../shared/concurrency';
 import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from '../shared/constants';
+import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from '../shared/timeout';
 
 export const referralIdLocator: INodeProperties = {
 	displayName: 'Referral',
@@ -89,6 +90,17 @@ export const concurrencyOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 50 },
 	default: DEFAULT_MAX_CONCURRENT,
 	description: `The most requests sent to Partner Center at once: the node starts at ${START_CONCURRENT} and adds more while Partner Center keeps up, backing off whenever it answers 429 (Too Many Requests)`,
+};
+
+/** "Timeout (Seconds)": the node's and the trigger's (read with shared/timeout.timeoutMsForOption). */
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
+	default: DEFAULT_TIMEOUT_SECONDS,
+	description:
+		'How long to wait for Partner Center to answer one request before giving up. One request with its retries and the waits between them stops after three times this long.',
 };
 
 export const eTagOption: INodeProperties = {

@@ -35,11 +35,30 @@ export async function getCredentialFacts(this: PartnerCenterContext): Promise<Cr
 async function readCredentialFacts(this: PartnerCenterContext): Promise<CredentialFacts> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets: secretsOf(credentials) };
+}
+
+function secretsOf(credentials: IDataObject): string[] {
 	const tokens = (credentials.oauthTokenData ?? {}) as IDataObject;
-	const secrets = [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
+	return [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
 		(value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
 	);
-	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets };
+}
+
+/**
+ * The secrets to mask in an error, read at the moment of the error: n8n may have refreshed
+ * the token during this execution (and saved it to the credential), and a refreshed token
+ * need not look like a token (an opaque one is not a JWT). Also those read at the start.
+ */
+export async function currentSecrets(this: PartnerCenterContext): Promise<string[]> {
+	const known = (await credentialFacts.get(this)?.catch(() => undefined))?.secrets ?? [];
+	let now: string[] = [];
+	try {
+		now = secretsOf(await this.getCredentials(CREDENTIAL_TYPE));
+	} catch {
+		// the credential cannot be read now: mask what was read before
+	}
+	return [...new Set([...known, ...now])];
 }
 
 /** The credential's API Base URL, without a trailing slash. */
@@ -47,18 +66,32 @@ export async function getBaseUrl(this: PartnerCenterContext): Promise<string> {
 	return (await getCredentialFacts.call(this)).baseUrl;
 }
 
-/** Refuses a link whose origin is not the API Base URL's: the token must not be sent there. */
+/**
+ * Refuses a link whose origin is not the API Base URL's: the token must not be sent there.
+ * A link with a user name or password in it (https://user:pass@host/…) is refused too: the
+ * HTTP client would send them as Basic credentials.
+ */
 export function assertSameOrigin(this: PartnerCenterContext, link: string, baseUrl: string, itemIndex?: number) {
-	let linkOrigin: string | undefined;
-	try {
-		linkOrigin = new URL(link).origin;
-	} catch {
-		linkOrigin = undefined;
+	const parsed = parseUrl(link);
+	const linkOrigin = parsed?.origin;
+	if (parsed && (parsed.username !== '' || parsed.password !== '')) {
+		throw new NodeOperationError(this.getNode(), 'Partner Center returned a next-page link with a user name or password in it', {
+			description: `The link points at ${linkOrigin} with sign-in details in the address, so it was not followed: no credentials may be sent with it. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
+			itemIndex,
+		});
 	}
 	if (linkOrigin !== new URL(baseUrl).origin) {
 		throw new NodeOperationError(this.getNode(), 'Partner Center returned a next-page link to another host', {
 			description: `The link points at ${linkOrigin ?? 'an invalid URL'}, not at the credential's API Base URL (${new URL(baseUrl).origin}), so it was not followed: your access token must not be sent there. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
 			itemIndex,
 		});
+	}
+}
+
+function parseUrl(link: string): URL | undefined {
+	try {
+		return new URL(link);
+	} catch {
+		return undefined;
 	}
 }

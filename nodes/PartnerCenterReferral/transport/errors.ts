@@ -8,7 +8,15 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ETAG_CHANGED_HINT, MAYBE_ADDED, MAYBE_CREATED, NETWORK_FAILURES, ROLES_HINT } from './hints';
+import { DEADLINE_FACTOR } from './deadline';
+import {
+	ETAG_CHANGED_HINT,
+	MAYBE_ADDED,
+	MAYBE_CREATED,
+	MAYBE_UPDATED,
+	NETWORK_FAILURES,
+	ROLES_HINT,
+} from './hints';
 import type { ApiRequest, PartnerCenterContext } from './http';
 import { headerValue, isRepeatable } from './http';
 import { redact } from './redact';
@@ -20,6 +28,86 @@ export interface Failure {
 	body?: unknown;
 	code?: string;
 	message?: string;
+	/**
+	 * Whether the request reached the wire, for a failure without an answer (see `wasSent`):
+	 * false when nothing of it was sent. Set by inspectFailure from what the HTTP client
+	 * reports (the socket's bytes written, the system call that failed), never from message text.
+	 */
+	sent?: Sent;
+	/** A redirect (3xx): where it pointed, as "host" (or "host (plain http)"), if it said. */
+	redirectTo?: string;
+	/** The request got no answer within this many ms (the per-request timeout). */
+	timedOutAfterMs?: number;
+	/** The request was not tried again because the wait before it (ms) would pass the request's time limit. */
+	waitPastDeadlineMs?: number;
+	/** The request's time limit (all attempts and waits), in ms; set when it stopped retrying because of it. */
+	deadlineMs?: number;
+}
+
+/** false: nothing of the request was sent, so Partner Center cannot have acted on it; 'maybe': it may have reached the service. */
+export type Sent = false | 'maybe';
+
+/**
+ * Whether a failed request may have reached Partner Center: an answer (any status, or an
+ * unreadable body) did; a failure without an answer as inspectFailure found it on the wire.
+ * A sign-in that failed before the request (no token, a refresh refused) is `false`.
+ */
+export function wasSent(failure: Failure): Sent {
+	if (failure.kind === 'http' || failure.kind === 'malformed') return 'maybe';
+	return failure.sent ?? 'maybe';
+}
+
+/** Failure codes of the HTTP client that mean nothing was sent: no connection was made, or the URL could not be used. */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ERR_INVALID_URL',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** System calls whose failure means no connection was made (so nothing of the request was sent). */
+const NOT_SENT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
+
+/** Axios's code for its own timeout; with the OS's, the codes of a request that got no answer in time. */
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/**
+ * What the wire shows of a failure without an answer. The HTTP client's error (axios,
+ * in n8n 1.x and 2.x) carries the Node request it made: when its socket wrote bytes, the
+ * request may have reached the service; a timeout before any byte left is a connection
+ * (or TLS handshake) that never completed. A system call or code that fails before a
+ * connection exists (refused, unknown host, bad certificate, invalid URL) means nothing was
+ * sent, and any other error of the HTTP client may have sent it. An error raised without
+ * the HTTP client ever being called (no access token to sign with, n8n refusing the URL)
+ * sent nothing.
+ */
+function sentOnTheWire(layers: IDataObject[]): Sent {
+	let httpClientError = false;
+	for (const layer of layers) {
+		const socket = (layer.request as IDataObject | undefined)?.socket as IDataObject | undefined | null;
+		if (socket && typeof socket.bytesWritten === 'number') {
+			if (socket.bytesWritten > 0) return 'maybe';
+			// not a byte left before the time ran out: the connection (or its TLS handshake) never completed
+			if (TIMEOUT_CODES.has(String(layer.code))) return false;
+		}
+		if (typeof layer.syscall === 'string' && NOT_SENT_SYSCALLS.has(layer.syscall)) return false;
+		if (typeof layer.code === 'string' && NOT_SENT_CODES.has(layer.code)) return false;
+		if (typeof layer.httpCode === 'string' && NOT_SENT_CODES.has(layer.httpCode)) return false;
+		if (layer.isAxiosError === true || layer.request !== undefined || typeof layer.syscall === 'string') {
+			httpClientError = true;
+		}
+		// n8n 1.x keeps only the socket code (as httpCode) of a network failure: it came from the HTTP client
+		if (typeof layer.httpCode === 'string' && layer.httpCode in NETWORK_FAILURES) httpClientError = true;
+	}
+	return httpClientError ? 'maybe' : false;
 }
 
 /** Finds status, headers, body and network code wherever n8n (1.x or 2.x) put them. */
@@ -48,7 +136,7 @@ export function inspectFailure(error: unknown): Failure {
 		const code = [layer.code, layer.httpCode].find(
 			(candidate): candidate is string => typeof candidate === 'string' && candidate in NETWORK_FAILURES,
 		);
-		if (code) return { kind: 'network', code };
+		if (code) return { kind: 'network', code, sent: sentOnTheWire(layers) };
 	}
 	for (const layer of layers) {
 		if (layer instanceof SyntaxError || /JSON/.test(String(layer.message ?? ''))) return { kind: 'malformed' };
@@ -60,12 +148,15 @@ export function inspectFailure(error: unknown): Failure {
 		if (Number.isInteger(status) && status >= 100) return { kind: 'http', status, headers: {}, body };
 	}
 	const message = layers.find((layer) => typeof layer.message === 'string')?.message as string | undefined;
-	if (message && /socket hang up|network|ECONNRESET/i.test(message)) return { kind: 'network', code: 'ECONNRESET' };
-	return { kind: 'unknown', message };
+	const sent = sentOnTheWire(layers);
+	if (message && /socket hang up|network|ECONNRESET/i.test(message)) return { kind: 'network', code: 'ECONNRESET', sent };
+	return { kind: 'unknown', message, sent };
 }
 
-/** Socket failures that happen before anything is sent. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+/** Whether a failure is a request that got no answer in time (a network failure with a timeout code). */
+export function isTimeout(failure: Failure): boolean {
+	return failure.kind === 'network' && TIMEOUT_CODES.has(failure.code ?? '');
+}
 
 /** n8n's words when it could not refresh the token (the request itself got a 401). */
 const SIGN_IN_FAILURE = /reconnect|refresh token|invalid_grant|oauth/i;
@@ -77,12 +168,17 @@ function describeFailure(failure: Failure): string {
 	return failure.kind === 'malformed' ? 'an unreadable answer' : 'an unknown error';
 }
 
-/** Whether the service may have carried the request out although it failed (a 5xx, a connection lost after sending, an unreadable answer). */
+const SEE_OTHER = 303;
+
+/**
+ * Whether the service may have carried the request out although it failed: a 5xx, a 303, an
+ * unreadable answer, or no answer after the request may have reached it (see wasSent). Any
+ * other 3xx or a 4xx answer means it did not.
+ */
 export function mayHaveBeenProcessed(failure: Failure): boolean {
-	if (failure.kind === 'http') return (failure.status ?? 0) >= 500;
-	if (failure.kind === 'network') return !NOT_SENT_CODES.has(failure.code ?? '');
-	if (failure.kind === 'unknown') return !SIGN_IN_FAILURE.test(failure.message ?? '');
-	return true;
+	// 303 See Other answers a write that was carried out, pointing at its result
+	if (failure.kind === 'http') return (failure.status ?? 0) >= 500 || failure.status === SEE_OTHER;
+	return wasSent(failure) === 'maybe';
 }
 
 export function mapFailure(
@@ -96,19 +192,35 @@ export function mapFailure(
 ): NodeApiError {
 	const { itemIndex } = request;
 	const serviceError = readServiceError(failure.body);
+	// Cut only after masking: a secret cut in two would no longer be found.
+	const serviceCode = serviceError.code === undefined ? undefined : quote(serviceError.code, secrets, MAX_CODE_CHARS);
+	const serviceMessage = serviceError.message === undefined ? undefined : quote(serviceError.message, secrets);
 	const requestId = headerValue(failure.headers, 'request-id');
-	const said = [serviceError.code, serviceError.message?.replace(/[.\s]+$/, '')].filter(Boolean).join(': ');
+	const said = [serviceCode, serviceMessage?.replace(/[.\s]+$/, '')].filter(Boolean).join(': ');
 	const service = said ? ` Partner Center said: ${said}.` : '';
-	const support = requestId ? ` Request ID for Microsoft support: ${requestId}.` : '';
-	const after = attempts ? ` after ${attempts} attempts` : '';
+	const support = requestId ? ` Request ID for Microsoft support: ${quote(requestId, secrets, MAX_CODE_CHARS)}.` : '';
+	const after = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
 	const status = failure.status;
-	// A POST is a create (the only POST of this API); when it may have happened, "try again" is bad advice.
-	const isCreate = request.method === 'POST';
+	const writes = request.method !== 'GET';
+	// A create or an add that may have happened: "try again" is bad advice (see writeFate).
 	const uncertain = !isRepeatable(request) && mayHaveBeenProcessed(failure);
+	const timeout = failure.timedOutAfterMs === undefined ? '' : seconds(failure.timedOutAfterMs);
 
 	let message: string;
 	let description: string;
 	switch (true) {
+		case failure.waitPastDeadlineMs !== undefined:
+			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${seconds(failure.waitPastDeadlineMs)}; that is past the timeout${failure.deadlineMs === undefined ? '' : ` of this request (${seconds(failure.deadlineMs)} in all)`}`;
+			description = `The node stopped at once rather than wait that long. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
+			break;
+		case isTimeout(failure) && wasSent(failure) === false:
+			message = `Could not connect to Partner Center: timed out${timeout ? ` after ${timeout}` : ''}${after}`;
+			description = `No connection to the API Base URL was made in time (${failure.code}), so nothing was sent. Check the credential's API Base URL, your network or proxy, and try again.`;
+			break;
+		case isTimeout(failure):
+			message = `Partner Center did not answer within ${timeout || 'the timeout'} (timed out)${after}`;
+			description = `The request was sent but no answer came in time (${failure.code}). If Partner Center is just slow, raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that); otherwise check the API Base URL, your network or proxy${uncertain ? '.' : ', and try again.'}`;
+			break;
 		case failure.kind === 'malformed':
 			message = 'Partner Center returned a response that is not valid JSON';
 			description = `The service or a proxy in front of it sent an unreadable body. ${uncertain ? 'Check' : 'Try again; if it persists, check'} the API Base URL in the credential (it must point at the Partner Center API, not a web page).`;
@@ -119,8 +231,12 @@ export function mapFailure(
 			message = `Could not reach Partner Center: ${NETWORK_FAILURES[failure.code ?? ''] ?? 'the connection failed'}${after}`;
 			description = `The connection to the API Base URL failed (${failure.code}). Check the credential's API Base URL, your network or proxy${uncertain ? '.' : ', and try again.'}`;
 			break;
+		case status !== undefined && status >= 300 && status < 400:
+			message = `Partner Center answered with a redirect (${status})${failure.redirectTo ? ` to ${failure.redirectTo}` : ''}; the node does not follow redirects, so the sign-in token stays with Partner Center`;
+			description = `Check the API Base URL in the credential: it must be the Partner Center API itself (https://api.partner.microsoft.com), not an address that forwards elsewhere; also check any proxy in front of it.${writes && status !== SEE_OTHER ? ' Nothing was written: a redirect means Partner Center did not carry out the request.' : ''}${service}`;
+			break;
 		case status === 400:
-			message = `Partner Center rejected the request as invalid${serviceError.message ? `: ${serviceError.message}` : ''}`;
+			message = `Partner Center rejected the request as invalid${serviceMessage ? `: ${serviceMessage}` : ''}`;
 			description = `Check the node's parameters against what Partner Center accepts.${service}`;
 			break;
 		case status === 401:
@@ -164,18 +280,20 @@ export function mapFailure(
 			break;
 		case SIGN_IN_FAILURE.test(failure.message ?? ''):
 			message = 'The Partner Center sign-in has expired or was revoked';
-			description = `${failure.message} Open the Partner Center OAuth2 API credential and sign in again (Reconnect). This happens when the refresh token expired or was revoked, for example after a password change or when an admin removed the app's consent.`;
+			description = `${quote(failure.message ?? '', secrets)} Open the Partner Center OAuth2 API credential and sign in again (Reconnect). This happens when the refresh token expired or was revoked, for example after a password change or when an admin removed the app's consent.`;
 			break;
 		default:
 			message = 'The request to Partner Center failed';
-			description = `${failure.message ?? 'An unknown error occurred.'} Check the credential's API Base URL${uncertain ? '.' : ' and try again.'}`;
+			description = `${failure.message ? quote(failure.message, secrets) : 'An unknown error occurred.'} Check the credential's API Base URL${uncertain ? '.' : ' and try again.'}`;
 	}
-	if (isCreate) description += uncertain ? ` ${MAYBE_CREATED}` : ' The referral was not created.';
-	else if (uncertain) description += ` ${MAYBE_ADDED}`;
+	if (failure.deadlineMs !== undefined && failure.waitPastDeadlineMs === undefined) {
+		description += ` It was not tried again: one request with its retries may take at most ${seconds(failure.deadlineMs)} (${DEADLINE_FACTOR} times "Timeout (Seconds)").`;
+	}
+	description += writeFate(failure, request, uncertain);
 
 	const error = new NodeApiError(
 		this.getNode(),
-		{ message: redact(message, secrets), code: serviceError.code ?? null } as JsonObject,
+		{ message: redact(message, secrets), code: serviceCode ?? null } as JsonObject,
 		{
 			message: redact(message, secrets),
 			description: redact(`${description}${support}`, secrets),
@@ -184,9 +302,38 @@ export function mapFailure(
 		},
 	);
 	error.context.partnerCenterMapped = true;
-	if (serviceError.code) error.context.serviceErrorCode = serviceError.code;
-	if (requestId) error.context.requestId = requestId;
+	if (serviceCode) error.context.serviceErrorCode = serviceCode;
+	if (requestId) error.context.requestId = quote(requestId, secrets, MAX_CODE_CHARS);
 	return error;
+}
+
+/** What became of a write that failed: not done, maybe done (and what to check), or nothing sent at all. */
+function writeFate(failure: Failure, request: ApiRequest, uncertain: boolean): string {
+	if (request.method === 'GET') return '';
+	// A POST is a create (the only POST of this API).
+	const isCreate = request.method === 'POST';
+	if (uncertain) return ` ${isCreate ? MAYBE_CREATED : MAYBE_ADDED}`;
+	if (mayHaveBeenProcessed(failure)) return ` ${MAYBE_UPDATED}`;
+	if (wasSent(failure) === false) {
+		return ` Nothing was sent to Partner Center. The referral was not ${isCreate ? 'created' : 'changed'}.`;
+	}
+	return isCreate ? ' The referral was not created.' : '';
+}
+
+/** The most of a service's message quoted in an error; a service could send a whole page (or a megabyte). */
+export const MAX_QUOTE_CHARS = 300;
+const MAX_CODE_CHARS = 100;
+const CUT_MARK = '…(cut)';
+
+/** `text` (e.g. the service's message) masked, on one line, and cut to `max` characters, marked as cut. */
+function quote(text: string, secrets: readonly string[], max = MAX_QUOTE_CHARS): string {
+	const masked = redact(text, secrets).replace(/\s+/g, ' ').trim();
+	return masked.length <= max ? masked : `${masked.slice(0, max)}${CUT_MARK}`;
+}
+
+/** A duration in whole seconds (at least 1), e.g. "60 s". */
+function seconds(ms: number): string {
+	return `${Math.max(1, Math.round(ms / 1000))} s`;
 }
 
 function readServiceError(body: unknown): { code?: string; message?: string } {

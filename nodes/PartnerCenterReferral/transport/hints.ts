@@ -26,6 +26,10 @@ export const MAYBE_CREATED =
 export const MAYBE_ADDED =
 	'The update may or may not have been made: Partner Center may have received it before it failed. It was not sent again, because a second one would add the people twice. Get the referral and check its team and customer contacts before re-running this item.';
 
+/** After an update that failed when the service may still have carried it out (sending it again would do no harm, but was not done or failed too). */
+export const MAYBE_UPDATED =
+	'The update may or may not have been made: Partner Center may have received it before it failed. Get the referral and check it before re-running this item.';
+
 /** What to do about a listing that Partner Center's paging broke. */
 export const PAGING_FAULT_HINT =
 	"This is a fault in Partner Center's paging (or in a proxy in front of it). Run again; if it persists, narrow the filters (e.g. Updated After) so fewer pages are needed, and report it to Microsoft support.";

@@ -7,6 +7,7 @@
  * - errors.ts: every failure becomes a NodeApiError saying what happened and how to fix it
  *   (the longer texts in hints.ts), with the credential's secrets masked (redact.ts).
  * - credential.ts: the API Base URL and the secrets, read once per execution context.
+ * - deadline.ts: how long one attempt and one request with its retries may take.
  */
 export type { ApiRequest, ApiResponse, PartnerCenterContext } from './http';
 export { ETAG_CHANGED_HINT, MAYBE_CREATED } from './hints';
@@ -14,3 +15,4 @@ export type { ListRequest } from './paging';
 export { isReferral, listReferrals, MAX_EMPTY_PAGES_IN_A_ROW } from './paging';
 export { apiRequest } from './request';
 export { useThrottle } from './throttle';
+export { DEADLINE_FACTOR, useTimeout } from './deadline';

@@ -1,23 +1,27 @@
 /**
  * One request to Partner Center. It goes through n8n's `httpRequestWithAuthentication` with
  * the Partner Center OAuth2 credential (n8n signs it and refreshes the token on a 401), holds
- * a slot of the execution's throttle per attempt (see throttle.ts), is retried as retry.ts
- * says, and a failure becomes the error errors.ts maps it to.
+ * a slot of the execution's throttle per attempt (see throttle.ts), waits at most the
+ * timeouts of deadline.ts, is retried as retry.ts says, and a failure becomes the error
+ * errors.ts maps it to. Redirects are never followed (a 3xx is a failure): n8n would send
+ * the token to wherever the redirect points, and send a write again.
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../shared/constants';
 import { timing } from '../shared/timing';
-import { assertSameOrigin, getCredentialFacts } from './credential';
+import { assertSameOrigin, currentSecrets, getCredentialFacts } from './credential';
+import { Deadline, timeoutOf } from './deadline';
 import type { Failure } from './errors';
-import { inspectFailure, mapFailure, mayHaveBeenProcessed } from './errors';
+import { inspectFailure, isTimeout, mapFailure, mayHaveBeenProcessed } from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
-import { isRetryable, MAX_ATTEMPTS, retryDelayMs } from './retry';
+import { headerValue } from './http';
+import { isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry';
 import { throttleOf } from './throttle';
 
-/** One API call with retries, throttling and error mapping. */
+/** One API call with retries, throttling, timeouts and error mapping. */
 export async function apiRequest(this: PartnerCenterContext, request: ApiRequest): Promise<ApiResponse> {
-	const { baseUrl, secrets } = await getCredentialFacts.call(this);
+	const { baseUrl } = await getCredentialFacts.call(this);
 	const url = request.url ?? `${baseUrl}${request.path ?? ''}`;
 	if (request.url !== undefined) assertSameOrigin.call(this, request.url, baseUrl, request.itemIndex);
 
@@ -32,24 +36,40 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 		// intact: n8n 1.x drops them from the errors it throws. Except 401, which must throw
 		// for n8n to refresh the OAuth2 token.
 		ignoreHttpStatusErrors: { ignore: true, except: [401] },
+		// A 3xx comes back as it is (n8n 1.x and 2.x: axios with maxRedirects 0), and fails below.
+		disableFollowRedirect: true,
 	};
 	if (request.body !== undefined) options.body = request.body;
 
 	const throttle = throttleOf(this);
+	const timeoutMs = timeoutOf(this);
+	// started with the first attempt, not while waiting for the first slot
+	let deadline: Deadline | undefined;
 	// a write retried after a failure the service may have applied: its retry's outcome is not the whole story
 	let earlierMaybeApplied: Failure | undefined;
+	// the failure of the attempt before, while retrying
+	let previous: Failure | undefined;
 	for (let attempt = 1; ; attempt++) {
-		let failure: Failure = { kind: 'unknown' };
+		let failure: Failure = { kind: 'unknown', sent: false };
 		let response: RawResponse | undefined;
 		const release = throttle ? await throttle.acquire() : undefined;
+		deadline ??= new Deadline(timeoutMs);
+		if (previous && !deadline.allowsWait(0)) {
+			// the wait for a slot used up the time left: the retry is not sent
+			release?.('failed');
+			previous.deadlineMs = deadline.totalMs;
+			const secrets = await currentSecrets.call(this);
+			throw mapFailure.call(this, previous, request, attempt - 1, secrets, earlierMaybeApplied);
+		}
+		const attemptOptions: IHttpRequestOptions = { ...options, timeout: deadline.attemptTimeoutMs() };
 		try {
-			let sent = await send.call(this, options);
+			let sent = await send.call(this, attemptOptions);
 			if (sent.statusCode === 401) {
 				// n8n 1.x ignores `except` and hands the 401 back: ask again the way that
 				// lets n8n refresh the token and retry.
-				sent = await send.call(this, { ...options, ignoreHttpStatusErrors: false });
+				sent = await send.call(this, { ...attemptOptions, ignoreHttpStatusErrors: false });
 			}
-			if (sent.statusCode >= 400) {
+			if (sent.statusCode >= 300) {
 				failure = { kind: 'http', status: sent.statusCode, headers: sent.headers ?? {}, body: sent.body };
 			} else {
 				response = sent;
@@ -58,20 +78,36 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			failure = inspectFailure(error);
 		}
 		if (response) {
+			const body = parseBody(response.body);
 			release?.('success');
-			return {
-				statusCode: response.statusCode,
-				headers: response.headers ?? {},
-				body: parseBody.call(this, response.body, request, secrets),
-			};
+			if (body === MALFORMED) {
+				throw mapFailure.call(this, { kind: 'malformed' }, request, undefined, await currentSecrets.call(this));
+			}
+			return { statusCode: response.statusCode, headers: response.headers ?? {}, body };
 		}
 		release?.(failure.status === 429 ? 'throttled' : 'failed');
+		if (isRedirect(failure)) failure.redirectTo = redirectTarget(failure.headers, url);
+		if (isTimeout(failure)) failure.timedOutAfterMs = attemptOptions.timeout;
+
 		const retryable = isRetryable(failure, request);
-		if (!retryable || attempt >= MAX_ATTEMPTS) {
-			throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets, earlierMaybeApplied);
+		if (retryable && attempt < MAX_ATTEMPTS) {
+			// A wait the service asks for that would pass the time limit is not slept through.
+			const asked = parseRetryAfter(headerValue(failure.headers, 'retry-after'));
+			const wait = retryDelayMs(failure, attempt);
+			if (asked !== undefined && !deadline.allowsWait(asked)) {
+				failure.waitPastDeadlineMs = asked;
+				failure.deadlineMs = deadline.totalMs;
+			} else if (!deadline.allowsWait(wait)) {
+				failure.deadlineMs = deadline.totalMs;
+			} else {
+				if (request.method !== 'GET' && mayHaveBeenProcessed(failure)) earlierMaybeApplied ??= failure;
+				previous = failure;
+				await timing.sleep(wait);
+				continue;
+			}
 		}
-		if (request.method !== 'GET' && mayHaveBeenProcessed(failure)) earlierMaybeApplied ??= failure;
-		await timing.sleep(retryDelayMs(failure, attempt));
+		const secrets = await currentSecrets.call(this);
+		throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets, earlierMaybeApplied);
 	}
 }
 
@@ -79,12 +115,10 @@ async function send(this: PartnerCenterContext, options: IHttpRequestOptions): P
 	return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as RawResponse;
 }
 
-function parseBody(
-	this: PartnerCenterContext,
-	body: unknown,
-	request: ApiRequest,
-	secrets: readonly string[],
-): IDataObject | undefined {
+const MALFORMED = Symbol('malformed');
+
+/** The JSON body of a successful answer (undefined when empty), or MALFORMED. */
+function parseBody(body: unknown): IDataObject | undefined | typeof MALFORMED {
 	if (body === undefined || body === null || body === '') return undefined;
 	if (typeof body === 'object' && !Buffer.isBuffer(body)) return body as IDataObject;
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
@@ -92,7 +126,23 @@ function parseBody(
 		const parsed: unknown = JSON.parse(text);
 		if (parsed !== null && typeof parsed === 'object') return parsed as IDataObject;
 	} catch {
-		// fall through to the error below
+		// malformed, below
 	}
-	throw mapFailure.call(this, { kind: 'malformed' }, request, undefined, secrets);
+	return MALFORMED;
+}
+
+function isRedirect(failure: Failure): boolean {
+	return failure.kind === 'http' && (failure.status ?? 0) >= 300 && (failure.status ?? 0) < 400;
+}
+
+/** Where a redirect pointed, as its host (never its path or any user name in it), resolved against the request's URL. */
+function redirectTarget(headers: IDataObject | undefined, url: string): string | undefined {
+	const location = headerValue(headers, 'location');
+	if (location === undefined || location.trim() === '') return undefined;
+	try {
+		const target = new URL(location.trim(), url);
+		return target.protocol === 'http:' ? `${target.host} (plain http)` : target.host;
+	} catch {
+		return 'an invalid address';
+	}
 }

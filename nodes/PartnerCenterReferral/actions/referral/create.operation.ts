@@ -2,7 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { createReferral } from '../../api/referrals';
-import { concurrencyOption, membersField, optionsCollection, simplifyField } from '../../descriptions/common';
+import {
+	concurrencyOption,
+	membersField,
+	optionsCollection,
+	simplifyField,
+	timeoutOption,
+} from '../../descriptions/common';
 import { qualificationField, typeField } from '../../descriptions/fields';
 import { compact, readIds, readMembers } from '../../shared/body';
 import { QUALIFICATIONS, TYPES } from '../../shared/constants';
@@ -99,7 +105,7 @@ const properties: INodeProperties[] = [
 			membersField('teamMembers', 'Team Members', 'Your people working this referral'),
 		],
 	},
-	optionsCollection(concurrencyOption),
+	optionsCollection(concurrencyOption, timeoutOption),
 ];
 
 export const description = updateDisplayOptions(

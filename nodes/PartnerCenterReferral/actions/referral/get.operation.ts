@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getReferral } from '../../api/referrals';
-import { concurrencyOption, optionsCollection, referralIdLocator, simplifyField } from '../../descriptions/common';
+import {
+	concurrencyOption,
+	optionsCollection,
+	referralIdLocator,
+	simplifyField,
+	timeoutOption,
+} from '../../descriptions/common';
 import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import { ValueReader } from '../../shared/values';
@@ -19,7 +25,7 @@ export const option: INodePropertyOptions = {
 const properties: INodeProperties[] = [
 	referralIdLocator,
 	simplifyField,
-	optionsCollection(concurrencyOption),
+	optionsCollection(concurrencyOption, timeoutOption),
 ];
 
 export const description = updateDisplayOptions(

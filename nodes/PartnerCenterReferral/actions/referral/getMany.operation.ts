@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { collectReferrals } from '../../api/listing';
-import { limitField, optionsCollection, returnAllField, simplifyField } from '../../descriptions/common';
+import { limitField, optionsCollection, returnAllField, simplifyField, timeoutOption } from '../../descriptions/common';
 import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../shared/filters';
 import { buildReferralFilter } from '../../shared/filters';
@@ -44,7 +44,7 @@ const properties: INodeProperties[] = [
 		],
 		default: DEFAULT_SORT,
 		description: 'The order to return referrals in (newest update first when not set)',
-	}),
+	}, timeoutOption),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,7 +3,14 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { collectReferrals } from '../../api/listing';
 import { getReferral } from '../../api/referrals';
-import { limitField, referralIdLocator, returnAllField, simplifyField } from '../../descriptions/common';
+import {
+	limitField,
+	optionsCollection,
+	referralIdLocator,
+	returnAllField,
+	simplifyField,
+	timeoutOption,
+} from '../../descriptions/common';
 import { quote } from '../../shared/filters';
 import { getReferralId } from '../../shared/referralId';
 import { readLimit, ValueReader } from '../../shared/values';
@@ -17,7 +24,13 @@ export const option: INodePropertyOptions = {
 	action: 'Get related referrals',
 };
 
-const properties: INodeProperties[] = [referralIdLocator, returnAllField, limitField, simplifyField];
+const properties: INodeProperties[] = [
+	referralIdLocator,
+	returnAllField,
+	limitField,
+	simplifyField,
+	optionsCollection(timeoutOption),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['referral'], operation: ['getRelated'] } },

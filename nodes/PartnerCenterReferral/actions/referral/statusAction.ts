@@ -14,6 +14,7 @@ import {
 	optionsCollection,
 	referralIdLocator,
 	simplifyField,
+	timeoutOption,
 } from '../../descriptions/common';
 import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
@@ -42,7 +43,7 @@ export function statusAction(move: StatusMove): ReferralOperation {
 			default: '',
 			placeholder: move.reasonPlaceholder,
 			description: "Why, in free text (sent as the referral's status reason)",
-		}),
+		}, timeoutOption),
 	];
 
 	return {

@@ -11,6 +11,7 @@ import {
 	optionsCollection,
 	referralIdLocator,
 	simplifyField,
+	timeoutOption,
 } from '../../descriptions/common';
 import { qualificationField } from '../../descriptions/fields';
 import { readMembers } from '../../shared/body';
@@ -70,7 +71,7 @@ const properties: INodeProperties[] = [
 			membersField('teamMembersToAdd', 'Team Members to Add', 'Your people to add to the referral team'),
 		],
 	},
-	optionsCollection(concurrencyOption, eTagOption),
+	optionsCollection(concurrencyOption, eTagOption, timeoutOption),
 ];
 
 export const description = updateDisplayOptions(
