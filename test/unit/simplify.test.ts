@@ -62,6 +62,15 @@ describe('the fields of newer API versions', () => {
 		expect(item).toMatchObject({ campaignId: '12345', salesStage: null, callToAction: null });
 	});
 
+	it.each([
+		['details.requirements', { requirements: { additionalRequirements: { attributes: [{ type: 'Other', id: 'x' }, { type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' }] } } }],
+		['details', { additionalRequirements: { attributes: [{ type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' }] } }],
+	])('read customerMarketplaceIntent from a requirement attribute under %s too (Microsoft’s create example)', (_where, details) => {
+		expect(simplifyReferral({ id: 'x', details }).customerMarketplaceIntent).toBe('HaveNotDecided');
+		expect(simplifyReferral({ id: 'x', customerMarketplaceIntent: 'Yes', details }).customerMarketplaceIntent).toBe('Yes');
+		expect(simplifyReferral({ id: 'x', details: { additionalRequirements: { attributes: 'none' } } }).customerMarketplaceIntent).toBeNull();
+	});
+
 	it('leave the raw output untouched: every field as sent, unknown ones included', () => {
 		expect(rawReferral({ '@odata.etag': 'W/"1"', ...referral })).toEqual(referral);
 	});
