@@ -158,7 +158,7 @@ async function main(): Promise<void> {
 		const distDir = join(packageDir, 'dist');
 		out('Compiling the package (tsc --watch) ...');
 		const compiled = await startCompiler(packageDir, (errors) => {
-			out(errors === 0 ? '  rebuilt; n8n reloads the nodes (refresh the editor page)' : `  rebuilt with ${errors} error(s); n8n keeps the last good build where tsc emitted nothing`);
+			out(errors === 0 ? '  rebuilt; n8n reloads the nodes (refresh the editor page)' : `  rebuilt with ${errors} error(s) (tsc still wrote what it could; n8n reloads it): fix them and save again`);
 		});
 		compiler = compiled.child;
 		if (compiled.errors > 0) throw new Error(`the package does not compile (${compiled.errors} error(s) above)`);
