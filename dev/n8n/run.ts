@@ -219,12 +219,14 @@ Ctrl-C stops everything.`);
 	}
 }
 
-/** Calls back when n8n's server process ends on its own. */
+/** Calls back when n8n stops answering (twice in a row, 5 s apart): its server ended on its own. */
 function n8nExited(n8n: N8n, callback: () => void): void {
+	let failures = 0;
 	const timer = setInterval(() => {
 		void fetch(`${n8n.baseUrl}/healthz`).then(
-			() => undefined,
+			() => (failures = 0),
 			() => {
+				if (++failures < 2) return;
 				clearInterval(timer);
 				out('\nn8n stopped answering.');
 				callback();
