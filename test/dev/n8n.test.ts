@@ -206,6 +206,25 @@ describe('npm run n8n: what it hands to n8n', () => {
 			expect(output).toBe('200 string');
 		});
 
+		it('works for n8n 2.x’s own refresh: @n8n/client-oauth2 at the credential type’s Microsoft token URL', async () => {
+			const before = sandbox.counters.tokenRequests;
+			const { accessToken, refreshToken } = sandbox.issueToken(60);
+			const options = {
+				clientId: sandbox.clientId,
+				clientSecret: sandbox.clientSecret,
+				accessTokenUri: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
+				authentication: 'body',
+			};
+			const output = await withPreload(`
+				const { ClientOAuth2 } = require('@n8n/client-oauth2');
+				const client = new ClientOAuth2(${JSON.stringify(options)});
+				client.createToken({ access_token: ${JSON.stringify(accessToken)}, refresh_token: ${JSON.stringify(refreshToken)}, token_type: 'Bearer' })
+					.refresh()
+					.then((token) => console.log(token.accessToken !== ${JSON.stringify(accessToken)} && token.accessToken.length > 0), (error) => console.log('failed', error.message));`);
+			expect(output).toBe('true');
+			expect(sandbox.counters.tokenRequests).toBe(before + 1);
+		});
+
 		it('leaves every other host alone', async () => {
 			const output = await withPreload(`
 				const https = require('node:https');
