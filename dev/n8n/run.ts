@@ -52,8 +52,8 @@ async function ensurePortFree(port: number): Promise<void> {
 	});
 }
 
-/** `tsc --watch` of the package into <package>/dist; resolves with the process once its first compile is done. */
-async function startCompiler(packageDir: string, onCompiled: (errors: number) => void): Promise<{ child: ChildProcess; errors: number }> {
+/** `tsc --watch` of the package into <package>/dist: the process, and its first compile's error count when done. */
+function startCompiler(packageDir: string, onCompiled: (errors: number) => void): { child: ChildProcess; firstCompile: Promise<number> } {
 	const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 	const child = spawn(
 		process.execPath,
@@ -84,11 +84,13 @@ async function startCompiler(packageDir: string, onCompiled: (errors: number) =>
 	};
 	child.stdout?.on('data', onData);
 	child.stderr?.on('data', onData);
-	const errors = await Promise.race([
-		firstCompile,
-		new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`tsc --watch exited with ${code} before its first compile`)))),
-	]);
-	return { child, errors };
+	return {
+		child,
+		firstCompile: Promise.race([
+			firstCompile,
+			new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`tsc --watch exited with ${code} before its first compile`)))),
+		]),
+	};
 }
 
 function stopGroup(child: ChildProcess | undefined): void {
@@ -156,23 +158,12 @@ async function main(): Promise<void> {
 	try {
 		const packageDir = preparePackage(userFolder);
 		const distDir = join(packageDir, 'dist');
-		out('Compiling the package (tsc --watch) ...');
-		const compiled = await startCompiler(packageDir, (errors) => {
+		out('Compiling the package (tsc --watch) while n8n imports the credential and the examples ...');
+		const compilation = startCompiler(packageDir, (errors) => {
 			out(errors === 0 ? '  rebuilt; n8n reloads the nodes (refresh the editor page)' : `  rebuilt with ${errors} error(s) (tsc still wrote what it could; n8n reloads it): fix them and save again`);
 		});
-		compiler = compiled.child;
-		if (compiled.errors > 0) throw new Error(`the package does not compile (${compiled.errors} error(s) above)`);
-		copyAssets(distDir);
-		for (const top of ['nodes', 'credentials']) {
-			watchers.push(
-				watch(join(ROOT, top), { recursive: true }, (_event, name) => {
-					if (name && isAsset(name)) {
-						const copied = copyAssets(distDir, ROOT, join(ROOT, top, name));
-						if (copied.length > 0) out(`  copied ${copied.join(', ')}; n8n reloads the nodes`);
-					}
-				}),
-			);
-		}
+		compiler = compilation.child;
+		compilation.firstCompile.catch(() => undefined); // awaited below, after the imports
 
 		sandbox = await startSandbox({
 			port: 0,
@@ -191,9 +182,26 @@ async function main(): Promise<void> {
 		// n8n 1.x hot-reloads only "in development", i.e. with NODE_ENV unset or development
 		delete n8n.env.NODE_ENV;
 
+		// the imports must not load the package tsc is writing right now
+		n8n.env.N8N_COMMUNITY_PACKAGES_PREVENT_LOADING = 'true';
 		const examples = exampleWorkflows();
 		await n8n.must(['import:credentials', `--input=${writeCredentialFile(work, sandbox, token)}`]);
 		await n8n.must(['import:workflow', '--separate', `--input=${writeWorkflowFiles(work, examples)}`]);
+		delete n8n.env.N8N_COMMUNITY_PACKAGES_PREVENT_LOADING;
+
+		const errors = await compilation.firstCompile;
+		if (errors > 0) throw new Error(`the package does not compile (${errors} error(s) above)`);
+		copyAssets(distDir);
+		for (const top of ['nodes', 'credentials']) {
+			watchers.push(
+				watch(join(ROOT, top), { recursive: true }, (_event, name) => {
+					if (name && isAsset(name)) {
+						const copied = copyAssets(distDir, ROOT, join(ROOT, top, name));
+						if (copied.length > 0) out(`  copied ${copied.join(', ')}; n8n reloads the nodes`);
+					}
+				}),
+			);
+		}
 		out(`Starting n8n (log: ${logFile}) ...`);
 		await n8n.start(logFile);
 		const login = ownerLogin();
