@@ -17,6 +17,12 @@ export interface N8nRelease {
 	nodeMajor: number;
 }
 
+/** The n8n versions the real-n8n check (`npm run e2e:n8n`) and `npm run n8n` run: 1.x on this machine's Node, 2.x on Node 24. */
+export const RELEASES: readonly N8nRelease[] = [
+	{ version: '1.123.81', nodeMajor: Number(process.versions.node.split('.')[0]) },
+	{ version: '2.41.1', nodeMajor: 24 },
+];
+
 export interface N8nInstall extends N8nRelease {
 	/** the n8n entry script (node_modules/n8n/bin/n8n) */
 	bin: string;

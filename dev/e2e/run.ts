@@ -23,15 +23,10 @@ import Ajv from 'ajv';
 
 import type { Sandbox } from '../sandbox';
 import { incomingReferral, startSandbox } from '../sandbox';
-import type { N8nInstall, N8nRelease } from './install';
-import { CACHE_DIR, ensureN8n } from './install';
+import type { N8nInstall } from './install';
+import { CACHE_DIR, ensureN8n, RELEASES } from './install';
 import type { RunResult } from './n8n';
 import { freePort, N8n, sleep, stopAll } from './n8n';
-
-const RELEASES: N8nRelease[] = [
-	{ version: '1.123.81', nodeMajor: Number(process.versions.node.split('.')[0]) },
-	{ version: '2.41.1', nodeMajor: 24 },
-];
 
 const ROOT = join(__dirname, '..', '..');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };

@@ -312,6 +312,11 @@ const ASSISTANCE_CODES = [
 	'WorkloadSpecificValueProposition',
 ];
 const SALES_STAGES = ['Qualify', 'Develop', 'Propose', 'Close'];
+// Values for the newer fields (Microsoft's docs name their types but list no values): plausible stand-ins.
+const REFERRAL_SOURCES = ['AzureMarketplace', 'AppSource', 'TestDrive'];
+const CALLS_TO_ACTION = ['ContactMe', 'FreeTrial', 'GetItNow', 'TestDrive'];
+const MARKETPLACE_INTENTS = ['Yes', 'No', 'Unknown'];
+const REGISTRATION_STATUSES = ['Pending', 'Registered', 'Rejected'];
 const TAGS = ['priority', 'co-sell', 'renewal', 'fy26', 'smb', 'enterprise'];
 const STATUS_REASONS: Record<string, readonly string[]> = {
 	Won: ['Contract signed', 'Customer purchased through CSP'],
@@ -535,9 +540,33 @@ function makeReferral(
 			first === second ? [TAGS[first]] : [TAGS[first], TAGS[second]],
 		);
 	}
+	newerFields(referral, index);
 	referral.links = referralLinks(id, engagementId);
 	referral.eTag = flat(rng.eTag());
 	return referral;
+}
+
+/**
+ * The fields of newer API versions, on some referrals only (the docs promise none of them):
+ * marketplace leads (incoming, MarketingQualified) mostly carry referralSource, callToAction and
+ * customerMarketplaceIntent; some shared deals a registrationStatus and campaignId; most closed
+ * referrals their closedDateTime. Drawn from the referral's own id, not the data's generator, so
+ * every other field of every referral stays what the seed gave before these fields existed.
+ * From 11 referrals on, index 7 is sure to carry the marketplace fields and index 9 the rest.
+ */
+function newerFields(referral: Referral, index: number): void {
+	const rng = new Rng(hashString(referral.id));
+	const lead = referral.direction === 'Incoming' && referral.qualification === 'MarketingQualified';
+	if (index === 7 || (lead && rng.chance(0.8))) {
+		referral.referralSource = rng.pick(REFERRAL_SOURCES);
+		referral.callToAction = rng.pick(CALLS_TO_ACTION);
+		if (index === 7 || rng.chance(0.6)) referral.customerMarketplaceIntent = rng.pick(MARKETPLACE_INTENTS);
+	}
+	if (index === 9 || (referral.type === 'Shared' && rng.chance(0.5))) {
+		referral.registrationStatus = rng.pick(REGISTRATION_STATUSES);
+		referral.campaignId = `CMP-${String(10000 + rng.int(90000))}`;
+	}
+	if (referral.status === 'Closed' && rng.chance(0.8)) referral.closedDateTime = referral.updatedDateTime;
 }
 
 function weightedIndex(x: number): number {

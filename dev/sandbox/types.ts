@@ -105,6 +105,15 @@ export interface Referral {
 	qualification?: string;
 	/** ReferralDirection */
 	direction?: string;
+	/** Newer API versions, on some referrals only (the docs promise none of them). */
+	salesStage?: string;
+	referralSource?: string;
+	callToAction?: string;
+	customerMarketplaceIntent?: string;
+	registrationStatus?: string;
+	campaignId?: string;
+	/** stamped by the sandbox when a referral moves to Closed */
+	closedDateTime?: string;
 	customerProfile?: ReferralCustomerProfile;
 	consent?: ReferralConsent;
 	details?: ReferralDetails;

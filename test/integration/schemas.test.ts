@@ -101,7 +101,35 @@ describe('Partner Center Referral: every operation’s items match its shipped s
 		});
 		const { items } = await session.run({ operation: 'get', referralId: byId(sparse.id) });
 		expect(items[0].json).toMatchObject({ dealValue: 7500, customerCity: null, currency: null, acceptedDateTime: null });
+		expect(items[0].json).toMatchObject({ salesStage: null, referralSource: null, closedDateTime: null });
 		expectValid(shippedSchema('referral', 'get'), items);
+	});
+
+	it('a referral with the newer API versions’ fields matches, with each field in the item and untouched in raw output', async () => {
+		const newer = {
+			salesStage: 'Propose',
+			referralSource: 'AppSource',
+			callToAction: 'FreeTrial',
+			customerMarketplaceIntent: 'Yes',
+			registrationStatus: 'Pending',
+			campaignId: 'CMP-40404',
+			closedDateTime: '2026-05-01T08:00:00.0000000Z',
+		};
+		const referral = fresh({ status: 'Closed', substatus: 'Won', ...newer });
+		const { items } = await session.run({ operation: 'get', referralId: byId(referral.id) });
+		expect(items[0].json).toMatchObject(newer);
+		expectValid(shippedSchema('referral', 'get'), items);
+		const raw = await session.run({ operation: 'get', referralId: byId(referral.id), simplify: false });
+		expect(raw.items[0].json).toMatchObject(newer);
+	});
+
+	it('Get Many over the sandbox’s data: referrals with and without the newer fields all match', async () => {
+		const { items } = await session.run({ operation: 'getMany', returnAll: true });
+		for (const key of ['referralSource', 'callToAction', 'customerMarketplaceIntent', 'registrationStatus', 'campaignId', 'closedDateTime']) {
+			const values = items.map((item) => item.json[key]);
+			expect({ key, some: values.some((value) => typeof value === 'string'), someNull: values.includes(null) }).toEqual({ key, some: true, someNull: true });
+		}
+		expectValid(shippedSchema('referral', 'getMany'), items);
 	});
 });
 

@@ -105,7 +105,11 @@ describe('Get a referral', () => {
 		['the portal link with the engagement GUID before the referral GUID', `https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}/leads/${EXAMPLE_ID}`],
 		['a portal /referrals/ link', `https://partner.microsoft.com/dashboard/referrals/${EXAMPLE_ID}?engagement=${ENGAGEMENT}`],
 		['the API link', `https://api.partner.microsoft.com/v1.0/engagements/${ENGAGEMENT}/referrals/${EXAMPLE_ID}`],
-	])('takes the GUID after /leads/ or /referrals/ from %s (By URL)', async (_label, url) => {
+		['the API link without the engagement', `https://api.partner.microsoft.com/v1.0/engagements/referrals/${EXAMPLE_ID}`],
+		['the self link of the docs’ example (no slash before the GUID)', `https://api.partner.microsoft.com/v1.0/engagements/referrals${EXAMPLE_ID}`],
+		['a portal co-sell opportunity link', `https://partner.microsoft.com/en-us/dashboard/referrals/v2/opportunities/${EXAMPLE_ID}/details?tab=activity`],
+		['a link in other letter cases', `HTTPS://Partner.Microsoft.com/Dashboard/Referrals/V2/LEADS/${EXAMPLE_ID}`],
+	])('takes the referral GUID from %s (By URL)', async (_label, url) => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const { items, error } = await runReferral(get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }), { items: [{ url }] });
 		expect(error).toBeUndefined();
@@ -115,6 +119,9 @@ describe('Get a referral', () => {
 	it.each<[string, string]>([
 		['only an engagement GUID', `https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}`],
 		['the GUID in the query, not the path', `https://partner.microsoft.com/dashboard/leads?id=${EXAMPLE_ID}`],
+		['a /leads/ path in the query only', `https://partner.microsoft.com/dashboard/home?next=/leads/${EXAMPLE_ID}`],
+		['more after the GUID in its segment', `https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}x`],
+		['the related-referrals link (an engagement GUID in the filter)', `https://api.partner.microsoft.com/v1.0/engagements/referrals?$filter=engagementId eq ${EXAMPLE_ID}`],
 	])('refuses a link with %s (By URL), sending nothing', async (_label, url) => {
 		const sent = watchRequests();
 		const { items, error } = await runReferral(get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }), { items: [{ url }] });

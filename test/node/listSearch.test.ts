@@ -64,6 +64,9 @@ async function search(filter?: string, paginationToken?: string) {
 
 const named = (n: number, fields: IDataObject) => referral(guid(n), fields);
 
+/** Partner Center's Referrals workspace: Microsoft documents no link to one referral. */
+const WORKSPACE = 'https://partner.microsoft.com/dashboard/referrals/v2/leads';
+
 describe('From-list search of referrals', () => {
 	it('lists the most recently updated referrals as "customer — name (status/substatus)", with the nextLink as token', async () => {
 		const queries: IDataObject[] = [];
@@ -91,11 +94,11 @@ describe('From-list search of referrals', () => {
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 		expect(result).toEqual({
 			results: [
-				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1) },
-				{ name: 'Fabrikam Customer Inc — Azure migration (Active/Accepted)', value: guid(2) },
-				{ name: `Fabrikam Customer Inc — ${guid(3)} (New/Pending)`, value: guid(3) },
-				{ name: 'Unknown customer — No customer (Closed)', value: guid(4) },
-				{ name: 'Fabrikam Customer Inc — No state', value: guid(5) },
+				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1), url: WORKSPACE },
+				{ name: 'Fabrikam Customer Inc — Azure migration (Active/Accepted)', value: guid(2), url: WORKSPACE },
+				{ name: `Fabrikam Customer Inc — ${guid(3)} (New/Pending)`, value: guid(3), url: WORKSPACE },
+				{ name: 'Unknown customer — No customer (Closed)', value: guid(4), url: WORKSPACE },
+				{ name: 'Fabrikam Customer Inc — No state', value: guid(5), url: WORKSPACE },
 			],
 			paginationToken: nextLink,
 		});
@@ -106,7 +109,7 @@ describe('From-list search of referrals', () => {
 		interceptList(queries, 200, listPage([named(1, { name: 'Only' })]));
 		const result = await search('');
 		expect(result).toEqual({
-			results: [{ name: 'Fabrikam Customer Inc — Only (New/Pending)', value: guid(1) }],
+			results: [{ name: 'Fabrikam Customer Inc — Only (New/Pending)', value: guid(1), url: WORKSPACE }],
 			paginationToken: undefined,
 		});
 	});
@@ -130,14 +133,14 @@ describe('From-list search of referrals', () => {
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 		expect(byName).toEqual({
 			results: [
-				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1) },
-				{ name: 'Northwind — Teams ROLLOUT (New/Pending)', value: guid(3) },
+				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1), url: WORKSPACE },
+				{ name: 'Northwind — Teams ROLLOUT (New/Pending)', value: guid(3), url: WORKSPACE },
 			],
 			paginationToken: nextLink,
 		});
 
 		interceptList(queries, 200, listPage([named(1, { name: 'M365 rollout' }), named(2, { customerProfile: { name: 'Contoso Bank' } })]));
-		expect((await search('contoso')).results).toEqual([{ name: `Contoso Bank — ${guid(2)} (New/Pending)`, value: guid(2) }]);
+		expect((await search('contoso')).results).toEqual([{ name: `Contoso Bank — ${guid(2)} (New/Pending)`, value: guid(2), url: WORKSPACE }]);
 
 		interceptList(queries, 200, listPage([named(1, { name: 'M365 rollout' })], nextLink));
 		expect(await search('nothing like it')).toEqual({ results: [], paginationToken: nextLink });
@@ -151,7 +154,7 @@ describe('From-list search of referrals', () => {
 		const result = await search('seven', `${API}${page2}`);
 		expect(requested).toEqual([page2]);
 		expect(result).toEqual({
-			results: [{ name: 'Fabrikam Customer Inc — Seven (New/Pending)', value: guid(7) }],
+			results: [{ name: 'Fabrikam Customer Inc — Seven (New/Pending)', value: guid(7), url: WORKSPACE }],
 			paginationToken: page3,
 		});
 	});
@@ -172,7 +175,7 @@ describe('From-list search of referrals', () => {
 		interceptList(queries, 200, listPage([], `${REFERRALS}?$skiptoken=p2`));
 		interceptExact(requested, `${REFERRALS}?$skiptoken=p2`, listPage([named(2, { name: 'Two' })], `${REFERRALS}?$skiptoken=p3`));
 		expect(await search()).toEqual({
-			results: [{ name: 'Fabrikam Customer Inc — Two (New/Pending)', value: guid(2) }],
+			results: [{ name: 'Fabrikam Customer Inc — Two (New/Pending)', value: guid(2), url: WORKSPACE }],
 			paginationToken: `${API}${REFERRALS}?$skiptoken=p3`,
 		});
 		expect(requested).toEqual([`${REFERRALS}?$skiptoken=p2`]);
@@ -191,7 +194,7 @@ describe('From-list search of referrals', () => {
 		const list = nock(API).get(REFERRALS).query(true).reply(200, listPage([]));
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const result = await search(` ${EXAMPLE_ID} `);
-		expect(result).toEqual({ results: [{ name: `Fabrikam Customer Inc — ${EXAMPLE_ID} (New/Pending)`, value: EXAMPLE_ID }] });
+		expect(result).toEqual({ results: [{ name: `Fabrikam Customer Inc — ${EXAMPLE_ID} (New/Pending)`, value: EXAMPLE_ID, url: WORKSPACE }] });
 		expect(list.isDone()).toBe(false);
 		nock.cleanAll();
 	});

@@ -92,6 +92,14 @@ describe('sandbox seeded data', () => {
 		expect(generated.some((r) => typeof r.details?.dealValue === 'string')).toBe(true);
 		expect(generated.some((r) => typeof r.salesStage === 'string')).toBe(true);
 		expect(generated.some((r) => Array.isArray(r.tags))).toBe(true);
+		// the newer API versions' fields: some referrals carry each, some do not
+		for (const key of ['salesStage', 'referralSource', 'callToAction', 'customerMarketplaceIntent', 'registrationStatus', 'campaignId', 'closedDateTime']) {
+			const carried = generated.filter((r) => typeof r[key] === 'string').length;
+			expect({ key, carried: carried > 0, missing: carried < generated.length }).toEqual({ key, carried: true, missing: true });
+		}
+		expect(generated.filter((r) => r.closedDateTime !== undefined).every((r) => r.status === 'Closed' && r.closedDateTime === r.updatedDateTime)).toBe(true);
+		expect(generateReferrals(11, 1)[7]).toHaveProperty('referralSource');
+		expect(generateReferrals(11, 1)[9]).toHaveProperty('campaignId');
 		const groups = new Map<string, Referral[]>();
 		for (const r of generateReferrals(500, 1)) groups.set(r.engagementId as string, [...(groups.get(r.engagementId as string) ?? []), r]);
 		const sizes = [...groups.values()].map((g) => g.length);

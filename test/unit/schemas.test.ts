@@ -58,6 +58,9 @@ describe('output schemas', () => {
 		expect(get?.additionalProperties).toBe(false);
 		expect(get?.properties.status.type).toEqual(['string', 'null']);
 		expect(get?.properties.dealValue.type).toEqual(['number', 'null']);
+		for (const key of ['salesStage', 'referralSource', 'callToAction', 'customerMarketplaceIntent', 'registrationStatus', 'campaignId', 'closedDateTime']) {
+			expect({ key, type: get?.properties[key]?.type }).toEqual({ key, type: ['string', 'null'] });
+		}
 
 		const trigger = generated.get('v1.0.0.json');
 		expect(trigger?.required).toEqual([...referralKeys, 'event', 'previousStatus', 'previousSubstatus']);

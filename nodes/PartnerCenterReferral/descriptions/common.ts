@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_CONCURRENT, START_CONCURRENT } from '../shared/concurrency';
 import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from '../shared/constants';
+import { REFERRAL_URL_EXTRACT, REFERRAL_URL_VALIDATION } from '../shared/referralId';
 import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from '../shared/timeout';
 
 export const referralIdLocator: INodeProperties = {
@@ -47,11 +48,13 @@ export const referralIdLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: `.*/(?:[Ll]eads|[Rr]eferrals)/${GUID_PATTERN}(?:[/?#].*)?`,
-						errorMessage: 'Not a link to a referral: expected a URL with the referral GUID right after /leads/ or /referrals/',
+						regex: REFERRAL_URL_VALIDATION,
+						errorMessage:
+							'Not a link to a referral: expected a Partner Center lead or co-sell link, or an API link, with the referral GUID right after /leads/, /opportunities/ or /referrals/',
 					},
 				},
 			],
+			extractValue: { type: 'regex', regex: REFERRAL_URL_EXTRACT },
 		},
 	],
 };

@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, JsonObj
 import { NodeApiError } from 'n8n-workflow';
 
 import { getReferral } from '../api/referrals';
-import { GUID_PATTERN } from '../shared/constants';
+import { GUID_PATTERN, PORTAL_REFERRALS_URL } from '../shared/constants';
 import { listReferrals } from '../transport';
 
 /**
@@ -10,6 +10,8 @@ import { listReferrals } from '../transport';
  * "customer — name (status)". Partner Center documents no text search, so a search term
  * filters each page by name or customer here; a GUID is looked up directly. Each call
  * shows the next page that has referrals; the link to the one after is the pagination token.
+ * Each entry links to Partner Center's Referrals workspace (Microsoft documents no link to one
+ * referral), which the editor offers beside the entry and the chosen referral.
  */
 export async function searchReferrals(
 	this: ILoadOptionsFunctions,
@@ -54,5 +56,6 @@ function toResult(referral: IDataObject) {
 	return {
 		name: label(referral),
 		value: String(referral.id),
+		url: PORTAL_REFERRALS_URL,
 	};
 }

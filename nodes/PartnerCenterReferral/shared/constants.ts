@@ -30,3 +30,10 @@ export const DIRECTIONS = ['Incoming', 'Outgoing'] as const;
 
 export type ReferralStatus = (typeof STATUSES)[number];
 export type ReferralSubstatus = (typeof SUBSTATUSES)[number];
+
+/**
+ * Partner Center's Referrals workspace, the portal page Microsoft's docs link to. They document
+ * no link to one referral, so the editor's "From List" entries open this page (and the node's
+ * output carries no portal link that could stop working unannounced).
+ */
+export const PORTAL_REFERRALS_URL = 'https://partner.microsoft.com/dashboard/referrals/v2/leads';

@@ -20,7 +20,7 @@ export function getReferralId(this: IExecuteFunctions, itemIndex: number, parame
 		throw new NodeOperationError(this.getNode(), `The Referral parameter is not a valid referral ID (it is ${shown})`, {
 			description:
 				mode === 'url'
-					? `"Referral" (By URL) expects a link with the referral's GUID right after /leads/ or /referrals/ in its path, e.g. https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_REFERRAL_ID}.`
+					? `"Referral" (By URL) expects a link with the referral's GUID right after /leads/ or /referrals/ (or /opportunities/) in its path: a Partner Center lead or co-sell link, or the API's /v1.0/engagements/referrals/${EXAMPLE_REFERRAL_ID}.`
 					: `"Referral" expects a referral GUID such as ${EXAMPLE_REFERRAL_ID} (36 characters, hex digits and dashes). In an expression, map the "id" field of a previous Partner Center node, e.g. {{ $json.id }}.`,
 			itemIndex,
 		});
@@ -35,14 +35,31 @@ export function parseReferralId(raw: string, mode = 'id'): string | undefined {
 }
 
 /**
- * The GUID of the path segment right after a `leads` or `referrals` segment: the portal's
- * /leads/{id} or /referrals/{id}, the API's /referrals/{id}. Other GUIDs in the link (an
- * engagement's, say) are not the referral's.
+ * Path segments after which a link carries the referral's GUID: the portal's leads and co-sell
+ * opportunities, the API's /v1.0/engagements/referrals/{id} and /v1.0/engagements/{e}/referrals/{id}.
  */
+const REFERRAL_SEGMENTS = ['leads', 'lead', 'opportunities', 'opportunity', 'referrals', 'referral'];
+
+/** A word in any letter case, as a character-class pattern (n8n's regex strings carry no flags). */
+const anyCase = (word: string): string => [...word].map((letter) => `[${letter.toUpperCase()}${letter}]`).join('');
+
+/**
+ * A link to a referral, up to its GUID, in the path only (a GUID in the query or fragment is
+ * someone else's): a segment named above, a slash (the docs' own self link leaves it out:
+ * .../engagements/referralsc5fbb3b6-...), the GUID, then the segment ends. Other GUIDs in the
+ * link (an engagement's, say) are not the referral's.
+ */
+const REFERRAL_LINK = `[^?#\\s]*/(?:${REFERRAL_SEGMENTS.map(anyCase).join('|')})/?`;
+
+/**
+ * By URL's extractValue (n8n's convention for URL modes): its one group is the referral GUID.
+ * The node reads the link with the same pattern (referralIdInUrl), so the editor and the node agree.
+ */
+export const REFERRAL_URL_EXTRACT = `^\\s*${REFERRAL_LINK}(${GUID_PATTERN})(?=[/?#\\s]|$)`;
+
+/** By URL's validation (n8n wraps it in ^...$): a whole link that REFERRAL_URL_EXTRACT reads. */
+export const REFERRAL_URL_VALIDATION = `\\s*${REFERRAL_LINK}${GUID_PATTERN}(?:[/?#].*)?\\s*`;
+
 function referralIdInUrl(url: string): string | undefined {
-	const segments = url.split(/[?#]/)[0].split('/');
-	const index = segments.findIndex(
-		(segment, at) => at > 0 && /^(leads|referrals)$/i.test(segments[at - 1]) && EXACT_GUID.test(segment),
-	);
-	return index === -1 ? undefined : segments[index];
+	return new RegExp(REFERRAL_URL_EXTRACT).exec(url)?.[1];
 }

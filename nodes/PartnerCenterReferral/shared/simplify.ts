@@ -11,6 +11,12 @@ export interface SimplifiedField {
 	type: 'string' | 'number';
 	/** Never null: the node outputs only referrals that have an id (the transport refuses others). */
 	always?: true;
+	/**
+	 * Else, the id of the requirement attribute of this type ({"type": ..., "id": ...} under
+	 * details' additionalRequirements.attributes): where Microsoft's create example puts a value
+	 * its resource page shows as a top-level field.
+	 */
+	orAttribute?: string;
 	description: string;
 }
 
@@ -31,6 +37,14 @@ export const SIMPLIFIED_FIELDS: readonly SimplifiedField[] = [
 	{ key: 'qualification', from: ['qualification'], type: 'string', description: 'None, Direct, MarketingQualified or SalesQualified' },
 	{ key: 'direction', from: ['direction'], type: 'string', description: 'Incoming or Outgoing' },
 	{ key: 'organizationName', from: ['organizationName'], type: 'string', description: 'The partner organisation that owns the referral' },
+	// Newer API versions (Microsoft's referral resource page); the docs promise none of them on every referral.
+	{ key: 'salesStage', from: ['salesStage'], type: 'string', description: 'Sales stage of the deal, as Partner Center names it (newer API versions)' },
+	{ key: 'referralSource', from: ['referralSource'], type: 'string', description: 'Where a marketplace lead came from (newer API versions)' },
+	{ key: 'callToAction', from: ['callToAction'], type: 'string', description: 'What the customer asked for on a marketplace lead (newer API versions)' },
+	{ key: 'customerMarketplaceIntent', from: ['customerMarketplaceIntent'], orAttribute: 'CustomerMarketplaceIntent', type: 'string', description: "The customer's intent to buy through Microsoft's marketplace (newer API versions)" },
+	{ key: 'registrationStatus', from: ['registrationStatus'], type: 'string', description: 'Status of the deal registration with Microsoft (newer API versions)' },
+	{ key: 'campaignId', from: ['campaignId'], type: 'string', description: 'The marketing campaign the referral came from (newer API versions)' },
+	{ key: 'closedDateTime', from: ['closedDateTime'], type: 'string', description: 'When the referral was closed (UTC; newer API versions)' },
 	{ key: 'customerName', from: ['customerProfile', 'name'], type: 'string', description: "The customer's company name" },
 	{ key: 'customerCity', from: ['customerProfile', 'address', 'city'], type: 'string', description: "The customer's city" },
 	{ key: 'customerState', from: ['customerProfile', 'address', 'state'], type: 'string', description: "The customer's state or region" },
@@ -50,12 +64,28 @@ export const SIMPLIFIED_FIELDS: readonly SimplifiedField[] = [
 export function simplifyReferral(referral: IDataObject): IDataObject {
 	const result: IDataObject = {};
 	for (const field of SIMPLIFIED_FIELDS) {
-		const input = field.from.reduce<unknown>((parent, key) => asObject(parent)[key], referral);
+		let input = field.from.reduce<unknown>((parent, key) => asObject(parent)[key], referral);
+		if ((input === undefined || input === null) && field.orAttribute) input = attribute(referral, field.orAttribute);
 		const value = field.type === 'number' ? toNumber(input) : toText(input);
 		// a time stamp without a zone is UTC: said so, so that later nodes do not read it as local time
 		result[field.key] = typeof value === 'string' && field.key.endsWith('DateTime') ? asUtcStamp(value) : value;
 	}
 	return result;
+}
+
+/**
+ * The id of the first requirement attribute of a type, under details.requirements or details
+ * (Microsoft's create example can be read with additionalRequirements in either).
+ */
+function attribute(referral: IDataObject, type: string): unknown {
+	const details = asObject(referral.details);
+	for (const parent of [asObject(details.requirements), details]) {
+		const attributes = asObject(parent.additionalRequirements).attributes;
+		if (!Array.isArray(attributes)) continue;
+		const found = attributes.map(asObject).find((candidate) => candidate.type === type);
+		if (found) return found.id;
+	}
+	return undefined;
 }
 
 /** The referral as the service sent it, unknown fields included, without OData annotations. */
