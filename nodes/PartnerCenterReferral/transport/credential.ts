@@ -8,12 +8,15 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../shared/constants';
 import type { PartnerCenterContext } from './http';
+import { isNeverConnected } from './signIn';
 
 /** What the transport keeps of the credential: where to send requests, and what must never be shown. */
 export interface CredentialFacts {
 	baseUrl: string;
 	/** The client secret, access token and refresh token, masked by value in every error. */
 	secrets: string[];
+	/** Saved but never connected (no access token): nothing can be sent. */
+	neverConnected: boolean;
 }
 
 /** A shorter secret would mask ordinary words in messages; real secrets and tokens are far longer. */
@@ -39,7 +42,7 @@ async function readCredentialFacts(this: PartnerCenterContext): Promise<Credenti
 	const secrets = [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
 		(value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
 	);
-	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets };
+	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets, neverConnected: isNeverConnected(credentials) };
 }
 
 /** The credential's API Base URL, without a trailing slash. */

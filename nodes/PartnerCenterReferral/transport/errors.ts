@@ -8,10 +8,12 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ETAG_CHANGED_HINT, MAYBE_ADDED, MAYBE_CREATED, NETWORK_FAILURES, ROLES_HINT } from './hints';
+import { ETAG_CHANGED_HINT, MAYBE_ADDED, MAYBE_CREATED, NETWORK_FAILURES } from './hints';
 import type { ApiRequest, PartnerCenterContext } from './http';
 import { headerValue, isRepeatable } from './http';
 import { redact } from './redact';
+import type { SignInFailure } from './signIn';
+import { explainPartnerCenterRefusal, inspectSignIn, mapSignInFailure } from './signIn';
 
 export interface Failure {
 	kind: 'http' | 'network' | 'malformed' | 'unknown';
@@ -20,6 +22,8 @@ export interface Failure {
 	body?: unknown;
 	code?: string;
 	message?: string;
+	/** A failure to sign in (signIn.ts): nothing reached Partner Center's data. */
+	signIn?: SignInFailure;
 }
 
 /** Finds status, headers, body and network code wherever n8n (1.x or 2.x) put them. */
@@ -31,6 +35,8 @@ export function inspectFailure(error: unknown): Failure {
 		const next: unknown = (current as IDataObject).cause ?? (current as IDataObject).errorResponse;
 		current = next === current ? undefined : next;
 	}
+	const signIn = inspectSignIn(layers);
+	if (signIn) return { kind: 'unknown', signIn };
 	for (const layer of layers) {
 		const response = layer.response as IDataObject | undefined;
 		const status = Number(response?.status ?? response?.statusCode ?? Number.NaN);
@@ -79,6 +85,7 @@ function describeFailure(failure: Failure): string {
 
 /** Whether the service may have carried the request out although it failed (a 5xx, a connection lost after sending, an unreadable answer). */
 export function mayHaveBeenProcessed(failure: Failure): boolean {
+	if (failure.signIn) return false;
 	if (failure.kind === 'http') return (failure.status ?? 0) >= 500;
 	if (failure.kind === 'network') return !NOT_SENT_CODES.has(failure.code ?? '');
 	if (failure.kind === 'unknown') return !SIGN_IN_FAILURE.test(failure.message ?? '');
@@ -94,6 +101,7 @@ export function mapFailure(
 	/** An earlier attempt of this request that failed after the service may have applied it. */
 	earlierMaybeApplied?: Failure,
 ): NodeApiError {
+	if (failure.signIn) return mapSignInFailure.call(this, failure.signIn, request, secrets);
 	const { itemIndex } = request;
 	const serviceError = readServiceError(failure.body);
 	const requestId = headerValue(failure.headers, 'request-id');
@@ -124,12 +132,9 @@ export function mapFailure(
 			description = `Check the node's parameters against what Partner Center accepts.${service}`;
 			break;
 		case status === 401:
-			message = 'Partner Center did not accept the sign-in (401)';
-			description = `Reconnect the Partner Center OAuth2 API credential (open it and sign in again). ${ROLES_HINT}${service}`;
-			break;
 		case status === 403:
-			message = 'Partner Center denied access to referrals (403)';
-			description = `${ROLES_HINT} If your organisation enforces MFA or conditional access, sign in again with MFA and reconnect the credential.${service}`;
+			({ message, description } = explainPartnerCenterRefusal(status, request, failure.headers, failure.body));
+			description += service;
 			break;
 		case status === 404:
 			message = request.referralId

@@ -13,11 +13,13 @@ import type { Failure } from './errors';
 import { inspectFailure, mapFailure, mayHaveBeenProcessed } from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
 import { isRetryable, MAX_ATTEMPTS, retryDelayMs } from './retry';
+import { mapSignInFailure } from './signIn';
 import { throttleOf } from './throttle';
 
 /** One API call with retries, throttling and error mapping. */
 export async function apiRequest(this: PartnerCenterContext, request: ApiRequest): Promise<ApiResponse> {
-	const { baseUrl, secrets } = await getCredentialFacts.call(this);
+	const { baseUrl, secrets, neverConnected } = await getCredentialFacts.call(this);
+	if (neverConnected) throw mapSignInFailure.call(this, { reason: 'notConnected' }, request, secrets);
 	const url = request.url ?? `${baseUrl}${request.path ?? ''}`;
 	if (request.url !== undefined) assertSameOrigin.call(this, request.url, baseUrl, request.itemIndex);
 
