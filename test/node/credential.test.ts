@@ -49,6 +49,17 @@ describe('Partner Center OAuth2 API credential', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
+	it('says in a notice that the redirect URL goes in Entra ID (App registrations → Authentication → Web) and which API permission to add', () => {
+		const notice = property('entraSetupNotice');
+		expect(notice?.type).toBe('notice');
+		expect(notice?.displayName).toContain('Microsoft Entra ID, not in Partner Center');
+		expect(notice?.displayName).toContain('App registrations → your app → Authentication → Add a platform → Web');
+		expect(notice?.displayName).toContain('Microsoft Partner Center → user_impersonation');
+		expect(notice?.displayName).toContain('grant admin consent');
+		// shown first: the hidden fields before it are not displayed
+		expect(new PartnerCenterOAuth2Api().properties[0].name).toBe('entraSetupNotice');
+	});
+
 	it('tests the connection with one cheap authenticated list call on the API Base URL', () => {
 		const { test } = new PartnerCenterOAuth2Api();
 		expect(test.request.url).toBe('/v1.0/engagements/referrals');
