@@ -56,8 +56,9 @@ describe('Partner Center OAuth2 API credential', () => {
 		expect(notice?.displayName).toContain('App registrations → your app → Authentication → Add a platform → Web');
 		expect(notice?.displayName).toContain('Microsoft Partner Center → user_impersonation');
 		expect(notice?.displayName).toContain('grant admin consent');
-		// shown first: the hidden fields before it are not displayed
-		expect(new PartnerCenterOAuth2Api().properties[0].name).toBe('entraSetupNotice');
+		// n8n lists the parent's Client ID and Client Secret first, then this type's own fields: the notice, then Tenant ID
+		const own = new PartnerCenterOAuth2Api().properties.filter((p) => p.type !== 'hidden').map((p) => p.name);
+		expect(own.slice(0, 2)).toEqual(['entraSetupNotice', 'tenantId']);
 	});
 
 	it('tests the connection with one cheap authenticated list call on the API Base URL', () => {
