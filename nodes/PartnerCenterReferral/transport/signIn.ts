@@ -108,10 +108,11 @@ export function readMicrosoftAnswer(body: IDataObject | string): Omit<SignInFail
 /** A sign-in failure in the layers of an error (the error, its cause, …), or undefined when it is none. */
 export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined {
 	for (const layer of layers) {
-		const body = layer.body;
-		// n8n 2.x: client-oauth2's AuthError with Microsoft's answer
-		if (body && typeof body === 'object' && typeof (body as IDataObject).error === 'string') {
-			return { reason: 'refused', ...readMicrosoftAnswer(body as IDataObject) };
+		const body = layer.body as IDataObject | undefined;
+		// n8n 2.x: client-oauth2's AuthError (code EAUTH) with Microsoft's answer
+		const oauthAnswer = body && typeof body === 'object' && typeof body.error === 'string';
+		if (oauthAnswer && (layer.code === 'EAUTH' || 'error_description' in body || 'error_codes' in body)) {
+			return { reason: 'refused', ...readMicrosoftAnswer(body) };
 		}
 	}
 	for (const layer of layers) {
