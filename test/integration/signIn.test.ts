@@ -6,8 +6,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import nock from 'nock';
-
 import type { SignInFailureName } from '../../dev/sandbox';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SandboxSession } from './helpers';
@@ -18,12 +16,8 @@ let session: SandboxSession;
 
 beforeAll(async () => {
 	session = await openSandbox({ referralCount: 10 });
-	// the sandbox is real HTTP on 127.0.0.1; the Microsoft host is nock's
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1');
 });
 afterAll(async () => {
-	nock.enableNetConnect();
 	await session.close();
 });
 beforeEach(() => {
@@ -34,7 +28,6 @@ beforeEach(() => {
 });
 afterEach(() => {
 	jest.restoreAllMocks();
-	nock.cleanAll();
 });
 
 const getExample = async () => await session.run({ operation: 'get', referralId: byId(EXAMPLE_ID) });
@@ -126,8 +119,6 @@ describe('Microsoft refuses to renew the token (n8n 2.x keeps the answer unless 
 });
 
 describe('the token endpoint cannot be reached', () => {
-	const LOGIN_TOKEN_URL = 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token';
-
 	it('refused: names the host and the n8n processes that must reach it, without retrying', async () => {
 		const server = createServer();
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -143,30 +134,33 @@ describe('the token endpoint cannot be reached', () => {
 		expect(session.sandbox.counters.byMethod.GET).toBe(1);
 	});
 
-	it.each<[string, string, string]>([
-		['ENOTFOUND', 'getaddrinfo ENOTFOUND login.microsoftonline.com', 'the host name could not be resolved'],
-		['CERT_HAS_EXPIRED', 'certificate has expired', 'a secure (TLS) connection could not be set up'],
-	])('%s: names login.microsoftonline.com', async (code, text, words) => {
-		session.credentials = { ...session.credentials, accessTokenUrl: LOGIN_TOKEN_URL };
-		nock('https://login.microsoftonline.com')
-			.post('/contoso.onmicrosoft.com/oauth2/v2.0/token')
-			.replyWithError(Object.assign(new Error(text), { code }));
+	it('TLS failing (an https token URL answered by a plain-http server): says a secure connection could not be set up', async () => {
+		const port = new URL(session.sandbox.url).port;
+		session.credentials = { ...session.credentials, accessTokenUrl: `https://127.0.0.1:${port}/organizations/oauth2/v2.0/token` };
 		session.sandbox.expireAccessTokens();
 		const { error } = await getExample();
-		expect(error?.message).toBe(`Could not reach the Microsoft sign-in service at login.microsoftonline.com: ${words}`);
-		expect(error?.description).toContain(`login.microsoftonline.com (${code})`);
-		expect(error?.description).toContain('can reach login.microsoftonline.com over HTTPS');
+		expect(error?.message).toBe(`Could not reach the Microsoft sign-in service at 127.0.0.1:${port}: a secure (TLS) connection could not be set up`);
+		expect(error?.description).toContain(`127.0.0.1:${port} (EPROTO)`);
+		expect(error?.description).toContain('NODE_EXTRA_CA_CERTS');
+		expect(session.sandbox.counters.byMethod.GET).toBe(1);
 	});
 
 	it('a proxy answering in its place (HTML 403): says so', async () => {
-		session.credentials = { ...session.credentials, accessTokenUrl: LOGIN_TOKEN_URL };
-		nock('https://login.microsoftonline.com')
-			.post('/contoso.onmicrosoft.com/oauth2/v2.0/token')
-			.reply(403, '<html><body>Blocked by proxy policy</body></html>', { 'Content-Type': 'text/html' });
-		session.sandbox.expireAccessTokens();
-		const { error } = await getExample();
-		expect(error?.message).toBe('The Microsoft sign-in service answered with something that is not a sign-in answer (403)');
-		expect(error?.description).toContain('A proxy or firewall');
+		const proxy = createServer((_req, res) => {
+			res.writeHead(403, { 'Content-Type': 'text/html' });
+			res.end('<html><body>Blocked by proxy policy</body></html>');
+		});
+		await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = proxy.address() as AddressInfo;
+			session.credentials = { ...session.credentials, accessTokenUrl: `http://127.0.0.1:${port}/contoso.onmicrosoft.com/oauth2/v2.0/token` };
+			session.sandbox.expireAccessTokens();
+			const { error } = await getExample();
+			expect(error?.message).toBe('The Microsoft sign-in service answered with something that is not a sign-in answer (403)');
+			expect(error?.description).toContain('A proxy or firewall');
+		} finally {
+			await new Promise((resolve) => proxy.close(resolve));
+		}
 	});
 });
 

@@ -145,6 +145,22 @@ describe("each AADSTS code, when n8n passes Microsoft's answer on (n8n 2.x, ever
 		expect(result.description).not.toContain(SECRET);
 	});
 
+	it('n8n 2.x, a token host that cannot be resolved: axios\'s error names the token URL', () => {
+		const socket = Object.assign(new Error('getaddrinfo ENOTFOUND login.microsoftonline.com'), { code: 'ENOTFOUND', hostname: 'login.microsoftonline.com' });
+		const axios = Object.assign(new Error(socket.message), {
+			name: 'AxiosError',
+			isAxiosError: true,
+			code: 'ENOTFOUND',
+			config: { url: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token' },
+			cause: socket,
+		});
+		const result = explain(Object.assign(new Error('The connection cannot be established'), { name: 'NodeApiError', httpCode: 'ENOTFOUND', cause: axios }), CREATE);
+		expect(result.message).toBe('Could not reach the Microsoft sign-in service at login.microsoftonline.com: the host name could not be resolved');
+		expect(result.description).toContain('can reach login.microsoftonline.com over HTTPS');
+		expect(result.description).toContain('The referral was not created.');
+		expect(result.description).not.toMatch(/may or may not/);
+	});
+
 	it('n8n 2.x on invalid_grant: its "needs to be reconnected" text, quoted', () => {
 		const reconnect = Object.assign(new Error('The credential "Partner Center (prod)" needs to be reconnected.'), {
 			description: 'Access could not be refreshed because the connected account has revoked access, the refresh token expired, or the account password or permissions changed. Open the credential and reconnect it to continue.',
