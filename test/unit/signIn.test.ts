@@ -14,8 +14,10 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { AuthService } from '../../dev/sandbox/auth';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SignInFailureName } from '../../dev/sandbox';
 import type { ApiRequest } from '../../nodes/PartnerCenterReferral/transport';
+import { apiRequest } from '../../nodes/PartnerCenterReferral/transport';
 import { inspectFailure, mapFailure, mayHaveBeenProcessed } from '../../nodes/PartnerCenterReferral/transport/errors';
 import { isRetryable } from '../../nodes/PartnerCenterReferral/transport/retry';
 
@@ -110,6 +112,40 @@ describe('n8n 1.x: the refusal reduced to its RFC text (no AADSTS code)', () => 
 		const result = explain(n8n1('Unable to sign without access token', null as unknown as string), CREATE);
 		expect(result.message).toBe('The Partner Center credential is not connected yet');
 		expect(result.description).toContain('Nothing was sent to Partner Center. The referral was not created.');
+	});
+});
+
+describe('n8n 1.x: a socket or TLS failure while renewing the token (its host is not in the error)', () => {
+	/** n8n 1.x hands Partner Center's 401 back as a response; the request sent again then fails while n8n renews the token. */
+	function renewalFails(error: Error) {
+		const context = {
+			getNode: () => node,
+			getCredentials: async () => ({
+				baseUrl: 'https://api.partner.microsoft.com',
+				accessTokenUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token',
+				oauthTokenData: { access_token: 'an-expired-access-token', refresh_token: 'a-refresh-token-0123' },
+			}),
+			helpers: {
+				httpRequestWithAuthentication: async (_type: string, options: { ignoreHttpStatusErrors?: unknown }) => {
+					if (options.ignoreHttpStatusErrors === false) throw error;
+					return { statusCode: 401, headers: {}, body: { error: { code: 'unauthenticated', message: 'expired' } } };
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		return apiRequest.call(context, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+	}
+
+	beforeEach(() => jest.spyOn(timing, 'sleep').mockResolvedValue());
+	afterEach(() => jest.restoreAllMocks());
+
+	it.each<[string, Error, string]>([
+		['refused', n8n1('The service refused the connection - perhaps it is offline', 'ECONNREFUSED', ['connect ECONNREFUSED 20.190.151.7:443']), 'the connection was refused'],
+		['a TLS failure', n8n1('certificate has expired', 'CERT_HAS_EXPIRED'), 'a secure (TLS) connection could not be set up'],
+	])('%s: names the token host from the credential, not the API Base URL', async (_label, error, words) => {
+		await expect(renewalFails(error)).rejects.toMatchObject({
+			message: `Could not reach the Microsoft sign-in service at login.microsoftonline.com: ${words}`,
+			description: expect.stringContaining('the main instance and, in queue mode, every worker'),
+		});
 	});
 });
 

@@ -17,6 +17,8 @@ export interface CredentialFacts {
 	secrets: string[];
 	/** Saved but never connected (no access token): nothing can be sent. */
 	neverConnected: boolean;
+	/** The host of the token endpoint (login.microsoftonline.com), named when it cannot be reached. */
+	tokenHost?: string;
 }
 
 /** A shorter secret would mask ordinary words in messages; real secrets and tokens are far longer. */
@@ -42,7 +44,18 @@ async function readCredentialFacts(this: PartnerCenterContext): Promise<Credenti
 	const secrets = [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
 		(value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
 	);
-	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets, neverConnected: isNeverConnected(credentials) };
+	let tokenHost: string | undefined;
+	try {
+		tokenHost = new URL(String(credentials.accessTokenUrl)).host;
+	} catch {
+		tokenHost = undefined;
+	}
+	return {
+		baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''),
+		secrets,
+		neverConnected: isNeverConnected(credentials),
+		tokenHost,
+	};
 }
 
 /** The credential's API Base URL, without a trailing slash. */

@@ -13,12 +13,12 @@ import type { Failure } from './errors';
 import { inspectFailure, mapFailure, mayHaveBeenProcessed } from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
 import { isRetryable, MAX_ATTEMPTS, retryDelayMs } from './retry';
-import { mapSignInFailure } from './signIn';
+import { mapSignInFailure, whileRenewing } from './signIn';
 import { throttleOf } from './throttle';
 
 /** One API call with retries, throttling and error mapping. */
 export async function apiRequest(this: PartnerCenterContext, request: ApiRequest): Promise<ApiResponse> {
-	const { baseUrl, secrets, neverConnected } = await getCredentialFacts.call(this);
+	const { baseUrl, secrets, neverConnected, tokenHost } = await getCredentialFacts.call(this);
 	if (neverConnected) throw mapSignInFailure.call(this, { reason: 'notConnected' }, request, secrets);
 	const url = request.url ?? `${baseUrl}${request.path ?? ''}`;
 	if (request.url !== undefined) assertSameOrigin.call(this, request.url, baseUrl, request.itemIndex);
@@ -49,7 +49,7 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			if (sent.statusCode === 401) {
 				// n8n 1.x ignores `except` and hands the 401 back: ask again the way that
 				// lets n8n refresh the token and retry.
-				sent = await send.call(this, { ...options, ignoreHttpStatusErrors: false });
+				sent = await send.call(this, { ...options, ignoreHttpStatusErrors: false }).catch(whileRenewing(tokenHost));
 			}
 			if (sent.statusCode >= 400) {
 				failure = { kind: 'http', status: sent.statusCode, headers: sent.headers ?? {}, body: sent.body };

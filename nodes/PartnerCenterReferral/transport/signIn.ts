@@ -105,6 +105,23 @@ export function readMicrosoftAnswer(body: IDataObject | string): Omit<SignInFail
 	};
 }
 
+const DEFAULT_TOKEN_HOST = 'login.microsoftonline.com';
+
+/** Errors thrown while n8n renewed the token after Partner Center's 401, with the token host. */
+const renewing = new WeakMap<object, string>();
+
+/**
+ * For a request sent again after Partner Center answered 401 (n8n 1.x renews the token only
+ * then): marks what it throws as thrown while renewing, so that a socket or TLS failure, which
+ * n8n 1.x reports without its host, is read as the token host's.
+ */
+export function whileRenewing(tokenHost: string | undefined) {
+	return (error: unknown): never => {
+		if (error && typeof error === 'object') renewing.set(error, tokenHost ?? DEFAULT_TOKEN_HOST);
+		throw error;
+	};
+}
+
 /** A sign-in failure in the layers of an error (the error, its cause, …), or undefined when it is none. */
 export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined {
 	for (const layer of layers) {
@@ -152,10 +169,17 @@ export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined 
 		const host = textsOf(layer).map((text) => MICROSOFT_LOGIN_HOST.exec(text)?.[1]).find(Boolean);
 		if (code && host && (code in NETWORK_FAILURES || TLS_CODE.test(code))) return { reason: 'unreachable', networkCode: code, host };
 	}
+	const renewal = layers[0] ? renewing.get(layers[0]) : undefined;
+	if (renewal) {
+		// n8n 1.x while renewing: Partner Center had just answered, so a socket or TLS failure is the token host's
+		const code = layers
+			.flatMap((layer) => [layer.httpCode, layer.code])
+			.find((value): value is string => typeof value === 'string' && (value in NETWORK_FAILURES || TLS_CODE.test(value)));
+		if (code) return { reason: 'unreachable', networkCode: code, host: renewal };
+	}
 	return undefined;
 }
 
-const DEFAULT_TOKEN_HOST = 'login.microsoftonline.com';
 const CREDENTIAL = 'the Partner Center OAuth2 API credential';
 const APP = 'Microsoft Entra ID → App registrations → your app';
 const RECONNECT_STEP = `Then open ${CREDENTIAL} and sign in again (Reconnect) as a Partner Center user.`;
