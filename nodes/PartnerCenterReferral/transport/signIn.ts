@@ -70,7 +70,7 @@ const RFC_TEXTS: Array<[string, string]> = [
 
 const NOT_CONNECTED = /Unable to sign without access token|OAuth credentials not connected/i;
 /** n8n 2.x after invalid_grant; n8n 1.x / 2.x when the token data has no refresh token. */
-const RECONNECT = /needs to be reconnected|refreshToken is required|no refresh token is available/i;
+const RECONNECT_TEXT = /needs to be reconnected|refreshToken is required|no refresh token is available/i;
 /** client-oauth2 when the token endpoint's answer is not JSON (2.x; 1.x) */
 const NOT_AN_OAUTH_ANSWER = /OAuth2 token endpoint|Unsupported content type/i;
 const TOKEN_PATH = /\/oauth2\/(v2\.0\/)?token\b/i;
@@ -143,7 +143,7 @@ export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined 
 	}
 	const texts = layers.flatMap(textsOf);
 	if (texts.some((text) => NOT_CONNECTED.test(text))) return { reason: 'notConnected' };
-	const reconnect = texts.find((text) => RECONNECT.test(text));
+	const reconnect = texts.find((text) => RECONNECT_TEXT.test(text));
 	if (reconnect) return { reason: 'reconnect', text: reconnect };
 	if (texts.some((text) => NOT_AN_OAUTH_ANSWER.test(text))) {
 		const status = layers.map((layer) => Number(layer.status ?? layer.httpCode)).find((value) => Number.isInteger(value) && value >= 100);
@@ -182,7 +182,9 @@ export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined 
 
 const CREDENTIAL = 'the Partner Center OAuth2 API credential';
 const APP = 'Microsoft Entra ID → App registrations → your app';
-const RECONNECT_STEP = `Then open ${CREDENTIAL} and sign in again (Reconnect) as a Partner Center user.`;
+const RECONNECT = `open ${CREDENTIAL} and sign in again (Reconnect) as a Partner Center user.`;
+/** The last step, after other changes. */
+const RECONNECT_STEP = `Then ${RECONNECT}`;
 const PERMISSION =
 	'the delegated API permission Microsoft Partner Center → user_impersonation (API permissions → Add a permission → APIs my organization uses → "Microsoft Partner Center"), with "Grant admin consent" done';
 const ROLES = 'Referrals Admin (create, update and read referrals) or Referrals User (read referrals whose team includes them)';
@@ -196,19 +198,19 @@ interface Advice {
 const BY_CODE: Record<string, Advice> = {
 	'7000222': {
 		message: 'The client secret in the Partner Center credential has expired',
-		fix: `In ${APP} → Certificates & secrets, add a new client secret and copy its Value (not its Secret ID). Paste it as Client Secret in ${CREDENTIAL} and save. ${RECONNECT_STEP}`,
+		fix: `In ${APP} → Certificates & secrets, add a new client secret and copy its Value (not its Secret ID). Paste it as Client Secret in ${CREDENTIAL}, save, and sign in again (Reconnect) as a Partner Center user.`,
 	},
 	'7000215': {
 		message: 'Microsoft did not accept the client secret in the Partner Center credential',
-		fix: `Client Secret must be the secret's Value (shown once, when it is created), not its Secret ID. In ${APP} → Certificates & secrets, create a new secret if the Value is lost, paste the Value into ${CREDENTIAL} and save. ${RECONNECT_STEP}`,
+		fix: `Client Secret must be the secret's Value (shown once, when it is created), not its Secret ID. In ${APP} → Certificates & secrets, create a new secret if the Value is lost, paste the Value into ${CREDENTIAL}, save, and sign in again (Reconnect) as a Partner Center user.`,
 	},
 	'70008': {
 		message: 'The Partner Center sign-in has expired: reconnect the credential',
-		fix: `The refresh token expired after a long time unused. ${RECONNECT_STEP}`,
+		fix: `The refresh token expired after a long time unused: ${RECONNECT}`,
 	},
 	'50173': {
 		message: 'The Partner Center sign-in was revoked: reconnect the credential',
-		fix: `The user's password was changed or reset, or an admin revoked their sessions. ${RECONNECT_STEP}`,
+		fix: `The user's password was changed or reset, or an admin revoked their sessions: ${RECONNECT}`,
 	},
 	'65001': {
 		message: 'The app has no consent for the Partner Center API: an admin must grant it',
