@@ -52,13 +52,13 @@ const TRACE = /Trace ID: [0-9a-f-]{36}, Correlation ID: [0-9a-f-]{36}, Timestamp
 const NOTHING_DONE = 'Partner Center did not carry out the request';
 
 describe('a credential saved but never connected', () => {
-	it('on Create: says to click "Connect my account", that nothing was sent, and sends nothing', async () => {
+	it('on Create: says to click "Connect my account" (1.x) or "Connect" (2.x), that nothing was sent, and sends nothing', async () => {
 		const { oauthTokenData: _tokens, ...saved } = session.credentials;
 		session.credentials = saved;
 		const { error, items } = await createReferral();
 		expect(items).toEqual([]);
 		expect(error?.message).toBe('The Partner Center credential is not connected yet');
-		expect(error?.description).toContain('click "Connect my account"');
+		expect(error?.description).toContain('click "Connect my account" (n8n 1.x) or "Connect" (n8n 2.x)');
 		expect(error?.description).toContain('Nothing was sent to Partner Center. The referral was not created.');
 		expect(error?.description).not.toMatch(/may or may not/);
 		expect(session.sandbox.counters.requests).toBe(0);
@@ -99,7 +99,7 @@ describe('Microsoft refuses to renew the token (n8n 2.x keeps the answer unless 
 			expect(error?.message).toBe('The Partner Center sign-in has expired or was revoked');
 			expect(error?.description).toContain('needs to be reconnected');
 			expect(error?.description).toMatch(/AADSTS70008.*AADSTS50173.*AADSTS50076.*AADSTS65001/);
-			expect(error?.description).toContain('sign in again (Reconnect)');
+			expect(error?.description).toContain('sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)');
 			expect(error?.description).toContain('Sign-in logs');
 			expect(error?.description).toContain(NOTHING_DONE);
 		},

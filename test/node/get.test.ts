@@ -320,7 +320,7 @@ describe('Get a referral', () => {
 			.reply(400, { error: 'invalid_grant', error_description: 'AADSTS70008: The refresh token has expired.' });
 		const result = await runReferral(get(EXAMPLE_ID));
 		expect(result.error?.message).toBe('The Partner Center sign-in has expired or was revoked');
-		expect(result.error?.description).toContain('sign in again (Reconnect)');
+		expect(result.error?.description).toContain('sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)');
 		expect(JSON.stringify(result.run)).not.toContain(REFRESH_TOKEN);
 	});
 

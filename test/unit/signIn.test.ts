@@ -97,7 +97,7 @@ describe('n8n 1.x: the refusal reduced to its RFC text (no AADSTS code)', () => 
 	it('token data without a refresh token ("refreshToken is required"): says to reconnect', () => {
 		const result = explain(n8n1('refreshToken is required', 'ERR_ASSERTION'));
 		expect(result.message).toBe('The Partner Center sign-in has expired or was revoked');
-		expect(result.description).toContain('sign in again (Reconnect)');
+		expect(result.description).toContain('sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)');
 	});
 
 	it('a proxy answering the token request with HTML (client-oauth2: "Unsupported content type"), not a Partner Center 403', () => {

@@ -182,7 +182,10 @@ export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined 
 
 const CREDENTIAL = 'the Partner Center OAuth2 API credential';
 const APP = 'Microsoft Entra ID → App registrations → your app';
-const RECONNECT = `open ${CREDENTIAL} and sign in again (Reconnect) as a Partner Center user.`;
+/** The editor's buttons: n8n 1.x shows "Connect my account" and, once connected, "Reconnect"; n8n 2.x "Connect" and "Switch account". */
+const CONNECT_BUTTON = '"Connect my account" (n8n 1.x) or "Connect" (n8n 2.x)';
+const SIGN_IN_AGAIN = 'sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)';
+const RECONNECT = `open ${CREDENTIAL} and ${SIGN_IN_AGAIN} as a Partner Center user.`;
 /** The last step, after other changes. */
 const RECONNECT_STEP = `Then ${RECONNECT}`;
 const PERMISSION =
@@ -198,11 +201,11 @@ interface Advice {
 const BY_CODE: Record<string, Advice> = {
 	'7000222': {
 		message: 'The client secret in the Partner Center credential has expired',
-		fix: `In ${APP} → Certificates & secrets, add a new client secret and copy its Value (not its Secret ID). Paste it as Client Secret in ${CREDENTIAL}, save, and sign in again (Reconnect) as a Partner Center user.`,
+		fix: `In ${APP} → Certificates & secrets, add a new client secret and copy its Value (not its Secret ID). Paste it as Client Secret in ${CREDENTIAL}, save, and ${SIGN_IN_AGAIN} as a Partner Center user.`,
 	},
 	'7000215': {
 		message: 'Microsoft did not accept the client secret in the Partner Center credential',
-		fix: `Client Secret must be the secret's Value (shown once, when it is created), not its Secret ID. In ${APP} → Certificates & secrets, create a new secret if the Value is lost, paste the Value into ${CREDENTIAL}, save, and sign in again (Reconnect) as a Partner Center user.`,
+		fix: `Client Secret must be the secret's Value (shown once, when it is created), not its Secret ID. In ${APP} → Certificates & secrets, create a new secret if the Value is lost, paste the Value into ${CREDENTIAL}, save, and ${SIGN_IN_AGAIN} as a Partner Center user.`,
 	},
 	'70008': {
 		message: 'The Partner Center sign-in has expired: reconnect the credential',
@@ -226,15 +229,15 @@ const BY_CODE: Record<string, Advice> = {
 	},
 	'50020': {
 		message: "The account used to connect belongs to another Microsoft Entra tenant",
-		fix: `Reconnect ${CREDENTIAL} and sign in with an account of the partner's own tenant (the one that holds the Partner Center account), or use Tenant ID "organizations" with a multi-tenant app.`,
+		fix: `Open ${CREDENTIAL}, ${SIGN_IN_AGAIN} with an account of the partner's own tenant (the one that holds the Partner Center account), or use Tenant ID "organizations" with a multi-tenant app.`,
 	},
 	'50076': {
 		message: 'Microsoft requires a multi-factor sign-in for Partner Center: reconnect the credential',
-		fix: `Your organisation requires multi-factor authentication (Partner Center requires it for App+User access). Open ${CREDENTIAL}, click Reconnect and complete the multi-factor sign-in in the browser.`,
+		fix: `Your organisation requires multi-factor authentication (Partner Center requires it for App+User access). Open ${CREDENTIAL}, ${SIGN_IN_AGAIN} and complete the multi-factor sign-in in the browser.`,
 	},
 	'50079': {
 		message: 'Microsoft requires the user to set up multi-factor sign-in: reconnect the credential',
-		fix: `The signed-in user must register for multi-factor authentication (Partner Center requires it for App+User access). Open ${CREDENTIAL}, click Reconnect and complete the registration and sign-in in the browser.`,
+		fix: `The signed-in user must register for multi-factor authentication (Partner Center requires it for App+User access). Open ${CREDENTIAL}, ${SIGN_IN_AGAIN} and complete the registration and sign-in in the browser.`,
 	},
 };
 BY_CODE['700082'] = BY_CODE['70008'];
@@ -302,7 +305,7 @@ export function explainSignIn(failure: SignInFailure, request: ApiRequest): { me
 		case 'notConnected':
 			return {
 				message: 'The Partner Center credential is not connected yet',
-				description: `The credential was saved but never connected to a Microsoft account, so n8n has no access token. Open ${CREDENTIAL} and click "Connect my account", then sign in as a Partner Center user with the role ${ROLES}. ${outcome(request, false)}`,
+				description: `The credential was saved but never connected to a Microsoft account, so n8n has no access token. Open ${CREDENTIAL} and click ${CONNECT_BUTTON}, then sign in as a Partner Center user with the role ${ROLES}. ${outcome(request, false)}`,
 			};
 		case 'reconnect': {
 			const { message, fix } = BY_ERROR.invalid_grant;
@@ -385,7 +388,7 @@ export function explainPartnerCenterRefusal(
 	if (/insuff?ici?ent_claims/i.test(challenge)) {
 		return {
 			message: 'Partner Center requires a multi-factor sign-in (403): reconnect the credential',
-			description: `Partner Center requires multi-factor authentication for App+User access, and the token was issued without it. Open ${CREDENTIAL}, click Reconnect and complete the multi-factor sign-in; if it is not offered, ask your admin to require MFA for this user or app.`,
+			description: `Partner Center requires multi-factor authentication for App+User access, and the token was issued without it. Open ${CREDENTIAL}, ${SIGN_IN_AGAIN} and complete the multi-factor sign-in; if it is not offered, ask your admin to require MFA for this user or app.`,
 		};
 	}
 	const writes = request.method !== 'GET';
