@@ -30,7 +30,7 @@ const SECRET = 'the-client-secret-value-0123456789';
 function explain(error: unknown, request: ApiRequest = GET) {
 	const failure = inspectFailure(error);
 	const mapped = mapFailure.call(ctx, failure, request, undefined, [SECRET]);
-	return { failure, message: mapped.message, description: mapped.description ?? '' };
+	return { failure, message: mapped.message, description: mapped.description ?? '', declared: mapped.failure };
 }
 
 /** The NodeApiError n8n 1.x throws: message, messages and httpCode, no cause. */
@@ -204,6 +204,8 @@ describe("each AADSTS code, when n8n passes Microsoft's answer on (n8n 2.x, ever
 		const result = explain(Object.assign(new Error(reconnect.message), { name: 'NodeApiError', cause: reconnect }));
 		expect(result.message).toBe('The Partner Center sign-in has expired or was revoked');
 		expect(result.description).toContain('n8n could not renew the sign-in: The credential "Partner Center (prod)" needs to be reconnected.');
+		// as n8n 2.x declares on its own error: the user has to reconnect the credential
+		expect(result.declared).toEqual({ cause: 'credential-invalid' });
 	});
 });
 

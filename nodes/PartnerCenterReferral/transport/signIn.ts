@@ -348,7 +348,13 @@ export function mapSignInFailure(
 	const error = new NodeApiError(
 		this.getNode(),
 		{ message: redact(message, secrets), code: failure.code ? `AADSTS${failure.code}` : null } as JsonObject,
-		{ message: redact(message, secrets), description: redact(description, secrets), itemIndex: request.itemIndex },
+		{
+			message: redact(message, secrets),
+			description: redact(description, secrets),
+			itemIndex: request.itemIndex,
+			// n8n 2.x's own error for a refused renewal declares this; keep it (n8n 1.x ignores it)
+			failure: failure.reason === 'unreachable' || failure.reason === 'unexpected' ? undefined : { cause: 'credential-invalid' },
+		},
 	);
 	error.context.partnerCenterMapped = true;
 	error.context.signIn = failure.reason;
