@@ -29,6 +29,14 @@ export class PartnerCenterOAuth2Api implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			// n8n's own hint under the redirect URL says "In Partner Center, use the URL above": the app registration is in Entra ID
+			displayName:
+				'The OAuth Redirect URL goes in Microsoft Entra ID, not in Partner Center: App registrations → your app → Authentication → Add a platform → Web → Redirect URIs. Under API permissions, add the delegated permission Microsoft Partner Center → user_impersonation (in "APIs my organization uses") and grant admin consent. Client Secret is the secret\'s Value, not its Secret ID.',
+			name: 'entraSetupNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Grant Type',
 			name: 'grantType',
 			type: 'hidden',

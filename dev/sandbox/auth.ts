@@ -37,6 +37,110 @@ interface RefreshGrant {
 	publicClient: boolean;
 }
 
+/**
+ * The token endpoint's failures that partners meet, as Microsoft Entra ID answers them
+ * (status, `error`, AADSTS code, description; `{app}`, `{tenant}` and `{issued}` are filled
+ * in). Two readings of the MFA answer exist: MSAL sees `invalid_grant` with the suberror
+ * `basic_action` (50076 here), Microsoft's error table says `interaction_required` (50079
+ * here); the node must handle both.
+ */
+interface EntraFailure {
+	status: number;
+	error: string;
+	code: number;
+	description: string;
+	extra?: Record<string, string>;
+}
+
+export const SIGN_IN_FAILURES = {
+	secretExpired: {
+		status: 401,
+		error: 'invalid_client',
+		code: 7000222,
+		description:
+			"The provided client secret keys for app '{app}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.",
+	},
+	secretInvalid: {
+		status: 401,
+		error: 'invalid_client',
+		code: 7000215,
+		description:
+			"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{app}'.",
+	},
+	grantExpired: {
+		status: 400,
+		error: 'invalid_grant',
+		code: 70008,
+		description:
+			'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+	},
+	refreshTokenInactive: {
+		status: 400,
+		error: 'invalid_grant',
+		code: 700082,
+		description: "The refresh token has expired due to inactivity. The token was issued on {issued} and was inactive for 90.00:00:00.",
+	},
+	grantRevoked: {
+		status: 400,
+		error: 'invalid_grant',
+		code: 50173,
+		description:
+			"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '{issued}' and the TokensValidFrom date (before which tokens are not valid) for this user is '{issued}'.",
+	},
+	consentMissing: {
+		status: 400,
+		error: 'invalid_grant',
+		code: 65001,
+		description:
+			"The user or administrator has not consented to use the application with ID '{app}' named 'n8n Partner Center'. Send an interactive authorization request for this user and resource.",
+		extra: { suberror: 'consent_required' },
+	},
+	appNotFound: {
+		status: 400,
+		error: 'unauthorized_client',
+		code: 700016,
+		description:
+			"Application with identifier '{app}' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+	},
+	tenantNotFound: {
+		status: 400,
+		error: 'invalid_request',
+		code: 90002,
+		description:
+			"Tenant 'contoso.onmicrosft.com' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
+	},
+	userFromOtherTenant: {
+		status: 400,
+		error: 'invalid_grant',
+		code: 50020,
+		description:
+			"User account 'someone@fabrikam.com' from identity provider 'https://sts.windows.net/{tenant}/' does not exist in tenant 'Contoso' and cannot access the application '{app}'(n8n Partner Center) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.",
+	},
+	mfaRequired: {
+		status: 400,
+		error: 'invalid_grant',
+		code: 50076,
+		description:
+			"Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd'.",
+		extra: { suberror: 'basic_action', claims: '{"access_token":{"capolids":{"essential":true,"values":["8a7c1d2e-0000-4c5b-9e6f-1a2b3c4d5e6f"]}}}' },
+	},
+	mfaEnrollment: {
+		status: 400,
+		error: 'interaction_required',
+		code: 50079,
+		description:
+			"Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd'.",
+	},
+	other: {
+		status: 400,
+		error: 'invalid_request',
+		code: 900023,
+		description: "Specified tenant identifier 'not a tenant' is neither a valid DNS name, nor a valid external domain.",
+	},
+} satisfies Record<string, EntraFailure>;
+
+export type SignInFailureName = keyof typeof SIGN_IN_FAILURES;
+
 export type AccessTokenState = 'valid' | 'expired' | 'unknown';
 
 function base64url(value: string | Buffer): string {
@@ -110,7 +214,7 @@ export class AuthService {
 		for (const token of this.accessTokens.keys()) this.accessTokens.set(token, -Infinity);
 	}
 
-	private error(status: number, error: string, code: number, description: string): OAuthResponse {
+	private error(status: number, error: string, code: number, description: string, extra: Record<string, string> = {}): OAuthResponse {
 		const traceId = randomUUID();
 		const correlationId = randomUUID();
 		const timestamp = entraTimestamp(this.now());
@@ -119,14 +223,27 @@ export class AuthService {
 			headers: { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
 			body: {
 				error,
-				error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+				// Entra separates the trace lines with CRLF
+				error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
 				error_codes: [code],
 				timestamp,
 				trace_id: traceId,
 				correlation_id: correlationId,
 				error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+				...extra,
 			},
 		};
+	}
+
+	/** The token endpoint's answer for one of the sign-in failures partners meet (see SIGN_IN_FAILURES). */
+	signInFailure(failure: SignInFailureName): OAuthResponse {
+		const { status, error, code, description, extra }: EntraFailure = SIGN_IN_FAILURES[failure];
+		const issued = entraTimestamp(new Date(this.now().getTime() - 95 * 86_400_000));
+		const text = description
+			.replace(/\{app\}/g, this.clientId)
+			.replace(/\{tenant\}/g, SANDBOX_TENANT_ID)
+			.replace(/\{issued\}/g, issued);
+		return this.error(status, error, code, text, extra);
 	}
 
 	/** GET /{tenant}/oauth2/v2.0/authorize: auto-consent, 302 back to redirect_uri with a code */

@@ -48,5 +48,6 @@ export {
 	applyJsonPatch,
 	checkTransition,
 } from './model';
-export { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, TOKEN_SCOPE } from './auth';
+export { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SIGN_IN_FAILURES, TOKEN_SCOPE } from './auth';
+export type { SignInFailureName } from './auth';
 export { parseArgs as parseCliArgs } from './cli';

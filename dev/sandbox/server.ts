@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { AuthService, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from './auth';
+import type { SignInFailureName } from './auth';
+import { AuthService, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SIGN_IN_FAILURES } from './auth';
 import { formatTimestamp, generateDataset } from './data';
 import {
 	ApiError,
@@ -61,6 +62,7 @@ export class FaultState implements FaultControls {
 	retryAfterSeconds = 1;
 	rateLimit: { requests: number; perMs: number } | null = null;
 	private readonly queue: Array<{ fault: QueuedFault; remaining: number }> = [];
+	private readonly signInQueue: Array<{ failure: SignInFailureName; remaining: number }> = [];
 
 	failNext = (count: number, status: number, body?: unknown, headers?: Record<string, string>): void => {
 		checkCount(count);
@@ -78,6 +80,22 @@ export class FaultState implements FaultControls {
 		if (count > 0) this.queue.push({ fault: { kind: 'drop' }, remaining: count });
 	};
 
+	/** next N token requests: the token endpoint answers this sign-in failure, as Microsoft Entra ID does */
+	failSignInNext = (count: number, failure: SignInFailureName): void => {
+		checkCount(count);
+		if (!(failure in SIGN_IN_FAILURES)) throw new RangeError(`unknown sign-in failure ${failure}`);
+		if (count > 0) this.signInQueue.push({ failure, remaining: count });
+	};
+
+	/** the sign-in failure for the next token request, if any */
+	takeSignIn(): SignInFailureName | undefined {
+		const head = this.signInQueue[0];
+		if (!head) return undefined;
+		head.remaining--;
+		if (head.remaining <= 0) this.signInQueue.shift();
+		return head.failure;
+	}
+
 	/** the one-shot fault for the next API request, if any */
 	take(): QueuedFault | undefined {
 		const head = this.queue[0];
@@ -93,6 +111,7 @@ export class FaultState implements FaultControls {
 		this.retryAfterSeconds = 1;
 		this.rateLimit = null;
 		this.queue.length = 0;
+		this.signInQueue.length = 0;
 	}
 }
 
@@ -588,7 +607,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const text = await readBody(ctx.req);
 			const contentType = headerValue(ctx.req, 'content-type') ?? '';
 			const form = /application\/x-www-form-urlencoded/i.test(contentType) ? new URLSearchParams(text) : new URLSearchParams();
-			const result = auth.token(form, headerValue(ctx.req, 'authorization'));
+			const failure = faults.takeSignIn();
+			const result = failure ? auth.signInFailure(failure) : auth.token(form, headerValue(ctx.req, 'authorization'));
 			send(ctx, result.status, result.body, result.headers);
 			return;
 		}

@@ -5,6 +5,8 @@
  * documentation shows, so every object also carries `[key: string]: unknown`.
  */
 
+import type { SignInFailureName } from './auth';
+
 export type ReferralStatus = 'None' | 'New' | 'Active' | 'Closed';
 export type ReferralSubstatus =
 	| 'None'
@@ -203,6 +205,8 @@ export interface FaultControls {
 	malformedNext(count: number): void;
 	/** next N API requests: socket destroyed without a response */
 	dropNext(count: number): void;
+	/** next N token requests: the token endpoint answers this sign-in failure as Microsoft Entra ID does (see SIGN_IN_FAILURES) */
+	failSignInNext(count: number, failure: SignInFailureName): void;
 }
 
 export interface Counters {

@@ -356,8 +356,8 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 
 	it.each<[number, string]>([
 		[400, 'Partner Center rejected the request as invalid: Bad'],
-		[401, 'Partner Center did not accept the sign-in (401)'],
-		[403, 'Partner Center denied access to referrals (403)'],
+		[401, "Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission"],
+		[403, 'Partner Center denied the change (403): the signed-in user needs the Referrals Admin role'],
 		[409, 'Partner Center reported a conflict (409)'],
 	])('after a %s: says the referral was not created', async (status, message) => {
 		nock(API).post(REFERRALS).times(2).reply(status, { error: { code: 'invalidRequest', message: 'Bad' } });

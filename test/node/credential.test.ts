@@ -49,6 +49,18 @@ describe('Partner Center OAuth2 API credential', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
+	it('says in a notice that the redirect URL goes in Entra ID (App registrations → Authentication → Web) and which API permission to add', () => {
+		const notice = property('entraSetupNotice');
+		expect(notice?.type).toBe('notice');
+		expect(notice?.displayName).toContain('Microsoft Entra ID, not in Partner Center');
+		expect(notice?.displayName).toContain('App registrations → your app → Authentication → Add a platform → Web');
+		expect(notice?.displayName).toContain('Microsoft Partner Center → user_impersonation');
+		expect(notice?.displayName).toContain('grant admin consent');
+		// n8n lists the parent's Client ID and Client Secret first, then this type's own fields: the notice, then Tenant ID
+		const own = new PartnerCenterOAuth2Api().properties.filter((p) => p.type !== 'hidden').map((p) => p.name);
+		expect(own.slice(0, 2)).toEqual(['entraSetupNotice', 'tenantId']);
+	});
+
 	it('tests the connection with one cheap authenticated list call on the API Base URL', () => {
 		const { test } = new PartnerCenterOAuth2Api();
 		expect(test.request.url).toBe('/v1.0/engagements/referrals');

@@ -177,7 +177,9 @@ describe('Get a referral', () => {
 	it('names the Partner Center roles on 403', async () => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
 		const { error } = await runReferral(get(EXAMPLE_ID));
-		expect(error?.message).toBe('Partner Center denied access to referrals (403)');
+		expect(error?.message).toBe(
+			'Partner Center denied access to referrals (403): the signed-in user needs the Referrals Admin or Referrals User role',
+		);
 		expect(error?.description).toContain('Referrals Admin');
 		expect(error?.description).toContain('Referrals User');
 		expect(error?.description).toContain('accessDenied');
@@ -274,14 +276,17 @@ describe('Get a referral', () => {
 		expect(credentialUpdates.at(-1)?.data.oauthTokenData).toMatchObject({ access_token: 'new-access-token' });
 	});
 
-	it('says to reconnect when the refreshed token is refused too, and never shows a token', async () => {
+	it('names the API permission when the refreshed token is refused too, and never shows a token', async () => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).times(2).reply(401, {
 			error: { code: 'unauthenticated', message: `Token Bearer ${ACCESS_TOKEN} is invalid` },
 		});
 		nock(LOGIN).post(TOKEN_PATH).reply(200, { token_type: 'Bearer', access_token: 'second-token', refresh_token: REFRESH_TOKEN });
 		const result = await runReferral(get(EXAMPLE_ID));
-		expect(result.error?.message).toBe('Partner Center did not accept the sign-in (401)');
-		expect(result.error?.description).toContain('Reconnect the Partner Center OAuth2 API credential');
+		expect(result.error?.message).toBe(
+			"Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
+		);
+		expect(result.error?.description).toContain('Microsoft Partner Center → user_impersonation');
+		expect(result.error?.description).toContain('Referrals Admin');
 		const everything = JSON.stringify(result.run) + JSON.stringify(result.error);
 		expect(everything).not.toContain(ACCESS_TOKEN);
 		expect(everything).not.toContain('second-token');
@@ -322,7 +327,7 @@ describe('Get a referral', () => {
 			.reply(400, { error: 'invalid_grant', error_description: 'AADSTS70008: The refresh token has expired.' });
 		const result = await runReferral(get(EXAMPLE_ID));
 		expect(result.error?.message).toBe('The Partner Center sign-in has expired or was revoked');
-		expect(result.error?.description).toContain('sign in again (Reconnect)');
+		expect(result.error?.description).toContain('sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)');
 		expect(JSON.stringify(result.run)).not.toContain(REFRESH_TOKEN);
 	});
 

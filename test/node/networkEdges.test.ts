@@ -378,7 +378,9 @@ describe('A token refreshed during the execution', () => {
 		);
 
 		expect(credentialUpdates).toHaveLength(1);
-		expect(error?.message).toBe('Partner Center denied access to referrals (403)');
+		expect(error?.message).toBe(
+			'Partner Center denied access to referrals (403): the signed-in user needs the Referrals Admin or Referrals User role',
+		);
 		expect(error?.description).toContain('token [redacted] (refresh [redacted]) lacks the referrals role');
 		const shown = JSON.stringify(error);
 		expect(shown).not.toContain(refreshedAccess);

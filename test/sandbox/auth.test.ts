@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { EXAMPLE_REFERRAL_ID, startSandbox, type Sandbox } from '../../dev/sandbox';
+import { EXAMPLE_REFERRAL_ID, startSandbox, type Sandbox, type SignInFailureName } from '../../dev/sandbox';
 import { Client, manualClock, REFERRALS_PATH } from './helpers';
 
 interface TokenBody {
@@ -209,6 +209,33 @@ describe('sandbox: authentication', () => {
 		expect(response.body.error).toBe(error);
 		expect(response.body.error_description).toMatch(description);
 		expect(response.body.error_codes).toHaveLength(1);
+	});
+
+	it.each<[SignInFailureName, number, string, number]>([
+		['secretExpired', 401, 'invalid_client', 7000222],
+		['secretInvalid', 401, 'invalid_client', 7000215],
+		['grantExpired', 400, 'invalid_grant', 70008],
+		['refreshTokenInactive', 400, 'invalid_grant', 700082],
+		['grantRevoked', 400, 'invalid_grant', 50173],
+		['consentMissing', 400, 'invalid_grant', 65001],
+		['appNotFound', 400, 'unauthorized_client', 700016],
+		['tenantNotFound', 400, 'invalid_request', 90002],
+		['userFromOtherTenant', 400, 'invalid_grant', 50020],
+		['mfaRequired', 400, 'invalid_grant', 50076],
+		['mfaEnrollment', 400, 'interaction_required', 50079],
+		['other', 400, 'invalid_request', 900023],
+	])('failSignInNext(1, %j) answers the next token request as Entra ID does, once', async (failure, status, error, code) => {
+		sandbox.faults.failSignInNext(1, failure);
+		const form = { grant_type: 'refresh_token', refresh_token: sandbox.issueToken().refreshToken, client_id: sandbox.clientId, client_secret: sandbox.clientSecret };
+		const refused = await tokenRequest(sandbox, form);
+		expect(refused.status).toBe(status);
+		const body = refused.body as unknown as Record<string, unknown>;
+		expect(body).toMatchObject({ error, error_codes: [code], error_uri: `https://login.microsoftonline.com/error?code=${code}` });
+		expect(body.error_description).toMatch(
+			new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: ${String(body.trace_id)}\\r\\nCorrelation ID: ${String(body.correlation_id)}\\r\\nTimestamp: ${String(body.timestamp)}$`, 's'),
+		);
+		expect(body.error_description).not.toMatch(/\{(app|tenant|issued)\}/);
+		expect((await tokenRequest(sandbox, form)).status).toBe(200);
 	});
 
 	it('rejects a code redeemed with another redirect_uri, and a JSON token request', async () => {

@@ -8,12 +8,17 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../shared/constants';
 import type { PartnerCenterContext } from './http';
+import { isNeverConnected } from './signIn';
 
 /** What the transport keeps of the credential: where to send requests, and what must never be shown. */
 export interface CredentialFacts {
 	baseUrl: string;
 	/** The client secret, access token and refresh token, masked by value in every error. */
 	secrets: string[];
+	/** Saved but never connected (no access token): nothing can be sent. */
+	neverConnected: boolean;
+	/** The host of the token endpoint (login.microsoftonline.com), named when it cannot be reached. */
+	tokenHost?: string;
 }
 
 /** A shorter secret would mask ordinary words in messages; real secrets and tokens are far longer. */
@@ -35,7 +40,18 @@ export async function getCredentialFacts(this: PartnerCenterContext): Promise<Cr
 async function readCredentialFacts(this: PartnerCenterContext): Promise<CredentialFacts> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	return { baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''), secrets: secretsOf(credentials) };
+	let tokenHost: string | undefined;
+	try {
+		tokenHost = new URL(String(credentials.accessTokenUrl)).host;
+	} catch {
+		tokenHost = undefined;
+	}
+	return {
+		baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''),
+		secrets: secretsOf(credentials),
+		neverConnected: isNeverConnected(credentials),
+		tokenHost,
+	};
 }
 
 function secretsOf(credentials: IDataObject): string[] {

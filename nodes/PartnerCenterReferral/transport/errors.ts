@@ -15,11 +15,12 @@ import {
 	MAYBE_CREATED,
 	MAYBE_UPDATED,
 	NETWORK_FAILURES,
-	ROLES_HINT,
 } from './hints';
 import type { ApiRequest, PartnerCenterContext } from './http';
 import { headerValue, isRepeatable } from './http';
 import { redact } from './redact';
+import type { SignInFailure } from './signIn';
+import { explainPartnerCenterRefusal, inspectSignIn, mapSignInFailure } from './signIn';
 
 export interface Failure {
 	kind: 'http' | 'network' | 'malformed' | 'unknown';
@@ -42,6 +43,8 @@ export interface Failure {
 	waitPastDeadlineMs?: number;
 	/** The request's time limit (all attempts and waits), in ms; set when it stopped retrying because of it. */
 	deadlineMs?: number;
+	/** A failure to sign in (signIn.ts): nothing reached Partner Center's data. */
+	signIn?: SignInFailure;
 }
 
 /** false: nothing of the request was sent, so Partner Center cannot have acted on it; 'maybe': it may have reached the service. */
@@ -119,6 +122,8 @@ export function inspectFailure(error: unknown): Failure {
 		const next: unknown = (current as IDataObject).cause ?? (current as IDataObject).errorResponse;
 		current = next === current ? undefined : next;
 	}
+	const signIn = inspectSignIn(layers);
+	if (signIn) return { kind: 'unknown', signIn };
 	for (const layer of layers) {
 		const response = layer.response as IDataObject | undefined;
 		const status = Number(response?.status ?? response?.statusCode ?? Number.NaN);
@@ -176,6 +181,7 @@ const SEE_OTHER = 303;
  * other 3xx or a 4xx answer means it did not.
  */
 export function mayHaveBeenProcessed(failure: Failure): boolean {
+	if (failure.signIn) return false;
 	// 303 See Other answers a write that was carried out, pointing at its result
 	if (failure.kind === 'http') return (failure.status ?? 0) >= 500 || failure.status === SEE_OTHER;
 	return wasSent(failure) === 'maybe';
@@ -190,6 +196,7 @@ export function mapFailure(
 	/** An earlier attempt of this request that failed after the service may have applied it. */
 	earlierMaybeApplied?: Failure,
 ): NodeApiError {
+	if (failure.signIn) return mapSignInFailure.call(this, failure.signIn, request, secrets);
 	const { itemIndex } = request;
 	const serviceError = readServiceError(failure.body);
 	// Cut only after masking: a secret cut in two would no longer be found.
@@ -240,12 +247,9 @@ export function mapFailure(
 			description = `Check the node's parameters against what Partner Center accepts.${service}`;
 			break;
 		case status === 401:
-			message = 'Partner Center did not accept the sign-in (401)';
-			description = `Reconnect the Partner Center OAuth2 API credential (open it and sign in again). ${ROLES_HINT}${service}`;
-			break;
 		case status === 403:
-			message = 'Partner Center denied access to referrals (403)';
-			description = `${ROLES_HINT} If your organisation enforces MFA or conditional access, sign in again with MFA and reconnect the credential.${service}`;
+			({ message, description } = explainPartnerCenterRefusal(status, request, failure.headers, failure.body));
+			description += service;
 			break;
 		case status === 404:
 			message = request.referralId

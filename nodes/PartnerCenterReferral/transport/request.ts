@@ -17,11 +17,13 @@ import { inspectFailure, isTimeout, mapFailure, mayHaveBeenProcessed } from './e
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
 import { headerValue } from './http';
 import { isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry';
+import { mapSignInFailure, whileRenewing } from './signIn';
 import { throttleOf } from './throttle';
 
 /** One API call with retries, throttling, timeouts and error mapping. */
 export async function apiRequest(this: PartnerCenterContext, request: ApiRequest): Promise<ApiResponse> {
-	const { baseUrl } = await getCredentialFacts.call(this);
+	const { baseUrl, secrets, neverConnected, tokenHost } = await getCredentialFacts.call(this);
+	if (neverConnected) throw mapSignInFailure.call(this, { reason: 'notConnected' }, request, secrets);
 	const url = request.url ?? `${baseUrl}${request.path ?? ''}`;
 	if (request.url !== undefined) assertSameOrigin.call(this, request.url, baseUrl, request.itemIndex);
 
@@ -67,7 +69,7 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			if (sent.statusCode === 401) {
 				// n8n 1.x ignores `except` and hands the 401 back: ask again the way that
 				// lets n8n refresh the token and retry.
-				sent = await send.call(this, { ...attemptOptions, ignoreHttpStatusErrors: false });
+				sent = await send.call(this, { ...attemptOptions, ignoreHttpStatusErrors: false }).catch(whileRenewing(tokenHost));
 			}
 			if (sent.statusCode >= 300) {
 				failure = { kind: 'http', status: sent.statusCode, headers: sent.headers ?? {}, body: sent.body };
