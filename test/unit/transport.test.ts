@@ -60,7 +60,8 @@ describe('transport on n8n 1.x', () => {
 				: { statusCode: 200, headers: {}, body: { id: 'x' } },
 		);
 		await apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
-		expect(timing.sleep).toHaveBeenCalledWith(7000);
+		// plus jitter (random() = 0.5: 5%)
+		expect(timing.sleep).toHaveBeenCalledWith(7350);
 	});
 
 	it('treats a socket code kept only as httpCode as a network failure, retries it, and says so in words', async () => {

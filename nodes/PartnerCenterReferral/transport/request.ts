@@ -2,7 +2,8 @@
  * One request to Partner Center. It goes through n8n's `httpRequestWithAuthentication` with
  * the Partner Center OAuth2 credential (n8n signs it and refreshes the token on a 401), holds
  * a slot of the execution's throttle per attempt (see throttle.ts), is retried as retry.ts
- * says, and a failure becomes the error errors.ts maps it to.
+ * says (a 429 for as long as the time budget lasts, the whole pool pausing when the pool
+ * cannot explain it), and a failure becomes the error errors.ts maps it to.
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
@@ -12,7 +13,7 @@ import { assertSameOrigin, getCredentialFacts } from './credential';
 import type { Failure } from './errors';
 import { inspectFailure, mapFailure, mayHaveBeenProcessed } from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
-import { isRetryable, MAX_ATTEMPTS, retryDelayMs } from './retry';
+import { isRetryable, MAX_ATTEMPTS, retryDelayMs, THROTTLE_BUDGET_MS, throttleRetryDelayMs } from './retry';
 import { throttleOf } from './throttle';
 
 /** One API call with retries, throttling and error mapping. */
@@ -36,8 +37,12 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 	if (request.body !== undefined) options.body = request.body;
 
 	const throttle = throttleOf(this);
+	const budgetEnd = throttleBudgetEnd();
 	// a write retried after a failure the service may have applied: its retry's outcome is not the whole story
 	let earlierMaybeApplied: Failure | undefined;
+	// attempts that failed other than by a 429 (at most MAX_ATTEMPTS), and 429s (bounded by the time budget)
+	let failed = 0;
+	let throttled = 0;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure = { kind: 'unknown' };
 		let response: RawResponse | undefined;
@@ -65,14 +70,31 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 				body: parseBody.call(this, response.body, request, secrets),
 			};
 		}
-		release?.(failure.status === 429 ? 'throttled' : 'failed');
+		if (failure.kind === 'http' && failure.status === 429) {
+			// throttled: retried while the time budget lasts, using up none of the attempts
+			const now = timing.now();
+			const waitMs = throttleRetryDelayMs(failure, ++throttled, budgetEnd - now, now);
+			release?.('throttled', waitMs);
+			if (waitMs === undefined) throw mapFailure.call(this, failure, request, attempt, secrets, earlierMaybeApplied);
+			await timing.sleep(waitMs);
+			continue;
+		}
+		release?.('failed');
 		const retryable = isRetryable(failure, request);
-		if (!retryable || attempt >= MAX_ATTEMPTS) {
+		if (!retryable || ++failed >= MAX_ATTEMPTS) {
 			throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets, earlierMaybeApplied);
 		}
 		if (request.method !== 'GET' && mayHaveBeenProcessed(failure)) earlierMaybeApplied ??= failure;
-		await timing.sleep(retryDelayMs(failure, attempt));
+		await timing.sleep(retryDelayMs(failure, failed));
 	}
+}
+
+/**
+ * When a request stops retrying 429s (timing.now ms). LEAD (issue 17 point 3): return the
+ * item's / poll's deadline here instead; this is the only place the budget comes from.
+ */
+function throttleBudgetEnd(): number {
+	return timing.now() + THROTTLE_BUDGET_MS;
 }
 
 async function send(this: PartnerCenterContext, options: IHttpRequestOptions): Promise<RawResponse> {
