@@ -432,10 +432,12 @@ describe('AdaptiveThrottle: 429s it cannot explain by its own step up (a rate li
 		expect(started).toBe(0);
 		await time.advance(1);
 		expect(throttle.paused).toBe(false);
-		// and from then on paced: 7 had been sent in the second before the refused one, so 6.65 a second
+		// and from then on paced: 7 went through (or are still in flight) in the second before the refused one, so 6.65 a second
 		expect(throttle.rate).toBeCloseTo(7 * 0.95);
 		expect(started).toBe(1);
-		await time.advance(Math.ceil(1000 / 6.65));
+		await time.advance(Math.floor(1000 / 6.65));
+		expect(started).toBe(1);
+		await time.advance(1);
 		expect(started).toBe(2);
 		for (const release of await Promise.all(next)) release('success');
 		held.slice(0, 2).forEach((release) => release('success'));
@@ -480,7 +482,7 @@ describe('AdaptiveThrottle: 429s it cannot explain by its own step up (a rate li
 		probe[0]('success');
 	});
 
-	it('then paces its requests just under what it had sent in the second before, slows further on another such 429, and probes back up', async () => {
+	it('then paces its requests just under what the service let through in the second before, slows further on another such 429, and probes back up', async () => {
 		const time = manualTiming();
 		const throttle = await steadyAt(2);
 		await time.advance(1_000);
@@ -526,6 +528,23 @@ describe('AdaptiveThrottle: 429s it cannot explain by its own step up (a rate li
 		expect(throttle.rate).toBeCloseTo(15.2);
 		await sendAll(Math.ceil(15.2 * 4));
 		expect(throttle.rate).toBeCloseTo(16.2);
+	});
+
+	it('its first pace counts the requests the service let through in that second, not those it refused', async () => {
+		const time = manualTiming();
+		const throttle = new AdaptiveThrottle(10, { start: 2 });
+		const first = [await throttle.acquire(), await throttle.acquire()];
+		first.forEach((release) => release('success'));
+		await time.advance(10);
+		const next = [];
+		for (let i = 0; i < 3; i++) next.push(await throttle.acquire());
+		// the third, above the level that held, is refused: its own step up
+		next[2]('throttled', 1_000);
+		expect(throttle.rate).toBe(Number.POSITIVE_INFINITY);
+		// the second, at a level that held, is refused too: 2 went through and 1 is in flight
+		next[1]('throttled', 1_000);
+		expect(throttle.rate).toBeCloseTo(3 * 0.95);
+		next[0]('success');
 	});
 
 	it('the 429s of requests sent before the rate was cut do not cut it again', async () => {

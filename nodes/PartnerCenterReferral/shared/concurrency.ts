@@ -19,7 +19,7 @@
  * own step up: the service limits the rate (requests per second), or other executions share
  * its limit. Then the whole pool pauses for as long as the 429's request waits (its
  * Retry-After with jitter), and from then on the pool also paces its requests: first at just
- * under the rate it had sent at in the second before the 429, after a further such 429 at
+ * under the rate the service had let through in the second before the 429, after a further such 429 at
  * RATE_CUT of that; it tries a rate RATE_STEP higher after RATE_PROBE_SECONDS of successes
  * at the current one, and a step up that is refused puts the rate back and doubles that
  * wait (up to MAX_PROBE_ROUNDS), as for concurrency.
@@ -50,7 +50,7 @@ const RATE_FIRST_SHARE = 0.95;
 const RATE_CUT = 0.8;
 
 /** A step up of the rate: this share more, at least one request per second more. */
-const RATE_STEP = 0.05;
+const RATE_STEP = 0.02;
 
 /** Seconds of successes at the current rate before the next step up (doubled after a refused one). */
 const RATE_PROBE_SECONDS = 4;
@@ -134,8 +134,8 @@ export class AdaptiveThrottle implements RequestThrottle {
 	/** Requests per second the pool sends at most; unlimited until a 429 it cannot explain. */
 	rate = Number.POSITIVE_INFINITY;
 
-	/** Start times (timing.now) of the requests sent in about the last second, oldest first. */
-	private readonly sentAt: number[] = [];
+	/** The requests sent in about the last two seconds, oldest first: when (timing.now), and how they went once known. */
+	private readonly recent: Array<{ at: number; outcome?: RequestOutcome }> = [];
 
 	/** When the next request may start under `rate`. */
 	private nextSendAt = 0;
@@ -245,18 +245,23 @@ export class AdaptiveThrottle implements RequestThrottle {
 		if (this.inFlight > this.peak) this.peak = this.inFlight;
 		const level = this.inFlight;
 		const startedAt = timing.now();
-		while (this.sentAt.length > 0 && this.sentAt[0] <= startedAt - 1000) this.sentAt.shift();
-		const sentInSecondBefore = this.sentAt.length;
-		this.sentAt.push(startedAt);
+		while (this.recent.length > 0 && this.recent[0].at <= startedAt - 2000) this.recent.shift();
+		const sent: { at: number; outcome?: RequestOutcome } = { at: startedAt };
+		this.recent.push(sent);
 		this.paced = false;
-		if (Number.isFinite(this.rate)) this.nextSendAt = Math.max(startedAt, this.nextSendAt) + 1000 / this.rate;
+		if (Number.isFinite(this.rate)) {
+			// on schedule when a wait ended a little late (a busy event loop); afresh after a longer gap (a pause, no work)
+			const interval = 1000 / this.rate;
+			this.nextSendAt = (startedAt - this.nextSendAt < interval ? this.nextSendAt : startedAt) + interval;
+		}
 		let released = false;
 		return (outcome, waitMs) => {
 			if (released) return;
 			released = true;
 			this.inFlight--;
+			sent.outcome = outcome;
 			if (outcome === 'throttled' && level <= this.steady) {
-				this.recordRateLimited(startedAt, sentInSecondBefore, waitMs);
+				this.recordRateLimited(sent, waitMs);
 			} else {
 				this.record(outcome, level);
 			}
@@ -268,7 +273,8 @@ export class AdaptiveThrottle implements RequestThrottle {
 	 * A 429 the pool's concurrency does not explain: the whole pool waits as long as the
 	 * request does, and the pace slows (see the file's comment).
 	 */
-	private recordRateLimited(startedAt: number, sentInSecondBefore: number, waitMs: number | undefined) {
+	private recordRateLimited(refused: { at: number }, waitMs: number | undefined) {
+		const startedAt = refused.at;
 		this.throttled++;
 		if (waitMs !== undefined && waitMs > 0) this.pause(waitMs);
 		this.rateSuccesses = 0;
@@ -282,7 +288,11 @@ export class AdaptiveThrottle implements RequestThrottle {
 		} else if (Number.isFinite(this.rate)) {
 			this.rate = Math.max(MIN_RATE, this.rate * RATE_CUT);
 		} else {
-			this.rate = Math.max(MIN_RATE, sentInSecondBefore * RATE_FIRST_SHARE);
+			// what the service let through in the second before this request: the successes, and those still in flight (a 429 comes back at once)
+			const accepted = this.recent.filter(
+				(sent) => sent !== refused && sent.at > startedAt - 1000 && sent.at <= startedAt && (sent.outcome ?? 'success') === 'success',
+			).length;
+			this.rate = Math.max(MIN_RATE, accepted * RATE_FIRST_SHARE);
 		}
 		this.rateBeforeProbe = undefined;
 		this.nextSendAt = timing.now();
