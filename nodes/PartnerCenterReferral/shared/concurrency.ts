@@ -134,8 +134,10 @@ export class AdaptiveThrottle implements RequestThrottle {
 	/** Requests per second the pool sends at most; unlimited until a 429 it cannot explain. */
 	rate = Number.POSITIVE_INFINITY;
 
-	/** The requests sent in about the last two seconds, oldest first: when (timing.now), and how they went once known. */
+	/** The requests sent in the last two seconds or more (from `recentStart` on), oldest first: when (timing.now), and how they went once known. */
 	private readonly recent: Array<{ at: number; outcome?: RequestOutcome }> = [];
+
+	private recentStart = 0;
 
 	/** When the next request may start under `rate`. */
 	private nextSendAt = 0;
@@ -205,7 +207,7 @@ export class AdaptiveThrottle implements RequestThrottle {
 	/** Whether a request may start now (a slot free, no pause, the pace kept); starts a pacing wait if that is all that is missing. */
 	private mayStart(): boolean {
 		if (this.inFlight >= this.limit || this.paused) return false;
-		if (this.paced || this.nextSendAt <= timing.now()) return true;
+		if (this.rate === Number.POSITIVE_INFINITY || this.paced || this.nextSendAt <= timing.now()) return true;
 		if (!this.pacing) {
 			this.pacing = true;
 			void timing.sleep(this.nextSendAt - timing.now()).then(() => {
@@ -245,7 +247,11 @@ export class AdaptiveThrottle implements RequestThrottle {
 		if (this.inFlight > this.peak) this.peak = this.inFlight;
 		const level = this.inFlight;
 		const startedAt = timing.now();
-		while (this.recent.length > 0 && this.recent[0].at <= startedAt - 2000) this.recent.shift();
+		while (this.recentStart < this.recent.length && this.recent[this.recentStart].at <= startedAt - 2000) this.recentStart++;
+		if (this.recentStart >= 256) {
+			this.recent.splice(0, this.recentStart);
+			this.recentStart = 0;
+		}
 		const sent: { at: number; outcome?: RequestOutcome } = { at: startedAt };
 		this.recent.push(sent);
 		this.paced = false;
@@ -289,7 +295,7 @@ export class AdaptiveThrottle implements RequestThrottle {
 			this.rate = Math.max(MIN_RATE, this.rate * RATE_CUT);
 		} else {
 			// what the service let through in the second before this request: the successes, and those still in flight (a 429 comes back at once)
-			const accepted = this.recent.filter(
+			const accepted = this.recent.slice(this.recentStart).filter(
 				(sent) => sent !== refused && sent.at > startedAt - 1000 && sent.at <= startedAt && (sent.outcome ?? 'success') === 'success',
 			).length;
 			this.rate = Math.max(MIN_RATE, accepted * RATE_FIRST_SHARE);
