@@ -19,10 +19,10 @@
  * own step up: the service limits the rate (requests per second), or other executions share
  * its limit. Then the whole pool pauses for as long as the 429's request waits (its
  * Retry-After with jitter), and from then on the pool also paces its requests: first at just
- * under the rate the service had let through in the second before the 429, after a further such 429 at
- * RATE_CUT of that; it tries a rate RATE_STEP higher after RATE_PROBE_SECONDS of successes
- * at the current one, and a step up that is refused puts the rate back and doubles that
- * wait (up to MAX_PROBE_ROUNDS), as for concurrency.
+ * under the rate the service had let through in the second before the 429, after a further
+ * such 429 at RATE_CUT of that; it tries a rate RATE_STEP higher after RATE_PROBE_SECONDS of
+ * successes at the current one, and a step up that is refused puts the rate back and doubles
+ * that wait (up to MAX_PROBE_ROUNDS), as for concurrency.
  *
  * `AdaptiveThrottle.map` runs the items: up to the ceiling of them at once, so an item whose
  * request waits out a Retry-After never holds up the others, while the throttle decides how
@@ -43,7 +43,7 @@ const NOT_SENT = 'Not sent: an earlier item failed';
 /** The longest wait between two step-ups, in rounds of successes. */
 const MAX_PROBE_ROUNDS = 64;
 
-/** The first paced rate: this share of what the pool had sent in the second before the first unexplained 429. */
+/** The first paced rate: this share of what the service let through in the second before the first unexplained 429. */
 const RATE_FIRST_SHARE = 0.95;
 
 /** A further unexplained 429 (not a refused step up) slows the rate to this share: others may share the limit. */
