@@ -231,12 +231,12 @@ describe('Max Concurrent Requests', () => {
 		// each wait takes a little real time; its start and end are logged
 		jest.spyOn(timing, 'sleep').mockImplementation(async (ms: number) => {
 			events.push(`waiting ${ms}`);
-			await new Promise((resolve) => setTimeout(resolve, 60));
+			await new Promise((resolve) => setTimeout(resolve, 300));
 			events.push(`waited ${ms}`);
 		});
 		const ids = IDS.slice(0, 6);
 		// items 0 and 1 hold 2 in flight for a round; item 2 is refused while item 3 is still in flight
-		const delays = [10, 10, 20, 40, 0, 0];
+		const delays = [10, 10, 60, 150, 0, 0];
 		ids.forEach((id, index) => {
 			if (index === 2) {
 				nock(API)
