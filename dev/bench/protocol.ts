@@ -26,6 +26,8 @@ export interface FaultSettings {
 	latencyMs: number;
 	maxConcurrent: number;
 	retryAfterSeconds: number;
+	/** 0 or left out = off; else 429 above this many API requests in any one second */
+	maxPerSecond?: number;
 }
 
 export interface CounterSnapshot {

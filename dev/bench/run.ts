@@ -15,9 +15,14 @@
  *   5. Trigger status memory (triggerMemory.ts): Status Changed activated over 10,000 referrals
  *      that can still move: activation time, static data size, a won referral fires once.
  *
+ *   5. Per-second rate limit (rate.ts): 100 and 1,000 ids against a service that allows 25
+ *      requests a second, the node beside plain fetch that knows the limit.
+ *
  * Prints a table and writes bench/results.json. Exits 0 whether targets pass or not, 1 only
- * if something crashed. Option: --sequential=N (ids of the sequential baseline, default 200,
- * extrapolated to 1,000; --sequential=1000 runs them all, about 40 s more).
+ * if something crashed. Options: --sequential=N (ids of the sequential baseline, default 200,
+ * extrapolated to 1,000; --sequential=1000 runs them all, about 40 s more); --only=GROUPS
+ * (comma-separated, of pool, baselines, rate, getmany, trigger, burst, memory: run only those, e.g.
+ * --only=pool,rate to compare the throttling rows without the rest).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +40,7 @@ import { runNode, runPoll, type RunOptions } from '../harness';
 import { REFERENCE_DATE } from '../sandbox/data';
 import { BATCH_IDS, poolScenarios, poolTargets, SERVICE_LIMIT, type NodeCpu, type PoolRun } from './pool';
 import type { CounterSnapshot, FaultSettings } from './protocol';
+import { RATE_LIMIT, rateScenarios, rateTargets, type RateRun } from './rate';
 import { RemoteSandbox } from './remote-sandbox';
 import { triggerBurstScenario, triggerBurstTable, triggerBurstTargets } from './trigger';
 import { statusMemoryScenario, statusMemoryTable, statusMemoryTargets } from './triggerMemory';
@@ -47,10 +53,12 @@ const CHANGED = 20;
 const DEFAULT_SEQUENTIAL_IDS = 200;
 const RSS_SAMPLE_MS = 5;
 const MAX_REFERENCE_PAGES = 1000;
-/** A safety net: the bench takes about three minutes; nothing may keep it running for ever. */
-const WATCHDOG_MS = 420_000;
+/** A safety net: the bench takes about five minutes; nothing may keep it running for ever. */
+const WATCHDOG_MS = 600_000;
 const REFERRALS_PATH = '/v1.0/engagements/referrals';
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.json');
+/** What --only can select (all by default). */
+const GROUPS = ['pool', 'baselines', 'rate', 'getmany', 'trigger', 'burst', 'memory'];
 
 const BATCH_FAULTS: FaultSettings = { latencyMs: LATENCY_MS, maxConcurrent: SERVICE_LIMIT, retryAfterSeconds: RETRY_AFTER_SECONDS };
 const LATENCY_ONLY: FaultSettings = { latencyMs: LATENCY_MS, maxConcurrent: 0, retryAfterSeconds: RETRY_AFTER_SECONDS };
@@ -136,7 +144,9 @@ export interface BatchResult {
 	peakInFlight: number;
 	/** the service answers 429 above this many in flight */
 	serviceMaxConcurrent: number;
-	/** the service's own limit: ids / its limit in flight × latency */
+	/** the service answers 429 above this many requests in one second (the rate rows) */
+	servicePerSecond?: number;
+	/** the service's own limit: ids / its limit in flight × latency (rate rows: ids / its requests per second) */
 	serviceLimitMs: number;
 	ratioToServiceLimit: number;
 	/** the limit of this client: ids / min(its concurrency, 10) × latency */
@@ -157,14 +167,22 @@ function limitMs(ids: number, inFlight: number): number {
 function batchResult(
 	scenario: string,
 	measured: Measured<unknown>,
-	fields: { ids: number; concurrency: number | 'unbounded'; failedItems: number; total?: number; serviceLimit?: number; note?: string },
+	fields: {
+		ids: number;
+		concurrency: number | 'unbounded';
+		failedItems: number;
+		total?: number;
+		serviceLimit?: number;
+		perSecond?: number;
+		note?: string;
+	},
 ): BatchResult {
 	const total = fields.total ?? fields.ids;
 	const wallMs = (measured.wallMs * total) / fields.ids;
-	const serviceLimit = fields.serviceLimit ?? SERVICE_LIMIT;
-	const serviceLimitMs = limitMs(total, serviceLimit);
+	const serviceLimit = fields.perSecond !== undefined ? 0 : (fields.serviceLimit ?? SERVICE_LIMIT);
+	const serviceLimitMs = fields.perSecond !== undefined ? (total / fields.perSecond) * 1000 : limitMs(total, serviceLimit);
 	const ownInFlight = fields.concurrency === 'unbounded' ? serviceLimit : Math.min(fields.concurrency, serviceLimit);
-	const ownLimitMs = limitMs(total, ownInFlight);
+	const ownLimitMs = fields.perSecond !== undefined ? serviceLimitMs : limitMs(total, ownInFlight);
 	const { counters } = measured;
 	return {
 		scenario,
@@ -177,6 +195,7 @@ function batchResult(
 		failedItems: fields.failedItems,
 		peakInFlight: counters.peakConcurrency,
 		serviceMaxConcurrent: serviceLimit,
+		...(fields.perSecond !== undefined && { servicePerSecond: fields.perSecond }),
 		serviceLimitMs,
 		ratioToServiceLimit: round(wallMs / serviceLimitMs),
 		...(ownLimitMs !== serviceLimitMs && { ownLimitMs, ratioToOwnLimit: round(wallMs / ownLimitMs) }),
@@ -286,6 +305,69 @@ async function plainPool(sandbox: RemoteSandbox, ids: string[]): Promise<BatchRe
 		concurrency: SERVICE_LIMIT,
 		failedItems: measured.value.filter((ok) => !ok).length,
 		note: 'what the sandbox and this machine allow a client without per-request overhead (keep-alive, no engine, no credential look-up)',
+	});
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* 5. Per-second rate limit                                                               */
+
+const rateFaults = (perSecond: number): FaultSettings => ({ ...LATENCY_ONLY, maxPerSecond: perSecond });
+
+async function nodeRateGet(sandbox: RemoteSandbox, options: RunOptions, ids: string[], { scenario, perSecond }: RateRun): Promise<BatchResult> {
+	const measured = await measure(sandbox, rateFaults(perSecond), async () =>
+		await runNode(
+			{
+				type: 'partnerCenterReferral',
+				parameters: {
+					resource: 'referral',
+					operation: 'get',
+					referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					options: {},
+				},
+				items: ids.map((id) => ({ id })),
+				onError: 'continueRegularOutput',
+			},
+			options,
+		),
+	);
+	const run = measured.value;
+	return batchResult(scenario, measured, {
+		ids: ids.length,
+		concurrency: DEFAULT_MAX_CONCURRENT,
+		perSecond,
+		failedItems: failedItems(run.items, ids, run.error !== undefined),
+		...(run.error && { note: `run error: ${run.error.message}` }),
+	});
+}
+
+const wait = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Reference: plain fetch that knows the limit: request i goes at i ÷ perSecond s, a 429 waits its Retry-After and goes again. */
+async function referenceRateGet(sandbox: RemoteSandbox, ids: string[], { scenario, perSecond }: RateRun): Promise<BatchResult> {
+	const { url, accessToken } = sandbox.info;
+	const measured = await measure(sandbox, rateFaults(perSecond), async () => {
+		const started = performance.now();
+		return await Promise.all(
+			ids.map(async (id, index) => {
+				await wait(started + (index * 1000) / perSecond - performance.now());
+				for (let tries = 0; tries < 20; tries++) {
+					const response = await fetch(`${url}${REFERRALS_PATH}/${id}`, {
+						headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+					});
+					await response.arrayBuffer();
+					if (response.status !== 429) return response.ok;
+					await wait(Number(response.headers.get('retry-after') ?? 1) * 1000);
+				}
+				return false;
+			}),
+		);
+	});
+	return batchResult(scenario, measured, {
+		ids: ids.length,
+		concurrency: 'unbounded',
+		perSecond,
+		failedItems: measured.value.filter((ok) => !ok).length,
+		note: `plain fetch sending at exactly ${perSecond} a second (it knows the limit), a 429 waiting its Retry-After`,
 	});
 }
 
@@ -558,9 +640,34 @@ function triggerTable(trigger: TriggerResult): string {
 	);
 }
 
-function evaluate(batch: BatchResult[], nodeCpu: NodeCpu, many: GetManyResult, trigger: TriggerResult): Target[] {
+function rateTable(results: BatchResult[]): string {
+	return table(
+		[`Batch Get, 50 ms, 429 above ${RATE_LIMIT} a second`, 'wall', 'requests', '429s', 'failed', 'peak', `÷ ids/${RATE_LIMIT}/s`, 'server/req', 'CPU/req'],
+		results.map((result) => [
+			result.scenario,
+			seconds(result.wallMs),
+			result.requests,
+			result.throttled,
+			result.failedItems,
+			result.peakInFlight,
+			`${ratio(result.ratioToServiceLimit)} of ${seconds(result.serviceLimitMs)}`,
+			`${result.serverMsPerRequest} ms`,
+			`${(result.cpuMicrosPerRequest / 1000).toFixed(2)} ms`,
+		]),
+		[1, 2, 3, 4, 5, 6, 7, 8],
+	);
+}
+
+function evaluate(batch: BatchResult[], nodeCpu: NodeCpu | undefined, many: GetManyResult | undefined, trigger: TriggerResult | undefined): Target[] {
 	return [
-		...poolTargets(batch, nodeCpu),
+		...(nodeCpu ? poolTargets(batch, nodeCpu) : []),
+		...(many ? getManyTargets(many) : []),
+		...(trigger ? triggerTargets(trigger) : []),
+	];
+}
+
+function getManyTargets(many: GetManyResult): Target[] {
+	return [
 		{ name: 'Get Many: no failed items', target: '0', actual: String(many.node.failedItems), pass: many.node.failedItems === 0 },
 		{
 			name: 'Get Many: wall ÷ (pages × latency)',
@@ -574,6 +681,11 @@ function evaluate(batch: BatchResult[], nodeCpu: NodeCpu, many: GetManyResult, t
 			actual: `${many.node.cpuMicrosPerItem} µs`,
 			pass: many.node.cpuMicrosPerItem < 20,
 		},
+	];
+}
+
+function triggerTargets(trigger: TriggerResult): Target[] {
+	return [
 		{
 			name: 'Trigger: second poll in one request, 20 items',
 			target: '1 request, 20 items',
@@ -598,6 +710,12 @@ async function main(): Promise<void> {
 		BATCH_IDS,
 		Math.max(1, Math.floor(Number(argument?.split('=')[1] ?? DEFAULT_SEQUENTIAL_IDS)) || DEFAULT_SEQUENTIAL_IDS),
 	);
+	const only = process.argv.find((arg) => arg.startsWith('--only='))?.split('=')[1];
+	const groups = only?.split(',').map((group) => group.trim().toLowerCase());
+	const unknown = groups?.filter((group) => !GROUPS.includes(group)) ?? [];
+	if (unknown.length > 0) throw new Error(`--only: unknown group(s) ${unknown.join(', ')}; choose from ${GROUPS.join(', ')}`);
+	const runs = (group: (typeof GROUPS)[number]) => groups === undefined || groups.includes(group);
+	const resultsFile = groups === undefined ? RESULTS_FILE : path.join(path.dirname(RESULTS_FILE), `only-${groups.join('-')}`, 'results.json');
 	// Generated data is stamped before 2026-01-01: keep "now" after it even on a machine whose clock is earlier.
 	const clockOffsetMs = Math.max(0, REFERENCE_DATE + 86_400_000 - Date.now());
 
@@ -621,29 +739,63 @@ async function main(): Promise<void> {
 		log(`Sandbox in a child process at ${info.url}: ${info.referralCount} referrals, ${PAGE_SIZE} a page`);
 
 		const batch: BatchResult[] = [];
+		const rate: BatchResult[] = [];
 		const done = (result: BatchResult) => {
 			batch.push(result);
 			log(`  ${result.scenario}: ${seconds(result.wallMs)}`);
 		};
-		const nodeCpu = await poolScenarios(async (run) => await nodeBatchGet(sandbox, options, allIds.slice(0, run.ids), run), done);
-		log(`  Node's own CPU: ${nodeCpu.nodeMicrosPerRequest} µs of ${nodeCpu.processMicrosPerRequest} µs per request`);
-		done(await naiveBurst(sandbox, allIds));
-		done(await sequential(sandbox, allIds.slice(0, sequentialIds), BATCH_IDS));
-		done(await plainPool(sandbox, allIds));
+		let nodeCpu: NodeCpu | undefined;
+		if (runs('pool')) {
+			nodeCpu = await poolScenarios(async (run) => await nodeBatchGet(sandbox, options, allIds.slice(0, run.ids), run), done);
+			log(`  Node's own CPU: ${nodeCpu.nodeMicrosPerRequest} µs of ${nodeCpu.processMicrosPerRequest} µs per request`);
+		}
+		if (runs('baselines')) {
+			done(await naiveBurst(sandbox, allIds));
+			done(await sequential(sandbox, allIds.slice(0, sequentialIds), BATCH_IDS));
+			done(await plainPool(sandbox, allIds));
+		}
+		if (runs('rate')) {
+			// without the pool's warm-up runs, a run of the same code path first (not reported)
+			if (!runs('pool')) await nodeRateGet(sandbox, options, allIds.slice(0, 300), { scenario: 'warm-up', ids: 300, perSecond: 0 });
+			await rateScenarios(
+				async (run) => await nodeRateGet(sandbox, options, allIds.slice(0, run.ids), run),
+				async (run) => await referenceRateGet(sandbox, allIds.slice(0, run.ids), run),
+				(result) => {
+					rate.push(result);
+					log(`  ${result.scenario}: ${seconds(result.wallMs)}`);
+				},
+			);
+		}
 
-		const many = await getManyScenario(sandbox, options);
-		log(`  Get Many: ${seconds(many.node.wallMs)} (reference ${seconds(many.reference.wallMs)})`);
-		const changedIds = Array.from({ length: CHANGED }, (_, index) => allIds[index * Math.floor(BATCH_IDS / CHANGED)]);
-		const trigger = await triggerScenario(sandbox, options, changedIds, clockOffsetMs);
-		log(`  Trigger: ${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} item(s)`);
+		let many: GetManyResult | undefined;
+		if (runs('getmany')) {
+			many = await getManyScenario(sandbox, options);
+			log(`  Get Many: ${seconds(many.node.wallMs)} (reference ${seconds(many.reference.wallMs)})`);
+		}
+		let trigger: TriggerResult | undefined;
+		if (runs('trigger')) {
+			const changedIds = Array.from({ length: CHANGED }, (_, index) => allIds[index * Math.floor(BATCH_IDS / CHANGED)]);
+			trigger = await triggerScenario(sandbox, options, changedIds, clockOffsetMs);
+			log(`  Trigger: ${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} item(s)`);
+		}
+		let burst: Awaited<ReturnType<typeof triggerBurstScenario>> | undefined;
+		if (runs('burst')) {
+			burst = await triggerBurstScenario();
+			log(`  Trigger burst: ${burst.fired} fired, ${burst.refired} refired, ${burst.requestsPerQuietPoll} request(s) per quiet poll`);
+		}
 
-		const burst = await triggerBurstScenario();
-		log(`  Trigger burst: ${burst.fired} fired, ${burst.refired} refired, ${burst.requestsPerQuietPoll} request(s) per quiet poll`);
+		let statusMemory: Awaited<ReturnType<typeof statusMemoryScenario>> | undefined;
+		if (runs('memory')) {
+			statusMemory = await statusMemoryScenario();
+			log(`  Trigger status memory: activation ${seconds(statusMemory.activationMs)}, ${statusMemory.stateBytes} bytes of static data`);
+		}
 
-		const statusMemory = await statusMemoryScenario();
-		log(`  Trigger status memory: activation ${seconds(statusMemory.activationMs)}, ${statusMemory.stateBytes} bytes of static data`);
-
-		const targets = [...evaluate(batch, nodeCpu, many, trigger), ...triggerBurstTargets(burst), ...statusMemoryTargets(statusMemory)];
+		const targets = [
+			...evaluate(batch, nodeCpu, many, trigger),
+			...(runs('rate') ? rateTargets(rate) : []),
+			...(burst ? triggerBurstTargets(burst) : []),
+			...(statusMemory ? statusMemoryTargets(statusMemory) : []),
+		];
 		const cpus = os.cpus();
 		const machine = {
 			cpuModel: cpus[0]?.model ?? 'unknown',
@@ -663,7 +815,9 @@ async function main(): Promise<void> {
 				batchIds: BATCH_IDS,
 				latencyMs: LATENCY_MS,
 				serviceMaxConcurrent: SERVICE_LIMIT,
+				servicePerSecondInRateRows: RATE_LIMIT,
 				retryAfterSeconds: RETRY_AFTER_SECONDS,
+				...(groups !== undefined && { only: groups }),
 				referrals: info.referralCount,
 				pageSize: PAGE_SIZE,
 				changedForTrigger: CHANGED,
@@ -671,6 +825,7 @@ async function main(): Promise<void> {
 				sandbox: 'child process (dev/bench/sandbox-process.ts): CPU figures are of the bench process (node + n8n engine) unless named sandbox',
 			},
 			batchGet: batch,
+			rateGet: rate,
 			nodeCpu,
 			getMany: many,
 			trigger,
@@ -679,8 +834,8 @@ async function main(): Promise<void> {
 			targets,
 			durationMs,
 		};
-		mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-		writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, '\t')}\n`);
+		mkdirSync(path.dirname(resultsFile), { recursive: true });
+		writeFileSync(resultsFile, `${JSON.stringify(results, null, '\t')}\n`);
 
 		const busiest = Math.max(machine.loadAverageAtStart[0], machine.loadAverageAtEnd[0]);
 		log(
@@ -690,24 +845,25 @@ async function main(): Promise<void> {
 				`Load average (1 min): ${machine.loadAverageAtStart[0]} at start, ${machine.loadAverageAtEnd[0]} at end${
 					busiest > machine.cores ? ` — above ${machine.cores} cores: other processes competed for the CPU, wall times are inflated` : ''
 				}`,
-				'',
-				batchTable(batch),
-				'',
-				getManyTable(many),
-				`  (server = sandbox time per request, arrival to response end, its 50 ms latency included; client = the rest of the wall time)`,
-				'',
-				triggerTable(trigger),
-				'',
-				triggerBurstTable(burst),
-				'',
-				statusMemoryTable(statusMemory),
+				...(batch.length > 0 ? ['', batchTable(batch)] : []),
+				...(rate.length > 0 ? ['', rateTable(rate)] : []),
+				...(many
+					? [
+							'',
+							getManyTable(many),
+							`  (server = sandbox time per request, arrival to response end, its 50 ms latency included; client = the rest of the wall time)`,
+						]
+					: []),
+				...(trigger ? ['', triggerTable(trigger)] : []),
+				...(burst ? ['', triggerBurstTable(burst)] : []),
+				...(statusMemory ? ['', statusMemoryTable(statusMemory)] : []),
 				'',
 				table(
 					['Target', 'wanted', 'actual', ''],
 					targets.map((target) => [target.name, target.target, target.actual, target.pass ? 'PASS' : 'FAIL']),
 				),
 				'',
-				`${targets.filter((target) => target.pass).length}/${targets.length} targets met. Bench took ${seconds(durationMs)}; results in ${path.relative(process.cwd(), RESULTS_FILE)}`,
+				`${targets.filter((target) => target.pass).length}/${targets.length} targets met. Bench took ${seconds(durationMs)}; results in ${path.relative(process.cwd(), resultsFile)}`,
 			].join('\n'),
 		);
 	} finally {

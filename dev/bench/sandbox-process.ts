@@ -61,6 +61,7 @@ async function handle<K extends CommandName>(command: K, args: Commands[K]['args
 			current.faults.latencyMs = settings.latencyMs;
 			current.faults.maxConcurrent = settings.maxConcurrent;
 			current.faults.retryAfterSeconds = settings.retryAfterSeconds;
+			current.faults.maxPerSecond = settings.maxPerSecond ?? 0;
 			return null;
 		}
 		case 'resetCounters':

@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox -- --port 8080 [--referrals N] [--latency MS] [--max-concurrent N] ...`
+ * `npm run sandbox -- --port 8080 [--referrals N] [--latency MS] [--max-concurrent N] [--max-per-second N] ...`
  * Starts the Partner Center Referrals sandbox and prints what a real n8n needs to talk to it.
  */
 import { TOKEN_SCOPE } from './auth';
@@ -12,6 +12,7 @@ export interface CliOptions {
 	maxConcurrent: number;
 	retryAfterSeconds: number;
 	rateLimit: { requests: number; perMs: number } | null;
+	maxPerSecond: number;
 	/** lifetime of the printed ready-to-use access token */
 	printedTokenLifetimeSeconds: number;
 	quiet: boolean;
@@ -30,6 +31,7 @@ Usage: npm run sandbox -- [options]
   --max-concurrent N     answer 429 above N in-flight API requests (default 0 = off)
   --retry-after S        Retry-After of injected 429s (default 1)
   --rate-limit N/MS      at most N API requests per MS milliseconds, e.g. 100/60000
+  --max-per-second N     answer 429 above N API requests in any one second (default 0 = off)
   --token-lifetime S     access-token lifetime of the token endpoint (default 3600)
   --print-token-lifetime S  lifetime of the access token printed at start (default 2592000 = 30 days)
   --no-auth              accept API requests without a token
@@ -53,6 +55,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 		maxConcurrent: 0,
 		retryAfterSeconds: 1,
 		rateLimit: null,
+		maxPerSecond: 0,
 		printedTokenLifetimeSeconds: 30 * 86_400,
 		quiet: false,
 		help: false,
@@ -88,6 +91,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 				break;
 			case '--max-concurrent':
 				options.maxConcurrent = integer(name, value());
+				break;
+			case '--max-per-second':
+				options.maxPerSecond = integer(name, value());
 				break;
 			case '--retry-after':
 				options.retryAfterSeconds = integer(name, value());
@@ -126,6 +132,7 @@ export function banner(sandbox: Sandbox, token: { accessToken: string; refreshTo
 	const faults = [
 		options.latencyMs ? `latency ${options.latencyMs} ms` : '',
 		options.maxConcurrent ? `max ${options.maxConcurrent} concurrent` : '',
+		options.maxPerSecond ? `max ${options.maxPerSecond} per second` : '',
 		options.rateLimit ? `rate limit ${options.rateLimit.requests}/${options.rateLimit.perMs} ms` : '',
 	].filter((part) => part !== '');
 	return [
@@ -189,6 +196,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 	sandbox.faults.maxConcurrent = options.maxConcurrent;
 	sandbox.faults.retryAfterSeconds = options.retryAfterSeconds;
 	sandbox.faults.rateLimit = options.rateLimit;
+	sandbox.faults.maxPerSecond = options.maxPerSecond;
 	const token = sandbox.issueToken(options.printedTokenLifetimeSeconds);
 	process.stdout.write(banner(sandbox, token, options));
 

@@ -61,6 +61,7 @@ export class FaultState implements FaultControls {
 	maxConcurrent = 0;
 	retryAfterSeconds = 1;
 	rateLimit: { requests: number; perMs: number } | null = null;
+	maxPerSecond = 0;
 	private readonly queue: Array<{ fault: QueuedFault; remaining: number }> = [];
 	private readonly signInQueue: Array<{ failure: SignInFailureName; remaining: number }> = [];
 
@@ -110,6 +111,7 @@ export class FaultState implements FaultControls {
 		this.maxConcurrent = 0;
 		this.retryAfterSeconds = 1;
 		this.rateLimit = null;
+		this.maxPerSecond = 0;
 		this.queue.length = 0;
 		this.signInQueue.length = 0;
 	}
@@ -284,6 +286,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		unauthorized: 0,
 	};
 	let rateWindow: { config: { requests: number; perMs: number }; start: number; used: number } | undefined;
+	/** when the requests accepted under `faults.maxPerSecond` arrived (sandbox clock, ms), oldest first */
+	const acceptedAt: number[] = [];
 
 	const sockets = new Set<Socket>();
 	const sleepers = new Set<() => void>();
@@ -500,7 +504,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	}
 
 	/* ---------------------------------------------------------------------------------- */
-	/* API pipeline: count -> concurrency -> rate limit -> one-shot faults -> auth -> latency */
+	/* API pipeline: count -> concurrency -> rate limits -> one-shot faults -> auth -> latency */
 
 	function throttle(ctx: RequestContext, retryAfter: number, message: string): void {
 		counters.throttled++;
@@ -536,6 +540,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				return;
 			}
 			rateWindow.used++;
+		}
+		if (faults.maxPerSecond > 0) {
+			const t = now().getTime();
+			while (acceptedAt.length > 0 && acceptedAt[0] <= t - 1000) acceptedAt.shift();
+			if (acceptedAt.length >= faults.maxPerSecond) {
+				const retryAfter = Math.max(1, Math.ceil((acceptedAt[acceptedAt.length - faults.maxPerSecond] + 1000 - t) / 1000));
+				throttle(ctx, retryAfter, `Rate limit exceeded (${faults.maxPerSecond} requests per second). Retry after ${retryAfter} second(s).`);
+				return;
+			}
+			acceptedAt.push(t);
 		}
 		const fault = faults.take();
 		if (fault) {
@@ -725,6 +739,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			faults.reset();
 			Object.assign(responses, defaultShape);
 			rateWindow = undefined;
+			acceptedAt.length = 0;
 		},
 		close: () => {
 			if (!closing) {

@@ -199,6 +199,12 @@ export interface FaultControls {
 	retryAfterSeconds: number;
 	/** fixed window: at most `requests` API requests per `perMs`; over it -> 429 + Retry-After */
 	rateLimit: { requests: number; perMs: number } | null;
+	/**
+	 * 0 = off; at most this many API requests in any one second (a sliding window on the
+	 * sandbox clock, `now`); above it 429 with Retry-After = the whole seconds until the oldest
+	 * request of the window leaves it (at least 1). Refused requests do not count.
+	 */
+	maxPerSecond: number;
 	/** next N API requests get this status (body default: the documented error shape) */
 	failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>): void;
 	/** next N API requests get 200, application/json, and a truncated, unparseable body */

@@ -8,6 +8,7 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/shared/concurrency';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
 import { flat, idFromItem, useNock, watchRequests } from './helpers';
 
@@ -207,7 +208,8 @@ describe('Max Concurrent Requests', () => {
 		});
 		const { items, error } = await runReferral(get(3), { items: IDS.map((id) => ({ id })) });
 		expect(error).toBeUndefined();
-		expect(setup.sleeps).toEqual([2000]);
+		// Retry-After plus jitter (random() = 0.5: 5%); sent above the level that held, it pauses only its own request
+		expect(setup.sleeps).toEqual([2100]);
 		expect(items.map((item) => item.json.id)).toEqual(IDS);
 		expect(items.map((item) => item.pairedItem)).toEqual(IDS.map((_, item) => ({ item })));
 
@@ -222,6 +224,43 @@ describe('Max Concurrent Requests', () => {
 		expect(after).toHaveLength(4);
 		expect(Math.max(...after)).toBeLessThanOrEqual(2);
 		expect(server.arrivals.slice(throttledAt + 1)).toContain(IDS[2]);
+	});
+
+	it('a 429 at a level that had held (a rate limit, or others sharing the limit) pauses every request of the execution until its Retry-After has passed', async () => {
+		const events: string[] = [];
+		// each wait takes a little real time; its start and end are logged
+		jest.spyOn(timing, 'sleep').mockImplementation(async (ms: number) => {
+			events.push(`waiting ${ms}`);
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			events.push(`waited ${ms}`);
+		});
+		const ids = IDS.slice(0, 6);
+		// items 0 and 1 hold 2 in flight for a round; item 2 is refused while item 3 is still in flight
+		const delays = [10, 10, 60, 150, 0, 0];
+		ids.forEach((id, index) => {
+			if (index === 2) {
+				nock(API)
+					.get(`${REFERRALS}/${id}`)
+					.delay(delays[index])
+					.reply(429, { error: { code: 'tooManyRequests', message: 'Rate limit' } }, { 'Retry-After': '2' });
+			}
+			nock(API)
+				.get(`${REFERRALS}/${id}`)
+				.delay(index === 2 ? 0 : delays[index])
+				.reply(() => {
+					events.push(`sent ${index}`);
+					return [200, referral(id)];
+				});
+		});
+		const { items, error } = await runReferral(get(2), { items: ids.map((id) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(ids);
+		const paused = events.findIndex((event) => /^waiting 2\d00$/.test(event));
+		const resumed = events.findIndex((event) => /^waited 2\d00$/.test(event));
+		expect(paused).toBeGreaterThan(-1);
+		// item 3 came back during the wait: item 4 waits for its end too
+		expect(events.slice(paused, resumed).filter((event) => event.startsWith('sent'))).toEqual([]);
+		expect(events.slice(resumed).filter((event) => event.startsWith('sent')).sort()).toEqual(['sent 2', 'sent 4', 'sent 5']);
 	});
 
 	/** `count` ids, each answered after `delayMs` by one interceptor, watched by `server`. */

@@ -284,7 +284,8 @@ describe('Create a referral: failures are not retried (no idempotency key)', () 
 			.reply(recordAndReply(requests, 201, created()));
 		const { items, error } = await runReferral(create());
 		expect(error).toBeUndefined();
-		expect(setup.sleeps).toEqual([3000]);
+		// Retry-After plus jitter (random() = 0.5: 5%)
+		expect(setup.sleeps).toEqual([3150]);
 		expect(requests.map((request) => request.body)).toEqual([MINIMAL_BODY, MINIMAL_BODY]);
 		expect(items.map((item) => item.json.id)).toEqual([guid(1)]);
 	});

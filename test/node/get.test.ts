@@ -5,6 +5,8 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
+import { DEADLINE_FACTOR } from '../../nodes/PartnerCenterReferral/transport/deadline';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../nodes/PartnerCenterReferral/shared/timeout';
 import {
 	ACCESS_TOKEN,
 	API,
@@ -194,7 +196,8 @@ describe('Get a referral', () => {
 		const { items, error } = await runReferral(get(EXAMPLE_ID));
 		expect(error).toBeUndefined();
 		expect(items[0].json.id).toBe(EXAMPLE_ID);
-		expect(sleeps).toEqual([2000]);
+		// Retry-After plus jitter: random() = 0.5 of 10% of it the first time
+		expect(sleeps).toEqual([2100]);
 	});
 
 	it('understands Retry-After as an HTTP date, and caps it', async () => {
@@ -208,7 +211,8 @@ describe('Get a referral', () => {
 			.reply(200, exampleReferral());
 		const { error } = await runReferral(get(EXAMPLE_ID));
 		expect(error).toBeUndefined();
-		expect(sleeps).toEqual([5000, 60000]);
+		// plus jitter (random() = 0.5): 10% of the wait at most after the first 429, 20% after the second
+		expect(sleeps).toEqual([5250, 66000]);
 	});
 
 	it('backs off as usual when Retry-After asks for no wait (0, negative, a past date), instead of firing at once', async () => {
@@ -224,16 +228,35 @@ describe('Get a referral', () => {
 			.reply(200, exampleReferral());
 		const { error } = await runReferral(get(EXAMPLE_ID));
 		expect(error).toBeUndefined();
-		// the backoff of a retry without a hint (random() = 0.5), as in the 503 test below
-		expect(sleeps).toEqual([375, 750, 1500]);
+		// without a usable hint: the 503 backs off as in the 503 test below (its first retry: 375);
+		// the 429s by their own count (500, then 1,000) plus their jitter (random() = 0.5: 5%, then 10%)
+		expect(sleeps).toEqual([525, 375, 1100]);
 	});
 
-	it('says it is still throttled after the last attempt', async () => {
-		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).times(5).reply(429, {}, { 'Retry-After': '1' });
+	it('retries a 429 for as long as the time budget lasts, not a number of attempts, then says it is still throttled', async () => {
+		let clock = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
+		jest.spyOn(timing, 'now').mockImplementation(() => clock);
+		jest.spyOn(timing, 'sleep').mockImplementation(async (ms: number) => {
+			sleeps.push(ms);
+			clock += ms;
+		});
+		const scope = nock(API).persist().get(`${REFERRALS}/${EXAMPLE_ID}`).reply(429, {}, { 'Retry-After': '1' });
 		const { error } = await runReferral(get(EXAMPLE_ID));
-		expect(error?.message).toBe('Partner Center is throttling requests (429) and still was after 5 attempts');
+		scope.persist(false);
+		nock.cleanAll();
+		// 1 s plus a jitter of at most 10%, 20%, 40%, 80%, then 100% of it (random() = 0.5)
+		expect(sleeps.slice(0, 6)).toEqual([1050, 1100, 1200, 1400, 1500, 1500]);
+		expect(sleeps.slice(6).every((ms) => ms === 1500)).toBe(true);
+		// the budget is the request's time limit (3 x Timeout (Seconds)), less one second for an attempt:
+		// the waits fill it, and none goes past it
+		const budget = DEADLINE_FACTOR * DEFAULT_TIMEOUT_SECONDS * 1000 - 1000;
+		const waited = sleeps.reduce((sum, ms) => sum + ms, 0);
+		expect(waited).toBeLessThanOrEqual(budget);
+		expect(waited).toBeGreaterThan(budget - 1000);
+		expect(error?.message).toBe(`Partner Center is throttling requests (429) and still was after ${sleeps.length + 1} attempts`);
+		expect(error?.description).toContain(`at most ${DEADLINE_FACTOR * DEFAULT_TIMEOUT_SECONDS} s`);
 		expect(error?.description).toContain('Max Concurrent Requests');
-		expect(sleeps).toEqual([1000, 1000, 1000, 1000]);
+		expect(error?.description).toContain('Other workflows or apps using the same Partner Center account');
 	});
 
 	it('retries 503 twice with exponential backoff and jitter, then succeeds', async () => {

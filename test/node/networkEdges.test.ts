@@ -283,8 +283,9 @@ describe('Retry-After past the time limit (simulated clock)', () => {
 
 		const { error } = await runReferral(get(), {}, withBase(api.url));
 
-		// default timeout 60 s, limit 180 s: 50 s fits, then 100 s fits 130 s (waited 60 s, the cap), then 100 s is past 70 s
-		expect(sleeps).toEqual([50_000, 60_000]);
+		// default timeout 60 s, limit 180 s: 50 s fits, then 100 s fits 127.5 s (waited 60 s, the cap), then
+		// 100 s is past the 61.5 s left; each wait of a 429 carries its jitter (random() = 0.5: 5%, then 10%)
+		expect(sleeps).toEqual([52_500, 66_000]);
 		expect(api.requests).toHaveLength(3);
 		expect(error?.message).toBe(
 			'Partner Center is throttling requests (429) and asked to wait 100 s; that is past the timeout of this request (180 s in all)',

@@ -14,6 +14,8 @@ describe('sandbox CLI', () => {
 			'200',
 			'--max-concurrent',
 			'4',
+			'--max-per-second',
+			'20',
 			'--rate-limit',
 			'100/60000',
 			'--seed',
@@ -24,7 +26,7 @@ describe('sandbox CLI', () => {
 			'--quiet',
 		]);
 		expect(options.sandbox).toEqual({ port: 9090, referralCount: 1000, seed: 3, pageSize: 25, requireAuth: false });
-		expect(options).toMatchObject({ latencyMs: 200, maxConcurrent: 4, rateLimit: { requests: 100, perMs: 60000 }, quiet: true });
+		expect(options).toMatchObject({ latencyMs: 200, maxConcurrent: 4, maxPerSecond: 20, rateLimit: { requests: 100, perMs: 60000 }, quiet: true });
 		expect(parseCliArgs(['--zoneless-timestamps', '--no-status-stamps']).sandbox.responses).toEqual({
 			zonelessTimestamps: true,
 			omitStatusStamps: true,
@@ -32,6 +34,8 @@ describe('sandbox CLI', () => {
 		expect(parseCliArgs([]).sandbox.port).toBe(8080);
 		expect(() => parseCliArgs(['--port', 'abc'])).toThrow(/--port/);
 		expect(() => parseCliArgs(['--rate-limit', '5'])).toThrow(/N\/MS/);
+		expect(parseCliArgs([]).maxPerSecond).toBe(0);
+		expect(() => parseCliArgs(['--max-per-second', '1.5'])).toThrow(/--max-per-second/);
 		expect(() => parseCliArgs(['--bogus'])).toThrow(/Unknown option/);
 	});
 

@@ -205,6 +205,63 @@ describe('sandbox: fault injection', () => {
 	});
 });
 
+describe('sandbox: maxPerSecond (a per-second rate limit on the sandbox clock)', () => {
+	const clock = { ms: Date.UTC(2026, 0, 2) };
+	let sandbox: Sandbox;
+	let client: Client;
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({ referralCount: 3, now: () => new Date(clock.ms) });
+		client = new Client(sandbox);
+	});
+
+	afterAll(async () => {
+		await sandbox.close();
+	});
+
+	const status = async () => (await client.json(EXAMPLE_PATH)).status;
+
+	it('allows N requests in any one second; above that 429 + Retry-After until the oldest leaves the window; refused ones do not count', async () => {
+		sandbox.faults.maxPerSecond = 3;
+		expect(await status()).toBe(200);
+		clock.ms += 400;
+		expect(await status()).toBe(200);
+		expect(await status()).toBe(200);
+		clock.ms += 100;
+		const limited = await client.json(EXAMPLE_PATH);
+		expect(limited.status).toBe(429);
+		expect(limited.headers.get('retry-after')).toBe('1');
+		expect(limited.body).toEqual({ error: { code: 'tooManyRequests', message: expect.stringContaining('3 requests per second') } });
+		expect(sandbox.counters.throttled).toBe(1);
+		// a sliding window: 999 ms after the first request it still counts
+		clock.ms += 499;
+		expect(await status()).toBe(429);
+		// 1 s after the first, one place is free; the two at +400 ms still count
+		clock.ms += 1;
+		expect(await status()).toBe(200);
+		expect(await status()).toBe(429);
+		clock.ms += 400;
+		expect(await status()).toBe(200);
+		expect(await status()).toBe(200);
+		expect(sandbox.counters.throttled).toBe(3);
+		sandbox.resetFaults();
+		for (let i = 0; i < 5; i++) expect(await status()).toBe(200);
+	});
+
+	it('asks for the whole seconds until a place is free, at least 1', async () => {
+		sandbox.resetFaults();
+		sandbox.faults.maxPerSecond = 2;
+		expect(await status()).toBe(200);
+		expect(await status()).toBe(200);
+		clock.ms += 10;
+		expect((await client.json(EXAMPLE_PATH)).headers.get('retry-after')).toBe('1');
+		clock.ms += 989;
+		expect((await client.json(EXAMPLE_PATH)).headers.get('retry-after')).toBe('1');
+		clock.ms += 1;
+		expect(await status()).toBe(200);
+	});
+});
+
 describe('sandbox: real latency timers and close()', () => {
 	it('serves with real latency and closes promptly, even mid-wait and with keep-alive sockets', async () => {
 		const sandbox = await startSandbox({ referralCount: 0 });

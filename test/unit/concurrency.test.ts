@@ -6,6 +6,7 @@ import {
 	throttleForOption,
 } from '../../nodes/PartnerCenterReferral/shared/concurrency';
 import type { ReleaseSlot } from '../../nodes/PartnerCenterReferral/shared/throttle';
+import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 
 /** A promise resolved from outside, to control completion order without timers. */
 function deferred<T = void>() {
@@ -378,5 +379,185 @@ describe('AdaptiveThrottle growth', () => {
 		expect(throttle.limit).toBe(5);
 		await succeed(1);
 		expect(throttle.limit).toBe(6);
+	});
+});
+
+describe('AdaptiveThrottle: 429s it cannot explain by its own step up (a rate limit, or others sharing the limit)', () => {
+	/** timing on a manual clock: sleeps wait until the test moves the clock past their end. */
+	function manualTiming() {
+		const clock = { ms: 1_000_000 };
+		const sleeping: Array<{ until: number; wake: () => void; ms: number }> = [];
+		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
+		jest.spyOn(timing, 'sleep').mockImplementation(
+			async (ms: number) => await new Promise<void>((wake) => sleeping.push({ until: clock.ms + ms, wake, ms })),
+		);
+		const advance = async (ms: number) => {
+			clock.ms += ms;
+			for (const sleeper of sleeping.filter(({ until }) => until <= clock.ms)) {
+				sleeping.splice(sleeping.indexOf(sleeper), 1);
+				sleeper.wake();
+			}
+			await flush();
+		};
+		return { clock, sleeping, advance };
+	}
+
+	afterEach(() => jest.restoreAllMocks());
+
+	/** A throttle that has held `level` requests in flight for a whole round (so 429s at or below it are not its own step up). */
+	async function steadyAt(level: number) {
+		const throttle = new AdaptiveThrottle(level, { start: level });
+		const round = [];
+		for (let i = 0; i < level; i++) round.push(await throttle.acquire());
+		round.forEach((release) => release('success'));
+		return throttle;
+	}
+
+	it('pauses the whole pool for the wait of the 429, not just its request', async () => {
+		const time = manualTiming();
+		const throttle = await steadyAt(4);
+		const held = [];
+		for (let i = 0; i < 4; i++) held.push(await throttle.acquire());
+		held[3]('throttled', 1_100);
+		held[2]('success');
+		// a slot is free, but nothing starts before the pause is over
+		let started = 0;
+		const next = [throttle.acquire(), throttle.acquire()].map(async (slot) => {
+			const release = await slot;
+			started++;
+			return release;
+		});
+		await time.advance(1_099);
+		expect(throttle.paused).toBe(true);
+		expect(started).toBe(0);
+		await time.advance(1);
+		expect(throttle.paused).toBe(false);
+		// and from then on paced: 7 went through (or are still in flight) in the second before the refused one, so 6.65 a second
+		expect(throttle.rate).toBeCloseTo(7 * 0.95);
+		expect(started).toBe(1);
+		await time.advance(Math.floor(1000 / 6.65));
+		expect(started).toBe(1);
+		await time.advance(1);
+		expect(started).toBe(2);
+		for (const release of await Promise.all(next)) release('success');
+		held.slice(0, 2).forEach((release) => release('success'));
+	});
+
+	it('a later, longer wait extends the pause; a shorter one does not cut it', async () => {
+		const time = manualTiming();
+		const throttle = await steadyAt(3);
+		const held = [];
+		for (let i = 0; i < 3; i++) held.push(await throttle.acquire());
+		held[0]('throttled', 1_000);
+		await time.advance(500);
+		held[1]('throttled', 1_000);
+		held[2]('throttled', 100);
+		let started = false;
+		const next = throttle.acquire().then((release) => {
+			started = true;
+			return release;
+		});
+		await time.advance(900);
+		expect(started).toBe(false);
+		await time.advance(100);
+		expect(started).toBe(true);
+		(await next)('success');
+	});
+
+	it('a 429 of its own step up (above the level that held) pauses nothing and cuts the concurrency, as before', async () => {
+		manualTiming();
+		const throttle = new AdaptiveThrottle(10, { start: 2 });
+		const first = [await throttle.acquire(), await throttle.acquire()];
+		first.forEach((release) => release('success'));
+		expect(throttle.limit).toBe(3);
+		const probe = [];
+		for (let i = 0; i < 3; i++) probe.push(await throttle.acquire());
+		probe[2]('throttled', 1_000);
+		expect(throttle.paused).toBe(false);
+		expect(throttle.limit).toBe(2);
+		expect(throttle.rate).toBe(Number.POSITIVE_INFINITY);
+		probe[1]('success');
+		const next = await throttle.acquire();
+		next('success');
+		probe[0]('success');
+	});
+
+	it('then paces its requests just under what the service let through in the second before, slows further on another such 429, and probes back up', async () => {
+		const time = manualTiming();
+		const throttle = await steadyAt(2);
+		await time.advance(1_000);
+		// 20 requests in the last second, two at a time, then the 21st is refused
+		for (let i = 0; i < 10; i++) {
+			const pair = [await throttle.acquire(), await throttle.acquire()];
+			await time.advance(50);
+			pair.forEach((release) => release('success'));
+		}
+		const refused = await throttle.acquire();
+		refused('throttled', 1_000);
+		expect(throttle.rate).toBe(20 * 0.95);
+		await time.advance(1_000);
+		// one at a time now even though two may be in flight: 1000 / 19 ms apart
+		const sentAt: number[] = [];
+		/** A slot, moving the clock on to the next wake-up for as long as the throttle makes it wait. */
+		const take = async () => {
+			let release: ReleaseSlot | undefined;
+			void throttle.acquire().then((slot) => (release = slot));
+			await flush();
+			while (release === undefined) await time.advance(Math.min(...time.sleeping.map(({ until }) => until)) - time.clock.ms);
+			sentAt.push(time.clock.ms);
+			return release;
+		};
+		const sendAll = async (count: number) => {
+			for (let i = 0; i < count; i++) (await take())('success');
+		};
+		await sendAll(5);
+		const gaps = sentAt.slice(1).map((at, index) => at - sentAt[index]);
+		expect(gaps.every((gap) => Math.abs(gap - 1000 / 19) < 1)).toBe(true);
+		// another 429 not explained by a step up: 80% of that
+		(await take())('throttled', 1_000);
+		expect(throttle.rate).toBeCloseTo(19 * 0.8);
+		await time.advance(1_000);
+		// after 4 s of successes at 15.2 a second, one more a second is tried
+		await sendAll(Math.ceil(15.2 * 4));
+		expect(throttle.rate).toBeCloseTo(16.2);
+		// refused: back to 15.2, and twice as long before the next try
+		(await take())('throttled', 1_000);
+		expect(throttle.rate).toBeCloseTo(15.2);
+		await time.advance(1_000);
+		await sendAll(Math.ceil(15.2 * 4));
+		expect(throttle.rate).toBeCloseTo(15.2);
+		await sendAll(Math.ceil(15.2 * 4));
+		expect(throttle.rate).toBeCloseTo(16.2);
+	});
+
+	it('its first pace counts the requests the service let through in that second, not those it refused', async () => {
+		const time = manualTiming();
+		const throttle = new AdaptiveThrottle(10, { start: 2 });
+		const first = [await throttle.acquire(), await throttle.acquire()];
+		first.forEach((release) => release('success'));
+		await time.advance(10);
+		const next = [];
+		for (let i = 0; i < 3; i++) next.push(await throttle.acquire());
+		// the third, above the level that held, is refused: its own step up
+		next[2]('throttled', 1_000);
+		expect(throttle.rate).toBe(Number.POSITIVE_INFINITY);
+		// the second, at a level that held, is refused too: 2 went through and 1 is in flight
+		next[1]('throttled', 1_000);
+		expect(throttle.rate).toBeCloseTo(3 * 0.95);
+		next[0]('success');
+	});
+
+	it('the 429s of requests sent before the rate was cut do not cut it again', async () => {
+		const time = manualTiming();
+		const throttle = await steadyAt(3);
+		const burst = [];
+		for (let i = 0; i < 3; i++) burst.push(await throttle.acquire());
+		await time.advance(10);
+		burst[0]('throttled', 1_000);
+		const rate = throttle.rate;
+		burst[1]('throttled', 1_000);
+		burst[2]('throttled', 1_000);
+		expect(throttle.rate).toBe(rate);
+		expect(throttle.throttled).toBe(3);
 	});
 });

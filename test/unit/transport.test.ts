@@ -10,7 +10,7 @@ import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { apiRequest, useThrottle } from '../../nodes/PartnerCenterReferral/transport';
 import { inspectFailure } from '../../nodes/PartnerCenterReferral/transport/errors';
 import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
-import { parseRetryAfter, retryDelayMs } from '../../nodes/PartnerCenterReferral/transport/retry';
+import { parseRetryAfter, retryDelayMs, throttleRetryDelayMs } from '../../nodes/PartnerCenterReferral/transport/retry';
 
 const node = { name: 'Partner Center Referral', type: 'n8n-nodes-partner-center.partnerCenterReferral' } as INode;
 
@@ -60,7 +60,8 @@ describe('transport on n8n 1.x', () => {
 				: { statusCode: 200, headers: {}, body: { id: 'x' } },
 		);
 		await apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
-		expect(timing.sleep).toHaveBeenCalledWith(7000);
+		// plus jitter (random() = 0.5: 5%)
+		expect(timing.sleep).toHaveBeenCalledWith(7350);
 	});
 
 	it('treats a socket code kept only as httpCode as a network failure, retries it, and says so in words', async () => {
@@ -148,6 +149,42 @@ describe('Retry-After', () => {
 			expect([1, 2, 3].map((attempt) => retryDelayMs(failure, attempt))).toEqual([375, 750, 1500]);
 		},
 	);
+});
+
+describe('throttleRetryDelayMs (a 429)', () => {
+	const NOW = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
+	const throttled = (retryAfter?: string) => ({
+		kind: 'http' as const,
+		status: 429,
+		headers: retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
+	});
+
+	it('waits Retry-After plus jitter: at most 10% of it the first time, doubling with each further 429 up to 100%', () => {
+		jest.spyOn(timing, 'random').mockReturnValue(1);
+		expect([1, 2, 3, 4, 5, 6].map((count) => throttleRetryDelayMs(throttled('2'), count, 600_000, NOW))).toEqual([
+			2200, 2400, 2800, 3600, 4000, 4000,
+		]);
+	});
+
+	it('reads an HTTP date against the given now', () => {
+		jest.spyOn(timing, 'random').mockReturnValue(0);
+		expect(throttleRetryDelayMs(throttled('Wed, 25 Nov 2026 10:00:07 GMT'), 1, 600_000, NOW)).toBe(7000);
+	});
+
+	it('without a usable Retry-After, backs off by the number of 429s', () => {
+		jest.spyOn(timing, 'random').mockReturnValue(0);
+		expect([1, 2, 3, 4, 5, 6].map((count) => throttleRetryDelayMs(throttled(), count, 600_000, NOW))).toEqual([
+			500, 1000, 2000, 4000, 8000, 8000,
+		]);
+	});
+
+	it('gives up (undefined) when the wait would not end within the time budget left, and cuts the jitter to it', () => {
+		jest.spyOn(timing, 'random').mockReturnValue(1);
+		expect(throttleRetryDelayMs(throttled('10'), 1, 9_999, NOW)).toBeUndefined();
+		expect(throttleRetryDelayMs(throttled('10'), 1, 10_000, NOW)).toBe(10_000);
+		expect(throttleRetryDelayMs(throttled('10'), 1, 10_500, NOW)).toBe(10_500);
+		expect(throttleRetryDelayMs(throttled('10'), 1, 0, NOW)).toBeUndefined();
+	});
 });
 
 describe('redact', () => {

@@ -15,11 +15,21 @@
  * wait before the next one (up to MAX_PROBE_ROUNDS rounds), so a steady service limit costs
  * few 429s.
  *
+ * A 429 sent at a level the pool had already held for a whole round is not explained by its
+ * own step up: the service limits the rate (requests per second), or other executions share
+ * its limit. Then the whole pool pauses for as long as the 429's request waits (its
+ * Retry-After with jitter), and from then on the pool also paces its requests: first at just
+ * under the rate the service had let through in the second before the 429, after a further
+ * such 429 at RATE_CUT of that; it tries a rate RATE_STEP higher after RATE_PROBE_SECONDS of
+ * successes at the current one, and a step up that is refused puts the rate back and doubles
+ * that wait (up to MAX_PROBE_ROUNDS), as for concurrency.
+ *
  * `AdaptiveThrottle.map` runs the items: up to the ceiling of them at once, so an item whose
  * request waits out a Retry-After never holds up the others, while the throttle decides how
  * many requests are actually in flight. Once an item fails, requests not yet sent never are.
  */
 import type { ReleaseSlot, RequestOutcome, RequestThrottle } from './throttle';
+import { timing } from './timing';
 
 /** The ceiling when the user leaves Max Concurrent Requests out. */
 export const DEFAULT_MAX_CONCURRENT = 32;
@@ -32,6 +42,21 @@ const NOT_SENT = 'Not sent: an earlier item failed';
 
 /** The longest wait between two step-ups, in rounds of successes. */
 const MAX_PROBE_ROUNDS = 64;
+
+/** The first paced rate: this share of what the service let through in the second before the first unexplained 429. */
+const RATE_FIRST_SHARE = 0.95;
+
+/** A further unexplained 429 (not a refused step up) slows the rate to this share: others may share the limit. */
+const RATE_CUT = 0.8;
+
+/** A step up of the rate: this share more, at least one request per second more. */
+const RATE_STEP = 0.02;
+
+/** Seconds of successes at the current rate before the next step up (doubled after a refused one). */
+const RATE_PROBE_SECONDS = 4;
+
+/** The slowest pace, in requests per second. */
+const MIN_RATE = 0.5;
 
 export async function mapWithConcurrency<T>(
 	count: number,
@@ -103,6 +128,44 @@ export class AdaptiveThrottle implements RequestThrottle {
 
 	private readonly probeAfterRounds: number;
 
+	/** The highest level held for a whole round of successes: a 429 at or below it is not the pool's own step up. */
+	private steady = 0;
+
+	/** Requests per second the pool sends at most; unlimited until a 429 it cannot explain. */
+	rate = Number.POSITIVE_INFINITY;
+
+	/** The requests sent in the last two seconds or more (from `recentStart` on), oldest first: when (timing.now), and how they went once known. */
+	private readonly recent: Array<{ at: number; outcome?: RequestOutcome }> = [];
+
+	private recentStart = 0;
+
+	/** When the next request may start under `rate`. */
+	private nextSendAt = 0;
+
+	/** Whether the pacing wait for the next request has been waited. */
+	private paced = false;
+
+	/** Whether a pacing wait is under way. */
+	private pacing = false;
+
+	/** Whether the pool waits out a 429 (no request starts). */
+	paused = false;
+
+	/** The end of the current pause (timing.now) and which pause it is. */
+	private pausedUntil = 0;
+
+	private pauses = 0;
+
+	/** When the rate was last changed by a 429: the 429s of requests sent before then say nothing new. */
+	private rateCutAt = Number.NEGATIVE_INFINITY;
+
+	private rateSuccesses = 0;
+
+	private rateRounds = RATE_PROBE_SECONDS;
+
+	/** The rate before the step up being tried out, if one is. */
+	private rateBeforeProbe: number | undefined;
+
 	constructor(
 		max: number,
 		options: {
@@ -130,8 +193,10 @@ export class AdaptiveThrottle implements RequestThrottle {
 
 	async acquire(): Promise<ReleaseSlot> {
 		if (this.closed) throw new Error(NOT_SENT);
-		if (this.inFlight < this.limit && this.waiting.length === 0) return this.start();
-		return await new Promise<ReleaseSlot>((resolve, reject) => this.waiting.push({ resolve, reject }));
+		if (this.waiting.length === 0 && this.mayStart()) return this.start();
+		const slot = new Promise<ReleaseSlot>((resolve, reject) => this.waiting.push({ resolve, reject }));
+		this.drain();
+		return await slot;
 	}
 
 	private close() {
@@ -139,24 +204,117 @@ export class AdaptiveThrottle implements RequestThrottle {
 		for (const waiter of this.waiting.splice(0)) waiter.reject(new Error(NOT_SENT));
 	}
 
+	/** Whether a request may start now (a slot free, no pause, the pace kept); starts a pacing wait if that is all that is missing. */
+	private mayStart(): boolean {
+		if (this.inFlight >= this.limit || this.paused) return false;
+		if (this.rate === Number.POSITIVE_INFINITY || this.paced || this.nextSendAt <= timing.now()) return true;
+		if (!this.pacing) {
+			this.pacing = true;
+			void timing.sleep(this.nextSendAt - timing.now()).then(() => {
+				this.pacing = false;
+				this.paced = true;
+				this.drain();
+			});
+		}
+		return false;
+	}
+
+	/** Hands slots to the waiting requests, oldest first, as far as the limit, a pause and the pace allow. */
+	private drain() {
+		while (!this.closed && this.waiting.length > 0 && this.mayStart()) {
+			this.waiting.shift()!.resolve(this.start());
+		}
+	}
+
+	/** No request starts for `ms`, or until a later pause ends. */
+	private pause(ms: number) {
+		const until = timing.now() + ms;
+		if (this.paused && until <= this.pausedUntil) return;
+		this.paused = true;
+		this.pausedUntil = until;
+		const pause = ++this.pauses;
+		// compared by number, not by clock: the pause ends when its own wait does
+		void timing.sleep(ms).then(() => {
+			if (pause !== this.pauses) return;
+			this.paused = false;
+			this.drain();
+		});
+	}
+
 	/** Takes a slot; the returned function gives it back, saying how the request went. */
 	private start(): ReleaseSlot {
 		this.inFlight++;
 		if (this.inFlight > this.peak) this.peak = this.inFlight;
 		const level = this.inFlight;
+		const startedAt = timing.now();
+		while (this.recentStart < this.recent.length && this.recent[this.recentStart].at <= startedAt - 2000) this.recentStart++;
+		if (this.recentStart >= 256) {
+			this.recent.splice(0, this.recentStart);
+			this.recentStart = 0;
+		}
+		const sent: { at: number; outcome?: RequestOutcome } = { at: startedAt };
+		this.recent.push(sent);
+		this.paced = false;
+		if (Number.isFinite(this.rate)) {
+			// on schedule when a wait ended a little late (a busy event loop); afresh after a longer gap (a pause, no work)
+			const interval = 1000 / this.rate;
+			this.nextSendAt = (startedAt - this.nextSendAt < interval ? this.nextSendAt : startedAt) + interval;
+		}
 		let released = false;
-		return (outcome) => {
+		return (outcome, waitMs) => {
 			if (released) return;
 			released = true;
 			this.inFlight--;
-			this.record(outcome, level);
-			while (this.waiting.length > 0 && this.inFlight < this.limit) {
-				this.waiting.shift()!.resolve(this.start());
+			sent.outcome = outcome;
+			if (outcome === 'throttled' && level <= this.steady) {
+				this.recordRateLimited(sent, waitMs);
+			} else {
+				this.record(outcome, level);
 			}
+			this.drain();
 		};
 	}
 
+	/**
+	 * A 429 the pool's concurrency does not explain: the whole pool waits as long as the
+	 * request does, and the pace slows (see the file's comment).
+	 */
+	private recordRateLimited(refused: { at: number }, waitMs: number | undefined) {
+		const startedAt = refused.at;
+		this.throttled++;
+		if (waitMs !== undefined && waitMs > 0) this.pause(waitMs);
+		this.rateSuccesses = 0;
+		// sent before the last cut, it went out at the old pace: nothing new
+		if (startedAt < this.rateCutAt) return;
+		this.rateCutAt = timing.now();
+		if (this.rateBeforeProbe !== undefined) {
+			// a refused step up: back to the rate that held, and wait twice as long before the next
+			this.rate = this.rateBeforeProbe;
+			this.rateRounds = Math.min(this.rateRounds * 2, MAX_PROBE_ROUNDS);
+		} else if (Number.isFinite(this.rate)) {
+			this.rate = Math.max(MIN_RATE, this.rate * RATE_CUT);
+		} else {
+			// what the service let through in the second before this request: the successes, and those still in flight (a 429 comes back at once)
+			const accepted = this.recent.slice(this.recentStart).filter(
+				(sent) => sent !== refused && sent.at > startedAt - 1000 && sent.at <= startedAt && (sent.outcome ?? 'success') === 'success',
+			).length;
+			this.rate = Math.max(MIN_RATE, accepted * RATE_FIRST_SHARE);
+		}
+		this.rateBeforeProbe = undefined;
+		this.nextSendAt = timing.now();
+	}
+
 	private record(outcome: RequestOutcome, level: number) {
+		if (outcome === 'success' && Number.isFinite(this.rate)) {
+			this.rateSuccesses++;
+			if (this.rateSuccesses >= this.rate * this.rateRounds) {
+				this.rateSuccesses = 0;
+				// the last step up held for a whole round: back to the normal pace of step ups
+				if (this.rateBeforeProbe !== undefined) this.rateRounds = RATE_PROBE_SECONDS;
+				this.rateBeforeProbe = this.rate;
+				this.rate += Math.max(1, this.rate * RATE_STEP);
+			}
+		}
 		if (outcome === 'throttled') {
 			// The service refused the request sent while `level` were in flight:
 			// its limit is below that.
@@ -168,12 +326,17 @@ export class AdaptiveThrottle implements RequestThrottle {
 			if (this.probing && limit < this.limit) this.rounds = Math.min(this.rounds * 2, MAX_PROBE_ROUNDS);
 			this.probing = false;
 			this.limit = limit;
-		} else if (outcome === 'success' && this.limit < this.max) {
+			this.steady = Math.min(this.steady, limit);
+		} else if (outcome === 'success' && this.limit >= this.max) {
+			// at the ceiling: a round of successes makes it steady
+			if (++this.successes >= this.limit) this.steady = this.limit;
+		} else if (outcome === 'success') {
 			this.successes++;
 			if (this.successes >= this.limit * (this.growing ? 1 : this.rounds)) {
 				// The last step up held for a whole round: back to the normal pace.
 				if (this.probing) this.rounds = this.probeAfterRounds;
 				this.successes = 0;
+				this.steady = this.limit;
 				this.limit++;
 				this.probing = !this.growing;
 			}

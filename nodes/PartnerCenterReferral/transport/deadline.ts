@@ -50,6 +50,11 @@ export class Deadline {
 		return Math.max(1, Math.min(this.timeoutMs, this.remainingMs()));
 	}
 
+	/** The longest wait that still leaves time for an attempt. */
+	waitBudgetMs(): number {
+		return Math.max(0, this.remainingMs() - Math.min(this.timeoutMs, MIN_ATTEMPT_MS));
+	}
+
 	/** Whether waiting `waitMs` still leaves time for an attempt. */
 	allowsWait(waitMs: number): boolean {
 		return waitMs + Math.min(this.timeoutMs, MIN_ATTEMPT_MS) <= this.remainingMs();

@@ -272,7 +272,7 @@ export function mapFailure(
 			break;
 		case status === 429:
 			message = `Partner Center is throttling requests (429) and still was${after || ' after retrying'}`;
-			description = `Wait a few minutes and run again, lower "Max Concurrent Requests", or poll less often.${service}`;
+			description = `The node waited each time as long as Partner Center asked (Retry-After), slowed down, and retried until the time it allows a request ran out. Other workflows or apps using the same Partner Center account may be using up its limit: run this again later, spread those workflows' runs over time, or lower "Max Concurrent Requests".${service}`;
 			break;
 		case status !== undefined && status >= 500:
 			message = `Partner Center is unavailable (${status})${after}`;

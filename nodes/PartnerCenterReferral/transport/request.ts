@@ -2,9 +2,10 @@
  * One request to Partner Center. It goes through n8n's `httpRequestWithAuthentication` with
  * the Partner Center OAuth2 credential (n8n signs it and refreshes the token on a 401), holds
  * a slot of the execution's throttle per attempt (see throttle.ts), waits at most the
- * timeouts of deadline.ts, is retried as retry.ts says, and a failure becomes the error
- * errors.ts maps it to. Redirects are never followed (a 3xx is a failure): n8n would send
- * the token to wherever the redirect points, and send a write again.
+ * timeouts of deadline.ts, is retried as retry.ts says (a 429 for as long as the request's
+ * time limit lasts, the whole pool pausing when the pool cannot explain it), and a failure
+ * becomes the error errors.ts maps it to. Redirects are never followed (a 3xx is a failure):
+ * n8n would send the token to wherever the redirect points, and send a write again.
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
@@ -16,7 +17,7 @@ import type { Failure } from './errors';
 import { inspectFailure, isTimeout, mapFailure, mayHaveBeenProcessed } from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
 import { headerValue } from './http';
-import { isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry';
+import { isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs, throttleRetryDelayMs } from './retry';
 import { mapSignInFailure, whileRenewing } from './signIn';
 import { throttleOf } from './throttle';
 
@@ -51,6 +52,9 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 	let earlierMaybeApplied: Failure | undefined;
 	// the failure of the attempt before, while retrying
 	let previous: Failure | undefined;
+	// attempts that failed other than by a 429 (at most MAX_ATTEMPTS), and 429s (bounded by the time limit)
+	let failed = 0;
+	let throttled = 0;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure = { kind: 'unknown', sent: false };
 		let response: RawResponse | undefined;
@@ -87,30 +91,49 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			}
 			return { statusCode: response.statusCode, headers: response.headers ?? {}, body };
 		}
-		release?.(failure.status === 429 ? 'throttled' : 'failed');
 		if (isRedirect(failure)) failure.redirectTo = redirectTarget(failure.headers, url);
 		if (isTimeout(failure)) failure.timedOutAfterMs = attemptOptions.timeout;
 
+		if (failure.kind === 'http' && failure.status === 429) {
+			// throttled: retried while the request's time limit lasts, using up none of the attempts
+			const now = timing.now();
+			const waitMs = throttleRetryDelayMs(failure, ++throttled, deadline.waitBudgetMs(), now);
+			release?.('throttled', waitMs);
+			if (waitMs !== undefined) {
+				previous = failure;
+				await timing.sleep(waitMs);
+				continue;
+			}
+			stoppedByDeadline(failure, deadline);
+			throw mapFailure.call(this, failure, request, attempt, await currentSecrets.call(this), earlierMaybeApplied);
+		}
+		release?.('failed');
 		const retryable = isRetryable(failure, request);
-		if (retryable && attempt < MAX_ATTEMPTS) {
-			// A wait the service asks for that would pass the time limit is not slept through.
-			const asked = parseRetryAfter(headerValue(failure.headers, 'retry-after'));
-			const wait = retryDelayMs(failure, attempt);
-			if (asked !== undefined && !deadline.allowsWait(asked)) {
-				failure.waitPastDeadlineMs = asked;
-				failure.deadlineMs = deadline.totalMs;
-			} else if (!deadline.allowsWait(wait)) {
-				failure.deadlineMs = deadline.totalMs;
-			} else {
+		if (retryable && ++failed < MAX_ATTEMPTS) {
+			const wait = retryDelayMs(failure, failed);
+			if (deadline.allowsWait(wait) && deadline.allowsWait(askedWaitMs(failure) ?? 0)) {
 				if (request.method !== 'GET' && mayHaveBeenProcessed(failure)) earlierMaybeApplied ??= failure;
 				previous = failure;
 				await timing.sleep(wait);
 				continue;
 			}
+			stoppedByDeadline(failure, deadline);
 		}
 		const secrets = await currentSecrets.call(this);
 		throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets, earlierMaybeApplied);
 	}
+}
+
+/** The wait a failure's Retry-After asks for (ms, uncapped), if it asks for one. */
+function askedWaitMs(failure: Failure): number | undefined {
+	return parseRetryAfter(headerValue(failure.headers, 'retry-after'));
+}
+
+/** Records on a failure that it was not tried again because of the request's time limit (and the wait asked for, if that was past it). */
+function stoppedByDeadline(failure: Failure, deadline: Deadline): void {
+	const asked = askedWaitMs(failure);
+	if (asked !== undefined && asked > deadline.remainingMs()) failure.waitPastDeadlineMs = asked;
+	failure.deadlineMs = deadline.totalMs;
 }
 
 async function send(this: PartnerCenterContext, options: IHttpRequestOptions): Promise<RawResponse> {

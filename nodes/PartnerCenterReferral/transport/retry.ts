@@ -1,8 +1,10 @@
 /**
- * The retry policy: 429 (honouring Retry-After), 500/502/503/504 and transient network
- * errors are retried with exponential backoff and jitter, at most MAX_ATTEMPTS attempts. A
- * request that is not repeatable (a create, a patch that adds) is retried only after a 429:
- * a retried create could duplicate a referral, a retried add add the people twice.
+ * The retry policy: 500/502/503/504 and transient network errors are retried with
+ * exponential backoff and jitter, at most MAX_ATTEMPTS attempts. A 429 (throttled) is
+ * retried after its Retry-After plus jitter for as long as the time budget lasts, however
+ * many times (throttleRetryDelayMs): it uses up none of the attempts. A request that is not
+ * repeatable (a create, a patch that adds) is retried only after a 429: a retried create
+ * could duplicate a referral, a retried add add the people twice.
  */
 import { timing } from '../shared/timing';
 import type { Failure } from './errors';
@@ -11,6 +13,8 @@ import { headerValue, isRepeatable } from './http';
 
 export const MAX_ATTEMPTS = 5;
 export const MAX_RETRY_AFTER_MS = 60_000;
+/** The jitter on a throttled request's wait: this share of it at most the first time, doubling with every further 429, up to all of it. */
+const THROTTLE_JITTER_FIRST = 0.1;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
@@ -45,13 +49,30 @@ export function retryDelayMs(failure: Failure, attempt: number): number {
 	return Math.round(ceiling / 2 + (timing.random() * ceiling) / 2);
 }
 
+/**
+ * The wait before sending again a request Partner Center throttled (429) for the
+ * `throttled`-th time, or undefined when that wait would not end within `remainingMs` (the
+ * time budget left at `now`): then the request fails at once instead of sleeping in vain.
+ * The wait is Retry-After (capped) or, without one, the backoff; plus a random share of it
+ * (10% at most the first time, doubling with each further 429 up to 100%), so that
+ * executions throttled together do not all come back at the same moment.
+ */
+export function throttleRetryDelayMs(failure: Failure, throttled: number, remainingMs: number, now: number): number | undefined {
+	const retryAfter = parseRetryAfter(headerValue(failure.headers, 'retry-after'), now);
+	const base = Math.min(retryAfter ?? Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (throttled - 1)), MAX_RETRY_AFTER_MS);
+	// a wait the service asks for that would pass the time limit is not slept through (nor its capped part)
+	if ((retryAfter ?? base) > remainingMs) return undefined;
+	const spread = Math.min(1, THROTTLE_JITTER_FIRST * 2 ** (throttled - 1));
+	return Math.min(remainingMs, Math.round(base * (1 + timing.random() * spread)));
+}
+
 /** The wait a Retry-After value asks for in ms, or undefined when it asks for none or cannot be read. */
-export function parseRetryAfter(value: string | undefined): number | undefined {
+export function parseRetryAfter(value: string | undefined, now = timing.now()): number | undefined {
 	const trimmed = value?.trim() ?? '';
 	if (trimmed === '') return undefined;
 	// a number is seconds; anything else must be an HTTP date (V8 would read "-3" as a date in 2001)
 	const wait = /^[+-]?\d+(\.\d+)?$/.test(trimmed)
 		? Math.round(Number(trimmed) * 1000)
-		: Date.parse(trimmed) - timing.now();
+		: Date.parse(trimmed) - now;
 	return wait > 0 ? wait : undefined;
 }
