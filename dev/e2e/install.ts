@@ -4,7 +4,7 @@
  * Node 24 (fetched as the npm package node-<platform>-<arch>@24 when the machine has no Node 24).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -26,6 +26,14 @@ export interface N8nInstall extends N8nRelease {
 	nodeBinDir: string;
 	/** that node binary */
 	node: string;
+}
+
+/** engines.node of n8n <version> when it is installed in the cache already (no registry call). */
+export function installedEngines(version: string): string | undefined {
+	const dir = join(CACHE_DIR, `n8n-${version}`);
+	if (!existsSync(join(dir, '.installed'))) return undefined;
+	const manifest = JSON.parse(readFileSync(join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { engines?: { node?: string } };
+	return manifest.engines?.node ?? '';
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
