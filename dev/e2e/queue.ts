@@ -45,6 +45,7 @@ const TRIGGER_CREDENTIAL = { id: 'pcQueueTriggerCr1', name: 'Partner Center (tri
 export interface QueueOptions {
 	maxConcurrent: number;
 	burst: number;
+	latencyMs: number;
 }
 
 /** A self-signed certificate for TOKEN_HOST (openssl), trusted only by the n8n processes of this run. */
@@ -322,6 +323,7 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const startedBefore = workerLogs.map(startedOn);
 		sandbox.faults.maxConcurrent = options.maxConcurrent;
 		sandbox.faults.retryAfterSeconds = 1;
+		sandbox.faults.latencyMs = options.latencyMs;
 		const throttledBefore = counts.throttled;
 		const burstStart = Date.now();
 		const answers = await Promise.all(
@@ -329,6 +331,7 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		);
 		const wall = (Date.now() - burstStart) / 1000;
 		sandbox.faults.maxConcurrent = 0;
+		sandbox.faults.latencyMs = 0;
 		const throttled = counts.throttled - throttledBefore;
 		await sleep(2000);
 		const burstExecutions = main.executions(WEBHOOK_WORKFLOW).slice(executionsBefore);
@@ -339,7 +342,7 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		report(
 			{
 				ok: failedAnswers.length === 0 && failedExecutions.length === 0 && perWorker.every((count) => count > 0),
-				line: `${options.burst} concurrent webhook executions, sandbox limit ${options.maxConcurrent || 'off'} in flight: ${failedAnswers.length} failed answers, ${failedExecutions.length} failed executions of ${burstExecutions.length} stored, ${wall.toFixed(1)} s wall, ${throttled} × 429 from the sandbox, workers ran ${perWorker.join(' + ')}${reasons.length ? `; first failures: ${reasons.join(' | ')}` : ''}`,
+				line: `${options.burst} concurrent webhook executions, sandbox limit ${options.maxConcurrent || 'off'} in flight, ${options.latencyMs} ms latency: ${failedAnswers.length} failed answers, ${failedExecutions.length} failed executions of ${burstExecutions.length} stored, ${wall.toFixed(1)} s wall, ${throttled} × 429 from the sandbox, workers ran ${perWorker.join(' + ')}${reasons.length ? `; first failures: ${reasons.join(' | ')}` : ''}`,
 			},
 			'burst',
 		);

@@ -22,6 +22,8 @@ export interface E2eArgs {
 	maxConcurrent: number;
 	/** queue mode: how many webhook executions the burst starts at once */
 	burst: number;
+	/** queue mode: latency the sandbox adds to every API answer during the burst (ms) */
+	latencyMs: number;
 	help: boolean;
 }
 
@@ -33,6 +35,7 @@ export const USAGE = `npm run e2e:n8n -- [options]
   --queue              queue mode: Postgres, Redis, n8n main and two workers (see dev/e2e/README.md)
   --max-concurrent=N   queue mode: the sandbox's concurrency limit during the burst (default 4)
   --burst=N            queue mode: webhook executions started at once (default 100)
+  --latency=MS         queue mode: latency of every sandbox answer during the burst (default 200)
   --keep               keep the work folder (logs, databases) also when everything passed
   --help               this text
 `;
@@ -46,7 +49,7 @@ function positive(name: string, value: string, min: number): number {
 
 /** The options after `npm run e2e:n8n --`; throws on anything it does not know. */
 export function parseE2eArgs(argv: readonly string[]): E2eArgs {
-	const args: E2eArgs = { versions: [...DEFAULT_VERSIONS], queue: false, keep: false, maxConcurrent: 4, burst: 100, help: false };
+	const args: E2eArgs = { versions: [...DEFAULT_VERSIONS], queue: false, keep: false, maxConcurrent: 4, burst: 100, latencyMs: 200, help: false };
 	let versionsGiven = false;
 	let only: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
@@ -88,6 +91,9 @@ export function parseE2eArgs(argv: readonly string[]): E2eArgs {
 				break;
 			case '--burst':
 				args.burst = positive(name, value(), 1);
+				break;
+			case '--latency':
+				args.latencyMs = positive(name, value(), 0);
 				break;
 			case '--help':
 			case '-h':
