@@ -17,9 +17,13 @@ const processes = new Set<ChildProcess>();
 /** Every process group ever started here, for leftovers(). */
 const groups = new Map<number, string>();
 
+/** The signal stopAll() ends a process with when it is not SIGTERM (Postgres: SIGINT, its fast shutdown). */
+const stopSignals = new Map<ChildProcess, NodeJS.Signals>();
+
 /** Lets stopAll() end a process started elsewhere (Postgres, Redis); untrack() once it ended. */
-export function track(child: ChildProcess): void {
+export function track(child: ChildProcess, stopSignal: NodeJS.Signals = 'SIGTERM'): void {
 	processes.add(child);
+	stopSignals.set(child, stopSignal);
 	if (child.pid !== undefined) groups.set(child.pid, child.spawnargs.slice(0, 3).join(' '));
 }
 
@@ -34,7 +38,10 @@ export function leftovers(): string[] {
 		}
 	});
 }
-export const untrack = (child: ChildProcess): void => void processes.delete(child);
+export function untrack(child: ChildProcess): void {
+	processes.delete(child);
+	stopSignals.delete(child);
+}
 
 export function kill(child: ChildProcess, signal: NodeJS.Signals): void {
 	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -48,7 +55,7 @@ export function kill(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Ends every process started here (SIGTERM, then SIGKILL for what is still running 10 s later). */
 export async function stopAll(): Promise<void> {
 	const running = [...processes];
-	for (const child of running) kill(child, 'SIGTERM');
+	for (const child of running) kill(child, stopSignals.get(child) ?? 'SIGTERM');
 	await Promise.all(running.map((child) => exited(child, 10_000)));
 	for (const child of running) kill(child, 'SIGKILL');
 }

@@ -37,10 +37,11 @@ import { startPostgres, startRedis } from './services';
 const TOKEN_HOST = 'login.microsoftonline.com';
 const REFERRAL_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37'; // the documented example the sandbox serves
 const WEBHOOK_PATH = 'pc-e2e-queue-get';
-const WEBHOOK_WORKFLOW = 'pcQueueWebhook001';
-const TRIGGER_WORKFLOW = 'pcQueueTrigger001';
-const WEBHOOK_CREDENTIAL = { id: 'pcQueueWebhookCr1', name: 'Partner Center (webhook)', type: 'partnerCenterOAuth2Api' };
-const TRIGGER_CREDENTIAL = { id: 'pcQueueTriggerCr1', name: 'Partner Center (trigger)', type: 'partnerCenterOAuth2Api' };
+// n8n 1.x saves a workflow's static data only for ids of at most 16 characters
+const WEBHOOK_WORKFLOW = 'pcQueueWebhook01';
+const TRIGGER_WORKFLOW = 'pcQueueTrigger01';
+const WEBHOOK_CREDENTIAL = { id: 'pcQueueWebhookCr', name: 'Partner Center (webhook)', type: 'partnerCenterOAuth2Api' };
+const TRIGGER_CREDENTIAL = { id: 'pcQueueTriggerCr', name: 'Partner Center (trigger)', type: 'partnerCenterOAuth2Api' };
 
 export interface QueueOptions {
 	maxConcurrent: number;

@@ -65,12 +65,18 @@ async function accepts(port: number): Promise<boolean> {
 	});
 }
 
-function startChild(command: string, args: string[], logFile: string, options: { uid?: number; gid?: number; cwd?: string } = {}): ChildProcess {
+function startChild(
+	command: string,
+	args: string[],
+	logFile: string,
+	stopSignal: NodeJS.Signals,
+	options: { uid?: number; gid?: number; cwd?: string } = {},
+): ChildProcess {
 	const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	const out = createWriteStream(logFile);
 	child.stdout?.pipe(out);
 	child.stderr?.pipe(out);
-	track(child);
+	track(child, stopSignal);
 	return child;
 }
 
@@ -102,7 +108,7 @@ export async function startRedis(dir: string): Promise<Service> {
 	mkdirSync(dir, { recursive: true });
 	const port = await freePort();
 	const logFile = join(dir, 'redis.log');
-	const child = startChild(server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], logFile);
+	const child = startChild(server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], logFile, 'SIGTERM');
 	await ready('redis-server', child, async () => await accepts(port), logFile);
 	return { port, stop: stopper(child, 'SIGTERM') };
 }
@@ -148,6 +154,7 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 		join(bin, 'postgres'),
 		['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'max_connections=200'],
 		logFile,
+		'SIGINT',
 		{ ...user, cwd: dir },
 	);
 	const psql = (database: string, sql: string) =>
