@@ -1,7 +1,8 @@
 /**
  * The real n8n installs of `npm run e2e:n8n`, cached outside the repository so that only the
- * first run pays for them (several minutes each): n8n 1.x on this machine's Node, n8n 2.x on
- * Node 24 (fetched as the npm package node-<platform>-<arch>@24 when the machine has no Node 24).
+ * first run pays for them (several minutes each), each on the Node major versions.ts picks from
+ * its engines field (fetched as the npm package node-<platform>-<arch>@<major> when the machine
+ * runs another one).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
