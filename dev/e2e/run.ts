@@ -319,7 +319,12 @@ async function main(): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.once(signal, () => {
-		void stopAll().finally(() => process.exit(130));
+		out(`\n${signal}: stopping every process the run started ...`);
+		void stopAll().finally(() => {
+			const left = leftovers();
+			out(left.length > 0 ? `✗ still running: ${left.join(', ')}` : 'every process the run started has ended (the work folder is kept)');
+			process.exit(130);
+		});
 	});
 }
 
