@@ -58,6 +58,8 @@ export async function stopAll(): Promise<void> {
 	for (const child of running) kill(child, stopSignals.get(child) ?? 'SIGTERM');
 	await Promise.all(running.map((child) => exited(child, 10_000)));
 	for (const child of running) kill(child, 'SIGKILL');
+	// until reaped, a killed process still counts as running for leftovers()
+	await Promise.all(running.map((child) => exited(child, 5_000)));
 }
 
 export async function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
