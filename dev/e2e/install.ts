@@ -1,10 +1,11 @@
 /**
  * The real n8n installs of `npm run e2e:n8n`, cached outside the repository so that only the
- * first run pays for them (several minutes each): n8n 1.x on this machine's Node, n8n 2.x on
- * Node 24 (fetched as the npm package node-<platform>-<arch>@24 when the machine has no Node 24).
+ * first run pays for them (several minutes each), each on the Node major versions.ts picks from
+ * its engines field (fetched as the npm package node-<platform>-<arch>@<major> when the machine
+ * runs another one).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -32,6 +33,14 @@ export interface N8nInstall extends N8nRelease {
 	nodeBinDir: string;
 	/** that node binary */
 	node: string;
+}
+
+/** engines.node of n8n <version> when it is installed in the cache already (no registry call). */
+export function installedEngines(version: string): string | undefined {
+	const dir = join(CACHE_DIR, `n8n-${version}`);
+	if (!existsSync(join(dir, '.installed'))) return undefined;
+	const manifest = JSON.parse(readFileSync(join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { engines?: { node?: string } };
+	return manifest.engines?.node ?? '';
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);

@@ -14,7 +14,36 @@ import type { N8nInstall } from './install';
 
 const processes = new Set<ChildProcess>();
 
-function kill(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Every process group ever started here, for leftovers(). */
+const groups = new Map<number, string>();
+
+/** The signal stopAll() ends a process with when it is not SIGTERM (Postgres: SIGINT, its fast shutdown). */
+const stopSignals = new Map<ChildProcess, NodeJS.Signals>();
+
+/** Lets stopAll() end a process started elsewhere (Postgres, Redis); untrack() once it ended. */
+export function track(child: ChildProcess, stopSignal: NodeJS.Signals = 'SIGTERM'): void {
+	processes.add(child);
+	stopSignals.set(child, stopSignal);
+	if (child.pid !== undefined) groups.set(child.pid, child.spawnargs.slice(0, 3).join(' '));
+}
+
+/** The process groups started here that still have a live process (none after stopAll()). */
+export function leftovers(): string[] {
+	return [...groups].flatMap(([pid, command]) => {
+		try {
+			process.kill(-pid, 0);
+			return [`${pid} (${command})`];
+		} catch {
+			return [];
+		}
+	});
+}
+export function untrack(child: ChildProcess): void {
+	processes.delete(child);
+	stopSignals.delete(child);
+}
+
+export function kill(child: ChildProcess, signal: NodeJS.Signals): void {
 	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
 	try {
 		process.kill(-child.pid, signal);
@@ -26,12 +55,14 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Ends every process started here (SIGTERM, then SIGKILL for what is still running 10 s later). */
 export async function stopAll(): Promise<void> {
 	const running = [...processes];
-	for (const child of running) kill(child, 'SIGTERM');
+	for (const child of running) kill(child, stopSignals.get(child) ?? 'SIGTERM');
 	await Promise.all(running.map((child) => exited(child, 10_000)));
 	for (const child of running) kill(child, 'SIGKILL');
+	// until reaped, a killed process still counts as running for leftovers()
+	await Promise.all(running.map((child) => exited(child, 5_000)));
 }
 
-async function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	await new Promise<void>((resolve) => {
 		const timer = setTimeout(resolve, timeoutMs);
@@ -92,6 +123,8 @@ export class N8n {
 		ports: { broker: number; http: number },
 		/** file the loopback guard appends blocked connection attempts to */
 		readonly blockedLog: string,
+		/** queue mode: more environment (database, Redis, ...) and the Postgres database to read */
+		readonly options: { env?: Record<string, string>; postgres?: { port: number; database: string } } = {},
 	) {
 		const inherited = Object.fromEntries(
 			Object.entries(process.env).filter(([name]) => !/^(npm_|NODE_OPTIONS$|N8N_)/i.test(name)),
@@ -116,7 +149,13 @@ export class N8n {
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_REINSTALL_MISSING_PACKAGES: 'false',
+			...options.env,
 		};
+	}
+
+	/** the process id of the running `n8n start` / `n8n worker` */
+	get pid(): number | undefined {
+		return this.server?.pid;
 	}
 
 	get baseUrl(): string {
@@ -126,7 +165,7 @@ export class N8n {
 	/** `n8n <args>`, its output collected; rejects only when it cannot be started or runs too long. */
 	async cli(args: string[], timeoutMs = 180_000): Promise<CliResult> {
 		const child = spawn(this.install.node, [this.install.bin, ...args], { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-		processes.add(child);
+		track(child);
 		let stdout = '';
 		let stderr = '';
 		child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -174,9 +213,22 @@ export class N8n {
 	 * accessible (its routes are registered only then; /healthz answers earlier) and /healthz answers.
 	 */
 	async start(logFile: string, timeoutMs = 180_000): Promise<void> {
-		const log = createWriteStream(logFile);
-		const child = spawn(this.install.node, [this.install.bin, 'start'], { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-		processes.add(child);
+		await this.startProcess(['start'], 'Editor is now accessible', this.baseUrl, logFile, timeoutMs);
+	}
+
+	/**
+	 * `n8n worker` in the background (queue mode, output to logFile), resolved once it says it is
+	 * ready and its health check (QUEUE_HEALTH_CHECK_PORT) answers.
+	 */
+	async startWorker(logFile: string, concurrency = 10, timeoutMs = 180_000): Promise<void> {
+		const health = `http://127.0.0.1:${this.env.QUEUE_HEALTH_CHECK_PORT}`;
+		await this.startProcess(['worker', `--concurrency=${concurrency}`], 'n8n worker is now ready', health, logFile, timeoutMs);
+	}
+
+	private async startProcess(args: string[], readyText: string, url: string, logFile: string, timeoutMs: number): Promise<void> {
+		const log = createWriteStream(logFile, { flags: 'a' });
+		const child = spawn(this.install.node, [this.install.bin, ...args], { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		track(child);
 		this.server = child;
 		let output = '';
 		child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -184,17 +236,17 @@ export class N8n {
 		child.stderr?.pipe(log);
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}; see ${logFile}`);
+			if (child.exitCode !== null) throw new Error(`n8n ${args[0]} exited with ${child.exitCode}; see ${logFile}`);
 			const healthy =
-				output.includes('Editor is now accessible') &&
-				(await fetch(`${this.baseUrl}/healthz`).then(
+				output.includes(readyText) &&
+				(await fetch(`${url}/healthz`).then(
 					(response) => response.ok,
 					() => false,
 				));
 			if (healthy) return;
 			await sleep(1000);
 		}
-		throw new Error(`n8n start did not answer on ${this.baseUrl}/healthz within ${timeoutMs / 1000} s; see ${logFile}`);
+		throw new Error(`n8n ${args[0]} did not answer on ${url}/healthz within ${timeoutMs / 1000} s; see ${logFile}`);
 	}
 
 	async stop(): Promise<void> {
@@ -207,8 +259,29 @@ export class N8n {
 		this.server = undefined;
 	}
 
-	/** Rows of a query on n8n's SQLite database, run by n8n's own node and sqlite3 module. */
+	/**
+	 * Rows of a query on n8n's database (quote camelCase columns: "workflowId"), run by n8n's own
+	 * node and its sqlite3 or, in queue mode, pg module.
+	 */
 	query(sql: string, parameters: string[]): Array<Record<string, unknown>> {
+		const postgres = this.options.postgres;
+		if (postgres) {
+			let n = 0;
+			const script = `
+				const [modules, port, database, sql, parameters] = process.argv.slice(1);
+				const { Client } = require(modules + '/pg');
+				const client = new Client({ host: '127.0.0.1', port: Number(port), user: 'postgres', database });
+				client.connect()
+					.then(() => client.query(sql, JSON.parse(parameters)))
+					.then((result) => { process.stdout.write(JSON.stringify(result.rows)); return client.end(); })
+					.catch((error) => { console.error(error.message); process.exit(1); });`;
+			const output = execFileSync(
+				this.install.node,
+				['-e', script, this.install.modules, String(postgres.port), postgres.database, sql.replace(/\?/g, () => `$${++n}`), JSON.stringify(parameters)],
+				{ encoding: 'utf8', env: this.env },
+			);
+			return JSON.parse(output) as Array<Record<string, unknown>>;
+		}
 		const script = `
 			const [modules, file, sql, parameters] = process.argv.slice(1);
 			const sqlite3 = require(modules + '/sqlite3');
@@ -230,14 +303,16 @@ export class N8n {
 	executions(workflowId: string): StoredExecution[] {
 		const { parse } = createRequire(join(this.install.modules, 'n8n', 'package.json'))('flatted') as { parse: (text: string) => unknown };
 		return this.query(
-			'SELECT e.id, e.status, e.mode, d.data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id',
+			'SELECT e.id, e.status, e.mode, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = ? ORDER BY e.id',
 			[workflowId],
 		).map((row) => ({ id: String(row.id), status: String(row.status), mode: String(row.mode), data: parse(String(row.data)) as StoredExecution['data'] }));
 	}
 
 	/** The workflow's static data (where the trigger keeps its state), once a poll stored it. */
 	staticData(workflowId: string): Record<string, unknown> | undefined {
-		const [row] = this.query('SELECT staticData FROM workflow_entity WHERE id = ?', [workflowId]);
-		return typeof row?.staticData === 'string' ? (JSON.parse(row.staticData) as Record<string, unknown>) : undefined;
+		const [row] = this.query('SELECT "staticData" FROM workflow_entity WHERE id = ?', [workflowId]);
+		if (typeof row?.staticData === 'string') return JSON.parse(row.staticData) as Record<string, unknown>;
+		// Postgres returns its json column parsed
+		return row?.staticData !== null && typeof row?.staticData === 'object' ? (row.staticData as Record<string, unknown>) : undefined;
 	}
 }

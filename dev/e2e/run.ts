@@ -11,7 +11,9 @@
  * One line per example per version; exits 1 on any error. n8n may connect to 127.0.0.1 only
  * (loopback-only.cjs); whatever else it tried is reported.
  *
- * Options: --only=<major> (e.g. --only=2) runs one version; --keep keeps the work folder.
+ * Options (--help lists them): --versions=1.123.81,latest,2 picks the n8n versions (resolved
+ * against the registry, versions.ts); --queue runs queue mode instead (queue.ts); --only=<major>
+ * runs one of the default versions; --keep keeps the work folder.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,31 +25,24 @@ import Ajv from 'ajv';
 
 import type { Sandbox } from '../sandbox';
 import { incomingReferral, startSandbox } from '../sandbox';
-import type { N8nInstall } from './install';
-import { CACHE_DIR, ensureN8n, RELEASES } from './install';
+import type { Outcome } from './common';
+import { ACTION_TYPE, failure, installPackage, out, PACKAGE, ROOT, TRIGGER_TYPE, waitFor } from './common';
+import type { N8nInstall, N8nRelease } from './install';
+import { CACHE_DIR, ensureN8n, installedEngines } from './install';
 import type { RunResult } from './n8n';
-import { freePort, N8n, sleep, stopAll } from './n8n';
+import { freePort, leftovers, N8n, sleep, stopAll } from './n8n';
+import { runQueueVersion } from './queue';
+import type { E2eArgs } from './versions';
+import { enginesOf, nodeMajorFor, parseE2eArgs, registryInfo, resolveVersions, USAGE } from './versions';
 
-const ROOT = join(__dirname, '..', '..');
-const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const EXAMPLES_DIR = join(ROOT, 'examples');
-const TRIGGER_TYPE = `${PACKAGE.name}.partnerCenterReferralTrigger`;
-const ACTION_TYPE = `${PACKAGE.name}.partnerCenterReferral`;
 const CREDENTIAL = { id: 'pcReferralsCred1', name: 'Partner Center account', type: 'partnerCenterOAuth2Api' };
-const POLL_TIMEOUT_MS = 150_000;
-
-const out = (line = '') => process.stdout.write(`${line}\n`);
 
 interface Example {
 	file: string;
 	id: string;
 	workflow: { name: string; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }> };
 	isTrigger: boolean;
-}
-
-interface Outcome {
-	ok: boolean;
-	line: string;
 }
 
 /** The examples with an id each (n8n keeps imported ids), trigger polls every minute here. */
@@ -70,24 +65,6 @@ function packPackage(work: string): string {
 	return join(work, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
 }
 
-/**
- * The package where n8n installs community packages, <user folder>/.n8n/nodes/node_modules/<name>,
- * without dev and peer dependencies; fails if that pulls in anything else (no runtime dependencies).
- */
-function installPackage(userFolder: string, tarball: string): void {
-	const nodesDir = join(userFolder, '.n8n', 'nodes');
-	mkdirSync(nodesDir, { recursive: true });
-	writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
-	execFileSync(
-		'npm',
-		['install', tarball, '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-		{ cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
-	);
-	const installed = readdirSync(join(nodesDir, 'node_modules')).filter((name) => !name.startsWith('.'));
-	if (!isDeepStrictEqual(installed, [PACKAGE.name])) {
-		throw new Error(`installing the package also installed ${installed.join(', ')}: it must have no runtime dependencies`);
-	}
-}
 
 function credentialFile(work: string, sandbox: Sandbox): string {
 	// a day-long token: on n8n 2.x hidden credential fields keep their defaults, so a refresh
@@ -154,20 +131,12 @@ function matchSchemas(example: Example, run: RunResult, schemaDir: string): { it
 	return { items };
 }
 
-/** The first failure in a run: the run's own error, or a node that did not succeed. */
-function failure(run: RunResult): string | undefined {
-	const { error, runData } = run.data.resultData;
-	if (error) return [error.message, error.description].filter(Boolean).join(' — ');
-	for (const [node, runs] of Object.entries(runData)) {
-		const failed = runs.find((nodeRun) => nodeRun.executionStatus !== undefined && nodeRun.executionStatus !== 'success');
-		if (failed) return `node "${node}" ended ${failed.executionStatus}`;
-	}
-	return run.status !== undefined && run.status !== 'success' ? `status ${run.status}` : undefined;
-}
 
 async function executeExample(n8n: N8n, example: Example, schemaDir: string): Promise<Outcome> {
-	const { code, run, output } = await n8n.execute(example.id);
-	if (!run) return { ok: false, line: `execute: FAILED: no run printed (exit ${code}): ${output.slice(-600)}` };
+	const { code, run: printed, output } = await n8n.execute(example.id);
+	if (!printed) return { ok: false, line: `execute: FAILED: no run printed (exit ${code}): ${output.slice(-600)}` };
+	// older n8n 1.x (1.85.3 does) prints the run before setting its final status: its exit code tells
+	const run = code === 0 && printed.status === 'running' ? { ...printed, status: undefined } : printed;
 	const matched = matchSchemas(example, run, schemaDir);
 	const problem = failure(run) ?? (code === 0 ? undefined : `exit ${code}`) ?? matched.problem;
 	return problem
@@ -175,15 +144,6 @@ async function executeExample(n8n: N8n, example: Example, schemaDir: string): Pr
 		: { ok: true, line: `execute: ${summary(run)}; ${matched.items} referral item(s) match the output schemas` };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = POLL_TIMEOUT_MS): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const value = probe();
-		if (value !== undefined) return value;
-		await sleep(2000);
-	}
-	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}
 
 /**
  * With the trigger example activated and n8n running: once the activation poll stored the
@@ -299,10 +259,36 @@ async function runVersion(install: N8nInstall, tarball: string, examples: Exampl
 	return ok;
 }
 
+/**
+ * The n8n releases to check: the specs resolved against the registry (skipped when all are exact
+ * versions), each with the Node major its engines field allows (read from the cached install,
+ * else the registry).
+ */
+function releasesOf(args: E2eArgs): N8nRelease[] {
+	const exact = args.versions.every((spec) => /^\d+\.\d+\.\d+/.test(spec));
+	const versions = exact ? args.versions : resolveVersions(args.versions, registryInfo());
+	return versions.map((version) => {
+		const engines = installedEngines(version) ?? enginesOf(version);
+		return { version, nodeMajor: nodeMajorFor(engines, process.versions.node) };
+	});
+}
+
 async function main(): Promise<void> {
-	const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-	const releases = RELEASES.filter((release) => only === undefined || release.version.split('.')[0] === only);
-	if (releases.length === 0) throw new Error(`--only=${only} matches none of n8n ${RELEASES.map((release) => release.version).join(', ')}`);
+	let args: E2eArgs;
+	try {
+		args = parseE2eArgs(process.argv.slice(2));
+	} catch (error) {
+		process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+		process.exitCode = 2;
+		return;
+	}
+	if (args.help) {
+		out(USAGE);
+		return;
+	}
+	const releases = releasesOf(args);
+	const mode = args.queue ? 'queue mode (Postgres, Redis, main + 2 workers)' : 'one process';
+	out(`n8n ${releases.map((release) => `${release.version} (Node ${release.nodeMajor})`).join(', ')}, ${mode}`);
 	const work = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	const started = Date.now();
 	let ok = false;
@@ -312,19 +298,33 @@ async function main(): Promise<void> {
 		const tarball = packPackage(work);
 		const examples = loadExamples();
 		ok = true;
-		for (const install of installs) ok = (await runVersion(install, tarball, examples, work)) && ok;
+		for (const install of installs) {
+			ok = (args.queue ? await runQueueVersion(install, tarball, work, args) : await runVersion(install, tarball, examples, work)) && ok;
+		}
 	} finally {
 		await stopAll();
-		const keep = !ok || process.argv.includes('--keep');
+		const left = leftovers();
+		if (left.length > 0) {
+			ok = false;
+			out(`✗ still running after the stop: ${left.join(', ')}`);
+		} else out('\nevery process the run started has ended');
+		const keep = !ok || args.keep;
 		if (!keep) rmSync(work, { recursive: true, force: true });
-		out(`\n${ok ? '✓ passed' : '✗ FAILED'} on n8n ${releases.map((release) => release.version).join(' and ')} in ${Math.round((Date.now() - started) / 1000)} s${keep ? `; logs in ${work}` : ''}`);
+		out(
+			`\n${ok ? '✓ passed' : '✗ FAILED'} on n8n ${releases.map((release) => release.version).join(' and ')}${args.queue ? ' in queue mode' : ''} in ${Math.round((Date.now() - started) / 1000)} s${keep ? `; logs in ${work}` : ''}`,
+		);
 	}
 	process.exitCode = ok ? 0 : 1;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.once(signal, () => {
-		void stopAll().finally(() => process.exit(130));
+		out(`\n${signal}: stopping every process the run started ...`);
+		void stopAll().finally(() => {
+			const left = leftovers();
+			out(left.length > 0 ? `✗ still running: ${left.join(', ')}` : 'every process the run started has ended (the work folder is kept)');
+			process.exit(130);
+		});
 	});
 }
 
