@@ -300,19 +300,7 @@ async function sandboxDemo(): Promise<void> {
 	const started = Date.now();
 	const sandbox = await startSandbox({ referralCount: SEEDED_REFERRALS, seed: 1 });
 	try {
-		const tokens = sandbox.issueToken();
-		const credentials: ICredentialDataDecryptedObject = {
-			baseUrl: sandbox.url,
-			accessTokenUrl: sandbox.tokenUrl,
-			clientId: sandbox.clientId,
-			clientSecret: sandbox.clientSecret,
-			oauthTokenData: {
-				access_token: tokens.accessToken,
-				refresh_token: tokens.refreshToken,
-				token_type: 'Bearer',
-				expires_in: tokens.expiresIn,
-			},
-		};
+		const credentials = sandbox.signedInCredential() as ICredentialDataDecryptedObject;
 		out(bold('Partner Center Referral nodes: the example workflows against the local sandbox'));
 		out(dim(`Sandbox ${sandbox.url}: ${sandbox.referrals.count()} referrals (the documented example + ${SEEDED_REFERRALS} generated)`));
 		out(dim(`Credential "Partner Center account": API Base URL ${sandbox.url}, signed in (access + refresh token)`));

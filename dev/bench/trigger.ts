@@ -7,7 +7,7 @@
  * The sandbox runs in this process with a simulated clock that the trigger shares (timing.now),
  * so an hour of polls takes seconds; wall times are not what this scenario measures.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
@@ -63,19 +63,9 @@ export async function triggerBurstScenario(): Promise<TriggerBurstResult> {
 	const originalNow = timing.now;
 	timing.now = () => clock;
 	try {
-		const tokens = sandbox.issueToken();
 		const options: RunOptions = {
 			nodeTypes: [new PartnerCenterReferralTrigger()],
-			credentials: {
-				partnerCenterOAuth2Api: {
-					clientId: sandbox.clientId,
-					clientSecret: sandbox.clientSecret,
-					tenantId: 'organizations',
-					baseUrl: sandbox.url,
-					accessTokenUrl: sandbox.tokenUrl,
-					oauthTokenData: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'Bearer' },
-				},
-			},
+			credentials: { partnerCenterOAuth2Api: sandbox.signedInCredential() as ICredentialDataDecryptedObject },
 		};
 		const staticData: IDataObject = {};
 		const spec = { type: 'partnerCenterReferralTrigger', parameters: { event: 'referralCreated', filters: {}, options: {} }, staticData };

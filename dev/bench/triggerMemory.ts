@@ -9,7 +9,7 @@
  * the wall times are the node's, n8n's engine's and the sandbox's CPU; against Partner Center
  * each of the 100 pages adds its latency (the table says how much at 200 ms a page).
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
@@ -74,19 +74,9 @@ export async function statusMemoryScenario(): Promise<StatusMemoryResult> {
 			const stamp = new Date(created + n * 1000).toISOString();
 			sandbox.referrals.create({ name: `Closed ${n}`, status: 'Closed', substatus: 'Lost', createdDateTime: stamp, updatedDateTime: stamp });
 		}
-		const tokens = sandbox.issueToken();
 		const options: RunOptions = {
 			nodeTypes: [new PartnerCenterReferralTrigger()],
-			credentials: {
-				partnerCenterOAuth2Api: {
-					clientId: sandbox.clientId,
-					clientSecret: sandbox.clientSecret,
-					tenantId: 'organizations',
-					baseUrl: sandbox.url,
-					accessTokenUrl: sandbox.tokenUrl,
-					oauthTokenData: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'Bearer' },
-				},
-			},
+			credentials: { partnerCenterOAuth2Api: sandbox.signedInCredential() as ICredentialDataDecryptedObject },
 		};
 		const staticData: IDataObject = {};
 		const spec = { type: 'partnerCenterReferralTrigger', parameters: { event: 'statusChanged', filters: {}, options: {} }, staticData };

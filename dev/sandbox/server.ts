@@ -716,6 +716,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		clientId: auth.clientId,
 		clientSecret: auth.clientSecret,
 		issueToken: (lifetimeSeconds?: number) => auth.issue(lifetimeSeconds ?? tokenLifetime),
+		signedInCredential() {
+			const tokens = auth.issue(tokenLifetime);
+			return {
+				baseUrl: url,
+				accessTokenUrl: `${url}/organizations/oauth2/v2.0/token`,
+				clientId: auth.clientId,
+				clientSecret: auth.clientSecret,
+				oauthTokenData: {
+					access_token: tokens.accessToken,
+					refresh_token: tokens.refreshToken,
+					token_type: 'Bearer',
+					expires_in: tokens.expiresIn,
+				},
+			};
+		},
 		expireAccessTokens: () => auth.expireAccessTokens(),
 		referrals: {
 			get: (id) => store.get(id),

@@ -243,6 +243,11 @@ export interface Sandbox {
 	clientId: string;
 	clientSecret: string;
 	issueToken(lifetimeSeconds?: number): TokenSet;
+	/**
+	 * The data of a Partner Center OAuth2 API credential connected to this sandbox, as n8n stores
+	 * it after Connect: API Base URL and token URL here, and a fresh token pair.
+	 */
+	signedInCredential(): Record<string, unknown> & { oauthTokenData: Record<string, unknown> };
 	expireAccessTokens(): void;
 	referrals: ReferralStoreApi;
 	faults: FaultControls;

@@ -32,14 +32,7 @@ export class SandboxSession {
 
 	/** Issues a fresh token pair, as if the user reconnected the credential. */
 	signIn(): void {
-		const tokens = this.sandbox.issueToken();
-		this.credentials = {
-			baseUrl: this.sandbox.url,
-			accessTokenUrl: this.sandbox.tokenUrl,
-			clientId: this.sandbox.clientId,
-			clientSecret: this.sandbox.clientSecret,
-			oauthTokenData: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'Bearer' },
-		};
+		this.credentials = this.sandbox.signedInCredential() as ICredentialDataDecryptedObject;
 	}
 
 	/** Keeps what n8n persisted (a refreshed token), as n8n's credential store does. */
