@@ -24,6 +24,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
@@ -443,6 +445,12 @@ async function referencePaging(sandbox: RemoteSandbox, firstPath: string) {
 /** Rounds of the CPU comparison: the median of an odd count is one real run, robust to two runs disturbed by the machine. */
 const CPU_ROUNDS = 5;
 
+/** A full garbage collection, between runs (V8's `gc`, exposed for this process only). */
+function collectGarbage(): void {
+	setFlagsFromString('--expose-gc');
+	(runInNewContext('gc') as () => void)();
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** A run of the node's Get Many under the CPU profiler: the node's own share of the CPU. */
@@ -470,9 +478,13 @@ async function cpuRounds(sandbox: RemoteSandbox, options: RunOptions, loaded: Lo
 	const splitOutMicrosPerItem: number[] = [];
 	let splitItems = 0;
 	for (let round = 0; round < CPU_ROUNDS; round++) {
+		// Each run starts with the garbage of the one before collected, so that none pays for another's.
+		collectGarbage();
 		nodeMicrosPerItem.push(Math.round((await nodeGetMany(sandbox, options, NO_FAULTS)).cpuMicros / total));
+		collectGarbage();
 		const viaHttpRequest = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options));
 		httpRequestMicrosPerItem.push(Math.round(viaHttpRequest.cpuMicros / total));
+		collectGarbage();
 		const split = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options, { split: true }));
 		splitOutMicrosPerItem.push(Math.round(split.cpuMicros / total));
 		splitItems = splitOutItems(split.value) ?? 0;
@@ -512,7 +524,11 @@ async function httpRequestPaging(sandbox: RemoteSandbox, options: RunOptions, lo
 	};
 }
 
-async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions, httpRequest: HttpRequestNode): Promise<GetManyResult> {
+/**
+ * The node's Get Many, a cold run and the measured one, summed up: the runs' items are dropped
+ * when this returns, so that they do not weigh on the garbage collections of the runs after it.
+ */
+async function nodePaging(sandbox: RemoteSandbox, options: RunOptions): Promise<{ node: GetManyResult['node']; firstPath?: string }> {
 	const total = sandbox.info.referralCount;
 	// The first run of an operation pays V8's compilation of its code paths (and runs without
 	// latency); the measured run is the second, as in a running n8n instance.
@@ -521,19 +537,27 @@ async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions, http
 	const { value: run, path: firstPath } = measured.value;
 	const ids = new Set(run.items.map((item) => item.json.id));
 	const failed = run.error !== undefined ? total : Math.max(0, total - ids.size) + run.items.filter((item) => item.error).length;
-	const viaHttpRequest = await httpRequestPaging(sandbox, options, httpRequest, firstPath ?? REFERRALS_PATH);
-	const rounds = 'missing' in httpRequest ? undefined : await cpuRounds(sandbox, options, httpRequest, `${sandbox.info.url}${firstPath ?? REFERRALS_PATH}`);
-	const ownCpu = await nodeOwnCpu(sandbox, options, rounds?.nodeMedian ?? round(measured.cpuMicros / total, 1));
-	const reference = await referencePaging(sandbox, firstPath ?? REFERRALS_PATH);
 	return {
-		referrals: total,
-		firstRequest: firstPath ?? '',
+		firstPath,
 		node: {
 			...pagingResult(measured, run.items.length, failed),
 			coldCpuMicrosPerItem: round(cold.cpuMicros / total, 1),
 			maxRssOfProcessMb: round(process.resourceUsage().maxRSS / 1024, 1),
 			...(run.error && { note: `run error: ${run.error.message}` }),
 		},
+	};
+}
+
+async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions, httpRequest: HttpRequestNode): Promise<GetManyResult> {
+	const { node, firstPath } = await nodePaging(sandbox, options);
+	const viaHttpRequest = await httpRequestPaging(sandbox, options, httpRequest, firstPath ?? REFERRALS_PATH);
+	const rounds = 'missing' in httpRequest ? undefined : await cpuRounds(sandbox, options, httpRequest, `${sandbox.info.url}${firstPath ?? REFERRALS_PATH}`);
+	const ownCpu = await nodeOwnCpu(sandbox, options, rounds?.nodeMedian ?? node.cpuMicrosPerItem);
+	const reference = await referencePaging(sandbox, firstPath ?? REFERRALS_PATH);
+	return {
+		referrals: sandbox.info.referralCount,
+		firstRequest: firstPath ?? '',
+		node,
 		nodeOwnCpu: ownCpu,
 		httpRequest: viaHttpRequest,
 		...(rounds && { cpuRounds: rounds }),
