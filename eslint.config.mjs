@@ -1,13 +1,21 @@
-// n8n's community-package lint setup (as `@n8n/node-cli`'s eslint config composes it):
-// @n8n/eslint-plugin-community-nodes `recommended` plus eslint-plugin-n8n-nodes-base's
-// community, credentials and nodes rule sets. Dev-only code (test/, dev/) gets the
-// TypeScript rules but not the community-node runtime restrictions.
-import js from '@eslint/js';
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
-import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
-import tseslint from 'typescript-eslint';
+// n8n's shipped lint setup for community packages (`@n8n/node-cli/eslint`, as n8n-nodes-starter
+// uses it), plus this project's own rules: the one-way imports between the layers, and the
+// community-node runtime restrictions lifted for the dev tools and the tests, which are not
+// part of the package.
+import { config } from '@n8n/node-cli/eslint';
 
-const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
+/** The community-node rules the shipped config turns on (`@n8n/community-nodes/...`). */
+const COMMUNITY_NODE_RULES = [
+	...new Set(
+		config.flatMap((block) =>
+			Object.keys(block.rules ?? {}).filter((rule) => rule.startsWith('@n8n/community-nodes/')),
+		),
+	),
+];
+
+function offRules(rules) {
+	return Object.fromEntries(rules.map((rule) => [rule, 'off']));
+}
 
 /** What the package (nodes/, credentials/) must not import: the dev tools and the tests. */
 const DEV_AND_TESTS = ['**/dev', '**/dev/*', '**/test', '**/test/*'];
@@ -20,26 +28,23 @@ function restrictImports(files, group, message) {
 	return { files, rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] } };
 }
 
-export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'bench/results.json', 'coverage/**'] },
+export default [
+	{ ignores: ['coverage/**'] },
+	...config,
 	{
 		files: ['**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended],
 		rules: {
-			'prefer-spread': 'off',
 			'@typescript-eslint/no-unused-vars': [
 				'error',
 				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
 			],
 		},
 	},
+	// The dev tools and the tests run in Node.js, not inside n8n, and are not published: the
+	// community-node rules (what a node may do at run time) do not apply to them.
 	{
-		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
-		extends: [communityNodesRecommended],
-		plugins: { 'n8n-nodes-base': n8nNodesBase },
-		rules: {
-			'no-console': 'error',
-		},
+		files: ['dev/**/*.ts', 'test/**/*.ts'],
+		rules: { ...offRules(COMMUNITY_NODE_RULES), 'no-console': 'off' },
 	},
 	// The layers (CONTRIBUTING.md, "Code layout"): each folder imports only the folders below it, and
 	// the product never imports the dev tools or the tests.
@@ -65,33 +70,4 @@ export default tseslint.config(
 		'above api/, the transport is used through its index only, and nothing imports a node class',
 	),
 	restrictImports(['dev/**/*.ts'], ['**/test', '**/test/*'], 'the dev tools import no tests'),
-	{
-		files: ['package.json'],
-		extends: [communityNodesRecommended],
-		plugins: { 'n8n-nodes-base': n8nNodesBase },
-		rules: {
-			...n8nNodesBase.configs.community.rules,
-		},
-		languageOptions: {
-			parser: tseslint.parser,
-			parserOptions: { extraFileExtensions: ['.json'] },
-		},
-	},
-	{
-		files: ['credentials/**/*.ts'],
-		rules: {
-			...n8nNodesBase.configs.credentials.rules,
-			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
-			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
-		},
-	},
-	{
-		files: ['nodes/**/*.ts'],
-		rules: {
-			...n8nNodesBase.configs.nodes.rules,
-			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
-			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
-			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-		},
-	},
-);
+];

@@ -8,8 +8,10 @@
  *      with Max Concurrent Requests left out, at 10 and at 20, the default against a service that
  *      allows 2, and its own CPU per request (pool.ts); a naive burst (all at once, plain fetch, no
  *      retry); a sequential loop (plain fetch); and, as a reference, plain fetch 10 at a time.
- *   2. Get Many, Return All over 10,001 referrals (100 a page, 50 ms latency), and as a
- *      reference plain fetch following the same nextLinks.
+ *   2. Get Many, Return All over 10,001 referrals (100 a page, 50 ms latency): the node's own
+ *      CPU from a CPU profile (profile.ts), n8n's HTTP Request node paging the same referrals by
+ *      nextLink through the same engine (httpRequest.ts), and as a reference plain fetch
+ *      following the same nextLinks.
  *   3. Trigger: a poll after 20 of the 10,001 referrals changed.
  *   4. Trigger burst (trigger.ts): 10,000 new referrals in one minute, then 1,000 quiet polls.
  *   5. Trigger status memory (triggerMemory.ts): Status Changed activated over 10,000 referrals
@@ -29,6 +31,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
@@ -39,6 +43,15 @@ import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runNode, runPoll, type RunOptions } from '../harness';
 import { REFERENCE_DATE } from '../sandbox/data';
 import { BATCH_IDS, poolScenarios, poolTargets, SERVICE_LIMIT, type NodeCpu, type PoolRun } from './pool';
+import {
+	loadHttpRequestNode,
+	referralsIn,
+	runHttpRequestPaging,
+	splitOutItems,
+	type HttpRequestNode,
+	type LoadedHttpRequestNode,
+} from './httpRequest';
+import { profileOwnCpu, type OwnCpu } from './profile';
 import type { CounterSnapshot, FaultSettings } from './protocol';
 import { RATE_LIMIT, rateScenarios, rateTargets, type RateRun } from './rate';
 import { RemoteSandbox } from './remote-sandbox';
@@ -392,13 +405,58 @@ interface PagingResult {
 	rssBeforeMb: number;
 	peakRssMb: number;
 	peakRssGrowthMb: number;
+	/** peak RSS growth over the run ÷ items */
+	peakRssGrowthKbPerItem: number;
 }
+
+/**
+ * The node's own CPU from a profiled run (profile.ts): its share of the busy self time times the
+ * median CPU per item of the unprofiled rounds (the profiler itself costs CPU, more so on a busy
+ * machine, so the profiled run's own CPU time is not used as the base).
+ */
+type OwnCpuResult = OwnCpu & {
+	items: number;
+	/** CPU per item of the profiled run (profiler included) */
+	profiledProcessMicrosPerItem: number;
+	/** the base: the node's median CPU per item over the CPU rounds */
+	processMicrosPerItem: number;
+	ownMicrosPerItem: number;
+};
+
+/**
+ * The node, the HTTP Request node, and HTTP Request + Split Out (one item per referral, as the
+ * node outputs), taking turns without latency: CPU per referral of each run, and the medians.
+ */
+interface CpuRounds {
+	rounds: number;
+	nodeMicrosPerItem: number[];
+	httpRequestMicrosPerItem: number[];
+	splitOutMicrosPerItem: number[];
+	nodeMedian: number;
+	httpRequestMedian: number;
+	splitOutMedian: number;
+	/** items out of Split Out in the last round (should be every referral) */
+	splitOutItems: number;
+	/** nodeMedian ÷ httpRequestMedian */
+	ratio: number;
+	/** nodeMedian ÷ splitOutMedian */
+	ratioToSplitOut: number;
+}
+
+/** n8n's HTTP Request node, Return All by nextLink, the same referrals (items = referrals, in its 1 item per page) */
+type HttpRequestResult =
+	| (PagingResult & { outputItems: number; coldCpuMicrosPerItem: number; typeVersion: number; from: string; note?: string })
+	| { missing: string };
 
 interface GetManyResult {
 	referrals: number;
 	/** the node's first request (the reference pages from the same query) */
 	firstRequest: string;
 	node: PagingResult & { coldCpuMicrosPerItem: number; maxRssOfProcessMb: number; note?: string };
+	nodeOwnCpu: OwnCpuResult;
+	httpRequest: HttpRequestResult;
+	/** undefined when the HTTP Request node is missing */
+	cpuRounds?: CpuRounds;
 	reference: PagingResult & { parseMicrosPerItem: number; megabytes: number };
 }
 
@@ -423,6 +481,7 @@ function pagingResult(measured: Measured<unknown>, items: number, failed: number
 		rssBeforeMb: mb(measured.rssBeforeBytes),
 		peakRssMb: mb(measured.peakRssBytes),
 		peakRssGrowthMb: mb(measured.peakRssBytes - measured.rssBeforeBytes),
+		peakRssGrowthKbPerItem: round((measured.peakRssBytes - measured.rssBeforeBytes) / 1024 / Math.max(1, items), 1),
 	};
 }
 
@@ -468,7 +527,93 @@ async function referencePaging(sandbox: RemoteSandbox, firstPath: string) {
 	};
 }
 
-async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions): Promise<GetManyResult> {
+/** Rounds of the CPU comparison: the median of an odd count is one real run, robust to two runs disturbed by the machine. */
+const CPU_ROUNDS = 5;
+
+/** A full garbage collection, between runs (V8's `gc`, exposed for this process only). */
+function collectGarbage(): void {
+	setFlagsFromString('--expose-gc');
+	(runInNewContext('gc') as () => void)();
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** A run of the node's Get Many under the CPU profiler: the node's own share of the CPU. */
+async function nodeOwnCpu(sandbox: RemoteSandbox, options: RunOptions, processMicrosPerItem: number): Promise<OwnCpuResult> {
+	const { value, cpu } = await profileOwnCpu(async () => await nodeGetMany(sandbox, options, NO_FAULTS));
+	const items = value.value.value.items.length;
+	return {
+		...cpu,
+		items,
+		profiledProcessMicrosPerItem: round(cpu.processCpuMicros / Math.max(1, items), 1),
+		processMicrosPerItem,
+		ownMicrosPerItem: round(cpu.ownShare * processMicrosPerItem, 1),
+	};
+}
+
+/**
+ * The node's whole run against the HTTP Request node's, CPU per referral, taking turns in this
+ * process, so that both see the same machine (on a shared machine one run alone can be off by
+ * a third either way).
+ */
+async function cpuRounds(sandbox: RemoteSandbox, options: RunOptions, loaded: LoadedHttpRequestNode, url: string): Promise<CpuRounds> {
+	const total = sandbox.info.referralCount;
+	const nodeMicrosPerItem: number[] = [];
+	const httpRequestMicrosPerItem: number[] = [];
+	const splitOutMicrosPerItem: number[] = [];
+	let splitItems = 0;
+	for (let round = 0; round < CPU_ROUNDS; round++) {
+		// Each run starts with the garbage of the one before collected, so that none pays for another's.
+		collectGarbage();
+		nodeMicrosPerItem.push(Math.round((await nodeGetMany(sandbox, options, NO_FAULTS)).cpuMicros / total));
+		collectGarbage();
+		const viaHttpRequest = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options));
+		httpRequestMicrosPerItem.push(Math.round(viaHttpRequest.cpuMicros / total));
+		collectGarbage();
+		const split = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options, { split: true }));
+		splitOutMicrosPerItem.push(Math.round(split.cpuMicros / total));
+		splitItems = splitOutItems(split.value) ?? 0;
+	}
+	const nodeMedian = median(nodeMicrosPerItem);
+	const httpRequestMedian = median(httpRequestMicrosPerItem);
+	const splitOutMedian = median(splitOutMicrosPerItem);
+	return {
+		rounds: CPU_ROUNDS,
+		nodeMicrosPerItem,
+		httpRequestMicrosPerItem,
+		splitOutMicrosPerItem,
+		nodeMedian,
+		httpRequestMedian,
+		splitOutMedian,
+		splitOutItems: splitItems,
+		ratio: round(nodeMedian / Math.max(1, httpRequestMedian)),
+		ratioToSplitOut: round(nodeMedian / Math.max(1, splitOutMedian)),
+	};
+}
+
+/** n8n's HTTP Request node over the node's first request and its nextLinks: a cold run, then the measured one. */
+async function httpRequestPaging(sandbox: RemoteSandbox, options: RunOptions, loaded: HttpRequestNode, firstPath: string): Promise<HttpRequestResult> {
+	if ('missing' in loaded) return loaded;
+	const url = `${sandbox.info.url}${firstPath}`;
+	const cold = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options));
+	const measured = await measure(sandbox, LATENCY_ONLY, async () => await runHttpRequestPaging(loaded, url, options));
+	const run = measured.value;
+	const referrals = run.error ? 0 : referralsIn(run);
+	return {
+		...pagingResult(measured, referrals, Math.max(0, sandbox.info.referralCount - referrals)),
+		outputItems: run.error ? 0 : run.output('HTTP Request').length,
+		coldCpuMicrosPerItem: round(cold.cpuMicros / Math.max(1, referrals), 1),
+		typeVersion: loaded.nodeType.currentVersion,
+		from: loaded.from,
+		...(run.error && { note: `run error: ${run.error.message}` }),
+	};
+}
+
+/**
+ * The node's Get Many, a cold run and the measured one, summed up: the runs' items are dropped
+ * when this returns, so that they do not weigh on the garbage collections of the runs after it.
+ */
+async function nodePaging(sandbox: RemoteSandbox, options: RunOptions): Promise<{ node: GetManyResult['node']; firstPath?: string }> {
 	const total = sandbox.info.referralCount;
 	// The first run of an operation pays V8's compilation of its code paths (and runs without
 	// latency); the measured run is the second, as in a running n8n instance.
@@ -477,16 +622,30 @@ async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions): Pro
 	const { value: run, path: firstPath } = measured.value;
 	const ids = new Set(run.items.map((item) => item.json.id));
 	const failed = run.error !== undefined ? total : Math.max(0, total - ids.size) + run.items.filter((item) => item.error).length;
-	const reference = await referencePaging(sandbox, firstPath ?? REFERRALS_PATH);
 	return {
-		referrals: total,
-		firstRequest: firstPath ?? '',
+		firstPath,
 		node: {
 			...pagingResult(measured, run.items.length, failed),
 			coldCpuMicrosPerItem: round(cold.cpuMicros / total, 1),
 			maxRssOfProcessMb: round(process.resourceUsage().maxRSS / 1024, 1),
 			...(run.error && { note: `run error: ${run.error.message}` }),
 		},
+	};
+}
+
+async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions, httpRequest: HttpRequestNode): Promise<GetManyResult> {
+	const { node, firstPath } = await nodePaging(sandbox, options);
+	const viaHttpRequest = await httpRequestPaging(sandbox, options, httpRequest, firstPath ?? REFERRALS_PATH);
+	const rounds = 'missing' in httpRequest ? undefined : await cpuRounds(sandbox, options, httpRequest, `${sandbox.info.url}${firstPath ?? REFERRALS_PATH}`);
+	const ownCpu = await nodeOwnCpu(sandbox, options, rounds?.nodeMedian ?? node.cpuMicrosPerItem);
+	const reference = await referencePaging(sandbox, firstPath ?? REFERRALS_PATH);
+	return {
+		referrals: sandbox.info.referralCount,
+		firstRequest: firstPath ?? '',
+		node,
+		nodeOwnCpu: ownCpu,
+		httpRequest: viaHttpRequest,
+		...(rounds && { cpuRounds: rounds }),
 		reference,
 	};
 }
@@ -589,7 +748,9 @@ function batchTable(results: BatchResult[]): string {
 }
 
 function getManyTable(many: GetManyResult): string {
-	const { node, reference } = many;
+	const { node, nodeOwnCpu: own, httpRequest, cpuRounds: rounds, reference } = many;
+	const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+	const peak = (result: PagingResult) => `${result.peakRssMb} MB (+${result.peakRssGrowthMb}, ${result.peakRssGrowthKbPerItem} KB/item)`;
 	return table(
 		['Get Many, Return All: 10,001', 'items', 'pages', 'wall', '÷ pages×50ms', 'server/page', 'client/page', 'CPU/item', 'sandbox CPU/page', 'peak RSS'],
 		[
@@ -603,8 +764,62 @@ function getManyTable(many: GetManyResult): string {
 				`${node.clientMsPerPage} ms`,
 				`${node.cpuMicrosPerItem} µs (1st run ${node.coldCpuMicrosPerItem})`,
 				`${(node.sandboxCpuMicrosPerPage / 1000).toFixed(1)} ms`,
-				`${node.peakRssMb} MB (+${node.peakRssGrowthMb})`,
+				peak(node),
 			],
+			[
+				"  of which the node's own code (CPU profile)",
+				own.items,
+				'',
+				'',
+				'',
+				'',
+				'',
+				`${own.ownMicrosPerItem} µs (${percent(own.ownShare)} of ${own.processMicrosPerItem})`,
+				'',
+				'',
+			],
+			'missing' in httpRequest
+				? [`n8n's HTTP Request node: not run, ${httpRequest.missing}`, '', '', '', '', '', '', '', '', '']
+				: [
+						`n8n's HTTP Request node ${httpRequest.typeVersion}, by nextLink (2nd run)`,
+						`${httpRequest.items} in ${httpRequest.outputItems}`,
+						httpRequest.pages,
+						seconds(httpRequest.wallMs),
+						ratio(httpRequest.ratioToLimit),
+						`${httpRequest.serverMsPerPage} ms`,
+						`${httpRequest.clientMsPerPage} ms`,
+						`${httpRequest.cpuMicrosPerItem} µs (1st run ${httpRequest.coldCpuMicrosPerItem})`,
+						`${(httpRequest.sandboxCpuMicrosPerPage / 1000).toFixed(1)} ms`,
+						peak(httpRequest),
+					],
+			...(rounds
+				? [
+						[
+							`CPU rounds, no latency, taking turns (${rounds.rounds} each), medians: node ÷ HTTP Request`,
+							'',
+							'',
+							'',
+							'',
+							'',
+							'',
+							`${rounds.nodeMedian} µs ÷ ${rounds.httpRequestMedian} µs = ${ratio(rounds.ratio)}`,
+							'',
+							'',
+						],
+						[
+							'  node ÷ HTTP Request + Split Out (one item per referral)',
+							rounds.splitOutItems,
+							'',
+							'',
+							'',
+							'',
+							'',
+							`${rounds.nodeMedian} µs ÷ ${rounds.splitOutMedian} µs = ${ratio(rounds.ratioToSplitOut)}`,
+							'',
+							'',
+						],
+					]
+				: []),
 			[
 				'Reference: plain fetch',
 				reference.items,
@@ -620,6 +835,20 @@ function getManyTable(many: GetManyResult): string {
 		],
 		[1, 2, 3, 4, 5, 6, 8],
 	);
+}
+
+/** The whole run's CPU per referral, the node's against n8n's HTTP Request node's in the same bench run. */
+function httpRequestTarget({ httpRequest, cpuRounds: rounds }: GetManyResult): Target {
+	const name = "Get Many: whole run's CPU per item ÷ HTTP Request node's (medians)";
+	if ('missing' in httpRequest || !rounds) {
+		return { name, target: '≤ 1.00×', actual: `not run: ${'missing' in httpRequest ? httpRequest.missing : 'no rounds'}`, pass: false };
+	}
+	return {
+		name,
+		target: '≤ 1.00×',
+		actual: `${ratio(rounds.ratio)} (${rounds.nodeMedian} µs ÷ ${rounds.httpRequestMedian} µs)`,
+		pass: rounds.ratio <= 1,
+	};
 }
 
 function triggerTable(trigger: TriggerResult): string {
@@ -676,11 +905,12 @@ function getManyTargets(many: GetManyResult): Target[] {
 			pass: many.node.ratioToLimit <= 1.15,
 		},
 		{
-			name: 'Get Many: node CPU per item',
-			target: '< 20 µs',
-			actual: `${many.node.cpuMicrosPerItem} µs`,
-			pass: many.node.cpuMicrosPerItem < 20,
+			name: "Get Many: the node's own CPU per item (CPU profile)",
+			target: '≤ 20 µs',
+			actual: `${many.nodeOwnCpu.ownMicrosPerItem} µs of ${many.nodeOwnCpu.processMicrosPerItem} µs`,
+			pass: many.nodeOwnCpu.ownMicrosPerItem <= 20,
 		},
+		httpRequestTarget(many),
 	];
 }
 
@@ -736,6 +966,9 @@ async function main(): Promise<void> {
 			},
 		};
 		const allIds = await sandbox.call('ids', { count: BATCH_IDS });
+		// Loaded before any run, so that its one-off cost (about 200 MB of RSS, a few seconds) is in no run's figures.
+		const httpRequest = await loadHttpRequestNode();
+		log('missing' in httpRequest ? `n8n's HTTP Request node: ${httpRequest.missing}` : `n8n's HTTP Request node from ${httpRequest.from}`);
 		log(`Sandbox in a child process at ${info.url}: ${info.referralCount} referrals, ${PAGE_SIZE} a page`);
 
 		const batch: BatchResult[] = [];
@@ -769,8 +1002,8 @@ async function main(): Promise<void> {
 
 		let many: GetManyResult | undefined;
 		if (runs('getmany')) {
-			many = await getManyScenario(sandbox, options);
-			log(`  Get Many: ${seconds(many.node.wallMs)} (reference ${seconds(many.reference.wallMs)})`);
+			many = await getManyScenario(sandbox, options, httpRequest);
+			log(`  Get Many: ${seconds(many.node.wallMs)}, the node's own CPU ${many.nodeOwnCpu.ownMicrosPerItem} µs per item (reference ${seconds(many.reference.wallMs)})`);
 		}
 		let trigger: TriggerResult | undefined;
 		if (runs('trigger')) {
