@@ -25,7 +25,10 @@ const DEV_AND_TESTS = ['**/dev', '**/dev/*', '**/test', '**/test/*'];
  * replaces an earlier one's list for the same file, so each folder's list repeats DEV_AND_TESTS.
  */
 function restrictImports(files, group, message) {
-	return { files, rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] } };
+	return {
+		files,
+		rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] },
+	};
 }
 
 export default [
@@ -48,7 +51,11 @@ export default [
 	},
 	// The layers (CONTRIBUTING.md, "Code layout"): each folder imports only the folders below it, and
 	// the product never imports the dev tools or the tests.
-	restrictImports(['nodes/**/*.ts', 'credentials/**/*.ts'], DEV_AND_TESTS, 'the package imports no dev tools or tests'),
+	restrictImports(
+		['nodes/**/*.ts', 'credentials/**/*.ts'],
+		DEV_AND_TESTS,
+		'the package imports no dev tools or tests',
+	),
 	restrictImports(
 		['nodes/*/shared/**/*.ts'],
 		[...DEV_AND_TESTS, '../*'],

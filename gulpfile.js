@@ -6,10 +6,15 @@ const { task, src, dest, parallel } = require('gulp');
 task('build:assets', parallel(copyNodeAssets, copyCredentialIcons));
 
 function copyNodeAssets() {
-	const sources = [path.resolve('nodes', '**', '*.{png,svg,node.json}'), path.resolve('nodes', '**', '__schema__', '**', '*.json')];
+	const sources = [
+		path.resolve('nodes', '**', '*.{png,svg,node.json}'),
+		path.resolve('nodes', '**', '__schema__', '**', '*.json'),
+	];
 	return src(sources, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
 }
 
 function copyCredentialIcons() {
-	return src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false }).pipe(dest(path.resolve('dist', 'credentials')));
+	return src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false }).pipe(
+		dest(path.resolve('dist', 'credentials')),
+	);
 }

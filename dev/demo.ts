@@ -10,7 +10,12 @@
  * The workflows are read from the same JSON files users import into n8n, so the demo fails
  * as soon as an example stops working.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 // `.js` on purpose: without an extension, Node's resolver (under tsx) finds the codex file
 // PartnerCenterReferral.node.json before the .ts source; tsx maps `.js` to the `.ts` file.
@@ -58,13 +63,22 @@ function cell(value: unknown, max = 34): string {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function table(headers: string[], rows: string[][], rightAligned: number[] = [], indent = '    '): void {
-	const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
+function table(
+	headers: string[],
+	rows: string[][],
+	rightAligned: number[] = [],
+	indent = '    ',
+): void {
+	const widths = headers.map((header, column) =>
+		Math.max(header.length, ...rows.map((row) => row[column].length)),
+	);
 	const line = (values: string[]) =>
 		indent +
 		values
 			.map((value, column) =>
-				rightAligned.includes(column) ? value.padStart(widths[column]) : value.padEnd(widths[column]),
+				rightAligned.includes(column)
+					? value.padStart(widths[column])
+					: value.padEnd(widths[column]),
 			)
 			.join('  ')
 			.trimEnd();
@@ -94,9 +108,19 @@ function printReferrals(items: INodeExecutionData[]): void {
 	}
 	const rows = items.map(({ json }) => {
 		const customer = json.customerName ?? (json.customerProfile as IDataObject | undefined)?.name;
-		const status = [json.status, json.substatus].filter((part) => typeof part === 'string').join('/');
-		const closing = typeof json.closingDateTime === 'string' ? json.closingDateTime.slice(0, 10) : null;
-		return [cell(json.id), cell(customer), cell(status), cell(json.dealValue), cell(json.currency), cell(closing)];
+		const status = [json.status, json.substatus]
+			.filter((part) => typeof part === 'string')
+			.join('/');
+		const closing =
+			typeof json.closingDateTime === 'string' ? json.closingDateTime.slice(0, 10) : null;
+		return [
+			cell(json.id),
+			cell(customer),
+			cell(status),
+			cell(json.dealValue),
+			cell(json.currency),
+			cell(closing),
+		];
 	});
 	table(['ID', 'Customer', 'Status', 'Deal value', 'Currency', 'Closing'], rows, [3]);
 }
@@ -114,7 +138,9 @@ function printFields(items: INodeExecutionData[]): void {
 	const headers = [...new Set(items.flatMap(({ json }) => Object.keys(json)))];
 	const rows = items.map(({ json }) => headers.map((header) => cell(json[header], 24)));
 	const numeric = headers.flatMap((header, column) =>
-		items.every(({ json }) => typeof json[header] === 'number' || json[header] === null) ? [column] : [],
+		items.every(({ json }) => typeof json[header] === 'number' || json[header] === null)
+			? [column]
+			: [],
 	);
 	table(headers, rows, numeric);
 }
@@ -144,14 +170,16 @@ function printRun(workflow: ExampleWorkflow, run: WorkflowRun, skip: string[] = 
 function flow(workflow: ExampleWorkflow): string {
 	const names: string[] = [];
 	const starts = workflow.nodes.filter(
-		(node) => !Object.values(workflow.connections).some((connection) =>
-			connection.main?.some((targets) => targets?.some((target) => target.node === node.name)),
-		),
+		(node) =>
+			!Object.values(workflow.connections).some((connection) =>
+				connection.main?.some((targets) => targets?.some((target) => target.node === node.name)),
+			),
 	);
 	const visit = (name: string) => {
 		if (names.includes(name)) return;
 		names.push(name);
-		for (const targets of workflow.connections[name]?.main ?? []) for (const target of targets ?? []) visit(target.node);
+		for (const targets of workflow.connections[name]?.main ?? [])
+			for (const target of targets ?? []) visit(target.node);
 	};
 	for (const start of starts) visit(start.name);
 	return names.join(' → ');
@@ -171,11 +199,20 @@ function load(file: string): ExampleWorkflow {
 /** Every examples/*.json file: the newcomer-friendly order first, then any others. */
 function exampleFiles(): string[] {
 	const all = listExampleFiles();
-	const preferred: string[] = [EXAMPLE_FILES.alert, EXAMPLE_FILES.crm, EXAMPLE_FILES.slack, EXAMPLE_FILES.accept];
-	return [...preferred.filter((file) => all.includes(file)), ...all.filter((file) => !preferred.includes(file))];
+	const preferred: string[] = [
+		EXAMPLE_FILES.alert,
+		EXAMPLE_FILES.crm,
+		EXAMPLE_FILES.slack,
+		EXAMPLE_FILES.accept,
+	];
+	return [
+		...preferred.filter((file) => all.includes(file)),
+		...all.filter((file) => !preferred.includes(file)),
+	];
 }
 
-const hasTrigger = (workflow: ExampleWorkflow) => workflow.nodes.some((node) => node.type.endsWith(TRIGGER_TYPE_SUFFIX));
+const hasTrigger = (workflow: ExampleWorkflow) =>
+	workflow.nodes.some((node) => node.type.endsWith(TRIGGER_TYPE_SUFFIX));
 
 /** Only reads from Partner Center: no trigger, and every Partner Center node gets or lists. */
 function isReadOnly(workflow: ExampleWorkflow): boolean {
@@ -196,7 +233,8 @@ function runOptions(credentials: ICredentialDataDecryptedObject): RunOptions {
 
 function describeFailure(workflow: ExampleWorkflow, run: WorkflowRun): string {
 	const error = run.error;
-	const node = (error as { node?: INode } | undefined)?.node?.name ?? run.run.data.resultData.lastNodeExecuted;
+	const node =
+		(error as { node?: INode } | undefined)?.node?.name ?? run.run.data.resultData.lastNodeExecuted;
 	const description = error?.description ? `\n  ${error.description}` : '';
 	return `"${workflow.name}" failed${node ? ` in node "${node}"` : ''}: ${error?.message ?? 'unknown error'}${description}`;
 }
@@ -212,13 +250,17 @@ async function runExample(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<WorkflowRun> {
 	const run = await runWorkflow(workflow, runOptions(credentials));
-	if (run.error || run.run.status !== 'success') throw new DemoError(describeFailure(workflow, run));
+	if (run.error || run.run.status !== 'success')
+		throw new DemoError(describeFailure(workflow, run));
 	printRun(workflow, run);
 	return run;
 }
 
 /** Keeps a token that n8n refreshed during a run, as n8n does in its credential store. */
-function keepRefreshedToken(run: { credentialUpdates: WorkflowRun['credentialUpdates'] }, credentials: ICredentialDataDecryptedObject) {
+function keepRefreshedToken(
+	run: { credentialUpdates: WorkflowRun['credentialUpdates'] },
+	credentials: ICredentialDataDecryptedObject,
+) {
 	const latest = run.credentialUpdates.filter((update) => update.type === CREDENTIAL_TYPE).at(-1);
 	if (latest?.data.oauthTokenData) credentials.oauthTokenData = latest.data.oauthTokenData;
 	return latest !== undefined;
@@ -237,7 +279,13 @@ async function runTriggerExample(
 	const staticData: IDataObject = {};
 	const poll = async () => {
 		const result = await runPoll(
-			{ type: trigger.type, typeVersion: trigger.typeVersion, parameters: trigger.parameters, mode: 'trigger', staticData },
+			{
+				type: trigger.type,
+				typeVersion: trigger.typeVersion,
+				parameters: trigger.parameters,
+				mode: 'trigger',
+				staticData,
+			},
 			runOptions(credentials),
 		);
 		keepRefreshedToken(result, credentials);
@@ -245,7 +293,9 @@ async function runTriggerExample(
 	};
 
 	const first = await poll();
-	out(`  ${bold(trigger.name)} ${dim(`activated: the first poll starts from now → ${first.length} item(s)`)}`);
+	out(
+		`  ${bold(trigger.name)} ${dim(`activated: the first poll starts from now → ${first.length} item(s)`)}`,
+	);
 
 	const now = Date.now();
 	const created = sandbox.referrals.create({
@@ -258,7 +308,12 @@ async function runTriggerExample(
 		expirationDateTime: new Date(now + 14 * DAY_MS).toISOString(),
 		customerProfile: {
 			name: 'Tailwind Traders',
-			address: { addressLine1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' },
+			address: {
+				addressLine1: 'Unter den Linden 1',
+				city: 'Berlin',
+				postalCode: '10117',
+				country: 'DE',
+			},
 		},
 		details: {
 			notes: 'Wants a landing zone and a migration plan for 120 VMs.',
@@ -275,25 +330,39 @@ async function runTriggerExample(
 		customerProfile: { name: 'Wingtip Toys', address: { country: 'US' } },
 		details: { dealValue: 9000, currency: 'USD' },
 	});
-	out(dim(`  (in the sandbox: Microsoft sends an incoming referral ${created.id.slice(0, 8)}; we send an outgoing one)`));
+	out(
+		dim(
+			`  (in the sandbox: Microsoft sends an incoming referral ${created.id.slice(0, 8)}; we send an outgoing one)`,
+		),
+	);
 
 	const fired = await poll();
-	out(`  ${bold(trigger.name)} ${dim(`second poll → ${fired.length} item(s) fired (only the incoming one matches the filter)`)}`);
+	out(
+		`  ${bold(trigger.name)} ${dim(`second poll → ${fired.length} item(s) fired (only the incoming one matches the filter)`)}`,
+	);
 	printReferrals(fired);
 	if (fired.length !== 1 || fired[0].json.id !== created.id) {
-		throw new DemoError(`"${workflow.name}": expected the trigger to fire once, for the new incoming referral ${created.id}`);
+		throw new DemoError(
+			`"${workflow.name}": expected the trigger to fire once, for the new incoming referral ${created.id}`,
+		);
 	}
 
 	// The rest of the workflow, fed with what fired: the trigger node is replaced by one that
 	// emits those items under the same name, so the file's connections and expressions apply.
 	const rest = withFiredItems(workflow, fired);
 	const run = await runWorkflow(rest, runOptions(credentials));
-	if (run.error || run.run.status !== 'success') throw new DemoError(describeFailure(workflow, run));
+	if (run.error || run.run.status !== 'success')
+		throw new DemoError(describeFailure(workflow, run));
 	printRun(rest, run, [trigger.name]);
 
 	const again = await poll();
-	out(`  ${bold(trigger.name)} ${dim(`third poll → ${again.length} item(s): nothing fires twice`)}`);
-	if (again.length !== 0) throw new DemoError(`"${workflow.name}": the trigger fired again for referrals it already delivered`);
+	out(
+		`  ${bold(trigger.name)} ${dim(`third poll → ${again.length} item(s): nothing fires twice`)}`,
+	);
+	if (again.length !== 0)
+		throw new DemoError(
+			`"${workflow.name}": the trigger fired again for referrals it already delivered`,
+		);
 }
 
 async function sandboxDemo(): Promise<void> {
@@ -302,8 +371,16 @@ async function sandboxDemo(): Promise<void> {
 	try {
 		const credentials = sandbox.signedInCredential() as ICredentialDataDecryptedObject;
 		out(bold('Partner Center Referral nodes: the example workflows against the local sandbox'));
-		out(dim(`Sandbox ${sandbox.url}: ${sandbox.referrals.count()} referrals (the documented example + ${SEEDED_REFERRALS} generated)`));
-		out(dim(`Credential "Partner Center account": API Base URL ${sandbox.url}, signed in (access + refresh token)`));
+		out(
+			dim(
+				`Sandbox ${sandbox.url}: ${sandbox.referrals.count()} referrals (the documented example + ${SEEDED_REFERRALS} generated)`,
+			),
+		);
+		out(
+			dim(
+				`Credential "Partner Center account": API Base URL ${sandbox.url}, signed in (access + refresh token)`,
+			),
+		);
 
 		const order = exampleFiles();
 		for (const [index, file] of order.entries()) {
@@ -315,15 +392,24 @@ async function sandboxDemo(): Promise<void> {
 				sandbox.expireAccessTokens();
 				const before = sandbox.counters.tokenRequests;
 				const oldToken = accessToken(credentials);
-				out(dim('  (the access token expires now: every issued access token is revoked in the sandbox)'));
+				out(
+					dim(
+						'  (the access token expires now: every issued access token is revoked in the sandbox)',
+					),
+				);
 				const run = await runExample(workflow, credentials);
-				const refreshed = keepRefreshedToken(run, credentials) && accessToken(credentials) !== oldToken;
+				const refreshed =
+					keepRefreshedToken(run, credentials) && accessToken(credentials) !== oldToken;
 				const after = sandbox.counters.tokenRequests;
 				if (!refreshed || after <= before) {
 					throw new DemoError(`"${workflow.name}": the expired access token was not refreshed`);
 				}
-				out(`  ↻ Token refreshed: Partner Center answered 401, n8n called the token endpoint with the refresh token`);
-				out(`    (sandbox token requests ${before} → ${after}), retried, and saved the new access token in the credential.`);
+				out(
+					`  ↻ Token refreshed: Partner Center answered 401, n8n called the token endpoint with the refresh token`,
+				);
+				out(
+					`    (sandbox token requests ${before} → ${after}), retried, and saved the new access token in the credential.`,
+				);
 				continue;
 			}
 			if (hasTrigger(workflow)) {
@@ -338,7 +424,9 @@ async function sandboxDemo(): Promise<void> {
 			.map(([method, count]) => `${count} ${method}`)
 			.join(', ');
 		out();
-		out(`✓ All ${order.length} example workflows ran in ${((Date.now() - started) / 1000).toFixed(1)} s: ${requests} API requests (${methods}), ${tokenRequests} token refresh(es).`);
+		out(
+			`✓ All ${order.length} example workflows ran in ${((Date.now() - started) / 1000).toFixed(1)} s: ${requests} API requests (${methods}), ${tokenRequests} token refresh(es).`,
+		);
 	} finally {
 		await sandbox.close();
 	}
@@ -348,14 +436,26 @@ async function sandboxDemo(): Promise<void> {
 /* --live                                                                                 */
 
 function printHowToGetAToken(): void {
-	out('--live needs a delegated (App+User) access token for Partner Center in PARTNER_CENTER_TOKEN.');
+	out(
+		'--live needs a delegated (App+User) access token for Partner Center in PARTNER_CENTER_TOKEN.',
+	);
 	out();
 	out('  1. Sign in as a Partner Center user with the Referrals Admin or Referrals User role.');
-	out('  2. Get an access token for the resource https://api.partner.microsoft.com (it lasts about an hour), e.g.');
-	out('       export PARTNER_CENTER_TOKEN=$(az account get-access-token --resource https://api.partner.microsoft.com --query accessToken -o tsv)');
-	out('     or with your own Entra app registration (delegated Microsoft Partner Center permission, admin consent),');
-	out('     as described in https://learn.microsoft.com/en-us/partner-center/developer/referral-api-authentication');
-	out('  3. Optionally set PARTNER_CENTER_REFERRAL_ID to a referral of your organisation (the documented example id');
+	out(
+		'  2. Get an access token for the resource https://api.partner.microsoft.com (it lasts about an hour), e.g.',
+	);
+	out(
+		'       export PARTNER_CENTER_TOKEN=$(az account get-access-token --resource https://api.partner.microsoft.com --query accessToken -o tsv)',
+	);
+	out(
+		'     or with your own Entra app registration (delegated Microsoft Partner Center permission, admin consent),',
+	);
+	out(
+		'     as described in https://learn.microsoft.com/en-us/partner-center/developer/referral-api-authentication',
+	);
+	out(
+		'  3. Optionally set PARTNER_CENTER_REFERRAL_ID to a referral of your organisation (the documented example id',
+	);
 	out(`     ${EXAMPLE_REFERRAL_ID} only exists in Microsoft's documentation and in the sandbox).`);
 	out('  4. npm run demo -- --live');
 	out();
@@ -374,9 +474,15 @@ async function liveDemo(): Promise<boolean> {
 		baseUrl: LIVE_BASE_URL,
 		oauthTokenData: { access_token: token, token_type: 'Bearer' },
 	};
-	out(bold(`Partner Center Referral nodes: the read-only example workflows against ${LIVE_BASE_URL}`));
+	out(
+		bold(`Partner Center Referral nodes: the read-only example workflows against ${LIVE_BASE_URL}`),
+	);
 	if (referralId === EXAMPLE_REFERRAL_ID) {
-		out(dim(`(PARTNER_CENTER_REFERRAL_ID is not set: "Get referral" asks for the documented example ${EXAMPLE_REFERRAL_ID}, which your organisation most likely does not have)`));
+		out(
+			dim(
+				`(PARTNER_CENTER_REFERRAL_ID is not set: "Get referral" asks for the documented example ${EXAMPLE_REFERRAL_ID}, which your organisation most likely does not have)`,
+			),
+		);
 	}
 
 	const workflows = exampleFiles()
@@ -386,7 +492,8 @@ async function liveDemo(): Promise<boolean> {
 	for (const [index, { file, workflow }] of workflows.entries()) {
 		for (const node of workflow.nodes) {
 			const locator = node.parameters.referralId as IDataObject | undefined;
-			if (node.parameters.operation === 'get' && locator?.value === EXAMPLE_REFERRAL_ID) locator.value = referralId;
+			if (node.parameters.operation === 'get' && locator?.value === EXAMPLE_REFERRAL_ID)
+				locator.value = referralId;
 		}
 		header(index + 1, workflows.length, workflow, file);
 		try {
@@ -398,7 +505,9 @@ async function liveDemo(): Promise<boolean> {
 	}
 	out();
 	if (failures > 0) {
-		out(`✗ ${failures} of ${workflows.length} workflows failed against the live service (is the token still valid? it lasts about an hour).`);
+		out(
+			`✗ ${failures} of ${workflows.length} workflows failed against the live service (is the token still valid? it lasts about an hour).`,
+		);
 		process.exitCode = 1;
 		return false;
 	}
@@ -412,8 +521,12 @@ function printNextSteps(): void {
 	out();
 	out(bold('Next steps'));
 	out('  npm test                           unit, engine and sandbox integration tests (jest)');
-	out('  npm run sandbox -- --port 8080     the sandbox by hand: prints its API Base URL, token URL, client id/secret and a token');
-	out('  examples/*.json                    import them into n8n (Workflows → Import from File) and pick your credential');
+	out(
+		'  npm run sandbox -- --port 8080     the sandbox by hand: prints its API Base URL, token URL, client id/secret and a token',
+	);
+	out(
+		'  examples/*.json                    import them into n8n (Workflows → Import from File) and pick your credential',
+	);
 }
 
 async function main(): Promise<void> {
@@ -434,7 +547,8 @@ async function main(): Promise<void> {
 
 main()
 	.catch((error: unknown) => {
-		const message = error instanceof DemoError ? error.message : ((error as Error)?.stack ?? String(error));
+		const message =
+			error instanceof DemoError ? error.message : ((error as Error)?.stack ?? String(error));
 		console.error();
 		console.error(`✗ Demo failed: ${message}`);
 		process.exitCode = 1;

@@ -73,7 +73,9 @@ export class FiredItems implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][]> {
-		return [jsonParse<IDataObject[]>(this.getNodeParameter('items') as string).map((json) => ({ json }))];
+		return [
+			jsonParse<IDataObject[]>(this.getNodeParameter('items') as string).map((json) => ({ json })),
+		];
 	}
 }
 
@@ -81,7 +83,10 @@ export class FiredItems implements INodeType {
  * The workflow with its trigger node replaced (same name, so the file's connections and any
  * `$('<trigger>')` expressions still apply) by a FiredItems node emitting `fired`.
  */
-export function withFiredItems(workflow: ExampleWorkflow, fired: INodeExecutionData[]): ExampleWorkflow {
+export function withFiredItems(
+	workflow: ExampleWorkflow,
+	fired: INodeExecutionData[],
+): ExampleWorkflow {
 	const trigger = findTrigger(workflow);
 	return {
 		...workflow,

@@ -17,7 +17,11 @@ const README_MAX_LINES = 200;
 function documents(): string[] {
 	const found = ['README.md', 'CONTRIBUTING.md'];
 	if (existsSync(join(ROOT, 'docs'))) {
-		found.push(...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`));
+		found.push(
+			...readdirSync(join(ROOT, 'docs'))
+				.filter((name) => name.endsWith('.md'))
+				.map((name) => `docs/${name}`),
+		);
 	}
 	const devReadmes = readdirSync(join(ROOT, 'dev'), { recursive: true, encoding: 'utf8' })
 		.filter((path) => path.split(/[\\/]/).pop() === 'README.md')
@@ -36,7 +40,8 @@ function withoutCodeBlocks(markdown: string): string {
 function linksIn(markdown: string): string[] {
 	const prose = withoutCodeBlocks(markdown).replace(/`[^`\n]*`/g, '');
 	const links: string[] = [];
-	for (const match of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push(match[1]);
+	for (const match of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+		links.push(match[1]);
 	return links;
 }
 
@@ -66,11 +71,13 @@ function anchorsOf(markdown: string): Set<string> {
 function brokenLink(file: string, link: string): string | undefined {
 	if (/^[a-z][a-z0-9+.-]*:/i.test(link)) return undefined; // https:, mailto:, …
 	const [pathPart, anchor] = link.split('#', 2);
-	const target = pathPart === '' ? join(ROOT, file) : resolve(ROOT, dirname(file), decodeURIComponent(pathPart));
+	const target =
+		pathPart === '' ? join(ROOT, file) : resolve(ROOT, dirname(file), decodeURIComponent(pathPart));
 	if (!target.startsWith(ROOT)) return `${link} leaves the repository`;
 	if (!existsSync(target)) return `${link}: ${relative(ROOT, target)} does not exist`;
 	if (anchor !== undefined && target.endsWith('.md') && statSync(target).isFile()) {
-		if (!anchorsOf(readFileSync(target, 'utf8')).has(anchor)) return `${link}: no heading with the anchor #${anchor}`;
+		if (!anchorsOf(readFileSync(target, 'utf8')).has(anchor))
+			return `${link}: no heading with the anchor #${anchor}`;
 	}
 	return undefined;
 }
@@ -78,24 +85,38 @@ function brokenLink(file: string, link: string): string | undefined {
 /** The scripts a document tells the reader to run with `npm run X`. */
 function npmRunScripts(markdown: string): string[] {
 	// a name ends in a letter or digit: "`npm run schemas`:" names `schemas`
-	return [...markdown.matchAll(/\bnpm run(?:-script)?\s+([A-Za-z0-9:_.-]*[A-Za-z0-9])/g)].map((match) => match[1]);
+	return [...markdown.matchAll(/\bnpm run(?:-script)?\s+([A-Za-z0-9:_.-]*[A-Za-z0-9])/g)].map(
+		(match) => match[1],
+	);
 }
 
 describe('documents', () => {
 	const files = documents();
-	const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
+	const scripts = Object.keys(
+		(JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts,
+	);
 
 	it('include the README, CONTRIBUTING, docs/ and the dev tools’ READMEs', () => {
-		expect(files).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'dev/bench/README.md', 'dev/sandbox/README.md']));
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'README.md',
+				'CONTRIBUTING.md',
+				'dev/bench/README.md',
+				'dev/sandbox/README.md',
+			]),
+		);
 		expect(files.filter((file) => file.startsWith('docs/')).length).toBeGreaterThan(0);
 	});
 
-	it.each(files)('%s: every relative link resolves to a file (and heading) in the repository', (file) => {
-		const broken = linksIn(read(file))
-			.map((link) => brokenLink(file, link))
-			.filter((problem): problem is string => problem !== undefined);
-		expect(broken).toEqual([]);
-	});
+	it.each(files)(
+		'%s: every relative link resolves to a file (and heading) in the repository',
+		(file) => {
+			const broken = linksIn(read(file))
+				.map((link) => brokenLink(file, link))
+				.filter((problem): problem is string => problem !== undefined);
+			expect(broken).toEqual([]);
+		},
+	);
 
 	it.each(files)('%s: every `npm run X` it names is a script in package.json', (file) => {
 		const missing = npmRunScripts(read(file)).filter((script) => !scripts.includes(script));
@@ -118,7 +139,10 @@ describe("the README's output-field table", () => {
 
 	it('lists exactly the mapping’s keys, in its order, with their types', () => {
 		const block = readme.slice(readme.indexOf(FIELDS_START), readme.indexOf(FIELDS_END));
-		const rows = [...block.matchAll(/^\| `([^`]+)` \| ([^|]+) \|/gm)].map((match) => [match[1], match[2].trim()]);
+		const rows = [...block.matchAll(/^\| `([^`]+)` \| ([^|]+) \|/gm)].map((match) => [
+			match[1],
+			match[2].trim(),
+		]);
 		expect(rows).toEqual(
 			SIMPLIFIED_FIELDS.map((field) => [
 				field.key,
@@ -130,7 +154,8 @@ describe("the README's output-field table", () => {
 
 describe('the checks themselves', () => {
 	it('find links outside code only, and report a missing file or heading', () => {
-		const markdown = '[a](docs/x.md) `[b](no.md)` ![c](img.png "t")\n```\n[d](in-code.md)\n```\n[e](https://example.com) [f](#g)';
+		const markdown =
+			'[a](docs/x.md) `[b](no.md)` ![c](img.png "t")\n```\n[d](in-code.md)\n```\n[e](https://example.com) [f](#g)';
 		expect(linksIn(markdown)).toEqual(['docs/x.md', 'img.png', 'https://example.com', '#g']);
 		expect(brokenLink('README.md', 'docs/does-not-exist.md')).toMatch(/does not exist/);
 		expect(brokenLink('README.md', '#no-such-heading')).toMatch(/no heading/);
@@ -144,11 +169,11 @@ describe('the checks themselves', () => {
 	});
 
 	it('find every npm run command, also in code blocks', () => {
-		expect(npmRunScripts('```sh\nnpm run demo -- --live\n```\nthen `npm run e2e:n8n` and npm test; npm run schemas: …')).toEqual([
-			'demo',
-			'e2e:n8n',
-			'schemas',
-		]);
+		expect(
+			npmRunScripts(
+				'```sh\nnpm run demo -- --live\n```\nthen `npm run e2e:n8n` and npm test; npm run schemas: …',
+			),
+		).toEqual(['demo', 'e2e:n8n', 'schemas']);
 	});
 
 	it('make the table from the mapping', () => {

@@ -11,7 +11,8 @@ import { runNode } from '../dev/harness';
 export const API = 'https://api.partner.microsoft.com';
 export const LOGIN = 'https://login.microsoftonline.com';
 export const TOKEN_PATH = '/organizations/oauth2/v2.0/token';
-export const ACCESS_TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.access-token-that-must-not-leak.c2lnbmF0dXJl';
+export const ACCESS_TOKEN =
+	'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.access-token-that-must-not-leak.c2lnbmF0dXJl';
 export const REFRESH_TOKEN = 'refresh-token-that-must-not-leak-0123456789';
 export const REFERRALS = '/v1.0/engagements/referrals';
 export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
@@ -23,7 +24,8 @@ export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
  */
 export function exampleReferral(): IDataObject {
 	return {
-		'@odata.context': 'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals/$entity',
+		'@odata.context':
+			'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals/$entity',
 		...(structuredClone(documentedExample()) as IDataObject),
 	};
 }
@@ -46,7 +48,11 @@ export function credentials(overrides: IDataObject = {}): RunOptions['credential
 			tenantId: 'organizations',
 			baseUrl: API,
 			accessTokenUrl: `${LOGIN}${TOKEN_PATH}`,
-			oauthTokenData: { access_token: ACCESS_TOKEN, refresh_token: REFRESH_TOKEN, token_type: 'Bearer' },
+			oauthTokenData: {
+				access_token: ACCESS_TOKEN,
+				refresh_token: REFRESH_TOKEN,
+				token_type: 'Bearer',
+			},
 			...overrides,
 		},
 	};
@@ -65,7 +71,10 @@ export async function runReferral(
 	spec: Partial<Omit<NodeSpec, 'parameters' | 'type'>> = {},
 	options: RunOptions = runOptions(),
 ) {
-	return await runNode({ type: 'partnerCenterReferral', parameters: { resource: 'referral', ...parameters }, ...spec }, options);
+	return await runNode(
+		{ type: 'partnerCenterReferral', parameters: { resource: 'referral', ...parameters }, ...spec },
+		options,
+	);
 }
 
 export const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });

@@ -63,7 +63,9 @@ class TestApi implements INodeType {
 					returnData.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
 					continue;
 				}
-				throw error instanceof NodeApiError ? error : new NodeApiError(this.getNode(), error as JsonObject);
+				throw error instanceof NodeApiError
+					? error
+					: new NodeApiError(this.getNode(), error as JsonObject);
 			}
 		}
 		return [returnData];
@@ -85,7 +87,8 @@ class TestPoll implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		if (this.getNodeParameter('fail') === true) throw new NodeOperationError(this.getNode(), 'poll failed');
+		if (this.getNodeParameter('fail') === true)
+			throw new NodeOperationError(this.getNode(), 'poll failed');
 		const state = this.getWorkflowStaticData('node');
 		state.counter = ((state.counter as number | undefined) ?? 0) + 1;
 		return [[{ json: { counter: state.counter, mode: this.getMode() } }]];
@@ -100,7 +103,10 @@ const credentials = {
 	accessTokenUrl: `${TOKEN_HOST}${TOKEN_PATH}`,
 	oauthTokenData: { access_token: 'token-1', refresh_token: 'refresh-1', token_type: 'Bearer' },
 };
-const options: RunOptions = { nodeTypes: [new TestApi(), new TestPoll()], credentials: { [CREDENTIAL]: credentials } };
+const options: RunOptions = {
+	nodeTypes: [new TestApi(), new TestPoll()],
+	credentials: { [CREDENTIAL]: credentials },
+};
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -118,9 +124,15 @@ describe('test harness on the real n8n engine', () => {
 	});
 
 	it('signs requests with the Bearer token from oauthTokenData', async () => {
-		nock(API).get('/v1/x/42').matchHeader('authorization', 'Bearer token-1').reply(200, { id: '42' });
+		nock(API)
+			.get('/v1/x/42')
+			.matchHeader('authorization', 'Bearer token-1')
+			.reply(200, { id: '42' });
 
-		const { items, error, credentialUpdates } = await runNode({ type: 'testApi', parameters: { id: '42' } }, options);
+		const { items, error, credentialUpdates } = await runNode(
+			{ type: 'testApi', parameters: { id: '42' } },
+			options,
+		);
 
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json)).toEqual([{ id: '42' }]);
@@ -131,7 +143,11 @@ describe('test harness on the real n8n engine', () => {
 		for (const id of ['a', 'b', 'c']) nock(API).get(`/v1/x/${id}`).reply(200, { got: id });
 
 		const { items } = await runNode(
-			{ type: 'testApi', parameters: { id: '={{ $json.id }}' }, items: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] },
+			{
+				type: 'testApi',
+				parameters: { id: '={{ $json.id }}' },
+				items: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+			},
 			options,
 		);
 
@@ -139,10 +155,22 @@ describe('test harness on the real n8n engine', () => {
 	});
 
 	it('refreshes the token on a 401, retries, and persists the new token', async () => {
-		nock(API).get('/v1/x/1').matchHeader('authorization', 'Bearer token-1').reply(401, { error: 'expired' });
+		nock(API)
+			.get('/v1/x/1')
+			.matchHeader('authorization', 'Bearer token-1')
+			.reply(401, { error: 'expired' });
 		nock(TOKEN_HOST)
-			.post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'refresh_token' && body.refresh_token === 'refresh-1')
-			.reply(200, { access_token: 'token-2', refresh_token: 'refresh-2', token_type: 'Bearer', expires_in: 3600 });
+			.post(
+				TOKEN_PATH,
+				(body: Record<string, string>) =>
+					body.grant_type === 'refresh_token' && body.refresh_token === 'refresh-1',
+			)
+			.reply(200, {
+				access_token: 'token-2',
+				refresh_token: 'refresh-2',
+				token_type: 'Bearer',
+				expires_in: 3600,
+			});
 		nock(API).get('/v1/x/1').matchHeader('authorization', 'Bearer token-2').reply(200, { id: '1' });
 		// The next request of the same run already uses the refreshed token.
 		nock(API).get('/v1/x/2').matchHeader('authorization', 'Bearer token-2').reply(200, { id: '2' });
@@ -156,7 +184,10 @@ describe('test harness on the real n8n engine', () => {
 		expect(items.map((item) => item.json)).toEqual([{ id: '1' }, { id: '2' }]);
 		expect(credentialUpdates).toHaveLength(1);
 		expect(credentialUpdates[0].type).toBe(CREDENTIAL);
-		expect(credentialUpdates[0].data.oauthTokenData).toMatchObject({ access_token: 'token-2', refresh_token: 'refresh-2' });
+		expect(credentialUpdates[0].data.oauthTokenData).toMatchObject({
+			access_token: 'token-2',
+			refresh_token: 'refresh-2',
+		});
 		// The caller's data is not mutated by the run.
 		expect(credentials.oauthTokenData.access_token).toBe('token-1');
 	});
@@ -165,7 +196,9 @@ describe('test harness on the real n8n engine', () => {
 		const withoutUrl: Partial<typeof credentials> = { ...credentials };
 		delete withoutUrl.accessTokenUrl;
 		nock(API).get('/v1/x/1').reply(401);
-		nock('https://login.microsoftonline.com').post('/tenant-1/oauth2/v2.0/token').reply(200, { access_token: 'token-3' });
+		nock('https://login.microsoftonline.com')
+			.post('/tenant-1/oauth2/v2.0/token')
+			.reply(200, { access_token: 'token-3' });
 		nock(API).get('/v1/x/1').matchHeader('authorization', 'Bearer token-3').reply(200, { id: '1' });
 
 		const { items, credentialUpdates } = await runNode(
@@ -174,18 +207,27 @@ describe('test harness on the real n8n engine', () => {
 		);
 
 		expect(items.map((item) => item.json)).toEqual([{ id: '1' }]);
-		expect(credentialUpdates[0].data.oauthTokenData).toMatchObject({ access_token: 'token-3', refresh_token: 'refresh-1' });
+		expect(credentialUpdates[0].data.oauthTokenData).toMatchObject({
+			access_token: 'token-3',
+			refresh_token: 'refresh-1',
+		});
 	});
 
 	it('fails the run without continueOnFail, and gives an error item with it', async () => {
 		nock(API).get('/v1/x/missing').twice().reply(404, { message: 'not found' });
 
 		const failed = await runNode({ type: 'testApi', parameters: { id: 'missing' } }, options);
-		expect(failed.error).toMatchObject({ httpCode: '404', message: expect.stringMatching(/could not be found/) });
+		expect(failed.error).toMatchObject({
+			httpCode: '404',
+			message: expect.stringMatching(/could not be found/),
+		});
 		expect(failed.items).toEqual([]);
 		expect(() => failed.output('Test API')).toThrow(/failed/);
 
-		const continued = await runNode({ type: 'testApi', parameters: { id: 'missing' }, continueOnFail: true }, options);
+		const continued = await runNode(
+			{ type: 'testApi', parameters: { id: 'missing' }, continueOnFail: true },
+			options,
+		);
 		expect(continued.error).toBeUndefined();
 		expect(continued.items).toHaveLength(1);
 		expect(continued.items[0].json.error).toEqual(expect.any(String));
@@ -214,8 +256,14 @@ describe('test harness on the real n8n engine', () => {
 	it('polls through PollContext with static data that persists between polls', async () => {
 		const staticData = {};
 
-		const first = await runPoll({ type: 'testPoll', parameters: {}, mode: 'trigger', staticData }, options);
-		const second = await runPoll({ type: 'testPoll', parameters: {}, mode: 'trigger', staticData }, options);
+		const first = await runPoll(
+			{ type: 'testPoll', parameters: {}, mode: 'trigger', staticData },
+			options,
+		);
+		const second = await runPoll(
+			{ type: 'testPoll', parameters: {}, mode: 'trigger', staticData },
+			options,
+		);
 		const manual = await runPoll({ type: 'testPoll', parameters: {}, mode: 'manual' }, options);
 
 		expect(first.items?.[0].json).toEqual({ counter: 1, mode: 'trigger' });
@@ -223,7 +271,9 @@ describe('test harness on the real n8n engine', () => {
 		expect(second.staticData).toBe(staticData);
 		expect(staticData).toEqual({ 'node:Test Poll': { counter: 2 } });
 		expect(manual.items?.[0].json).toEqual({ counter: 1, mode: 'manual' });
-		await expect(runPoll({ type: 'testPoll', parameters: { fail: true } }, options)).rejects.toThrow('poll failed');
+		await expect(
+			runPoll({ type: 'testPoll', parameters: { fail: true } }, options),
+		).rejects.toThrow('poll failed');
 	});
 
 	it('runs a workflow: Manual Trigger → node → Set → If', async () => {
@@ -263,7 +313,12 @@ describe('test harness on the real n8n engine', () => {
 							assignments: [
 								{ id: 'a1', name: 'referralId', value: '={{ $json.id }}', type: 'string' },
 								{ id: 'a2', name: 'amount', value: '={{ $json.amount }}', type: 'number' },
-								{ id: 'a3', name: 'label', value: '={{ $json.status.toUpperCase() }}', type: 'string' },
+								{
+									id: 'a3',
+									name: 'label',
+									value: '={{ $json.status.toUpperCase() }}',
+									type: 'string',
+								},
 							],
 						},
 						options: {},
@@ -293,7 +348,9 @@ describe('test harness on the real n8n engine', () => {
 				},
 			],
 			connections: {
-				'When clicking ‘Execute workflow’': { main: [[{ node: 'List', type: 'main' as const, index: 0 }]] },
+				'When clicking ‘Execute workflow’': {
+					main: [[{ node: 'List', type: 'main' as const, index: 0 }]],
+				},
 				List: { main: [[{ node: 'Edit Fields', type: 'main' as const, index: 0 }]] },
 				'Edit Fields': { main: [[{ node: 'Big?', type: 'main' as const, index: 0 }]] },
 			},
@@ -316,7 +373,9 @@ describe('test harness on the real n8n engine', () => {
 		nock.enableNetConnect('127.0.0.1');
 		const server = createServer((request, response) => {
 			response.setHeader('content-type', 'application/json');
-			response.end(JSON.stringify({ url: request.url, authorization: request.headers.authorization }));
+			response.end(
+				JSON.stringify({ url: request.url, authorization: request.headers.authorization }),
+			);
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		try {

@@ -38,12 +38,25 @@ export type HttpRequestNode = LoadedHttpRequestNode | { missing: string };
 export async function loadHttpRequestNode(): Promise<HttpRequestNode> {
 	const base = path.join(CACHE_DIR, `n8n-${n8nCoreVersion}`, 'node_modules', 'n8n-nodes-base');
 	const file = path.join(base, 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js');
-	const splitOutFile = path.join(base, 'dist', 'nodes', 'Transform', 'SplitOut', 'SplitOut.node.js');
+	const splitOutFile = path.join(
+		base,
+		'dist',
+		'nodes',
+		'Transform',
+		'SplitOut',
+		'SplitOut.node.js',
+	);
 	if (!existsSync(file) || !existsSync(splitOutFile)) {
-		return { missing: `n8n-nodes-base ${n8nCoreVersion} not found in ${base}: run \`npm run e2e:n8n\` once to install it` };
+		return {
+			missing: `n8n-nodes-base ${n8nCoreVersion} not found in ${base}: run \`npm run e2e:n8n\` once to install it`,
+		};
 	}
-	const loaded = (await import(pathToFileURL(file).href)) as { HttpRequest: new () => IVersionedNodeType };
-	const splitOut = (await import(pathToFileURL(splitOutFile).href)) as { SplitOut: new () => INodeType };
+	const loaded = (await import(pathToFileURL(file).href)) as {
+		HttpRequest: new () => IVersionedNodeType;
+	};
+	const splitOut = (await import(pathToFileURL(splitOutFile).href)) as {
+		SplitOut: new () => INodeType;
+	};
 	return { nodeType: new loaded.HttpRequest(), splitOut: new splitOut.SplitOut(), from: base };
 }
 
@@ -106,16 +119,26 @@ export async function runHttpRequestPaging(
 			],
 			connections: {
 				Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
-				...(split && { [NODE_NAME]: { main: [[{ node: SPLIT_OUT_NAME, type: 'main', index: 0 }]] } }),
+				...(split && {
+					[NODE_NAME]: { main: [[{ node: SPLIT_OUT_NAME, type: 'main', index: 0 }]] },
+				}),
 			},
 		},
-		{ ...options, nodeTypes: { [HTTP_REQUEST_TYPE]: nodeType as unknown as INodeType, [SPLIT_OUT_TYPE]: splitOut } },
+		{
+			...options,
+			nodeTypes: {
+				[HTTP_REQUEST_TYPE]: nodeType as unknown as INodeType,
+				[SPLIT_OUT_TYPE]: splitOut,
+			},
+		},
 	);
 }
 
 /** Referrals in the HTTP Request node's output: the `value` arrays of its page items. */
 export function referralsIn(run: WorkflowRun): number {
-	return run.output(NODE_NAME).reduce((sum, item) => sum + ((item.json.value as unknown[] | undefined)?.length ?? 0), 0);
+	return run
+		.output(NODE_NAME)
+		.reduce((sum, item) => sum + ((item.json.value as unknown[] | undefined)?.length ?? 0), 0);
 }
 
 /** Items out of Split Out (one per referral), or undefined when it did not run. */

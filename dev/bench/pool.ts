@@ -11,7 +11,10 @@ import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { DEFAULT_MAX_CONCURRENT, START_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/concurrency';
+import {
+	DEFAULT_MAX_CONCURRENT,
+	START_CONCURRENT,
+} from '../../nodes/PartnerCenterReferral/shared/concurrency';
 import type { BatchResult, Target } from './run';
 
 export interface PoolRun {
@@ -52,7 +55,9 @@ const PROFILED_IDS = 300;
 const WARM_UP_RUNS = 2;
 const SAMPLING_INTERVAL_MICROS = 100;
 const REPO = path.resolve(__dirname, '../..');
-const NODE_SOURCES = ['nodes', 'credentials'].map((folder) => pathToFileURL(path.join(REPO, folder)).href + '/');
+const NODE_SOURCES = ['nodes', 'credentials'].map(
+	(folder) => pathToFileURL(path.join(REPO, folder)).href + '/',
+);
 
 const DEFAULT_SCENARIO = `Node, default (starts at ${START_CONCURRENT}, up to ${DEFAULT_MAX_CONCURRENT})`;
 const STRICT_SCENARIO = `Node, default, service allows ${STRICT_SERVICE_LIMIT} (${STRICT_IDS} ids)`;
@@ -65,15 +70,40 @@ const concurrencyScenario = (concurrency: number) => `Node, Max Concurrent Reque
  * long paid, and looks slower than the runs after it (on a busy machine, where the optimising
  * compiler's threads wait for a core, also the first run after a single warm-up did).
  */
-export async function poolScenarios(runBatch: RunBatch, done: (result: BatchResult) => void): Promise<NodeCpu> {
-	for (let round = 0; round < WARM_UP_RUNS; round++) await runBatch({ scenario: 'warm-up', ids: BATCH_IDS, serviceLimit: SERVICE_LIMIT });
-	const byDefault = await runBatch({ scenario: DEFAULT_SCENARIO, ids: BATCH_IDS, serviceLimit: SERVICE_LIMIT });
+export async function poolScenarios(
+	runBatch: RunBatch,
+	done: (result: BatchResult) => void,
+): Promise<NodeCpu> {
+	for (let round = 0; round < WARM_UP_RUNS; round++)
+		await runBatch({ scenario: 'warm-up', ids: BATCH_IDS, serviceLimit: SERVICE_LIMIT });
+	const byDefault = await runBatch({
+		scenario: DEFAULT_SCENARIO,
+		ids: BATCH_IDS,
+		serviceLimit: SERVICE_LIMIT,
+	});
 	done(byDefault);
 	for (const concurrency of [10, 20]) {
-		done(await runBatch({ scenario: concurrencyScenario(concurrency), ids: BATCH_IDS, concurrency, serviceLimit: SERVICE_LIMIT }));
+		done(
+			await runBatch({
+				scenario: concurrencyScenario(concurrency),
+				ids: BATCH_IDS,
+				concurrency,
+				serviceLimit: SERVICE_LIMIT,
+			}),
+		);
 	}
-	done(await runBatch({ scenario: STRICT_SCENARIO, ids: STRICT_IDS, serviceLimit: STRICT_SERVICE_LIMIT }));
-	const profiled = { scenario: `${DEFAULT_SCENARIO}, profiled`, ids: PROFILED_IDS, serviceLimit: SERVICE_LIMIT };
+	done(
+		await runBatch({
+			scenario: STRICT_SCENARIO,
+			ids: STRICT_IDS,
+			serviceLimit: STRICT_SERVICE_LIMIT,
+		}),
+	);
+	const profiled = {
+		scenario: `${DEFAULT_SCENARIO}, profiled`,
+		ids: PROFILED_IDS,
+		serviceLimit: SERVICE_LIMIT,
+	};
 	return await nodeCpu(runBatch, profiled, byDefault.cpuMicrosPerRequest);
 }
 
@@ -89,7 +119,11 @@ interface ProfileNode {
  * times the CPU per request of an unprofiled run (`processMicrosPerRequest`, measured with
  * process.cpuUsage) gives the node's µs per request.
  */
-async function nodeCpu(runBatch: RunBatch, run: PoolRun, processMicrosPerRequest: number): Promise<NodeCpu> {
+async function nodeCpu(
+	runBatch: RunBatch,
+	run: PoolRun,
+	processMicrosPerRequest: number,
+): Promise<NodeCpu> {
 	const session = new Session();
 	session.connect();
 	try {
@@ -115,7 +149,8 @@ async function nodeCpu(runBatch: RunBatch, run: PoolRun, processMicrosPerRequest
 				own.set(file, (own.get(file) ?? 0) + 1);
 			}
 		}
-		const micros = (samples: number) => Math.round((samples / Math.max(1, busy)) * processMicrosPerRequest * 10) / 10;
+		const micros = (samples: number) =>
+			Math.round((samples / Math.max(1, busy)) * processMicrosPerRequest * 10) / 10;
 		const nodeSamples = [...own.values()].reduce((sum, count) => sum + count, 0);
 		return {
 			scenario: run.scenario,
@@ -123,7 +158,11 @@ async function nodeCpu(runBatch: RunBatch, run: PoolRun, processMicrosPerRequest
 			processMicrosPerRequest,
 			nodeMicrosPerRequest: micros(nodeSamples),
 			nodeShare: Math.round((nodeSamples / Math.max(1, busy)) * 1000) / 1000,
-			nodeByFile: Object.fromEntries([...own.entries()].sort((a, b) => b[1] - a[1]).map(([file, count]) => [file, micros(count)])),
+			nodeByFile: Object.fromEntries(
+				[...own.entries()]
+					.sort((a, b) => b[1] - a[1])
+					.map(([file, count]) => [file, micros(count)]),
+			),
 			busySamples: busy,
 			samplingIntervalMicros: SAMPLING_INTERVAL_MICROS,
 			note: "share of the busy main-thread samples in nodes/ and credentials/ (the node's own code, not the n8n code it calls), times the CPU per request of the unprofiled default run",
@@ -139,9 +178,15 @@ const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 /** The pool's targets (ratios to the service's limit, not timings of a test). */
 export function poolTargets(batch: BatchResult[], cpu: NodeCpu): Target[] {
 	const find = (scenario: string) => batch.find((result) => result.scenario === scenario);
-	const runs = [DEFAULT_SCENARIO, concurrencyScenario(10), concurrencyScenario(20), STRICT_SCENARIO].map(find);
+	const runs = [
+		DEFAULT_SCENARIO,
+		concurrencyScenario(10),
+		concurrencyScenario(20),
+		STRICT_SCENARIO,
+	].map(find);
 	const [byDefault, at10, at20, strict] = runs;
-	const extra = (result: BatchResult | undefined) => (result ? (result.requests - result.ids) / result.ids : Number.NaN);
+	const extra = (result: BatchResult | undefined) =>
+		result ? (result.requests - result.ids) / result.ids : Number.NaN;
 	return [
 		...runs.map((result, index) => ({
 			name: `Batch Get, ${result?.scenario ?? `run ${index + 1} missing`}: no failed items`,

@@ -13,7 +13,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const REPO = path.resolve(__dirname, '../..');
-const OWN_SOURCES = ['nodes', 'credentials'].map((folder) => pathToFileURL(path.join(REPO, folder)).href + '/');
+const OWN_SOURCES = ['nodes', 'credentials'].map(
+	(folder) => pathToFileURL(path.join(REPO, folder)).href + '/',
+);
 const SAMPLING_INTERVAL_MICROS = 100;
 
 export interface OwnCpu {
@@ -47,7 +49,11 @@ interface Profile {
 	timeDeltas?: number[];
 }
 
-const sortedRecord = (entries: Map<string, number>, scale: number, limit = Number.POSITIVE_INFINITY) =>
+const sortedRecord = (
+	entries: Map<string, number>,
+	scale: number,
+	limit = Number.POSITIVE_INFINITY,
+) =>
 	Object.fromEntries(
 		[...entries.entries()]
 			.sort((a, b) => b[1] - a[1])

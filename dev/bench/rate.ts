@@ -25,7 +25,8 @@ export interface RateRun {
 
 export const nodeScenario = (ids: number) =>
 	`Node, default (up to ${DEFAULT_MAX_CONCURRENT}), ${ids.toLocaleString('en-US')} ids`;
-export const referenceScenario = (ids: number) => `Reference: plain fetch at ${RATE_LIMIT}/s, ${ids.toLocaleString('en-US')} ids`;
+export const referenceScenario = (ids: number) =>
+	`Reference: plain fetch at ${RATE_LIMIT}/s, ${ids.toLocaleString('en-US')} ids`;
 
 /** The rate runs, in table order: for each size the node, then the reference. */
 export async function rateScenarios(

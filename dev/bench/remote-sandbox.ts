@@ -6,7 +6,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import type { CommandName, Commands, ReplyMessage, RequestMessage, SandboxInfo, StartOptions } from './protocol';
+import type {
+	CommandName,
+	Commands,
+	ReplyMessage,
+	RequestMessage,
+	SandboxInfo,
+	StartOptions,
+} from './protocol';
 
 const CALL_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -68,7 +75,11 @@ export class RemoteSandbox {
 		child.on('message', (message: unknown) => remote.onReply(message as ReplyMessage));
 		child.once('exit', (code, signal) => {
 			children.delete(child);
-			remote.fail(new Error(`The sandbox process exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})`));
+			remote.fail(
+				new Error(
+					`The sandbox process exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})`,
+				),
+			);
 		});
 		child.once('error', (error) => remote.fail(error));
 		try {
@@ -80,7 +91,10 @@ export class RemoteSandbox {
 		return remote;
 	}
 
-	async call<K extends CommandName>(command: K, args: Commands[K]['args']): Promise<Commands[K]['result']> {
+	async call<K extends CommandName>(
+		command: K,
+		args: Commands[K]['args'],
+	): Promise<Commands[K]['result']> {
 		if (this.exited) throw this.exited;
 		const id = this.nextId++;
 		const message: RequestMessage<K> = { id, command, args };

@@ -42,7 +42,14 @@ import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runNode, runPoll, type RunOptions } from '../harness';
 import { REFERENCE_DATE } from '../sandbox/data';
-import { BATCH_IDS, poolScenarios, poolTargets, SERVICE_LIMIT, type NodeCpu, type PoolRun } from './pool';
+import {
+	BATCH_IDS,
+	poolScenarios,
+	poolTargets,
+	SERVICE_LIMIT,
+	type NodeCpu,
+	type PoolRun,
+} from './pool';
 import {
 	loadHttpRequestNode,
 	referralsIn,
@@ -73,11 +80,24 @@ const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.json');
 /** What --only can select (all by default). */
 const GROUPS = ['pool', 'baselines', 'rate', 'getmany', 'trigger', 'burst', 'memory'];
 
-const BATCH_FAULTS: FaultSettings = { latencyMs: LATENCY_MS, maxConcurrent: SERVICE_LIMIT, retryAfterSeconds: RETRY_AFTER_SECONDS };
-const LATENCY_ONLY: FaultSettings = { latencyMs: LATENCY_MS, maxConcurrent: 0, retryAfterSeconds: RETRY_AFTER_SECONDS };
-const NO_FAULTS: FaultSettings = { latencyMs: 0, maxConcurrent: 0, retryAfterSeconds: RETRY_AFTER_SECONDS };
+const BATCH_FAULTS: FaultSettings = {
+	latencyMs: LATENCY_MS,
+	maxConcurrent: SERVICE_LIMIT,
+	retryAfterSeconds: RETRY_AFTER_SECONDS,
+};
+const LATENCY_ONLY: FaultSettings = {
+	latencyMs: LATENCY_MS,
+	maxConcurrent: 0,
+	retryAfterSeconds: RETRY_AFTER_SECONDS,
+};
+const NO_FAULTS: FaultSettings = {
+	latencyMs: 0,
+	maxConcurrent: 0,
+	retryAfterSeconds: RETRY_AFTER_SECONDS,
+};
 
-const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const round = (value: number, digits = 2): number =>
+	Math.round(value * 10 ** digits) / 10 ** digits;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 
@@ -99,7 +119,11 @@ interface Measured<T> {
  * Runs one scenario: sets the sandbox's faults, resets its counters, and measures wall time,
  * this process's CPU time and peak RSS (sampled every few ms) around `run`.
  */
-async function measure<T>(sandbox: RemoteSandbox, faults: FaultSettings, run: () => Promise<T>): Promise<Measured<T>> {
+async function measure<T>(
+	sandbox: RemoteSandbox,
+	faults: FaultSettings,
+	run: () => Promise<T>,
+): Promise<Measured<T>> {
 	await sandbox.call('faults', faults);
 	await sandbox.call('resetCounters', null);
 	const before = await sandbox.call('counters', null);
@@ -123,11 +147,21 @@ async function measure<T>(sandbox: RemoteSandbox, faults: FaultSettings, run: ()
 		clearInterval(sampler);
 	}
 	const counters = await sandbox.call('counters', null);
-	return { value, wallMs, cpuMicros, rssBeforeBytes, peakRssBytes, counters, sandboxCpuMicros: counters.cpuMicros - before.cpuMicros };
+	return {
+		value,
+		wallMs,
+		cpuMicros,
+		rssBeforeBytes,
+		peakRssBytes,
+		counters,
+		sandboxCpuMicros: counters.cpuMicros - before.cpuMicros,
+	};
 }
 
 /** The path and query of the first HTTP request this process sends while `run` runs. */
-async function firstRequestPath<T>(run: () => Promise<T>): Promise<{ value: T; path: string | undefined }> {
+async function firstRequestPath<T>(
+	run: () => Promise<T>,
+): Promise<{ value: T; path: string | undefined }> {
 	let first: string | undefined;
 	const onStart = (message: unknown) => {
 		first ??= (message as { request: ClientRequest }).request.path;
@@ -193,8 +227,12 @@ function batchResult(
 	const total = fields.total ?? fields.ids;
 	const wallMs = (measured.wallMs * total) / fields.ids;
 	const serviceLimit = fields.perSecond !== undefined ? 0 : (fields.serviceLimit ?? SERVICE_LIMIT);
-	const serviceLimitMs = fields.perSecond !== undefined ? (total / fields.perSecond) * 1000 : limitMs(total, serviceLimit);
-	const ownInFlight = fields.concurrency === 'unbounded' ? serviceLimit : Math.min(fields.concurrency, serviceLimit);
+	const serviceLimitMs =
+		fields.perSecond !== undefined
+			? (total / fields.perSecond) * 1000
+			: limitMs(total, serviceLimit);
+	const ownInFlight =
+		fields.concurrency === 'unbounded' ? serviceLimit : Math.min(fields.concurrency, serviceLimit);
 	const ownLimitMs = fields.perSecond !== undefined ? serviceLimitMs : limitMs(total, ownInFlight);
 	const { counters } = measured;
 	return {
@@ -211,7 +249,10 @@ function batchResult(
 		...(fields.perSecond !== undefined && { servicePerSecond: fields.perSecond }),
 		serviceLimitMs,
 		ratioToServiceLimit: round(wallMs / serviceLimitMs),
-		...(ownLimitMs !== serviceLimitMs && { ownLimitMs, ratioToOwnLimit: round(wallMs / ownLimitMs) }),
+		...(ownLimitMs !== serviceLimitMs && {
+			ownLimitMs,
+			ratioToOwnLimit: round(wallMs / ownLimitMs),
+		}),
 		serverMsPerRequest: round(counters.apiRequestMs / Math.max(1, counters.finishedApiRequests), 1),
 		cpuMicros: measured.cpuMicros,
 		cpuMicrosPerRequest: round(measured.cpuMicros / Math.max(1, counters.requests), 0),
@@ -224,7 +265,8 @@ function failedItems(items: INodeExecutionData[], ids: string[], runFailed: bool
 	if (runFailed && items.length === 0) return ids.length;
 	let failed = Math.max(0, ids.length - items.length);
 	items.forEach((item, index) => {
-		if (item.error !== undefined || item.json.error !== undefined || item.json.id !== ids[index]) failed++;
+		if (item.error !== undefined || item.json.error !== undefined || item.json.id !== ids[index])
+			failed++;
 	});
 	return failed;
 }
@@ -235,21 +277,24 @@ async function nodeBatchGet(
 	ids: string[],
 	{ scenario, concurrency, serviceLimit }: PoolRun,
 ): Promise<BatchResult> {
-	const measured = await measure(sandbox, { ...BATCH_FAULTS, maxConcurrent: serviceLimit }, async () =>
-		await runNode(
-			{
-				type: 'partnerCenterReferral',
-				parameters: {
-					resource: 'referral',
-					operation: 'get',
-					referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					options: concurrency === undefined ? {} : { concurrency },
+	const measured = await measure(
+		sandbox,
+		{ ...BATCH_FAULTS, maxConcurrent: serviceLimit },
+		async () =>
+			await runNode(
+				{
+					type: 'partnerCenterReferral',
+					parameters: {
+						resource: 'referral',
+						operation: 'get',
+						referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+						options: concurrency === undefined ? {} : { concurrency },
+					},
+					items: ids.map((id) => ({ id })),
+					onError: 'continueRegularOutput',
 				},
-				items: ids.map((id) => ({ id })),
-				onError: 'continueRegularOutput',
-			},
-			options,
-		),
+				options,
+			),
 	);
 	const run = measured.value;
 	return batchResult(scenario, measured, {
@@ -263,7 +308,9 @@ async function nodeBatchGet(
 
 async function plainGet(url: string, token: string): Promise<boolean> {
 	try {
-		const response = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+		const response = await fetch(url, {
+			headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+		});
 		await response.arrayBuffer();
 		return response.ok;
 	} catch {
@@ -287,7 +334,11 @@ async function plainGets(sandbox: RemoteSandbox, ids: string[], lanes: number): 
 }
 
 async function naiveBurst(sandbox: RemoteSandbox, ids: string[]): Promise<BatchResult> {
-	const measured = await measure(sandbox, BATCH_FAULTS, async () => await plainGets(sandbox, ids, ids.length));
+	const measured = await measure(
+		sandbox,
+		BATCH_FAULTS,
+		async () => await plainGets(sandbox, ids, ids.length),
+	);
 	return batchResult('Naive: all at once, no retry', measured, {
 		ids: ids.length,
 		concurrency: 'unbounded',
@@ -296,23 +347,41 @@ async function naiveBurst(sandbox: RemoteSandbox, ids: string[]): Promise<BatchR
 	});
 }
 
-async function sequential(sandbox: RemoteSandbox, ids: string[], total: number): Promise<BatchResult> {
-	const measured = await measure(sandbox, BATCH_FAULTS, async () => await plainGets(sandbox, ids, 1));
+async function sequential(
+	sandbox: RemoteSandbox,
+	ids: string[],
+	total: number,
+): Promise<BatchResult> {
+	const measured = await measure(
+		sandbox,
+		BATCH_FAULTS,
+		async () => await plainGets(sandbox, ids, 1),
+	);
 	const capped = ids.length < total;
-	return batchResult(capped ? `Sequential: one at a time (${ids.length} ids, ×${total / ids.length})` : 'Sequential: one at a time', measured, {
-		ids: ids.length,
-		concurrency: 1,
-		failedItems: measured.value.filter((ok) => !ok).length,
-		total,
-		note: capped
-			? `ran the first ${ids.length} ids (plain fetch, no retry); wall time and ratios extrapolated ×${total / ids.length} to ${total}; requests, 429s and failed are of the ${ids.length}`
-			: 'plain fetch, no retry',
-	});
+	return batchResult(
+		capped
+			? `Sequential: one at a time (${ids.length} ids, ×${total / ids.length})`
+			: 'Sequential: one at a time',
+		measured,
+		{
+			ids: ids.length,
+			concurrency: 1,
+			failedItems: measured.value.filter((ok) => !ok).length,
+			total,
+			note: capped
+				? `ran the first ${ids.length} ids (plain fetch, no retry); wall time and ratios extrapolated ×${total / ids.length} to ${total}; requests, 429s and failed are of the ${ids.length}`
+				: 'plain fetch, no retry',
+		},
+	);
 }
 
 /** Reference, not a baseline of the issue: the cheapest client that respects the limit. */
 async function plainPool(sandbox: RemoteSandbox, ids: string[]): Promise<BatchResult> {
-	const measured = await measure(sandbox, BATCH_FAULTS, async () => await plainGets(sandbox, ids, SERVICE_LIMIT));
+	const measured = await measure(
+		sandbox,
+		BATCH_FAULTS,
+		async () => await plainGets(sandbox, ids, SERVICE_LIMIT),
+	);
 	return batchResult('Reference: plain fetch, 10 at a time', measured, {
 		ids: ids.length,
 		concurrency: SERVICE_LIMIT,
@@ -324,24 +393,35 @@ async function plainPool(sandbox: RemoteSandbox, ids: string[]): Promise<BatchRe
 /* ------------------------------------------------------------------------------------ */
 /* 5. Per-second rate limit                                                               */
 
-const rateFaults = (perSecond: number): FaultSettings => ({ ...LATENCY_ONLY, maxPerSecond: perSecond });
+const rateFaults = (perSecond: number): FaultSettings => ({
+	...LATENCY_ONLY,
+	maxPerSecond: perSecond,
+});
 
-async function nodeRateGet(sandbox: RemoteSandbox, options: RunOptions, ids: string[], { scenario, perSecond }: RateRun): Promise<BatchResult> {
-	const measured = await measure(sandbox, rateFaults(perSecond), async () =>
-		await runNode(
-			{
-				type: 'partnerCenterReferral',
-				parameters: {
-					resource: 'referral',
-					operation: 'get',
-					referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					options: {},
+async function nodeRateGet(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	ids: string[],
+	{ scenario, perSecond }: RateRun,
+): Promise<BatchResult> {
+	const measured = await measure(
+		sandbox,
+		rateFaults(perSecond),
+		async () =>
+			await runNode(
+				{
+					type: 'partnerCenterReferral',
+					parameters: {
+						resource: 'referral',
+						operation: 'get',
+						referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+						options: {},
+					},
+					items: ids.map((id) => ({ id })),
+					onError: 'continueRegularOutput',
 				},
-				items: ids.map((id) => ({ id })),
-				onError: 'continueRegularOutput',
-			},
-			options,
-		),
+				options,
+			),
 	);
 	const run = measured.value;
 	return batchResult(scenario, measured, {
@@ -353,10 +433,15 @@ async function nodeRateGet(sandbox: RemoteSandbox, options: RunOptions, ids: str
 	});
 }
 
-const wait = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const wait = async (ms: number) =>
+	await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** Reference: plain fetch that knows the limit: request i goes at i ÷ perSecond s, a 429 waits its Retry-After and goes again. */
-async function referenceRateGet(sandbox: RemoteSandbox, ids: string[], { scenario, perSecond }: RateRun): Promise<BatchResult> {
+async function referenceRateGet(
+	sandbox: RemoteSandbox,
+	ids: string[],
+	{ scenario, perSecond }: RateRun,
+): Promise<BatchResult> {
 	const { url, accessToken } = sandbox.info;
 	const measured = await measure(sandbox, rateFaults(perSecond), async () => {
 		const started = performance.now();
@@ -445,7 +530,13 @@ interface CpuRounds {
 
 /** n8n's HTTP Request node, Return All by nextLink, the same referrals (items = referrals, in its 1 item per page) */
 type HttpRequestResult =
-	| (PagingResult & { outputItems: number; coldCpuMicrosPerItem: number; typeVersion: number; from: string; note?: string })
+	| (PagingResult & {
+			outputItems: number;
+			coldCpuMicrosPerItem: number;
+			typeVersion: number;
+			from: string;
+			note?: string;
+	  })
 	| { missing: string };
 
 interface GetManyResult {
@@ -481,22 +572,34 @@ function pagingResult(measured: Measured<unknown>, items: number, failed: number
 		rssBeforeMb: mb(measured.rssBeforeBytes),
 		peakRssMb: mb(measured.peakRssBytes),
 		peakRssGrowthMb: mb(measured.peakRssBytes - measured.rssBeforeBytes),
-		peakRssGrowthKbPerItem: round((measured.peakRssBytes - measured.rssBeforeBytes) / 1024 / Math.max(1, items), 1),
+		peakRssGrowthKbPerItem: round(
+			(measured.peakRssBytes - measured.rssBeforeBytes) / 1024 / Math.max(1, items),
+			1,
+		),
 	};
 }
 
 async function nodeGetMany(sandbox: RemoteSandbox, options: RunOptions, faults: FaultSettings) {
-	return await measure(sandbox, faults, async () =>
-		await firstRequestPath(
-			async () =>
-				await runNode(
-					{
-						type: 'partnerCenterReferral',
-						parameters: { resource: 'referral', operation: 'getMany', returnAll: true, filters: {}, options: {} },
-					},
-					options,
-				),
-		),
+	return await measure(
+		sandbox,
+		faults,
+		async () =>
+			await firstRequestPath(
+				async () =>
+					await runNode(
+						{
+							type: 'partnerCenterReferral',
+							parameters: {
+								resource: 'referral',
+								operation: 'getMany',
+								returnAll: true,
+								filters: {},
+								options: {},
+							},
+						},
+						options,
+					),
+			),
 	);
 }
 
@@ -508,7 +611,9 @@ async function referencePaging(sandbox: RemoteSandbox, firstPath: string) {
 		let items = 0;
 		let next: string | undefined = `${url}${firstPath}`;
 		for (let page = 0; page < MAX_REFERENCE_PAGES && next !== undefined; page++) {
-			const response = await fetch(next, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' } });
+			const response = await fetch(next, {
+				headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+			});
 			const text = await response.text();
 			if (!response.ok) throw new Error(`Reference paging: HTTP ${response.status} for ${next}`);
 			stats.bytes += text.length;
@@ -536,11 +641,18 @@ function collectGarbage(): void {
 	(runInNewContext('gc') as () => void)();
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** A run of the node's Get Many under the CPU profiler: the node's own share of the CPU. */
-async function nodeOwnCpu(sandbox: RemoteSandbox, options: RunOptions, processMicrosPerItem: number): Promise<OwnCpuResult> {
-	const { value, cpu } = await profileOwnCpu(async () => await nodeGetMany(sandbox, options, NO_FAULTS));
+async function nodeOwnCpu(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	processMicrosPerItem: number,
+): Promise<OwnCpuResult> {
+	const { value, cpu } = await profileOwnCpu(
+		async () => await nodeGetMany(sandbox, options, NO_FAULTS),
+	);
 	const items = value.value.value.items.length;
 	return {
 		...cpu,
@@ -556,7 +668,12 @@ async function nodeOwnCpu(sandbox: RemoteSandbox, options: RunOptions, processMi
  * process, so that both see the same machine (on a shared machine one run alone can be off by
  * a third either way).
  */
-async function cpuRounds(sandbox: RemoteSandbox, options: RunOptions, loaded: LoadedHttpRequestNode, url: string): Promise<CpuRounds> {
+async function cpuRounds(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	loaded: LoadedHttpRequestNode,
+	url: string,
+): Promise<CpuRounds> {
 	const total = sandbox.info.referralCount;
 	const nodeMicrosPerItem: number[] = [];
 	const httpRequestMicrosPerItem: number[] = [];
@@ -565,12 +682,22 @@ async function cpuRounds(sandbox: RemoteSandbox, options: RunOptions, loaded: Lo
 	for (let round = 0; round < CPU_ROUNDS; round++) {
 		// Each run starts with the garbage of the one before collected, so that none pays for another's.
 		collectGarbage();
-		nodeMicrosPerItem.push(Math.round((await nodeGetMany(sandbox, options, NO_FAULTS)).cpuMicros / total));
+		nodeMicrosPerItem.push(
+			Math.round((await nodeGetMany(sandbox, options, NO_FAULTS)).cpuMicros / total),
+		);
 		collectGarbage();
-		const viaHttpRequest = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options));
+		const viaHttpRequest = await measure(
+			sandbox,
+			NO_FAULTS,
+			async () => await runHttpRequestPaging(loaded, url, options),
+		);
 		httpRequestMicrosPerItem.push(Math.round(viaHttpRequest.cpuMicros / total));
 		collectGarbage();
-		const split = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options, { split: true }));
+		const split = await measure(
+			sandbox,
+			NO_FAULTS,
+			async () => await runHttpRequestPaging(loaded, url, options, { split: true }),
+		);
 		splitOutMicrosPerItem.push(Math.round(split.cpuMicros / total));
 		splitItems = splitOutItems(split.value) ?? 0;
 	}
@@ -592,11 +719,24 @@ async function cpuRounds(sandbox: RemoteSandbox, options: RunOptions, loaded: Lo
 }
 
 /** n8n's HTTP Request node over the node's first request and its nextLinks: a cold run, then the measured one. */
-async function httpRequestPaging(sandbox: RemoteSandbox, options: RunOptions, loaded: HttpRequestNode, firstPath: string): Promise<HttpRequestResult> {
+async function httpRequestPaging(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	loaded: HttpRequestNode,
+	firstPath: string,
+): Promise<HttpRequestResult> {
 	if ('missing' in loaded) return loaded;
 	const url = `${sandbox.info.url}${firstPath}`;
-	const cold = await measure(sandbox, NO_FAULTS, async () => await runHttpRequestPaging(loaded, url, options));
-	const measured = await measure(sandbox, LATENCY_ONLY, async () => await runHttpRequestPaging(loaded, url, options));
+	const cold = await measure(
+		sandbox,
+		NO_FAULTS,
+		async () => await runHttpRequestPaging(loaded, url, options),
+	);
+	const measured = await measure(
+		sandbox,
+		LATENCY_ONLY,
+		async () => await runHttpRequestPaging(loaded, url, options),
+	);
 	const run = measured.value;
 	const referrals = run.error ? 0 : referralsIn(run);
 	return {
@@ -613,7 +753,10 @@ async function httpRequestPaging(sandbox: RemoteSandbox, options: RunOptions, lo
  * The node's Get Many, a cold run and the measured one, summed up: the runs' items are dropped
  * when this returns, so that they do not weigh on the garbage collections of the runs after it.
  */
-async function nodePaging(sandbox: RemoteSandbox, options: RunOptions): Promise<{ node: GetManyResult['node']; firstPath?: string }> {
+async function nodePaging(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+): Promise<{ node: GetManyResult['node']; firstPath?: string }> {
 	const total = sandbox.info.referralCount;
 	// The first run of an operation pays V8's compilation of its code paths (and runs without
 	// latency); the measured run is the second, as in a running n8n instance.
@@ -621,7 +764,10 @@ async function nodePaging(sandbox: RemoteSandbox, options: RunOptions): Promise<
 	const measured = await nodeGetMany(sandbox, options, LATENCY_ONLY);
 	const { value: run, path: firstPath } = measured.value;
 	const ids = new Set(run.items.map((item) => item.json.id));
-	const failed = run.error !== undefined ? total : Math.max(0, total - ids.size) + run.items.filter((item) => item.error).length;
+	const failed =
+		run.error !== undefined
+			? total
+			: Math.max(0, total - ids.size) + run.items.filter((item) => item.error).length;
 	return {
 		firstPath,
 		node: {
@@ -633,10 +779,27 @@ async function nodePaging(sandbox: RemoteSandbox, options: RunOptions): Promise<
 	};
 }
 
-async function getManyScenario(sandbox: RemoteSandbox, options: RunOptions, httpRequest: HttpRequestNode): Promise<GetManyResult> {
+async function getManyScenario(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	httpRequest: HttpRequestNode,
+): Promise<GetManyResult> {
 	const { node, firstPath } = await nodePaging(sandbox, options);
-	const viaHttpRequest = await httpRequestPaging(sandbox, options, httpRequest, firstPath ?? REFERRALS_PATH);
-	const rounds = 'missing' in httpRequest ? undefined : await cpuRounds(sandbox, options, httpRequest, `${sandbox.info.url}${firstPath ?? REFERRALS_PATH}`);
+	const viaHttpRequest = await httpRequestPaging(
+		sandbox,
+		options,
+		httpRequest,
+		firstPath ?? REFERRALS_PATH,
+	);
+	const rounds =
+		'missing' in httpRequest
+			? undefined
+			: await cpuRounds(
+					sandbox,
+					options,
+					httpRequest,
+					`${sandbox.info.url}${firstPath ?? REFERRALS_PATH}`,
+				);
 	const ownCpu = await nodeOwnCpu(sandbox, options, rounds?.nodeMedian ?? node.cpuMicrosPerItem);
 	const reference = await referencePaging(sandbox, firstPath ?? REFERRALS_PATH);
 	return {
@@ -697,7 +860,9 @@ async function triggerScenario(
 			firstPollItems: first.value.items?.length ?? 0,
 			secondPollRequests: second.counters.requests,
 			secondPollItems: fired.length,
-			firedChangedIds: new Set(fired.map((item) => String(item.json.id)).filter((id) => wanted.has(id))).size,
+			firedChangedIds: new Set(
+				fired.map((item) => String(item.json.id)).filter((id) => wanted.has(id)),
+			).size,
 			secondPollWallMs: round(second.wallMs, 0),
 			watermark,
 			changedUpdatedDateTimes,
@@ -717,29 +882,54 @@ export interface Target {
 	pass: boolean;
 }
 
-function table(headers: string[], rows: Array<Array<string | number>>, rightAligned: number[] = []): string {
+function table(
+	headers: string[],
+	rows: Array<Array<string | number>>,
+	rightAligned: number[] = [],
+): string {
 	const cells = [headers, ...rows.map((row) => row.map(String))];
 	const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
 	const line = (row: string[]) =>
 		row
-			.map((cell, column) => (rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+			.map((cell, column) =>
+				rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+			)
 			.join('  ')
 			.trimEnd();
-	return [line(cells[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+	return [
+		line(cells[0]),
+		widths.map((width) => '-'.repeat(width)).join('  '),
+		...cells.slice(1).map(line),
+	].join('\n');
 }
 
 function batchTable(results: BatchResult[]): string {
 	return table(
-		['Batch Get: 1,000 ids, 50 ms, 429 above 10', 'wall', 'requests', '429s', 'failed', 'peak', '÷ 5 s', '÷ own limit', 'server/req', 'CPU/req'],
+		[
+			'Batch Get: 1,000 ids, 50 ms, 429 above 10',
+			'wall',
+			'requests',
+			'429s',
+			'failed',
+			'peak',
+			'÷ 5 s',
+			'÷ own limit',
+			'server/req',
+			'CPU/req',
+		],
 		results.map((result) => [
 			result.scenario,
-			result.extrapolatedWallMs !== undefined ? `~${seconds(result.extrapolatedWallMs)}` : seconds(result.wallMs),
+			result.extrapolatedWallMs !== undefined
+				? `~${seconds(result.extrapolatedWallMs)}`
+				: seconds(result.wallMs),
 			result.requests,
 			result.throttled,
 			result.failedItems,
 			result.peakInFlight,
 			ratio(result.ratioToServiceLimit),
-			result.ownLimitMs !== undefined ? `${ratio(result.ratioToOwnLimit ?? 0)} of ${seconds(result.ownLimitMs)}` : '',
+			result.ownLimitMs !== undefined
+				? `${ratio(result.ratioToOwnLimit ?? 0)} of ${seconds(result.ownLimitMs)}`
+				: '',
 			`${result.serverMsPerRequest} ms`,
 			`${(result.cpuMicrosPerRequest / 1000).toFixed(2)} ms`,
 		]),
@@ -750,9 +940,21 @@ function batchTable(results: BatchResult[]): string {
 function getManyTable(many: GetManyResult): string {
 	const { node, nodeOwnCpu: own, httpRequest, cpuRounds: rounds, reference } = many;
 	const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-	const peak = (result: PagingResult) => `${result.peakRssMb} MB (+${result.peakRssGrowthMb}, ${result.peakRssGrowthKbPerItem} KB/item)`;
+	const peak = (result: PagingResult) =>
+		`${result.peakRssMb} MB (+${result.peakRssGrowthMb}, ${result.peakRssGrowthKbPerItem} KB/item)`;
 	return table(
-		['Get Many, Return All: 10,001', 'items', 'pages', 'wall', '÷ pages×50ms', 'server/page', 'client/page', 'CPU/item', 'sandbox CPU/page', 'peak RSS'],
+		[
+			'Get Many, Return All: 10,001',
+			'items',
+			'pages',
+			'wall',
+			'÷ pages×50ms',
+			'server/page',
+			'client/page',
+			'CPU/item',
+			'sandbox CPU/page',
+			'peak RSS',
+		],
 		[
 			[
 				'Node (2nd run)',
@@ -779,7 +981,18 @@ function getManyTable(many: GetManyResult): string {
 				'',
 			],
 			'missing' in httpRequest
-				? [`n8n's HTTP Request node: not run, ${httpRequest.missing}`, '', '', '', '', '', '', '', '', '']
+				? [
+						`n8n's HTTP Request node: not run, ${httpRequest.missing}`,
+						'',
+						'',
+						'',
+						'',
+						'',
+						'',
+						'',
+						'',
+						'',
+					]
 				: [
 						`n8n's HTTP Request node ${httpRequest.typeVersion}, by nextLink (2nd run)`,
 						`${httpRequest.items} in ${httpRequest.outputItems}`,
@@ -841,7 +1054,12 @@ function getManyTable(many: GetManyResult): string {
 function httpRequestTarget({ httpRequest, cpuRounds: rounds }: GetManyResult): Target {
 	const name = "Get Many: whole run's CPU per item ÷ HTTP Request node's (medians)";
 	if ('missing' in httpRequest || !rounds) {
-		return { name, target: '≤ 1.00×', actual: `not run: ${'missing' in httpRequest ? httpRequest.missing : 'no rounds'}`, pass: false };
+		return {
+			name,
+			target: '≤ 1.00×',
+			actual: `not run: ${'missing' in httpRequest ? httpRequest.missing : 'no rounds'}`,
+			pass: false,
+		};
 	}
 	return {
 		name,
@@ -853,7 +1071,15 @@ function httpRequestTarget({ httpRequest, cpuRounds: rounds }: GetManyResult): T
 
 function triggerTable(trigger: TriggerResult): string {
 	return table(
-		['Trigger poll', 'referrals', 'changed', '1st poll requests', '2nd poll requests', 'items fired', 'wall'],
+		[
+			'Trigger poll',
+			'referrals',
+			'changed',
+			'1st poll requests',
+			'2nd poll requests',
+			'items fired',
+			'wall',
+		],
 		[
 			[
 				`after ${trigger.changed} updates`,
@@ -871,7 +1097,17 @@ function triggerTable(trigger: TriggerResult): string {
 
 function rateTable(results: BatchResult[]): string {
 	return table(
-		[`Batch Get, 50 ms, 429 above ${RATE_LIMIT} a second`, 'wall', 'requests', '429s', 'failed', 'peak', `÷ ids/${RATE_LIMIT}/s`, 'server/req', 'CPU/req'],
+		[
+			`Batch Get, 50 ms, 429 above ${RATE_LIMIT} a second`,
+			'wall',
+			'requests',
+			'429s',
+			'failed',
+			'peak',
+			`÷ ids/${RATE_LIMIT}/s`,
+			'server/req',
+			'CPU/req',
+		],
 		results.map((result) => [
 			result.scenario,
 			seconds(result.wallMs),
@@ -887,7 +1123,12 @@ function rateTable(results: BatchResult[]): string {
 	);
 }
 
-function evaluate(batch: BatchResult[], nodeCpu: NodeCpu | undefined, many: GetManyResult | undefined, trigger: TriggerResult | undefined): Target[] {
+function evaluate(
+	batch: BatchResult[],
+	nodeCpu: NodeCpu | undefined,
+	many: GetManyResult | undefined,
+	trigger: TriggerResult | undefined,
+): Target[] {
 	return [
 		...(nodeCpu ? poolTargets(batch, nodeCpu) : []),
 		...(many ? getManyTargets(many) : []),
@@ -897,7 +1138,12 @@ function evaluate(batch: BatchResult[], nodeCpu: NodeCpu | undefined, many: GetM
 
 function getManyTargets(many: GetManyResult): Target[] {
 	return [
-		{ name: 'Get Many: no failed items', target: '0', actual: String(many.node.failedItems), pass: many.node.failedItems === 0 },
+		{
+			name: 'Get Many: no failed items',
+			target: '0',
+			actual: String(many.node.failedItems),
+			pass: many.node.failedItems === 0,
+		},
 		{
 			name: 'Get Many: wall ÷ (pages × latency)',
 			target: '≤ 1.15×',
@@ -920,7 +1166,10 @@ function triggerTargets(trigger: TriggerResult): Target[] {
 			name: 'Trigger: second poll in one request, 20 items',
 			target: '1 request, 20 items',
 			actual: `${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} items (${trigger.firedChangedIds} of the changed)`,
-			pass: trigger.secondPollRequests === 1 && trigger.secondPollItems === CHANGED && trigger.firedChangedIds === CHANGED,
+			pass:
+				trigger.secondPollRequests === 1 &&
+				trigger.secondPollItems === CHANGED &&
+				trigger.firedChangedIds === CHANGED,
 		},
 	];
 }
@@ -938,18 +1187,33 @@ async function main(): Promise<void> {
 	const argument = process.argv.find((arg) => arg.startsWith('--sequential='));
 	const sequentialIds = Math.min(
 		BATCH_IDS,
-		Math.max(1, Math.floor(Number(argument?.split('=')[1] ?? DEFAULT_SEQUENTIAL_IDS)) || DEFAULT_SEQUENTIAL_IDS),
+		Math.max(
+			1,
+			Math.floor(Number(argument?.split('=')[1] ?? DEFAULT_SEQUENTIAL_IDS)) ||
+				DEFAULT_SEQUENTIAL_IDS,
+		),
 	);
 	const only = process.argv.find((arg) => arg.startsWith('--only='))?.split('=')[1];
 	const groups = only?.split(',').map((group) => group.trim().toLowerCase());
 	const unknown = groups?.filter((group) => !GROUPS.includes(group)) ?? [];
-	if (unknown.length > 0) throw new Error(`--only: unknown group(s) ${unknown.join(', ')}; choose from ${GROUPS.join(', ')}`);
+	if (unknown.length > 0)
+		throw new Error(
+			`--only: unknown group(s) ${unknown.join(', ')}; choose from ${GROUPS.join(', ')}`,
+		);
 	const runs = (group: (typeof GROUPS)[number]) => groups === undefined || groups.includes(group);
-	const resultsFile = groups === undefined ? RESULTS_FILE : path.join(path.dirname(RESULTS_FILE), `only-${groups.join('-')}`, 'results.json');
+	const resultsFile =
+		groups === undefined
+			? RESULTS_FILE
+			: path.join(path.dirname(RESULTS_FILE), `only-${groups.join('-')}`, 'results.json');
 	// Generated data is stamped before 2026-01-01: keep "now" after it even on a machine whose clock is earlier.
 	const clockOffsetMs = Math.max(0, REFERENCE_DATE + 86_400_000 - Date.now());
 
-	const sandbox = await RemoteSandbox.start({ referralCount: REFERRAL_COUNT, pageSize: PAGE_SIZE, seed: 1, clockOffsetMs });
+	const sandbox = await RemoteSandbox.start({
+		referralCount: REFERRAL_COUNT,
+		pageSize: PAGE_SIZE,
+		seed: 1,
+		clockOffsetMs,
+	});
 	try {
 		const info = sandbox.info;
 		const options: RunOptions = {
@@ -961,15 +1225,25 @@ async function main(): Promise<void> {
 					tenantId: 'organizations',
 					baseUrl: info.url,
 					accessTokenUrl: info.tokenUrl,
-					oauthTokenData: { access_token: info.accessToken, refresh_token: info.refreshToken, token_type: 'Bearer' },
+					oauthTokenData: {
+						access_token: info.accessToken,
+						refresh_token: info.refreshToken,
+						token_type: 'Bearer',
+					},
 				},
 			},
 		};
 		const allIds = await sandbox.call('ids', { count: BATCH_IDS });
 		// Loaded before any run, so that its one-off cost (about 200 MB of RSS, a few seconds) is in no run's figures.
 		const httpRequest = await loadHttpRequestNode();
-		log('missing' in httpRequest ? `n8n's HTTP Request node: ${httpRequest.missing}` : `n8n's HTTP Request node from ${httpRequest.from}`);
-		log(`Sandbox in a child process at ${info.url}: ${info.referralCount} referrals, ${PAGE_SIZE} a page`);
+		log(
+			'missing' in httpRequest
+				? `n8n's HTTP Request node: ${httpRequest.missing}`
+				: `n8n's HTTP Request node from ${httpRequest.from}`,
+		);
+		log(
+			`Sandbox in a child process at ${info.url}: ${info.referralCount} referrals, ${PAGE_SIZE} a page`,
+		);
 
 		const batch: BatchResult[] = [];
 		const rate: BatchResult[] = [];
@@ -979,8 +1253,13 @@ async function main(): Promise<void> {
 		};
 		let nodeCpu: NodeCpu | undefined;
 		if (runs('pool')) {
-			nodeCpu = await poolScenarios(async (run) => await nodeBatchGet(sandbox, options, allIds.slice(0, run.ids), run), done);
-			log(`  Node's own CPU: ${nodeCpu.nodeMicrosPerRequest} µs of ${nodeCpu.processMicrosPerRequest} µs per request`);
+			nodeCpu = await poolScenarios(
+				async (run) => await nodeBatchGet(sandbox, options, allIds.slice(0, run.ids), run),
+				done,
+			);
+			log(
+				`  Node's own CPU: ${nodeCpu.nodeMicrosPerRequest} µs of ${nodeCpu.processMicrosPerRequest} µs per request`,
+			);
 		}
 		if (runs('baselines')) {
 			done(await naiveBurst(sandbox, allIds));
@@ -989,7 +1268,12 @@ async function main(): Promise<void> {
 		}
 		if (runs('rate')) {
 			// without the pool's warm-up runs, a run of the same code path first (not reported)
-			if (!runs('pool')) await nodeRateGet(sandbox, options, allIds.slice(0, 300), { scenario: 'warm-up', ids: 300, perSecond: 0 });
+			if (!runs('pool'))
+				await nodeRateGet(sandbox, options, allIds.slice(0, 300), {
+					scenario: 'warm-up',
+					ids: 300,
+					perSecond: 0,
+				});
 			await rateScenarios(
 				async (run) => await nodeRateGet(sandbox, options, allIds.slice(0, run.ids), run),
 				async (run) => await referenceRateGet(sandbox, allIds.slice(0, run.ids), run),
@@ -1003,24 +1287,35 @@ async function main(): Promise<void> {
 		let many: GetManyResult | undefined;
 		if (runs('getmany')) {
 			many = await getManyScenario(sandbox, options, httpRequest);
-			log(`  Get Many: ${seconds(many.node.wallMs)}, the node's own CPU ${many.nodeOwnCpu.ownMicrosPerItem} µs per item (reference ${seconds(many.reference.wallMs)})`);
+			log(
+				`  Get Many: ${seconds(many.node.wallMs)}, the node's own CPU ${many.nodeOwnCpu.ownMicrosPerItem} µs per item (reference ${seconds(many.reference.wallMs)})`,
+			);
 		}
 		let trigger: TriggerResult | undefined;
 		if (runs('trigger')) {
-			const changedIds = Array.from({ length: CHANGED }, (_, index) => allIds[index * Math.floor(BATCH_IDS / CHANGED)]);
+			const changedIds = Array.from(
+				{ length: CHANGED },
+				(_, index) => allIds[index * Math.floor(BATCH_IDS / CHANGED)],
+			);
 			trigger = await triggerScenario(sandbox, options, changedIds, clockOffsetMs);
-			log(`  Trigger: ${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} item(s)`);
+			log(
+				`  Trigger: ${trigger.secondPollRequests} request(s), ${trigger.secondPollItems} item(s)`,
+			);
 		}
 		let burst: Awaited<ReturnType<typeof triggerBurstScenario>> | undefined;
 		if (runs('burst')) {
 			burst = await triggerBurstScenario();
-			log(`  Trigger burst: ${burst.fired} fired, ${burst.refired} refired, ${burst.requestsPerQuietPoll} request(s) per quiet poll`);
+			log(
+				`  Trigger burst: ${burst.fired} fired, ${burst.refired} refired, ${burst.requestsPerQuietPoll} request(s) per quiet poll`,
+			);
 		}
 
 		let statusMemory: Awaited<ReturnType<typeof statusMemoryScenario>> | undefined;
 		if (runs('memory')) {
 			statusMemory = await statusMemoryScenario();
-			log(`  Trigger status memory: activation ${seconds(statusMemory.activationMs)}, ${statusMemory.stateBytes} bytes of static data`);
+			log(
+				`  Trigger status memory: activation ${seconds(statusMemory.activationMs)}, ${statusMemory.stateBytes} bytes of static data`,
+			);
 		}
 
 		const targets = [
@@ -1055,7 +1350,8 @@ async function main(): Promise<void> {
 				pageSize: PAGE_SIZE,
 				changedForTrigger: CHANGED,
 				sequentialIds,
-				sandbox: 'child process (dev/bench/sandbox-process.ts): CPU figures are of the bench process (node + n8n engine) unless named sandbox',
+				sandbox:
+					'child process (dev/bench/sandbox-process.ts): CPU figures are of the bench process (node + n8n engine) unless named sandbox',
 			},
 			batchGet: batch,
 			rateGet: rate,
@@ -1076,7 +1372,9 @@ async function main(): Promise<void> {
 				'',
 				`Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}`,
 				`Load average (1 min): ${machine.loadAverageAtStart[0]} at start, ${machine.loadAverageAtEnd[0]} at end${
-					busiest > machine.cores ? ` — above ${machine.cores} cores: other processes competed for the CPU, wall times are inflated` : ''
+					busiest > machine.cores
+						? ` — above ${machine.cores} cores: other processes competed for the CPU, wall times are inflated`
+						: ''
 				}`,
 				...(batch.length > 0 ? ['', batchTable(batch)] : []),
 				...(rate.length > 0 ? ['', rateTable(rate)] : []),
@@ -1093,7 +1391,12 @@ async function main(): Promise<void> {
 				'',
 				table(
 					['Target', 'wanted', 'actual', ''],
-					targets.map((target) => [target.name, target.target, target.actual, target.pass ? 'PASS' : 'FAIL']),
+					targets.map((target) => [
+						target.name,
+						target.target,
+						target.actual,
+						target.pass ? 'PASS' : 'FAIL',
+					]),
 				),
 				'',
 				`${targets.filter((target) => target.pass).length}/${targets.length} targets met. Bench took ${seconds(durationMs)}; results in ${path.relative(process.cwd(), resultsFile)}`,

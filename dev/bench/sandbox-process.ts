@@ -26,7 +26,10 @@ async function shutdown(code: number): Promise<never> {
 	process.exit(code);
 }
 
-async function handle<K extends CommandName>(command: K, args: Commands[K]['args']): Promise<unknown> {
+async function handle<K extends CommandName>(
+	command: K,
+	args: Commands[K]['args'],
+): Promise<unknown> {
 	switch (command) {
 		case 'start': {
 			if (sandbox) throw new Error('The sandbox is already started');
@@ -89,14 +92,17 @@ async function handle<K extends CommandName>(command: K, args: Commands[K]['args
 		case 'ids': {
 			const { count } = args as Commands['ids']['args'];
 			const all = requireSandbox().referrals.all();
-			if (all.length - 1 < count) throw new Error(`Only ${all.length - 1} generated referrals, ${count} asked for`);
+			if (all.length - 1 < count)
+				throw new Error(`Only ${all.length - 1} generated referrals, ${count} asked for`);
 			return all.slice(1, count + 1).map((referral) => referral.id);
 		}
 		case 'touch': {
 			const { ids } = args as Commands['touch']['args'];
 			const { referrals } = requireSandbox();
 			return ids.map(
-				(id, index) => referrals.update(id, { details: { notes: `Updated by the bench (${index + 1})` } }).updatedDateTime ?? '',
+				(id, index) =>
+					referrals.update(id, { details: { notes: `Updated by the bench (${index + 1})` } })
+						.updatedDateTime ?? '',
 			);
 		}
 		case 'close':
@@ -114,7 +120,11 @@ process.on('message', (raw: unknown) => {
 			reply({ id: message.id, ok: true, result });
 			if (message.command === 'close') await shutdown(0);
 		} catch (error) {
-			reply({ id: message.id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+			reply({
+				id: message.id,
+				ok: false,
+				error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+			});
 		}
 	})();
 });
@@ -125,6 +135,8 @@ process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
 
 if (!process.send) {
-	console.error('dev/bench/sandbox-process.ts is started by the bench (npm run bench), not by hand.');
+	console.error(
+		'dev/bench/sandbox-process.ts is started by the bench (npm run bench), not by hand.',
+	);
 	process.exit(1);
 }

@@ -59,26 +59,44 @@ export interface TriggerBurstTarget {
 
 export async function triggerBurstScenario(): Promise<TriggerBurstResult> {
 	let clock = REFERENCE_DATE + 30 * 24 * 60 * MINUTE;
-	const sandbox = await startSandbox({ referralCount: 100, pageSize: 100, seed: 1, now: () => new Date(clock), tokenLifetimeSeconds: 30 * 86_400 });
+	const sandbox = await startSandbox({
+		referralCount: 100,
+		pageSize: 100,
+		seed: 1,
+		now: () => new Date(clock),
+		tokenLifetimeSeconds: 30 * 86_400,
+	});
 	const originalNow = timing.now;
 	timing.now = () => clock;
 	try {
 		const options: RunOptions = {
 			nodeTypes: [new PartnerCenterReferralTrigger()],
-			credentials: { partnerCenterOAuth2Api: sandbox.signedInCredential() as ICredentialDataDecryptedObject },
+			credentials: {
+				partnerCenterOAuth2Api: sandbox.signedInCredential() as ICredentialDataDecryptedObject,
+			},
 		};
 		const staticData: IDataObject = {};
-		const spec = { type: 'partnerCenterReferralTrigger', parameters: { event: 'referralCreated', filters: {}, options: {} }, staticData };
+		const spec = {
+			type: 'partnerCenterReferralTrigger',
+			parameters: { event: 'referralCreated', filters: {}, options: {} },
+			staticData,
+		};
 		/** One poll `minutes` after the last: the ids it fired and the requests it made. */
 		const poll = async (minutes: number) => {
 			clock += minutes * MINUTE;
 			sandbox.resetCounters();
 			const { items } = await runPoll(spec, options);
-			return { ids: (items ?? []).map((item) => String(item.json.id)), requests: sandbox.counters.requests };
+			return {
+				ids: (items ?? []).map((item) => String(item.json.id)),
+				requests: sandbox.counters.requests,
+			};
 		};
 		const state = () => {
 			const referrals = (staticData[STATE_KEY] as IDataObject).referrals as IDataObject;
-			return { bytes: Buffer.byteLength(JSON.stringify(staticData)), remembered: Object.keys(referrals.seen as IDataObject).length };
+			return {
+				bytes: Buffer.byteLength(JSON.stringify(staticData)),
+				remembered: Object.keys(referrals.seen as IDataObject).length,
+			};
 		};
 
 		await poll(0); // activation
@@ -87,7 +105,9 @@ export async function triggerBurstScenario(): Promise<TriggerBurstResult> {
 		const created = new Set<string>();
 		for (let n = 0; n < BURST; n++) {
 			clock = started + Math.floor((n * MINUTE) / BURST);
-			created.add(sandbox.referrals.create({ name: `Bulk ${n}`, status: 'New', substatus: 'Pending' }).id);
+			created.add(
+				sandbox.referrals.create({ name: `Bulk ${n}`, status: 'New', substatus: 'Pending' }).id,
+			);
 		}
 		clock = started + MINUTE;
 

@@ -68,26 +68,52 @@ export async function statusMemoryScenario(): Promise<StatusMemoryResult> {
 		for (let n = 0; n < OPEN_REFERRALS; n++) {
 			const [status, substatus] = pairs[n % pairs.length];
 			const stamp = new Date(created + n * 1000).toISOString();
-			open.push(sandbox.referrals.create({ name: `Open ${n}`, status, substatus, createdDateTime: stamp, updatedDateTime: stamp }).id);
+			open.push(
+				sandbox.referrals.create({
+					name: `Open ${n}`,
+					status,
+					substatus,
+					createdDateTime: stamp,
+					updatedDateTime: stamp,
+				}).id,
+			);
 		}
 		for (let n = 0; n < CLOSED_REFERRALS; n++) {
 			const stamp = new Date(created + n * 1000).toISOString();
-			sandbox.referrals.create({ name: `Closed ${n}`, status: 'Closed', substatus: 'Lost', createdDateTime: stamp, updatedDateTime: stamp });
+			sandbox.referrals.create({
+				name: `Closed ${n}`,
+				status: 'Closed',
+				substatus: 'Lost',
+				createdDateTime: stamp,
+				updatedDateTime: stamp,
+			});
 		}
 		const options: RunOptions = {
 			nodeTypes: [new PartnerCenterReferralTrigger()],
-			credentials: { partnerCenterOAuth2Api: sandbox.signedInCredential() as ICredentialDataDecryptedObject },
+			credentials: {
+				partnerCenterOAuth2Api: sandbox.signedInCredential() as ICredentialDataDecryptedObject,
+			},
 		};
 		const staticData: IDataObject = {};
-		const spec = { type: 'partnerCenterReferralTrigger', parameters: { event: 'statusChanged', filters: {}, options: {} }, staticData };
+		const spec = {
+			type: 'partnerCenterReferralTrigger',
+			parameters: { event: 'statusChanged', filters: {}, options: {} },
+			staticData,
+		};
 		const poll = async () => {
 			sandbox.resetCounters();
 			const started = performance.now();
 			const { items } = await runPoll(spec, options);
-			return { items: items ?? [], ms: performance.now() - started, requests: sandbox.counters.requests };
+			return {
+				items: items ?? [],
+				ms: performance.now() - started,
+				requests: sandbox.counters.requests,
+			};
 		};
 
-		const openInSandbox = sandbox.referrals.all().filter((referral) => referral.status !== 'Closed').length;
+		const openInSandbox = sandbox.referrals
+			.all()
+			.filter((referral) => referral.status !== 'Closed').length;
 		const activation = await poll();
 		const state = (staticData[STATE_KEY] as IDataObject).referrals as IDataObject;
 		const stateBytes = Buffer.byteLength(JSON.stringify(staticData));
@@ -109,7 +135,9 @@ export async function statusMemoryScenario(): Promise<StatusMemoryResult> {
 			remembered,
 			quietPollMs: Math.round(quiet.ms),
 			quietPollRequests: quiet.requests,
-			firedOnMove: moved.items.filter((item) => item.json.id === won && item.json.previousStatus === 'Active').length,
+			firedOnMove: moved.items.filter(
+				(item) => item.json.id === won && item.json.previousStatus === 'Active',
+			).length,
 			maxOpen: MAX_OPEN,
 		};
 	} finally {

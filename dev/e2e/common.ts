@@ -11,7 +11,10 @@ import type { RunResult } from './n8n';
 import { sleep } from './n8n';
 
 export const ROOT = join(__dirname, '..', '..');
-export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	version: string;
+};
 export const TRIGGER_TYPE = `${PACKAGE.name}.partnerCenterReferralTrigger`;
 export const ACTION_TYPE = `${PACKAGE.name}.partnerCenterReferral`;
 export const POLL_TIMEOUT_MS = 150_000;
@@ -33,16 +36,34 @@ export function installPackage(userFolder: string, tarball: string): void {
 	writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
 	execFileSync(
 		'npm',
-		['install', tarball, '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+		[
+			'install',
+			tarball,
+			'--omit=dev',
+			'--omit=peer',
+			'--legacy-peer-deps',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+		],
 		{ cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
 	);
-	const installed = readdirSync(join(nodesDir, 'node_modules')).filter((name) => !name.startsWith('.'));
+	const installed = readdirSync(join(nodesDir, 'node_modules')).filter(
+		(name) => !name.startsWith('.'),
+	);
 	if (!isDeepStrictEqual(installed, [PACKAGE.name])) {
-		throw new Error(`installing the package also installed ${installed.join(', ')}: it must have no runtime dependencies`);
+		throw new Error(
+			`installing the package also installed ${installed.join(', ')}: it must have no runtime dependencies`,
+		);
 	}
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = POLL_TIMEOUT_MS): Promise<T> {
+export async function waitFor<T>(
+	what: string,
+	probe: () => T | undefined,
+	timeoutMs = POLL_TIMEOUT_MS,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const value = probe();
@@ -57,7 +78,9 @@ export function failure(run: RunResult): string | undefined {
 	const { error, runData } = run.data.resultData;
 	if (error) return [error.message, error.description].filter(Boolean).join(' — ');
 	for (const [node, runs] of Object.entries(runData)) {
-		const failed = runs.find((nodeRun) => nodeRun.executionStatus !== undefined && nodeRun.executionStatus !== 'success');
+		const failed = runs.find(
+			(nodeRun) => nodeRun.executionStatus !== undefined && nodeRun.executionStatus !== 'success',
+		);
 		if (failed) return `node "${node}" ended ${failed.executionStatus}`;
 	}
 	return run.status !== undefined && run.status !== 'success' ? `status ${run.status}` : undefined;

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-export const CACHE_DIR = process.env.N8N_E2E_CACHE ?? join(homedir(), '.cache', 'n8n-nodes-partner-center-e2e');
+export const CACHE_DIR =
+	process.env.N8N_E2E_CACHE ?? join(homedir(), '.cache', 'n8n-nodes-partner-center-e2e');
 
 export interface N8nRelease {
 	/** n8n version installed, e.g. 1.123.81 */
@@ -39,18 +40,27 @@ export interface N8nInstall extends N8nRelease {
 export function installedEngines(version: string): string | undefined {
 	const dir = join(CACHE_DIR, `n8n-${version}`);
 	if (!existsSync(join(dir, '.installed'))) return undefined;
-	const manifest = JSON.parse(readFileSync(join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { engines?: { node?: string } };
+	const manifest = JSON.parse(
+		readFileSync(join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+	) as { engines?: { node?: string } };
 	return manifest.engines?.node ?? '';
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): void {
+function run(
+	command: string,
+	args: string[],
+	cwd: string,
+	env: NodeJS.ProcessEnv = process.env,
+): void {
 	execFileSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 const nodeMajor = (node: string): number =>
-	Number(execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim());
+	Number(
+		execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim(),
+	);
 
 /**
  * A directory with a `node` binary of the given major: this process's own when it matches, else
@@ -64,12 +74,17 @@ function nodeOf(major: number): { binDir: string; root: string } {
 	const binary = join(root, 'bin', 'node');
 	if (!existsSync(binary)) {
 		const dir = join(CACHE_DIR, `node-${major}`);
-		log(`  fetching Node ${major} (npm package node-${process.platform}-${process.arch}@${major}) into ${dir}`);
+		log(
+			`  fetching Node ${major} (npm package node-${process.platform}-${process.arch}@${major}) into ${dir}`,
+		);
 		rmSync(dir, { recursive: true, force: true });
 		mkdirSync(dir, { recursive: true });
 		run('npm', ['pack', `node-${process.platform}-${process.arch}@${major}`, '--silent'], dir);
 		const tarball = readdirSync(dir).find((file) => file.endsWith('.tgz'));
-		if (!tarball) throw new Error(`npm pack node-${process.platform}-${process.arch}@${major} left no tarball in ${dir}`);
+		if (!tarball)
+			throw new Error(
+				`npm pack node-${process.platform}-${process.arch}@${major} left no tarball in ${dir}`,
+			);
 		run('tar', ['-xzf', tarball], dir);
 		rmSync(join(dir, tarball));
 	}
@@ -85,16 +100,27 @@ export function ensureN8n(release: N8nRelease): N8nInstall {
 	const node = nodeOf(release.nodeMajor);
 	const dir = join(CACHE_DIR, `n8n-${release.version}`);
 	const done = join(dir, '.installed');
-	const env = { ...process.env, PATH: `${node.binDir}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: node.root };
+	const env = {
+		...process.env,
+		PATH: `${node.binDir}${delimiter}${process.env.PATH ?? ''}`,
+		npm_config_nodedir: node.root,
+	};
 	if (!existsSync(done)) {
-		log(`  installing n8n ${release.version} on Node ${release.nodeMajor} into ${dir} (first run only: several minutes)`);
+		log(
+			`  installing n8n ${release.version} on Node ${release.nodeMajor} into ${dir} (first run only: several minutes)`,
+		);
 		rmSync(dir, { recursive: true, force: true });
 		mkdirSync(dir, { recursive: true });
 		writeFileSync(
 			join(dir, 'package.json'),
 			`${JSON.stringify({ private: true, dependencies: { n8n: release.version }, overrides: { xlsx: '0.18.5' } }, null, 2)}\n`,
 		);
-		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir, env);
+		run(
+			'npm',
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			dir,
+			env,
+		);
 		// explicit: `npm run` hands its own ignore-scripts=true (.npmrc) down to child npm processes
 		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], dir, env);
 		writeFileSync(done, `${new Date().toISOString()}\n`);

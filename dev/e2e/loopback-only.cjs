@@ -19,7 +19,8 @@ const connect = net.Socket.prototype.connect;
 /** host/port of a Socket#connect call: (options, cb), (port, host, cb), or net's normalized [options, cb]. */
 function target(args) {
 	const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-	if (first !== null && typeof first === 'object') return { host: first.host ?? first.hostname, port: first.port, path: first.path };
+	if (first !== null && typeof first === 'object')
+		return { host: first.host ?? first.hostname, port: first.port, path: first.path };
 	return { host: typeof args[1] === 'string' ? args[1] : undefined, port: first };
 }
 
@@ -43,7 +44,8 @@ function retarget(args, to) {
 		for (const key of Object.getOwnPropertySymbols(args[0])) normalized[key] = args[0][key];
 		return [normalized, ...args.slice(1)];
 	}
-	if (args[0] !== null && typeof args[0] === 'object') return [{ ...args[0], host: to.host, port: to.port }, ...args.slice(1)];
+	if (args[0] !== null && typeof args[0] === 'object')
+		return [{ ...args[0], host: to.host, port: to.port }, ...args.slice(1)];
 	return [to.port, to.host, ...args.slice(typeof args[1] === 'string' ? 2 : 1)];
 }
 
@@ -51,14 +53,23 @@ net.Socket.prototype.connect = function (...args) {
 	const { host, port, path } = target(args);
 	const route = typeof host === 'string' ? routes.get(host.toLowerCase()) : undefined;
 	if (route && typeof path !== 'string') {
-		if (process.env.E2E_ROUTED_LOG) fs.appendFileSync(process.env.E2E_ROUTED_LOG, `${process.pid} ${host}:${port}\n`);
+		if (process.env.E2E_ROUTED_LOG)
+			fs.appendFileSync(process.env.E2E_ROUTED_LOG, `${process.pid} ${host}:${port}\n`);
 		return connect.apply(this, retarget(args, route));
 	}
-	if (typeof path === 'string' || host === undefined || LOOPBACK.test(String(host).replace(/^\[|\]$/g, ''))) {
+	if (
+		typeof path === 'string' ||
+		host === undefined ||
+		LOOPBACK.test(String(host).replace(/^\[|\]$/g, ''))
+	) {
 		return connect.apply(this, args);
 	}
-	if (process.env.E2E_BLOCKED_LOG) fs.appendFileSync(process.env.E2E_BLOCKED_LOG, `${host}:${port}\n`);
-	const error = Object.assign(new Error(`connect ECONNREFUSED ${host}:${port} (e2e: loopback only)`), { code: 'ECONNREFUSED' });
+	if (process.env.E2E_BLOCKED_LOG)
+		fs.appendFileSync(process.env.E2E_BLOCKED_LOG, `${host}:${port}\n`);
+	const error = Object.assign(
+		new Error(`connect ECONNREFUSED ${host}:${port} (e2e: loopback only)`),
+		{ code: 'ECONNREFUSED' },
+	);
 	process.nextTick(() => this.destroy(error));
 	return this;
 };

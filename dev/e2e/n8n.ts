@@ -85,7 +85,8 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = async (ms: number): Promise<void> =>
+	await new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface CliResult {
 	code: number | null;
@@ -108,7 +109,13 @@ export interface RunResult {
 		resultData: {
 			error?: { message?: string; description?: string };
 			lastNodeExecuted?: string;
-			runData: Record<string, Array<{ executionStatus?: string; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;
+			runData: Record<
+				string,
+				Array<{
+					executionStatus?: string;
+					data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+				}>
+			>;
 		};
 	};
 }
@@ -124,7 +131,10 @@ export class N8n {
 		/** file the loopback guard appends blocked connection attempts to */
 		readonly blockedLog: string,
 		/** queue mode: more environment (database, Redis, ...) and the Postgres database to read */
-		readonly options: { env?: Record<string, string>; postgres?: { port: number; database: string } } = {},
+		readonly options: {
+			env?: Record<string, string>;
+			postgres?: { port: number; database: string };
+		} = {},
 	) {
 		const inherited = Object.fromEntries(
 			Object.entries(process.env).filter(([name]) => !/^(npm_|NODE_OPTIONS$|N8N_)/i.test(name)),
@@ -164,7 +174,11 @@ export class N8n {
 
 	/** `n8n <args>`, its output collected; rejects only when it cannot be started or runs too long. */
 	async cli(args: string[], timeoutMs = 180_000): Promise<CliResult> {
-		const child = spawn(this.install.node, [this.install.bin, ...args], { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.install.node, [this.install.bin, ...args], {
+			env: this.env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		track(child);
 		let stdout = '';
 		let stderr = '';
@@ -176,7 +190,8 @@ export class N8n {
 				child.once('error', reject);
 				child.once('close', (exitCode) => resolve(exitCode));
 			});
-			if (child.signalCode === 'SIGKILL') throw new Error(`n8n ${args[0]} did not finish within ${timeoutMs / 1000} s`);
+			if (child.signalCode === 'SIGKILL')
+				throw new Error(`n8n ${args[0]} did not finish within ${timeoutMs / 1000} s`);
 			return { code, stdout, stderr };
 		} finally {
 			clearTimeout(timer);
@@ -188,14 +203,22 @@ export class N8n {
 	async must(args: string[]): Promise<string> {
 		const result = await this.cli(args);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args.join(' ')} exited with ${result.code}:\n${(result.stdout + result.stderr).trim().slice(-2000)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} exited with ${result.code}:\n${(result.stdout + result.stderr).trim().slice(-2000)}`,
+			);
 		}
 		return result.stdout;
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`, with the run it printed (after n8n's own log lines). */
-	async execute(workflowId: string): Promise<{ code: number | null; run?: RunResult; output: string }> {
-		const { code, stdout, stderr } = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+	async execute(
+		workflowId: string,
+	): Promise<{ code: number | null; run?: RunResult; output: string }> {
+		const { code, stdout, stderr } = await this.cli([
+			'execute',
+			`--id=${workflowId}`,
+			'--rawOutput',
+		]);
 		const start = stdout.search(/^\{$/m);
 		let run: RunResult | undefined;
 		if (start >= 0) {
@@ -213,7 +236,13 @@ export class N8n {
 	 * accessible (its routes are registered only then; /healthz answers earlier) and /healthz answers.
 	 */
 	async start(logFile: string, timeoutMs = 180_000): Promise<void> {
-		await this.startProcess(['start'], 'Editor is now accessible', this.baseUrl, logFile, timeoutMs);
+		await this.startProcess(
+			['start'],
+			'Editor is now accessible',
+			this.baseUrl,
+			logFile,
+			timeoutMs,
+		);
 	}
 
 	/**
@@ -222,12 +251,28 @@ export class N8n {
 	 */
 	async startWorker(logFile: string, concurrency = 10, timeoutMs = 180_000): Promise<void> {
 		const health = `http://127.0.0.1:${this.env.QUEUE_HEALTH_CHECK_PORT}`;
-		await this.startProcess(['worker', `--concurrency=${concurrency}`], 'n8n worker is now ready', health, logFile, timeoutMs);
+		await this.startProcess(
+			['worker', `--concurrency=${concurrency}`],
+			'n8n worker is now ready',
+			health,
+			logFile,
+			timeoutMs,
+		);
 	}
 
-	private async startProcess(args: string[], readyText: string, url: string, logFile: string, timeoutMs: number): Promise<void> {
+	private async startProcess(
+		args: string[],
+		readyText: string,
+		url: string,
+		logFile: string,
+		timeoutMs: number,
+	): Promise<void> {
 		const log = createWriteStream(logFile, { flags: 'a' });
-		const child = spawn(this.install.node, [this.install.bin, ...args], { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.install.node, [this.install.bin, ...args], {
+			env: this.env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		track(child);
 		this.server = child;
 		let output = '';
@@ -236,7 +281,8 @@ export class N8n {
 		child.stderr?.pipe(log);
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (child.exitCode !== null) throw new Error(`n8n ${args[0]} exited with ${child.exitCode}; see ${logFile}`);
+			if (child.exitCode !== null)
+				throw new Error(`n8n ${args[0]} exited with ${child.exitCode}; see ${logFile}`);
 			const healthy =
 				output.includes(readyText) &&
 				(await fetch(`${url}/healthz`).then(
@@ -246,7 +292,9 @@ export class N8n {
 			if (healthy) return;
 			await sleep(1000);
 		}
-		throw new Error(`n8n ${args[0]} did not answer on ${url}/healthz within ${timeoutMs / 1000} s; see ${logFile}`);
+		throw new Error(
+			`n8n ${args[0]} did not answer on ${url}/healthz within ${timeoutMs / 1000} s; see ${logFile}`,
+		);
 	}
 
 	async stop(): Promise<void> {
@@ -277,7 +325,15 @@ export class N8n {
 					.catch((error) => { console.error(error.message); process.exit(1); });`;
 			const output = execFileSync(
 				this.install.node,
-				['-e', script, this.install.modules, String(postgres.port), postgres.database, sql.replace(/\?/g, () => `$${++n}`), JSON.stringify(parameters)],
+				[
+					'-e',
+					script,
+					this.install.modules,
+					String(postgres.port),
+					postgres.database,
+					sql.replace(/\?/g, () => `$${++n}`),
+					JSON.stringify(parameters),
+				],
 				{ encoding: 'utf8', env: this.env },
 			);
 			return JSON.parse(output) as Array<Record<string, unknown>>;
@@ -292,27 +348,41 @@ export class N8n {
 				db.close();
 			});`;
 		const database = join(this.userFolder, '.n8n', 'database.sqlite');
-		const output = execFileSync(this.install.node, ['-e', script, this.install.modules, database, sql, JSON.stringify(parameters)], {
-			encoding: 'utf8',
-			env: this.env,
-		});
+		const output = execFileSync(
+			this.install.node,
+			['-e', script, this.install.modules, database, sql, JSON.stringify(parameters)],
+			{
+				encoding: 'utf8',
+				env: this.env,
+			},
+		);
 		return JSON.parse(output) as Array<Record<string, unknown>>;
 	}
 
 	/** The executions n8n stored for a workflow, oldest first, their run data parsed (n8n stores it "flatted"). */
 	executions(workflowId: string): StoredExecution[] {
-		const { parse } = createRequire(join(this.install.modules, 'n8n', 'package.json'))('flatted') as { parse: (text: string) => unknown };
+		const { parse } = createRequire(join(this.install.modules, 'n8n', 'package.json'))(
+			'flatted',
+		) as { parse: (text: string) => unknown };
 		return this.query(
 			'SELECT e.id, e.status, e.mode, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = ? ORDER BY e.id',
 			[workflowId],
-		).map((row) => ({ id: String(row.id), status: String(row.status), mode: String(row.mode), data: parse(String(row.data)) as StoredExecution['data'] }));
+		).map((row) => ({
+			id: String(row.id),
+			status: String(row.status),
+			mode: String(row.mode),
+			data: parse(String(row.data)) as StoredExecution['data'],
+		}));
 	}
 
 	/** The workflow's static data (where the trigger keeps its state), once a poll stored it. */
 	staticData(workflowId: string): Record<string, unknown> | undefined {
 		const [row] = this.query('SELECT "staticData" FROM workflow_entity WHERE id = ?', [workflowId]);
-		if (typeof row?.staticData === 'string') return JSON.parse(row.staticData) as Record<string, unknown>;
+		if (typeof row?.staticData === 'string')
+			return JSON.parse(row.staticData) as Record<string, unknown>;
 		// Postgres returns its json column parsed
-		return row?.staticData !== null && typeof row?.staticData === 'object' ? (row.staticData as Record<string, unknown>) : undefined;
+		return row?.staticData !== null && typeof row?.staticData === 'object'
+			? (row.staticData as Record<string, unknown>)
+			: undefined;
 	}
 }

@@ -40,8 +40,16 @@ const WEBHOOK_PATH = 'pc-e2e-queue-get';
 // n8n 1.x saves a workflow's static data only for ids of at most 16 characters
 const WEBHOOK_WORKFLOW = 'pcQueueWebhook01';
 const TRIGGER_WORKFLOW = 'pcQueueTrigger01';
-const WEBHOOK_CREDENTIAL = { id: 'pcQueueWebhookCr', name: 'Partner Center (webhook)', type: 'partnerCenterOAuth2Api' };
-const TRIGGER_CREDENTIAL = { id: 'pcQueueTriggerCr', name: 'Partner Center (trigger)', type: 'partnerCenterOAuth2Api' };
+const WEBHOOK_CREDENTIAL = {
+	id: 'pcQueueWebhookCr',
+	name: 'Partner Center (webhook)',
+	type: 'partnerCenterOAuth2Api',
+};
+const TRIGGER_CREDENTIAL = {
+	id: 'pcQueueTriggerCr',
+	name: 'Partner Center (trigger)',
+	type: 'partnerCenterOAuth2Api',
+};
 
 export interface QueueOptions {
 	maxConcurrent: number;
@@ -55,14 +63,33 @@ function tokenHostCertificate(dir: string): { key: string; cert: string; certFil
 	const certFile = join(dir, 'token-host.crt');
 	execFileSync(
 		'openssl',
-		['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${TOKEN_HOST}`, '-addext', `subjectAltName=DNS:${TOKEN_HOST}`, '-keyout', keyFile, '-out', certFile],
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'rsa:2048',
+			'-nodes',
+			'-days',
+			'2',
+			'-subj',
+			`/CN=${TOKEN_HOST}`,
+			'-addext',
+			`subjectAltName=DNS:${TOKEN_HOST}`,
+			'-keyout',
+			keyFile,
+			'-out',
+			certFile,
+		],
 		{ stdio: ['ignore', 'ignore', 'pipe'] },
 	);
 	return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
 /** TLS on 127.0.0.1 in front of the sandbox: what n8n believes is Microsoft's token endpoint. */
-async function tokenHostFront(sandbox: Sandbox, tls: { key: string; cert: string }): Promise<{ port: number; server: Server }> {
+async function tokenHostFront(
+	sandbox: Sandbox,
+	tls: { key: string; cert: string },
+): Promise<{ port: number; server: Server }> {
 	const target = new URL(sandbox.url);
 	const server = createTlsServer({ key: tls.key, cert: tls.cert }, (socket) => {
 		const upstream = netConnect({ host: target.hostname, port: Number(target.port) });
@@ -84,18 +111,27 @@ function credentials(dir: string, sandbox: Sandbox): string {
 				baseUrl: sandbox.url,
 				clientId: sandbox.clientId,
 				clientSecret: sandbox.clientSecret,
-				oauthTokenData: { access_token: token.accessToken, refresh_token: token.refreshToken, token_type: 'Bearer' },
+				oauthTokenData: {
+					access_token: token.accessToken,
+					refresh_token: token.refreshToken,
+					token_type: 'Bearer',
+				},
 			},
 		};
 	};
 	const file = join(dir, 'credentials.json');
 	// the webhook's token expires after a second: its first execution must refresh it on a worker;
 	// the trigger's lasts a day, so main never refreshes and every refresh counted is a worker's
-	writeFileSync(file, JSON.stringify([entry(WEBHOOK_CREDENTIAL, 1), entry(TRIGGER_CREDENTIAL, 86_400)]));
+	writeFileSync(
+		file,
+		JSON.stringify([entry(WEBHOOK_CREDENTIAL, 1), entry(TRIGGER_CREDENTIAL, 86_400)]),
+	);
 	return file;
 }
 
-const credentialRef = (credential: typeof WEBHOOK_CREDENTIAL) => ({ partnerCenterOAuth2Api: { id: credential.id, name: credential.name } });
+const credentialRef = (credential: typeof WEBHOOK_CREDENTIAL) => ({
+	partnerCenterOAuth2Api: { id: credential.id, name: credential.name },
+});
 
 function workflows(dir: string): string {
 	const folder = join(dir, 'workflows');
@@ -107,7 +143,12 @@ function workflows(dir: string): string {
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
-				parameters: { httpMethod: 'GET', path: WEBHOOK_PATH, responseMode: 'lastNode', options: {} },
+				parameters: {
+					httpMethod: 'GET',
+					path: WEBHOOK_PATH,
+					responseMode: 'lastNode',
+					options: {},
+				},
 				id: '2b0f1b6e-0a49-4b53-9f57-0e3b0c1a0001',
 				name: 'Webhook',
 				type: 'n8n-nodes-base.webhook',
@@ -140,7 +181,13 @@ function workflows(dir: string): string {
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'referralCreated', filters: { direction: 'Incoming' }, simplify: true, options: {} },
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					event: 'referralCreated',
+					filters: { direction: 'Incoming' },
+					simplify: true,
+					options: {},
+				},
 				id: '2b0f1b6e-0a49-4b53-9f57-0e3b0c1a0003',
 				name: 'New incoming referral',
 				type: TRIGGER_TYPE,
@@ -148,9 +195,18 @@ function workflows(dir: string): string {
 				position: [0, 0],
 				credentials: credentialRef(TRIGGER_CREDENTIAL),
 			},
-			{ parameters: {}, id: '2b0f1b6e-0a49-4b53-9f57-0e3b0c1a0004', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0] },
+			{
+				parameters: {},
+				id: '2b0f1b6e-0a49-4b53-9f57-0e3b0c1a0004',
+				name: 'Done',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+			},
 		],
-		connections: { 'New incoming referral': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		connections: {
+			'New incoming referral': { main: [[{ node: 'Done', type: 'main', index: 0 }]] },
+		},
 	};
 	writeFileSync(join(folder, 'webhook.json'), JSON.stringify(webhook));
 	writeFileSync(join(folder, 'trigger.json'), JSON.stringify(trigger));
@@ -166,18 +222,27 @@ interface Counts {
 /** Which worker's log says it started the execution (n8n logs "Worker started execution <id> (job <n>)"). */
 function workerOf(executionId: string, workerLogs: string[]): number | undefined {
 	const pattern = new RegExp(`Worker started execution ${executionId} \\(`);
-	const index = workerLogs.findIndex((file) => existsSync(file) && pattern.test(readFileSync(file, 'utf8')));
+	const index = workerLogs.findIndex(
+		(file) => existsSync(file) && pattern.test(readFileSync(file, 'utf8')),
+	);
 	return index < 0 ? undefined : index + 1;
 }
 
 function startedOn(file: string): number {
-	return existsSync(file) ? (readFileSync(file, 'utf8').match(/Worker started execution \d+ /g) ?? []).length : 0;
+	return existsSync(file)
+		? (readFileSync(file, 'utf8').match(/Worker started execution \d+ /g) ?? []).length
+		: 0;
 }
 
-const carries = (execution: StoredExecution, referralId: string): boolean => JSON.stringify(execution.data.resultData.runData).includes(referralId);
+const carries = (execution: StoredExecution, referralId: string): boolean =>
+	JSON.stringify(execution.data.resultData.runData).includes(referralId);
 
-async function getViaWebhook(main: N8n): Promise<{ status: number; body: Record<string, unknown> | undefined; text: string }> {
-	const response = await fetch(`${main.baseUrl}/webhook/${WEBHOOK_PATH}?id=${REFERRAL_ID}`, { signal: AbortSignal.timeout(300_000) });
+async function getViaWebhook(
+	main: N8n,
+): Promise<{ status: number; body: Record<string, unknown> | undefined; text: string }> {
+	const response = await fetch(`${main.baseUrl}/webhook/${WEBHOOK_PATH}?id=${REFERRAL_ID}`, {
+		signal: AbortSignal.timeout(300_000),
+	});
 	const text = await response.text();
 	let body: Record<string, unknown> | undefined;
 	try {
@@ -188,11 +253,18 @@ async function getViaWebhook(main: N8n): Promise<{ status: number; body: Record<
 	return { status: response.status, body, text };
 }
 
-export async function runQueueVersion(install: N8nInstall, tarball: string, work: string, options: QueueOptions): Promise<boolean> {
+export async function runQueueVersion(
+	install: N8nInstall,
+	tarball: string,
+	work: string,
+	options: QueueOptions,
+): Promise<boolean> {
 	const dir = join(work, `queue-n8n-${install.version}`);
 	mkdirSync(dir, { recursive: true });
 	const nodeVersion = execFileSync(install.node, ['--version'], { encoding: 'utf8' }).trim();
-	out(`\nn8n ${install.version} on Node ${nodeVersion}, queue mode: main + 2 workers, Postgres, Redis (work folder ${dir})`);
+	out(
+		`\nn8n ${install.version} on Node ${nodeVersion}, queue mode: main + 2 workers, Postgres, Redis (work folder ${dir})`,
+	);
 	const major = Number(install.version.split('.')[0]);
 
 	const counts: Counts = { listings: 0, refreshes: 0, throttled: 0 };
@@ -201,7 +273,8 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		referralCount: 20,
 		seed: 7,
 		onRequest: (entry) => {
-			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) counts.listings++;
+			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url))
+				counts.listings++;
 			if (entry.method === 'POST' && /\/oauth2\/v2\.0\/token/.test(entry.url)) counts.refreshes++;
 			if (entry.status === 429) counts.throttled++;
 		},
@@ -227,7 +300,9 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const tls = tokenHostCertificate(dir);
 		const tokenFront = await tokenHostFront(sandbox, tls);
 		front = tokenFront.server;
-		out(`  Postgres on 127.0.0.1:${postgres.port}, Redis on 127.0.0.1:${redis.port}, ${TOKEN_HOST} routed to 127.0.0.1:${tokenFront.port} (started in ${Date.now() - started} ms)`);
+		out(
+			`  Postgres on 127.0.0.1:${postgres.port}, Redis on 127.0.0.1:${redis.port}, ${TOKEN_HOST} routed to 127.0.0.1:${tokenFront.port} (started in ${Date.now() - started} ms)`,
+		);
 
 		const shared = {
 			EXECUTIONS_MODE: 'queue',
@@ -250,10 +325,21 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		// one user folder per process, each with the package where n8n loads community nodes
 		const roles = ['main', 'worker1', 'worker2'];
 		installPackage(join(dir, 'main'), tarball);
-		for (const role of roles.slice(1)) cpSync(join(dir, 'main', '.n8n', 'nodes'), join(dir, role, '.n8n', 'nodes'), { recursive: true });
+		for (const role of roles.slice(1))
+			cpSync(join(dir, 'main', '.n8n', 'nodes'), join(dir, role, '.n8n', 'nodes'), {
+				recursive: true,
+			});
 		for (const role of roles) {
 			const env = { ...shared, QUEUE_HEALTH_CHECK_PORT: String(await freePort()) };
-			processes.push(new N8n(install, join(dir, role), { broker: await freePort(), http: await freePort() }, blockedLog, { env, postgres: { port: postgres.port, database } }));
+			processes.push(
+				new N8n(
+					install,
+					join(dir, role),
+					{ broker: await freePort(), http: await freePort() },
+					blockedLog,
+					{ env, postgres: { port: postgres.port, database } },
+				),
+			);
 		}
 		const [main, ...workers] = processes;
 		const mainLog = join(dir, 'main.log');
@@ -262,17 +348,25 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		await main.must(['import:credentials', `--input=${credentials(dir, sandbox)}`]);
 		await main.must(['import:workflow', '--separate', `--input=${workflows(dir)}`]);
 		for (const id of [WEBHOOK_WORKFLOW, TRIGGER_WORKFLOW]) {
-			await main.must(major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+			await main.must(
+				major >= 2
+					? ['publish:workflow', `--id=${id}`]
+					: ['update:workflow', `--id=${id}`, '--active=true'],
+			);
 		}
 		const boot = Date.now();
 		await main.start(mainLog);
-		await Promise.all(workers.map(async (worker, index) => await worker.startWorker(workerLogs[index])));
+		await Promise.all(
+			workers.map(async (worker, index) => await worker.startWorker(workerLogs[index])),
+		);
 		out(`  main and 2 workers ready in ${Math.round((Date.now() - boot) / 1000)} s`);
 
 		const newest = (workflowId: string) => main.executions(workflowId).at(-1);
 		const pidOf = (n8n: N8n) => n8n.pid;
 		const refresherOf = (before: number) => {
-			const lines = existsSync(routedLog) ? readFileSync(routedLog, 'utf8').split('\n').filter(Boolean).slice(before) : [];
+			const lines = existsSync(routedLog)
+				? readFileSync(routedLog, 'utf8').split('\n').filter(Boolean).slice(before)
+				: [];
 			return lines.map((line) => Number(line.split(' ')[0]));
 		};
 		const routedCount = () => refresherOf(0).length;
@@ -285,13 +379,27 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const firstWorker = firstExecution ? workerOf(firstExecution.id, workerLogs) : undefined;
 		const refreshesFirst = counts.refreshes - refreshesBefore;
 		const refresherPids = refresherOf(routedBefore);
-		const refresherRole = refresherPids.map((pid) => roles[processes.findIndex((n8n) => pidOf(n8n) === pid)] ?? `pid ${pid}`);
+		const refresherRole = refresherPids.map(
+			(pid) => roles[processes.findIndex((n8n) => pidOf(n8n) === pid)] ?? `pid ${pid}`,
+		);
 		report(
-			first.status !== 200 || !first.body || !('status' in first.body) || !('dealValue' in first.body)
-				? { ok: false, line: `webhook Get: FAILED: HTTP ${first.status}: ${first.text.slice(0, 400)}` }
+			first.status !== 200 ||
+				!first.body ||
+				!('status' in first.body) ||
+				!('dealValue' in first.body)
+				? {
+						ok: false,
+						line: `webhook Get: FAILED: HTTP ${first.status}: ${first.text.slice(0, 400)}`,
+					}
 				: firstWorker === undefined
-					? { ok: false, line: `webhook Get: FAILED: no worker log names execution ${firstExecution?.id ?? '(none stored)'}` }
-					: { ok: true, line: `webhook Get ran on worker ${firstWorker} (execution ${firstExecution?.id}): status=${JSON.stringify(first.body.status)}, dealValue=${JSON.stringify(first.body.dealValue)}` },
+					? {
+							ok: false,
+							line: `webhook Get: FAILED: no worker log names execution ${firstExecution?.id ?? '(none stored)'}`,
+						}
+					: {
+							ok: true,
+							line: `webhook Get ran on worker ${firstWorker} (execution ${firstExecution?.id}): status=${JSON.stringify(first.body.status)}, dealValue=${JSON.stringify(first.body.dealValue)}`,
+						},
 			'webhook → Get',
 		);
 
@@ -300,7 +408,8 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const secondExecution = newest(WEBHOOK_WORKFLOW);
 		const secondWorker = secondExecution ? workerOf(secondExecution.id, workerLogs) : undefined;
 		const refreshesSecond = counts.refreshes - refreshesMid;
-		const refreshedOnWorker = refresherRole.length > 0 && refresherRole.every((role) => role.startsWith('worker'));
+		const refreshedOnWorker =
+			refresherRole.length > 0 && refresherRole.every((role) => role.startsWith('worker'));
 		report(
 			refreshesFirst !== 1 || !refreshedOnWorker
 				? {
@@ -328,7 +437,15 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const throttledBefore = counts.throttled;
 		const burstStart = Date.now();
 		const answers = await Promise.all(
-			Array.from({ length: options.burst }, async () => await getViaWebhook(main).catch((error: unknown) => ({ status: 0, body: undefined, text: String(error) }))),
+			Array.from(
+				{ length: options.burst },
+				async () =>
+					await getViaWebhook(main).catch((error: unknown) => ({
+						status: 0,
+						body: undefined,
+						text: String(error),
+					})),
+			),
 		);
 		const wall = (Date.now() - burstStart) / 1000;
 		sandbox.faults.maxConcurrent = 0;
@@ -336,28 +453,46 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const throttled = counts.throttled - throttledBefore;
 		await sleep(2000);
 		const burstExecutions = main.executions(WEBHOOK_WORKFLOW).slice(executionsBefore);
-		const failedAnswers = answers.filter((answer) => answer.status !== 200 || !answer.body || !('status' in answer.body));
-		const failedExecutions = burstExecutions.filter((execution) => failure(execution) !== undefined);
+		const failedAnswers = answers.filter(
+			(answer) => answer.status !== 200 || !answer.body || !('status' in answer.body),
+		);
+		const failedExecutions = burstExecutions.filter(
+			(execution) => failure(execution) !== undefined,
+		);
 		const perWorker = workerLogs.map((file, index) => startedOn(file) - startedBefore[index]);
-		const reasons = [...new Set([...failedExecutions.map((execution) => failure(execution) ?? ''), ...failedAnswers.map((answer) => `HTTP ${answer.status}: ${answer.text.slice(0, 160)}`)])].slice(0, 3);
+		const reasons = [
+			...new Set([
+				...failedExecutions.map((execution) => failure(execution) ?? ''),
+				...failedAnswers.map((answer) => `HTTP ${answer.status}: ${answer.text.slice(0, 160)}`),
+			]),
+		].slice(0, 3);
 		report(
 			{
-				ok: failedAnswers.length === 0 && failedExecutions.length === 0 && perWorker.every((count) => count > 0),
+				ok:
+					failedAnswers.length === 0 &&
+					failedExecutions.length === 0 &&
+					perWorker.every((count) => count > 0),
 				line: `${options.burst} concurrent webhook executions, sandbox limit ${options.maxConcurrent || 'off'} in flight, ${options.latencyMs} ms latency: ${failedAnswers.length} failed answers, ${failedExecutions.length} failed executions of ${burstExecutions.length} stored, ${wall.toFixed(1)} s wall, ${throttled} × 429 from the sandbox, workers ran ${perWorker.join(' + ')}${reasons.length ? `; first failures: ${reasons.join(' | ')}` : ''}`,
 			},
 			'burst',
 		);
 
 		// 4: the trigger on main, its executions on workers, across a restart of main
-		await waitFor('the activation poll to store the trigger state', () => (main.staticData(TRIGGER_WORKFLOW) !== undefined ? true : undefined));
-		const firing = (referralId: string) => main.executions(TRIGGER_WORKFLOW).filter((execution) => carries(execution, referralId));
-		const settled = (execution: StoredExecution) => execution.status !== 'running' && execution.status !== 'new';
+		await waitFor('the activation poll to store the trigger state', () =>
+			main.staticData(TRIGGER_WORKFLOW) !== undefined ? true : undefined,
+		);
+		const firing = (referralId: string) =>
+			main.executions(TRIGGER_WORKFLOW).filter((execution) => carries(execution, referralId));
+		const settled = (execution: StoredExecution) =>
+			execution.status !== 'running' && execution.status !== 'new';
 		const nextPoll = async () => {
 			const seen = counts.listings;
 			await waitFor('the next poll', () => (counts.listings > seen ? true : undefined));
 			await sleep(5000); // let an execution that poll might have started be stored
 		};
-		const before = sandbox.referrals.create(incomingReferral({ name: 'E2E queue: before the restart' }));
+		const before = sandbox.referrals.create(
+			incomingReferral({ name: 'E2E queue: before the restart' }),
+		);
 		const fired = await waitFor('the trigger to fire on the new referral', () => {
 			const found = firing(before.id).filter(settled);
 			return found.length > 0 ? found : undefined;
@@ -367,14 +502,22 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const beforeProblem = failure(fired[0]);
 		report(
 			firing(before.id).length !== 1 || beforeWorker === undefined || beforeProblem
-				? { ok: false, line: `trigger: FAILED: referral ${before.id} fired ${firing(before.id).length} time(s) (expected once), worker ${beforeWorker ?? 'none'}${beforeProblem ? `, ${beforeProblem}` : ''}` }
-				: { ok: true, line: `trigger on main fired a new referral once (execution ${fired[0].id}, mode ${fired[0].mode}) on worker ${beforeWorker}; the next poll fired nothing` },
+				? {
+						ok: false,
+						line: `trigger: FAILED: referral ${before.id} fired ${firing(before.id).length} time(s) (expected once), worker ${beforeWorker ?? 'none'}${beforeProblem ? `, ${beforeProblem}` : ''}`,
+					}
+				: {
+						ok: true,
+						line: `trigger on main fired a new referral once (execution ${fired[0].id}, mode ${fired[0].mode}) on worker ${beforeWorker}; the next poll fired nothing`,
+					},
 			'trigger',
 		);
 
 		const stateBeforeStop = JSON.stringify(main.staticData(TRIGGER_WORKFLOW));
 		await main.stop();
-		const during = sandbox.referrals.create(incomingReferral({ name: 'E2E queue: while main was down' }));
+		const during = sandbox.referrals.create(
+			incomingReferral({ name: 'E2E queue: while main was down' }),
+		);
 		await sleep(2000);
 		const restart = Date.now();
 		await main.start(mainLog);
@@ -394,15 +537,25 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		const total = main.executions(TRIGGER_WORKFLOW).length;
 		const duringWorker = duringFired[0] ? workerOf(duringFired[0].id, workerLogs) : undefined;
 		const problems = [
-			refired > 0 ? `referral ${before.id} (fired before the restart) fired ${refired} more time(s) after it` : '',
-			duringCount !== 1 ? `referral ${during.id} (created while main was down) fired ${duringCount} time(s), expected once` : '',
+			refired > 0
+				? `referral ${before.id} (fired before the restart) fired ${refired} more time(s) after it`
+				: '',
+			duringCount !== 1
+				? `referral ${during.id} (created while main was down) fired ${duringCount} time(s), expected once`
+				: '',
 			duringCount > 0 && duringWorker === undefined ? 'its execution is in no worker log' : '',
 			total !== 2 ? `${total} trigger executions in all, expected 2` : '',
 		].filter(Boolean);
 		report(
 			problems.length
-				? { ok: false, line: `main restart: FAILED: ${problems.join('; ')} (trigger state saved before the stop: ${stateBeforeStop.slice(0, 300)}; now: ${JSON.stringify(main.staticData(TRIGGER_WORKFLOW)).slice(0, 300)})` }
-				: { ok: true, line: `main stopped and started again (back in ${back} s): nothing refired; the referral created while main was down fired once (execution ${duringFired[0].id}) on worker ${duringWorker}; two more polls fired nothing` },
+				? {
+						ok: false,
+						line: `main restart: FAILED: ${problems.join('; ')} (trigger state saved before the stop: ${stateBeforeStop.slice(0, 300)}; now: ${JSON.stringify(main.staticData(TRIGGER_WORKFLOW)).slice(0, 300)})`,
+					}
+				: {
+						ok: true,
+						line: `main stopped and started again (back in ${back} s): nothing refired; the referral created while main was down fired once (execution ${duringFired[0].id}) on worker ${duringWorker}; two more polls fired nothing`,
+					},
 			'main restart',
 		);
 	} catch (error) {
@@ -413,7 +566,11 @@ export async function runQueueVersion(install: N8nInstall, tarball: string, work
 		await new Promise<void>((resolve) => (front ? front.close(() => resolve()) : resolve()));
 		await sandbox.close();
 	}
-	const blocked = existsSync(blockedLog) ? [...new Set(readFileSync(blockedLog, 'utf8').split('\n').filter(Boolean))] : [];
-	out(`  connections outside 127.0.0.1: ${blocked.length ? `${blocked.join(', ')} (refused)` : 'none attempted'}`);
+	const blocked = existsSync(blockedLog)
+		? [...new Set(readFileSync(blockedLog, 'utf8').split('\n').filter(Boolean))]
+		: [];
+	out(
+		`  connections outside 127.0.0.1: ${blocked.length ? `${blocked.join(', ')} (refused)` : 'none attempted'}`,
+	);
 	return ok;
 }

@@ -16,7 +16,15 @@
  * runs one of the default versions; --keep keeps the work folder.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -26,22 +34,45 @@ import Ajv from 'ajv';
 import type { Sandbox } from '../sandbox';
 import { incomingReferral, startSandbox } from '../sandbox';
 import type { Outcome } from './common';
-import { ACTION_TYPE, failure, installPackage, out, PACKAGE, ROOT, TRIGGER_TYPE, waitFor } from './common';
+import {
+	ACTION_TYPE,
+	failure,
+	installPackage,
+	out,
+	PACKAGE,
+	ROOT,
+	TRIGGER_TYPE,
+	waitFor,
+} from './common';
 import type { N8nInstall, N8nRelease } from './install';
 import { CACHE_DIR, ensureN8n, installedEngines } from './install';
 import type { RunResult } from './n8n';
 import { freePort, leftovers, N8n, sleep, stopAll } from './n8n';
 import { runQueueVersion } from './queue';
 import type { E2eArgs } from './versions';
-import { enginesOf, nodeMajorFor, parseE2eArgs, registryInfo, resolveVersions, USAGE } from './versions';
+import {
+	enginesOf,
+	nodeMajorFor,
+	parseE2eArgs,
+	registryInfo,
+	resolveVersions,
+	USAGE,
+} from './versions';
 
 const EXAMPLES_DIR = join(ROOT, 'examples');
-const CREDENTIAL = { id: 'pcReferralsCred1', name: 'Partner Center account', type: 'partnerCenterOAuth2Api' };
+const CREDENTIAL = {
+	id: 'pcReferralsCred1',
+	name: 'Partner Center account',
+	type: 'partnerCenterOAuth2Api',
+};
 
 interface Example {
 	file: string;
 	id: string;
-	workflow: { name: string; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }> };
+	workflow: {
+		name: string;
+		nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
+	};
 	isTrigger: boolean;
 }
 
@@ -51,20 +82,32 @@ function loadExamples(): Example[] {
 		.filter((file) => file.endsWith('.json'))
 		.sort()
 		.map((file, index) => {
-			const workflow = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Example['workflow'];
+			const workflow = JSON.parse(
+				readFileSync(join(EXAMPLES_DIR, file), 'utf8'),
+			) as Example['workflow'];
 			const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
 			if (trigger) trigger.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
-			return { file, id: `pcE2eExample${String(index + 1).padStart(4, '0')}`, workflow, isTrigger: trigger !== undefined };
+			return {
+				file,
+				id: `pcE2eExample${String(index + 1).padStart(4, '0')}`,
+				workflow,
+				isTrigger: trigger !== undefined,
+			};
 		});
 }
 
 function packPackage(work: string): string {
 	out(`Building and packing ${PACKAGE.name} ...`);
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['run', 'build', '--silent'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: ROOT,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	return join(work, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
 }
-
 
 function credentialFile(work: string, sandbox: Sandbox): string {
 	// a day-long token: on n8n 2.x hidden credential fields keep their defaults, so a refresh
@@ -75,7 +118,11 @@ function credentialFile(work: string, sandbox: Sandbox): string {
 		baseUrl: sandbox.url,
 		clientId: sandbox.clientId,
 		clientSecret: sandbox.clientSecret,
-		oauthTokenData: { access_token: token.accessToken, refresh_token: token.refreshToken, token_type: 'Bearer' },
+		oauthTokenData: {
+			access_token: token.accessToken,
+			refresh_token: token.refreshToken,
+			token_type: 'Bearer',
+		},
 	};
 	writeFileSync(file, JSON.stringify([{ ...CREDENTIAL, data }]));
 	return file;
@@ -85,7 +132,10 @@ function workflowsDir(work: string, examples: Example[]): string {
 	const dir = join(work, 'workflows');
 	mkdirSync(dir, { recursive: true });
 	for (const example of examples) {
-		writeFileSync(join(dir, example.file), JSON.stringify({ ...example.workflow, id: example.id, active: false }));
+		writeFileSync(
+			join(dir, example.file),
+			JSON.stringify({ ...example.workflow, id: example.id, active: false }),
+		);
 	}
 	return dir;
 }
@@ -96,7 +146,9 @@ function summary(run: RunResult): string {
 	const last = lastNodeExecuted ? runData[lastNodeExecuted]?.at(-1) : undefined;
 	const items = (last?.data?.main ?? []).flatMap((output) => output ?? []);
 	const fields = Object.entries(items[0]?.json ?? {});
-	const known = fields.filter(([key]) => ['status', 'dealValue', 'newStatus', 'text', 'amount'].includes(key));
+	const known = fields.filter(([key]) =>
+		['status', 'dealValue', 'newStatus', 'text', 'amount'].includes(key),
+	);
 	const sample = (known.length > 0 ? known : fields.slice(0, 2))
 		.map(([key, value]) => {
 			const text = `${key}=${JSON.stringify(value)}`;
@@ -112,10 +164,18 @@ const ajv = new Ajv({ allErrors: true });
  * Validates what this package's nodes output in a run (Simplify on) against the schema file n8n
  * would serve for them; returns how many items matched, or the first mismatch.
  */
-function matchSchemas(example: Example, run: RunResult, schemaDir: string): { items: number; problem?: string } {
+function matchSchemas(
+	example: Example,
+	run: RunResult,
+	schemaDir: string,
+): { items: number; problem?: string } {
 	let items = 0;
 	for (const node of example.workflow.nodes) {
-		if ((node.type !== ACTION_TYPE && node.type !== TRIGGER_TYPE) || node.parameters.simplify === false) continue;
+		if (
+			(node.type !== ACTION_TYPE && node.type !== TRIGGER_TYPE) ||
+			node.parameters.simplify === false
+		)
+			continue;
 		const file =
 			node.type === TRIGGER_TYPE
 				? 'v1.0.0.json'
@@ -123,7 +183,11 @@ function matchSchemas(example: Example, run: RunResult, schemaDir: string): { it
 		const validate = ajv.compile(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as object);
 		for (const nodeRun of run.data.resultData.runData[node.name] ?? []) {
 			for (const item of (nodeRun.data?.main ?? []).flatMap((output) => output ?? [])) {
-				if (!validate(item.json)) return { items, problem: `"${node.name}" output does not match ${file}: ${ajv.errorsText(validate.errors)}` };
+				if (!validate(item.json))
+					return {
+						items,
+						problem: `"${node.name}" output does not match ${file}: ${ajv.errorsText(validate.errors)}`,
+					};
 				items++;
 			}
 		}
@@ -131,30 +195,46 @@ function matchSchemas(example: Example, run: RunResult, schemaDir: string): { it
 	return { items };
 }
 
-
 async function executeExample(n8n: N8n, example: Example, schemaDir: string): Promise<Outcome> {
 	const { code, run: printed, output } = await n8n.execute(example.id);
-	if (!printed) return { ok: false, line: `execute: FAILED: no run printed (exit ${code}): ${output.slice(-600)}` };
+	if (!printed)
+		return {
+			ok: false,
+			line: `execute: FAILED: no run printed (exit ${code}): ${output.slice(-600)}`,
+		};
 	// older n8n 1.x (1.85.3 does) prints the run before setting its final status: its exit code tells
-	const run = code === 0 && printed.status === 'running' ? { ...printed, status: undefined } : printed;
+	const run =
+		code === 0 && printed.status === 'running' ? { ...printed, status: undefined } : printed;
 	const matched = matchSchemas(example, run, schemaDir);
 	const problem = failure(run) ?? (code === 0 ? undefined : `exit ${code}`) ?? matched.problem;
 	return problem
 		? { ok: false, line: `execute: FAILED: ${problem}` }
-		: { ok: true, line: `execute: ${summary(run)}; ${matched.items} referral item(s) match the output schemas` };
+		: {
+				ok: true,
+				line: `execute: ${summary(run)}; ${matched.items} referral item(s) match the output schemas`,
+			};
 }
-
 
 /**
  * With the trigger example activated and n8n running: once the activation poll stored the
  * trigger's state, a new incoming referral in the sandbox fires it exactly once (checked again
  * after the next poll). `listings()` counts the referral listings the sandbox answered.
  */
-async function fireTrigger(n8n: N8n, sandbox: Sandbox, example: Example, listings: () => number, schemaDir: string): Promise<Outcome> {
-	await waitFor('the activation poll', () => (n8n.staticData(example.id) !== undefined ? true : undefined));
+async function fireTrigger(
+	n8n: N8n,
+	sandbox: Sandbox,
+	example: Example,
+	listings: () => number,
+	schemaDir: string,
+): Promise<Outcome> {
+	await waitFor('the activation poll', () =>
+		n8n.staticData(example.id) !== undefined ? true : undefined,
+	);
 	const referral = sandbox.referrals.create(incomingReferral({ name: 'E2E rollout' }));
 	const fired = await waitFor('the trigger to fire', () => {
-		const executions = n8n.executions(example.id).filter((execution) => execution.status !== 'running' && execution.status !== 'new');
+		const executions = n8n
+			.executions(example.id)
+			.filter((execution) => execution.status !== 'running' && execution.status !== 'new');
 		return executions.length > 0 ? executions : undefined;
 	});
 	const afterFire = listings();
@@ -166,11 +246,16 @@ async function fireTrigger(n8n: N8n, sandbox: Sandbox, example: Example, listing
 	const problem =
 		failure(run) ??
 		(all.length !== 1 ? `fired ${all.length} times, expected once` : undefined) ??
-		(JSON.stringify(run.data.resultData.runData).includes(referral.id) ? undefined : `the execution does not carry referral ${referral.id}`) ??
+		(JSON.stringify(run.data.resultData.runData).includes(referral.id)
+			? undefined
+			: `the execution does not carry referral ${referral.id}`) ??
 		matched.problem;
 	return problem
 		? { ok: false, line: `activated: FAILED: ${problem}` }
-		: { ok: true, line: `activated: fired once on a new referral (mode ${fired[0].mode}), ${summary(run)}; ${matched.items} item(s) match the trigger's schema` };
+		: {
+				ok: true,
+				line: `activated: fired once on a new referral (mode ${fired[0].mode}), ${summary(run)}; ${matched.items} item(s) match the trigger's schema`,
+			};
 }
 
 /** Every shipped schema file, and the URL n8n serves it at (the trigger's has no resource/operation). */
@@ -181,14 +266,22 @@ function schemaUrls(schemaDir: string): Array<{ url: string; file: string }> {
 		.map((file) => {
 			const [version, ...rest] = file.replace(/\.json$/, '').split('/');
 			const node = rest.length > 0 ? ACTION_TYPE : TRIGGER_TYPE;
-			return { url: `/schemas/${[node, version.slice(1), ...rest].join('/')}.json`, file: join(schemaDir, file) };
+			return {
+				url: `/schemas/${[node, version.slice(1), ...rest].join('/')}.json`,
+				file: join(schemaDir, file),
+			};
 		});
 }
 
 /** The fields the editor lists for a schema (as n8n's getSchemaForJsonSchema reads it: first type). */
-const editorFields = (schema: { properties: Record<string, { type: string | string[] }> }): string =>
+const editorFields = (schema: {
+	properties: Record<string, { type: string | string[] }>;
+}): string =>
 	Object.entries(schema.properties)
-		.map(([key, property]) => `${key} (${Array.isArray(property.type) ? property.type[0] : property.type})`)
+		.map(
+			([key, property]) =>
+				`${key} (${Array.isArray(property.type) ? property.type[0] : property.type})`,
+		)
 		.join(', ');
 
 async function checkSchemas(n8n: N8n, schemaDir: string): Promise<Outcome[]> {
@@ -197,20 +290,43 @@ async function checkSchemas(n8n: N8n, schemaDir: string): Promise<Outcome[]> {
 		const response = await fetch(`${n8n.baseUrl}${url}`);
 		const body: unknown = response.ok ? await response.json() : undefined;
 		const same = isDeepStrictEqual(body, JSON.parse(readFileSync(file, 'utf8')));
-		outcomes.push({ ok: response.status === 200 && same, line: `GET ${url} → ${response.status}${response.ok ? (same ? ', the shipped schema' : ', NOT the shipped schema') : ''}` });
+		outcomes.push({
+			ok: response.status === 200 && same,
+			line: `GET ${url} → ${response.status}${response.ok ? (same ? ', the shipped schema' : ', NOT the shipped schema') : ''}`,
+		});
 	}
 	const get = schemaUrls(schemaDir).find(({ url }) => url.endsWith('/referral/get.json'));
 	if (get) {
-		const body = (await (await fetch(`${n8n.baseUrl}${get.url}`)).json()) as Parameters<typeof editorFields>[0];
-		outcomes.push({ ok: true, line: `Get, as the editor lists it before a run: ${editorFields(body)}` });
+		const body = (await (await fetch(`${n8n.baseUrl}${get.url}`)).json()) as Parameters<
+			typeof editorFields
+		>[0];
+		outcomes.push({
+			ok: true,
+			line: `Get, as the editor lists it before a run: ${editorFields(body)}`,
+		});
 	}
 	return outcomes;
 }
 
-async function runVersion(install: N8nInstall, tarball: string, examples: Example[], work: string): Promise<boolean> {
+async function runVersion(
+	install: N8nInstall,
+	tarball: string,
+	examples: Example[],
+	work: string,
+): Promise<boolean> {
 	const dir = join(work, `n8n-${install.version}`);
 	const userFolder = join(dir, 'user');
-	const schemaDir = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE.name, 'dist', 'nodes', 'PartnerCenterReferral', '__schema__');
+	const schemaDir = join(
+		userFolder,
+		'.n8n',
+		'nodes',
+		'node_modules',
+		PACKAGE.name,
+		'dist',
+		'nodes',
+		'PartnerCenterReferral',
+		'__schema__',
+	);
 	mkdirSync(userFolder, { recursive: true });
 	const nodeVersion = execFileSync(install.node, ['--version'], { encoding: 'utf8' }).trim();
 	out(`\nn8n ${install.version} on Node ${nodeVersion} (user folder ${userFolder})`);
@@ -224,8 +340,14 @@ async function runVersion(install: N8nInstall, tarball: string, examples: Exampl
 			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) listings++;
 		},
 	});
-	const n8n = new N8n(install, userFolder, { broker: await freePort(), http: await freePort() }, join(dir, 'blocked-connections.log'));
-	const label = (text: string) => text.padEnd(Math.max(...examples.map((example) => example.file.length)) + 2);
+	const n8n = new N8n(
+		install,
+		userFolder,
+		{ broker: await freePort(), http: await freePort() },
+		join(dir, 'blocked-connections.log'),
+	);
+	const label = (text: string) =>
+		text.padEnd(Math.max(...examples.map((example) => example.file.length)) + 2);
 	let ok = true;
 	const report = (outcome: Outcome, name: string) => {
 		ok &&= outcome.ok;
@@ -243,10 +365,15 @@ async function runVersion(install: N8nInstall, tarball: string, examples: Exampl
 		const triggers = examples.filter((candidate) => candidate.isTrigger);
 		for (const example of triggers) {
 			const major = Number(install.version.split('.')[0]);
-			await n8n.must(major >= 2 ? ['publish:workflow', `--id=${example.id}`] : ['update:workflow', `--id=${example.id}`, '--active=true']);
+			await n8n.must(
+				major >= 2
+					? ['publish:workflow', `--id=${example.id}`]
+					: ['update:workflow', `--id=${example.id}`, '--active=true'],
+			);
 		}
 		await n8n.start(join(dir, 'n8n-start.log'));
-		for (const example of triggers) report(await fireTrigger(n8n, sandbox, example, () => listings, schemaDir), example.file);
+		for (const example of triggers)
+			report(await fireTrigger(n8n, sandbox, example, () => listings, schemaDir), example.file);
 		for (const outcome of await checkSchemas(n8n, schemaDir)) report(outcome, 'output schema');
 	} catch (error) {
 		report({ ok: false, line: `FAILED: ${(error as Error).message}` }, 'setup');
@@ -254,8 +381,12 @@ async function runVersion(install: N8nInstall, tarball: string, examples: Exampl
 		await n8n.stop();
 		await sandbox.close();
 	}
-	const blocked = existsSync(n8n.blockedLog) ? [...new Set(readFileSync(n8n.blockedLog, 'utf8').split('\n').filter(Boolean))] : [];
-	out(`  connections outside 127.0.0.1: ${blocked.length ? `${blocked.join(', ')} (refused)` : 'none attempted'}`);
+	const blocked = existsSync(n8n.blockedLog)
+		? [...new Set(readFileSync(n8n.blockedLog, 'utf8').split('\n').filter(Boolean))]
+		: [];
+	out(
+		`  connections outside 127.0.0.1: ${blocked.length ? `${blocked.join(', ')} (refused)` : 'none attempted'}`,
+	);
 	return ok;
 }
 
@@ -288,7 +419,9 @@ async function main(): Promise<void> {
 	}
 	const releases = releasesOf(args);
 	const mode = args.queue ? 'queue mode (Postgres, Redis, main + 2 workers)' : 'one process';
-	out(`n8n ${releases.map((release) => `${release.version} (Node ${release.nodeMajor})`).join(', ')}, ${mode}`);
+	out(
+		`n8n ${releases.map((release) => `${release.version} (Node ${release.nodeMajor})`).join(', ')}, ${mode}`,
+	);
 	const work = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
 	const started = Date.now();
 	let ok = false;
@@ -299,7 +432,10 @@ async function main(): Promise<void> {
 		const examples = loadExamples();
 		ok = true;
 		for (const install of installs) {
-			ok = (args.queue ? await runQueueVersion(install, tarball, work, args) : await runVersion(install, tarball, examples, work)) && ok;
+			ok =
+				(args.queue
+					? await runQueueVersion(install, tarball, work, args)
+					: await runVersion(install, tarball, examples, work)) && ok;
 		}
 	} finally {
 		await stopAll();
@@ -322,14 +458,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		out(`\n${signal}: stopping every process the run started ...`);
 		void stopAll().finally(() => {
 			const left = leftovers();
-			out(left.length > 0 ? `✗ still running: ${left.join(', ')}` : 'every process the run started has ended (the work folder is kept)');
+			out(
+				left.length > 0
+					? `✗ still running: ${left.join(', ')}`
+					: 'every process the run started has ended (the work folder is kept)',
+			);
 			process.exit(130);
 		});
 	});
 }
 
 main().catch(async (error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	await stopAll();
 	process.exit(1);
 });

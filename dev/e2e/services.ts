@@ -6,7 +6,15 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	statSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -37,7 +45,9 @@ function aptInstall(pkg: string, why: string): void {
 
 function which(command: string): string | undefined {
 	try {
-		return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
+		return (
+			execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined
+		);
 	} catch {
 		return undefined;
 	}
@@ -72,7 +82,11 @@ function startChild(
 	stopSignal: NodeJS.Signals,
 	options: { uid?: number; gid?: number; cwd?: string } = {},
 ): ChildProcess {
-	const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(command, args, {
+		...options,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const out = createWriteStream(logFile);
 	child.stdout?.pipe(out);
 	child.stderr?.pipe(out);
@@ -80,14 +94,23 @@ function startChild(
 	return child;
 }
 
-async function ready(what: string, child: ChildProcess, probe: () => Promise<boolean>, logFile: string, timeoutMs = 60_000): Promise<void> {
+async function ready(
+	what: string,
+	child: ChildProcess,
+	probe: () => Promise<boolean>,
+	logFile: string,
+	timeoutMs = 60_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}; see ${logFile}`);
+		if (child.exitCode !== null)
+			throw new Error(`${what} exited with ${child.exitCode}; see ${logFile}`);
 		if (await probe()) return;
 		await sleep(250);
 	}
-	throw new Error(`${what} did not accept connections within ${timeoutMs / 1000} s; see ${logFile}`);
+	throw new Error(
+		`${what} did not accept connections within ${timeoutMs / 1000} s; see ${logFile}`,
+	);
 }
 
 function stopper(child: ChildProcess, signal: NodeJS.Signals): () => Promise<void> {
@@ -104,11 +127,32 @@ function stopper(child: ChildProcess, signal: NodeJS.Signals): () => Promise<voi
 export async function startRedis(dir: string): Promise<Service> {
 	if (!which('redis-server')) aptInstall('redis-server', 'redis-server is not installed');
 	const server = which('redis-server');
-	if (!server) throw new Error('redis-server is still not on the PATH after installing the Debian package redis-server');
+	if (!server)
+		throw new Error(
+			'redis-server is still not on the PATH after installing the Debian package redis-server',
+		);
 	mkdirSync(dir, { recursive: true });
 	const port = await freePort();
 	const logFile = join(dir, 'redis.log');
-	const child = startChild(server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], logFile, 'SIGTERM');
+	const child = startChild(
+		server,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			dir,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+		],
+		logFile,
+		'SIGTERM',
+	);
 	await ready('redis-server', child, async () => await accepts(port), logFile);
 	return { port, stop: stopper(child, 'SIGTERM') };
 }
@@ -124,9 +168,16 @@ export interface Postgres extends Service {
  * package creates.
  */
 export async function startPostgres(dir: string): Promise<Postgres> {
-	if (!postgresBin()) aptInstall('postgresql', 'Postgres is not installed (no /usr/lib/postgresql/<version>/bin/postgres)');
+	if (!postgresBin())
+		aptInstall(
+			'postgresql',
+			'Postgres is not installed (no /usr/lib/postgresql/<version>/bin/postgres)',
+		);
 	const bin = postgresBin();
-	if (!bin) throw new Error('no /usr/lib/postgresql/<version>/bin/postgres after installing the Debian package postgresql');
+	if (!bin)
+		throw new Error(
+			'no /usr/lib/postgresql/<version>/bin/postgres after installing the Debian package postgresql',
+		);
 	const data = join(dir, 'data');
 	mkdirSync(data, { recursive: true });
 	let user: { uid?: number; gid?: number } = {};
@@ -143,25 +194,60 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 		user = { uid, gid };
 	}
 	chmodSync(data, 0o700);
-	execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
-		...user,
-		cwd: dir,
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
+	execFileSync(
+		join(bin, 'initdb'),
+		['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+		{
+			...user,
+			cwd: dir,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		},
+	);
 	const port = await freePort();
 	const logFile = join(dir, 'postgres.log');
 	const child = startChild(
 		join(bin, 'postgres'),
-		['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'max_connections=200'],
+		[
+			'-D',
+			data,
+			'-p',
+			String(port),
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			`unix_socket_directories=${dir}`,
+			'-c',
+			'fsync=off',
+			'-c',
+			'max_connections=200',
+		],
 		logFile,
 		'SIGINT',
 		{ ...user, cwd: dir },
 	);
 	const psql = (database: string, sql: string) =>
-		execFileSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], {
-			encoding: 'utf8',
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		execFileSync(
+			join(bin, 'psql'),
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				'postgres',
+				'-d',
+				database,
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-qAt',
+				'-c',
+				sql,
+			],
+			{
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 	await ready(
 		'postgres',
 		child,

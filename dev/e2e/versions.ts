@@ -45,13 +45,22 @@ export const USAGE = `npm run e2e:n8n -- [options]
 const SPEC = /^(\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?|\d+|[A-Za-z][0-9A-Za-z._-]*)$/;
 
 function positive(name: string, value: string, min: number): number {
-	if (!/^\d+$/.test(value) || Number(value) < min) throw new Error(`${name} needs an integer >= ${min}, got '${value}'`);
+	if (!/^\d+$/.test(value) || Number(value) < min)
+		throw new Error(`${name} needs an integer >= ${min}, got '${value}'`);
 	return Number(value);
 }
 
 /** The options after `npm run e2e:n8n --`; throws on anything it does not know. */
 export function parseE2eArgs(argv: readonly string[]): E2eArgs {
-	const args: E2eArgs = { versions: [...DEFAULT_VERSIONS], queue: false, keep: false, maxConcurrent: 4, burst: 100, latencyMs: 200, help: false };
+	const args: E2eArgs = {
+		versions: [...DEFAULT_VERSIONS],
+		queue: false,
+		keep: false,
+		maxConcurrent: 4,
+		burst: 100,
+		latencyMs: 200,
+		help: false,
+	};
 	let versionsGiven = false;
 	let only: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
@@ -73,7 +82,9 @@ export function parseE2eArgs(argv: readonly string[]): E2eArgs {
 					.filter((spec) => spec !== '');
 				const bad = specs.find((spec) => !SPEC.test(spec));
 				if (specs.length === 0 || bad !== undefined) {
-					throw new Error(`--versions needs n8n versions separated by commas (1.123.81, latest, next, 2), got '${bad ?? ''}'`);
+					throw new Error(
+						`--versions needs n8n versions separated by commas (1.123.81, latest, next, 2), got '${bad ?? ''}'`,
+					);
 				}
 				args.versions = [...new Set(specs)];
 				versionsGiven = true;
@@ -106,9 +117,11 @@ export function parseE2eArgs(argv: readonly string[]): E2eArgs {
 		}
 	}
 	if (only !== undefined) {
-		if (versionsGiven) throw new Error('--only picks from the default versions: give either --only or --versions');
+		if (versionsGiven)
+			throw new Error('--only picks from the default versions: give either --only or --versions');
 		args.versions = DEFAULT_VERSIONS.filter((version) => version.split('.')[0] === only);
-		if (args.versions.length === 0) throw new Error(`--only=${only} matches none of n8n ${DEFAULT_VERSIONS.join(', ')}`);
+		if (args.versions.length === 0)
+			throw new Error(`--only=${only} matches none of n8n ${DEFAULT_VERSIONS.join(', ')}`);
 	}
 	return args;
 }
@@ -139,19 +152,24 @@ export function resolveVersions(specs: readonly string[], registry: RegistryInfo
 		if (/^\d+$/.test(spec)) {
 			const newest = registry.versions
 				.map((version) => ({ version, parts: triple(version) }))
-				.filter((entry): entry is { version: string; parts: Triple } => entry.parts?.[0] === Number(spec))
+				.filter(
+					(entry): entry is { version: string; parts: Triple } => entry.parts?.[0] === Number(spec),
+				)
 				.sort((a, b) => compare(a.parts, b.parts))
 				.at(-1);
 			if (!newest) throw new Error(`n8n has no stable ${spec}.x release on the registry`);
 			return newest.version;
 		}
 		if (/^\d/.test(spec)) {
-			if (!registry.versions.includes(spec)) throw new Error(`n8n ${spec} is not published on the registry`);
+			if (!registry.versions.includes(spec))
+				throw new Error(`n8n ${spec} is not published on the registry`);
 			return spec;
 		}
 		const tagged = registry['dist-tags'][spec];
 		if (tagged === undefined) {
-			throw new Error(`n8n has no dist-tag '${spec}' on the registry (it has: ${Object.keys(registry['dist-tags']).join(', ')})`);
+			throw new Error(
+				`n8n has no dist-tag '${spec}' on the registry (it has: ${Object.keys(registry['dist-tags']).join(', ')})`,
+			);
 		}
 		return tagged;
 	});
@@ -160,14 +178,24 @@ export function resolveVersions(specs: readonly string[], registry: RegistryInfo
 
 /** Whether version (x.y.z) satisfies one comparator such as >=20.19, <=24.x, <25, ^20.19.0, ~22.1, 20.x. */
 function satisfiesComparator(version: Triple, comparator: string): boolean {
-	const match = /^(>=|<=|>|<|=|\^|~)?v?(\d+|[x*])(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?$/.exec(comparator);
+	const match = /^(>=|<=|>|<|=|\^|~)?v?(\d+|[x*])(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?$/.exec(
+		comparator,
+	);
 	if (!match) throw new Error(`cannot read the engines comparator '${comparator}'`);
 	const [, operator = '=', major, minor, patch] = match;
 	const wild = (part: string | undefined) => part === undefined || part === 'x' || part === '*';
 	if (wild(major)) return true;
-	const low: Triple = [Number(major), wild(minor) ? 0 : Number(minor), wild(patch) ? 0 : Number(patch)];
+	const low: Triple = [
+		Number(major),
+		wild(minor) ? 0 : Number(minor),
+		wild(patch) ? 0 : Number(patch),
+	];
 	// the first version above a partial one: <=24.x means below 25.0.0, <=20.19 below 20.20.0
-	const above: Triple = wild(minor) ? [low[0] + 1, 0, 0] : wild(patch) ? [low[0], low[1] + 1, 0] : [low[0], low[1], low[2] + 1];
+	const above: Triple = wild(minor)
+		? [low[0] + 1, 0, 0]
+		: wild(patch)
+			? [low[0], low[1] + 1, 0]
+			: [low[0], low[1], low[2] + 1];
 	const cmp = compare(version, low);
 	switch (operator) {
 		case '>=':
@@ -181,7 +209,9 @@ function satisfiesComparator(version: Triple, comparator: string): boolean {
 		case '^':
 			return cmp >= 0 && version[0] === low[0];
 		case '~':
-			return cmp >= 0 && compare(version, wild(minor) ? [low[0] + 1, 0, 0] : [low[0], low[1] + 1, 0]) < 0;
+			return (
+				cmp >= 0 && compare(version, wild(minor) ? [low[0] + 1, 0, 0] : [low[0], low[1] + 1, 0]) < 0
+			);
 		default:
 			return cmp >= 0 && compare(version, above) < 0;
 	}
@@ -194,7 +224,12 @@ export function satisfiesEngines(nodeVersion: string, range: string): boolean {
 	return range.split('||').some((alternative) => {
 		const text = alternative.trim().replace(/\s*-\s+/, ' - ');
 		const hyphen = /^(\S+) - (\S+)$/.exec(text);
-		const comparators = hyphen ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`] : text.replace(/(>=|<=|>|<|=)\s+/g, '$1').split(/\s+/).filter(Boolean);
+		const comparators = hyphen
+			? [`>=${hyphen[1]}`, `<=${hyphen[2]}`]
+			: text
+					.replace(/(>=|<=|>|<|=)\s+/g, '$1')
+					.split(/\s+/)
+					.filter(Boolean);
 		return comparators.every((comparator) => satisfiesComparator(version, comparator));
 	});
 }
@@ -208,12 +243,20 @@ export function nodeMajorFor(engines: string | undefined, runningNode: string): 
 		return Number(runningNode.replace(/^v/, '').split('.')[0]);
 	}
 	const fits = NODE_MAJORS.filter((major) => satisfiesEngines(`${major}.99.0`, engines));
-	if (fits.length === 0) throw new Error(`no Node.js major of ${NODE_MAJORS.join(', ')} satisfies n8n's engines range '${engines}'`);
+	if (fits.length === 0)
+		throw new Error(
+			`no Node.js major of ${NODE_MAJORS.join(', ')} satisfies n8n's engines range '${engines}'`,
+		);
 	return fits[fits.length - 1];
 }
 
 function npmViewJson(args: string[]): unknown {
-	return JSON.parse(execFileSync('npm', ['view', ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as unknown;
+	return JSON.parse(
+		execFileSync('npm', ['view', ...args, '--json'], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'inherit'],
+		}),
+	) as unknown;
 }
 
 /** n8n's published versions and dist-tags (one `npm view`). */

@@ -14,7 +14,13 @@ import type {
 	INodeTypeDescription,
 	NodeParameterValue,
 } from 'n8n-workflow';
-import { deepCopy, jsonParse, NodeConnectionTypes, NodeOperationError, validateFieldType } from 'n8n-workflow';
+import {
+	deepCopy,
+	jsonParse,
+	NodeConnectionTypes,
+	NodeOperationError,
+	validateFieldType,
+} from 'n8n-workflow';
 
 export class ManualTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -102,17 +108,24 @@ function convertAssignment(
 	if (type === 'string') {
 		if (value === undefined || value === null) {
 			if (ignoreErrors) return null;
-			throw new NodeOperationError(this.getNode(), `'${name}' expects a string but we got ${String(value)} [item ${itemIndex}]`, {
-				itemIndex,
-				description,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`'${name}' expects a string but we got ${String(value)} [item ${itemIndex}]`,
+				{
+					itemIndex,
+					description,
+				},
+			);
 		}
 		value = typeof value === 'object' ? JSON.stringify(value) : String(value);
 	}
 	const result = validateFieldType(name, value, type);
 	if (!result.valid) {
 		if (ignoreErrors) return value ?? null;
-		throw new NodeOperationError(this.getNode(), `${result.errorMessage} [item ${itemIndex}]`, { itemIndex, description });
+		throw new NodeOperationError(this.getNode(), `${result.errorMessage} [item ${itemIndex}]`, {
+			itemIndex,
+			description,
+		});
 	}
 	return result.newValue ?? null;
 }
@@ -152,7 +165,12 @@ export class EditFields implements INodeType {
 				default: {},
 				displayOptions: { show: { mode: ['manual'] } },
 			},
-			{ displayName: 'Include Other Input Fields', name: 'includeOtherFields', type: 'boolean', default: false },
+			{
+				displayName: 'Include Other Input Fields',
+				name: 'includeOtherFields',
+				type: 'boolean',
+				default: false,
+			},
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -160,8 +178,18 @@ export class EditFields implements INodeType {
 				placeholder: 'Add option',
 				default: {},
 				options: [
-					{ displayName: 'Support Dot Notation', name: 'dotNotation', type: 'boolean', default: true },
-					{ displayName: 'Ignore Type Conversion Errors', name: 'ignoreConversionErrors', type: 'boolean', default: false },
+					{
+						displayName: 'Support Dot Notation',
+						name: 'dotNotation',
+						type: 'boolean',
+						default: true,
+					},
+					{
+						displayName: 'Ignore Type Conversion Errors',
+						name: 'ignoreConversionErrors',
+						type: 'boolean',
+						default: false,
+					},
 				],
 			},
 		],
@@ -194,7 +222,11 @@ export class EditFields implements INodeType {
 						) as IDataObject[string];
 					}
 				}
-				const includeOtherFields = this.getNodeParameter('includeOtherFields', itemIndex, false) as boolean;
+				const includeOtherFields = this.getNodeParameter(
+					'includeOtherFields',
+					itemIndex,
+					false,
+				) as boolean;
 				const json: IDataObject = includeOtherFields ? deepCopy(items[itemIndex].json) : {};
 				for (const [name, value] of Object.entries(fields)) {
 					if (options.dotNotation === false) json[name] = value;
@@ -203,7 +235,10 @@ export class EditFields implements INodeType {
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {
 				if (this.continueOnFail()) {
-					returnData.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
+					returnData.push({
+						json: { error: (error as Error).message },
+						pairedItem: { item: itemIndex },
+					});
 					continue;
 				}
 				throw error instanceof NodeOperationError
@@ -240,14 +275,21 @@ export class If implements INodeType {
 					},
 				},
 			},
-			{ displayName: 'Convert Types Where Required', name: 'looseTypeValidation', type: 'boolean', default: false },
+			{
+				displayName: 'Convert Types Where Required',
+				name: 'looseTypeValidation',
+				type: 'boolean',
+				default: false,
+			},
 			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add option',
 				default: {},
-				options: [{ displayName: 'Ignore Case', name: 'ignoreCase', type: 'boolean', default: true }],
+				options: [
+					{ displayName: 'Ignore Case', name: 'ignoreCase', type: 'boolean', default: true },
+				],
 			},
 		],
 	};
@@ -258,7 +300,9 @@ export class If implements INodeType {
 		this.getInputData().forEach((item, itemIndex) => {
 			try {
 				// For a `filter` parameter, `extractValue` makes n8n-core run `executeFilter()`.
-				const pass = this.getNodeParameter('conditions', itemIndex, false, { extractValue: true }) as boolean;
+				const pass = this.getNodeParameter('conditions', itemIndex, false, {
+					extractValue: true,
+				}) as boolean;
 				item.pairedItem ??= { item: itemIndex };
 				(pass ? trueItems : falseItems).push(item);
 			} catch (error) {

@@ -25,7 +25,14 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentials, ICredentialsHelper, jsonParse, NodeHelpers, UnexpectedError, Workflow } from 'n8n-workflow';
+import {
+	ICredentials,
+	ICredentialsHelper,
+	jsonParse,
+	NodeHelpers,
+	UnexpectedError,
+	Workflow,
+} from 'n8n-workflow';
 
 import { PartnerCenterOAuth2Api } from '../../credentials/PartnerCenterOAuth2Api.credentials';
 
@@ -58,7 +65,12 @@ export class OAuth2Api implements ICredentialType {
 			default: '',
 		},
 		{ displayName: 'Scope', name: 'scope', type: 'string', default: '' },
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'string', default: '' },
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'string',
+			default: '',
+		},
 		{
 			displayName: 'Authentication',
 			name: 'authentication',
@@ -121,7 +133,10 @@ class PlainCredentials extends ICredentials {
 		this.data = JSON.stringify(data);
 	}
 
-	async updateData(toUpdate: ICredentialDataDecryptedObject, toDelete: string[] = []): Promise<void> {
+	async updateData(
+		toUpdate: ICredentialDataDecryptedObject,
+		toDelete: string[] = [],
+	): Promise<void> {
 		const data = { ...(await this.getData()), ...toUpdate };
 		for (const key of toDelete) delete data[key];
 		await this.setData(data);
@@ -160,7 +175,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	isCredentialUsableByNode(type: string, nodeType: string): boolean {
 		if (!this.credentialTypes.recognizes(type)) return true;
 		const credentialType = this.credentialTypes.getByName(type);
-		return !credentialType.restrictToSupportedNodes || this.credentialTypes.getSupportedNodes(type).includes(nodeType);
+		return (
+			!credentialType.restrictToSupportedNodes ||
+			this.credentialTypes.getSupportedNodes(type).includes(nodeType)
+		);
 	}
 
 	/** Properties of the type merged over those of its parents (the type's own win), as in n8n. */
@@ -170,7 +188,13 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
 				return [
 					...credentialType.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
+					{
+						displayName: 'oauthTokenData',
+						name: 'oauthTokenData',
+						type: 'json',
+						required: false,
+						default: {},
+					},
 				];
 			}
 			return credentialType.properties;
@@ -183,7 +207,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return combined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		return new PlainCredentials(nodeCredentials, type, JSON.stringify(this.stored(type)));
 	}
 
@@ -211,7 +238,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 
 		const additionalKeys: IWorkflowDataProxyAdditionalKeys = { $vars: additionalData.variables };
 		if (expressionResolveValues) {
-			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = expressionResolveValues;
+			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } =
+				expressionResolveValues;
 			data = workflow.expression.getParameterValue(
 				data as INodeParameters,
 				runExecutionData,
@@ -306,9 +334,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.credentialTypes.getByName(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const expirable = credentialType.properties.find((property) => property.typeOptions?.expirable === true);
+		const expirable = credentialType.properties.find(
+			(property) => property.typeOptions?.expirable === true,
+		);
 		if (expirable === undefined) return undefined;
-		if (!credentialsExpired && credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined) {
+		if (
+			!credentialsExpired &&
+			credentials[expirable.name] !== '' &&
+			credentials[expirable.name] !== undefined
+		) {
 			return undefined;
 		}
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
@@ -325,15 +359,22 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.credentialTypes.getByName(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const expirable = credentialType.properties.find((property) => property.typeOptions?.expirable === true);
+		const expirable = credentialType.properties.find(
+			(property) => property.typeOptions?.expirable === true,
+		);
 		if (expirable === undefined || (credentials[expirable.name] ?? '') !== '') return undefined;
-		return Object.assign(credentials, await credentialType.preAuthentication.call(helpers, credentials));
+		return Object.assign(
+			credentials,
+			await credentialType.preAuthentication.call(helpers, credentials),
+		);
 	}
 
 	private stored(type: string): ICredentialDataDecryptedObject {
 		const data = this.store[type];
 		if (data === undefined) {
-			throw new UnexpectedError(`No test credentials of type "${type}": pass them in options.credentials`);
+			throw new UnexpectedError(
+				`No test credentials of type "${type}": pass them in options.credentials`,
+			);
 		}
 		return copy(data);
 	}

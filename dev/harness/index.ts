@@ -149,10 +149,16 @@ function buildNodeTypes(nodeTypes: RunOptions['nodeTypes']): NodeTypes {
  * Gives every node the credentials its type declares and the test provides, with an id
  * (n8n-core refuses to refresh an OAuth2 token of a credential without one).
  */
-function attachCredentials(nodes: INode[], nodeTypes: NodeTypes, options: RunOptions, credentialsName?: string): void {
+function attachCredentials(
+	nodes: INode[],
+	nodeTypes: NodeTypes,
+	options: RunOptions,
+	credentialsName?: string,
+): void {
 	for (const node of nodes) {
 		if (!nodeTypes.has(node.type)) continue;
-		const declared = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials ?? [];
+		const declared =
+			nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials ?? [];
 		for (const { name: type } of declared) {
 			if (options.credentials?.[type] === undefined) continue;
 			node.credentials ??= {};
@@ -206,7 +212,9 @@ function nodeOutput(run: IRun, nodeName: string, outputIndex = 0): INodeExecutio
 	const taskData = run.data.resultData.runData[nodeName]?.at(-1);
 	if (taskData === undefined) {
 		const ran = Object.keys(run.data.resultData.runData).join(', ') || 'none';
-		const failure = run.data.resultData.error ? ` The run failed: ${run.data.resultData.error.message}` : '';
+		const failure = run.data.resultData.error
+			? ` The run failed: ${run.data.resultData.error.message}`
+			: '';
 		throw new UnexpectedError(`Node "${nodeName}" did not run (nodes that ran: ${ran}).${failure}`);
 	}
 	if (taskData.error) {
@@ -216,7 +224,10 @@ function nodeOutput(run: IRun, nodeName: string, outputIndex = 0): INodeExecutio
 }
 
 /** Runs a workflow (e.g. parsed from an exported JSON file) in 'manual' mode from its start node. */
-export async function runWorkflow(workflowInput: WorkflowInput, options: RunOptions): Promise<WorkflowRun> {
+export async function runWorkflow(
+	workflowInput: WorkflowInput,
+	options: RunOptions,
+): Promise<WorkflowRun> {
 	return await execute(workflowInput, options);
 }
 
@@ -240,14 +251,18 @@ async function execute(
 		staticData: workflowInput.staticData,
 		settings: workflowInput.settings ?? { executionOrder: 'v1' },
 	});
-	const startNode = startNodeName ? workflow.getNode(startNodeName) ?? undefined : workflow.getStartNode();
+	const startNode = startNodeName
+		? (workflow.getNode(startNodeName) ?? undefined)
+		: workflow.getStartNode();
 	if (!startNode) throw new UnexpectedError('The workflow has no node to start from');
 	const unknown = [startNode.name, ...workflow.getChildNodes(startNode.name)]
 		.map((name) => workflow.nodes[name])
 		.filter((node) => !node.disabled && !nodeTypes.has(node.type))
 		.map((node) => `"${node.name}" (${node.type})`);
 	if (unknown.length > 0) {
-		throw new UnexpectedError(`Unknown node types in the workflow: ${unknown.join(', ')}; pass them in options.nodeTypes`);
+		throw new UnexpectedError(
+			`Unknown node types in the workflow: ${unknown.join(', ')}; pass them in options.nodeTypes`,
+		);
 	}
 
 	const credentialsHelper = new TestCredentialsHelper(options.credentials ?? {}, nodeTypes);
@@ -318,7 +333,10 @@ export async function runNode(
 	return {
 		...result,
 		items: main[0] ?? [],
-		errorItems: spec.onError === 'continueErrorOutput' && main.length > 1 ? (main[main.length - 1] ?? []) : [],
+		errorItems:
+			spec.onError === 'continueErrorOutput' && main.length > 1
+				? (main[main.length - 1] ?? [])
+				: [],
 	};
 }
 
@@ -332,7 +350,8 @@ export async function runPoll(spec: PollSpec, options: RunOptions): Promise<Poll
 	const nodeTypes = buildNodeTypes(options.nodeTypes);
 	if (!nodeTypes.has(spec.type)) throw new UnexpectedError(`Unknown node type "${spec.type}"`);
 	const nodeType = nodeTypes.getByNameAndVersion(spec.type, spec.typeVersion);
-	if (typeof nodeType.poll !== 'function') throw new UnexpectedError(`Node type "${spec.type}" has no poll()`);
+	if (typeof nodeType.poll !== 'function')
+		throw new UnexpectedError(`Node type "${spec.type}" has no poll()`);
 	const node: INode = {
 		id: 'poll-node',
 		name: nodeType.description.defaults.name ?? nodeType.description.displayName,
@@ -380,5 +399,9 @@ export async function runPoll(spec: PollSpec, options: RunOptions): Promise<Poll
 		await poll(false);
 		if (pollError) throw pollError;
 	}
-	return { items: emitted.items?.[0] ?? null, staticData, credentialUpdates: credentialsHelper.updates };
+	return {
+		items: emitted.items?.[0] ?? null,
+		staticData,
+		credentialUpdates: credentialsHelper.updates,
+	};
 }

@@ -4,17 +4,31 @@
  * No processes here, so the smoke test (test/dev/n8n.test.ts) runs all of it in `npm test`.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 import type { RequestLogEntry, TokenSet } from '../sandbox';
 
 export const ROOT = join(__dirname, '..', '..');
 export const EXAMPLES_DIR = join(ROOT, 'examples');
-export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	version: string;
+};
 
 /** The credential the examples name (id and name), so they open connected. */
-export const CREDENTIAL = { id: 'pcReferralsCred1', name: 'Partner Center account', type: 'partnerCenterOAuth2Api' } as const;
+export const CREDENTIAL = {
+	id: 'pcReferralsCred1',
+	name: 'Partner Center account',
+	type: 'partnerCenterOAuth2Api',
+} as const;
 
 /** The sandbox as the credential needs it (a running Sandbox has all of these). */
 export interface SandboxEndpoints {
@@ -30,7 +44,10 @@ export interface SandboxEndpoints {
  * API Base URL the sandbox. The OAuth2 URLs point at the sandbox too; n8n 1.x uses them, n8n 2.x
  * uses the credential type's own (Microsoft's) and the run's preload routes those to the sandbox.
  */
-export function credentialRecord(sandbox: SandboxEndpoints, token: TokenSet): Record<string, unknown> {
+export function credentialRecord(
+	sandbox: SandboxEndpoints,
+	token: TokenSet,
+): Record<string, unknown> {
 	return {
 		...CREDENTIAL,
 		data: {
@@ -51,7 +68,11 @@ export function credentialRecord(sandbox: SandboxEndpoints, token: TokenSet): Re
 }
 
 /** Writes <dir>/credential.json for `n8n import:credentials --input=`; returns its path. */
-export function writeCredentialFile(dir: string, sandbox: SandboxEndpoints, token: TokenSet): string {
+export function writeCredentialFile(
+	dir: string,
+	sandbox: SandboxEndpoints,
+	token: TokenSet,
+): string {
 	mkdirSync(dir, { recursive: true });
 	const file = join(dir, 'credential.json');
 	writeFileSync(file, JSON.stringify([credentialRecord(sandbox, token)], null, 2));
@@ -73,7 +94,9 @@ export function exampleWorkflows(examplesDir = EXAMPLES_DIR): ExampleWorkflow[] 
 		.map((file, index) => ({
 			file,
 			id: `pcDevExample${String(index + 1).padStart(4, '0')}`,
-			workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as ExampleWorkflow['workflow'],
+			workflow: JSON.parse(
+				readFileSync(join(examplesDir, file), 'utf8'),
+			) as ExampleWorkflow['workflow'],
 		}));
 }
 
@@ -82,7 +105,10 @@ export function writeWorkflowFiles(dir: string, examples: readonly ExampleWorkfl
 	const folder = join(dir, 'workflows');
 	mkdirSync(folder, { recursive: true });
 	for (const example of examples) {
-		writeFileSync(join(folder, example.file), JSON.stringify({ ...example.workflow, id: example.id, active: false }, null, 2));
+		writeFileSync(
+			join(folder, example.file),
+			JSON.stringify({ ...example.workflow, id: example.id, active: false }, null, 2),
+		);
 	}
 	return folder;
 }
@@ -99,7 +125,10 @@ export function packageDir(userFolder: string): string {
 export function preparePackage(userFolder: string, root = ROOT): string {
 	const dir = packageDir(userFolder);
 	mkdirSync(join(dir, 'dist'), { recursive: true });
-	writeFileSync(join(userFolder, '.n8n', 'nodes', 'package.json'), '{"name":"installed-nodes","private":true}\n');
+	writeFileSync(
+		join(userFolder, '.n8n', 'nodes', 'package.json'),
+		'{"name":"installed-nodes","private":true}\n',
+	);
 	copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
 	return dir;
 }
@@ -107,7 +136,11 @@ export function preparePackage(userFolder: string, root = ROOT): string {
 /** What tsc does not emit but n8n reads (the build's gulp build:assets): icons, codex files, output schemas. */
 export function isAsset(path: string): boolean {
 	const name = path.split(/[\\/]/).pop() ?? '';
-	return /\.(svg|png)$/.test(name) || name.endsWith('.node.json') || (path.split(/[\\/]/).includes('__schema__') && name.endsWith('.json'));
+	return (
+		/\.(svg|png)$/.test(name) ||
+		name.endsWith('.node.json') ||
+		(path.split(/[\\/]/).includes('__schema__') && name.endsWith('.json'))
+	);
 }
 
 /** Copies the assets under nodes/ and credentials/ (or the one changed file) into <package>/dist; returns what it copied. */
@@ -131,8 +164,18 @@ export function copyAssets(distDir: string, root = ROOT, only?: string): string[
 }
 
 /** The editor's owner, created at start: n8n wants 8+ characters with a digit and an upper-case letter. */
-export function ownerLogin(random: (bytes: number) => Buffer = randomBytes): { email: string; firstName: string; lastName: string; password: string } {
-	return { email: 'owner@example.com', firstName: 'Dev', lastName: 'Owner', password: `Pc-${random(6).toString('hex')}-N8n` };
+export function ownerLogin(random: (bytes: number) => Buffer = randomBytes): {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
+} {
+	return {
+		email: 'owner@example.com',
+		firstName: 'Dev',
+		lastName: 'Owner',
+		password: `Pc-${random(6).toString('hex')}-N8n`,
+	};
 }
 
 /**

@@ -20,7 +20,12 @@ function normalize(args) {
 	let options = {};
 	if (typeof first === 'string' || first instanceof URL) {
 		const url = new URL(first);
-		options = { protocol: url.protocol, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}` };
+		options = {
+			protocol: url.protocol,
+			hostname: url.hostname,
+			port: url.port,
+			path: `${url.pathname}${url.search}`,
+		};
 	} else if (first !== null && typeof first === 'object') {
 		options = { ...first };
 	}
@@ -30,7 +35,9 @@ function normalize(args) {
 }
 
 function hostOf(options) {
-	const host = options.hostname ?? (typeof options.host === 'string' ? options.host.replace(/:\d+$/, '') : undefined);
+	const host =
+		options.hostname ??
+		(typeof options.host === 'string' ? options.host.replace(/:\d+$/, '') : undefined);
 	return typeof host === 'string' ? host.toLowerCase().replace(/\.$/, '') : undefined;
 }
 
@@ -39,7 +46,8 @@ function redirected(original) {
 		const { options, callback } = normalize(args);
 		if (!target || hostOf(options) !== LOGIN_HOST) return original.apply(this, args);
 		const headers = { ...(options.headers ?? {}) };
-		for (const name of Object.keys(headers)) if (name.toLowerCase() === 'host') delete headers[name];
+		for (const name of Object.keys(headers))
+			if (name.toLowerCase() === 'host') delete headers[name];
 		const local = {
 			method: options.method,
 			path: options.path,

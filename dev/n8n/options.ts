@@ -12,7 +12,12 @@ export interface DevOptions {
 	help: boolean;
 }
 
-export const DEFAULTS: DevOptions = { major: 2, port: 5678, tokenLifetimeSeconds: 3600, help: false };
+export const DEFAULTS: DevOptions = {
+	major: 2,
+	port: 5678,
+	tokenLifetimeSeconds: 3600,
+	help: false,
+};
 
 export const USAGE = `A real n8n editor with this package, offline, against the Partner Center sandbox (dev-only)
 
@@ -29,8 +34,15 @@ Stop everything with Ctrl-C.
 `;
 
 function integer(name: string, value: string | undefined, min: number, max: number): number {
-	if (value === undefined || !/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
-		throw new Error(`${name} needs a whole number from ${min} to ${max}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+	if (
+		value === undefined ||
+		!/^\d+$/.test(value.trim()) ||
+		Number(value) < min ||
+		Number(value) > max
+	) {
+		throw new Error(
+			`${name} needs a whole number from ${min} to ${max}, got ${value === undefined ? 'nothing' : `'${value}'`}`,
+		);
 	}
 	return Number(value);
 }
@@ -41,14 +53,19 @@ export function parseArgs(argv: readonly string[]): DevOptions {
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		if (arg === '--') continue;
-		const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const [name, inline] =
+			arg.startsWith('--') && arg.includes('=')
+				? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+				: [arg, undefined];
 		const value = () => inline ?? argv[++i];
 		switch (name) {
 			case '--n8n': {
 				const major = value();
 				const known = RELEASES.map((release) => release.version.split('.')[0]);
 				if (major === undefined || !known.includes(major.trim())) {
-					throw new Error(`--n8n needs ${known.join(' or ')}, got ${major === undefined ? 'nothing' : `'${major}'`}`);
+					throw new Error(
+						`--n8n needs ${known.join(' or ')}, got ${major === undefined ? 'nothing' : `'${major}'`}`,
+					);
 				}
 				options.major = Number(major);
 				break;

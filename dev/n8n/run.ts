@@ -47,17 +47,34 @@ const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} 
 async function ensurePortFree(port: number): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const server = createServer();
-		server.once('error', () => reject(new Error(`port ${port} on 127.0.0.1 is in use: stop what uses it or pass --port <another>`)));
+		server.once('error', () =>
+			reject(
+				new Error(
+					`port ${port} on 127.0.0.1 is in use: stop what uses it or pass --port <another>`,
+				),
+			),
+		);
 		server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
 	});
 }
 
 /** `tsc --watch` of the package into <package>/dist: the process, and its first compile's error count when done. */
-function startCompiler(packageDir: string, onCompiled: (errors: number) => void): { child: ChildProcess; firstCompile: Promise<number> } {
+function startCompiler(
+	packageDir: string,
+	onCompiled: (errors: number) => void,
+): { child: ChildProcess; firstCompile: Promise<number> } {
 	const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 	const child = spawn(
 		process.execPath,
-		[tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--watch', '--preserveWatchOutput', '--outDir', join(packageDir, 'dist')],
+		[
+			tsc,
+			'-p',
+			join(ROOT, 'tsconfig.build.json'),
+			'--watch',
+			'--preserveWatchOutput',
+			'--outDir',
+			join(packageDir, 'dist'),
+		],
 		{ cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	let first: ((errors: number) => void) | undefined;
@@ -88,7 +105,11 @@ function startCompiler(packageDir: string, onCompiled: (errors: number) => void)
 		child,
 		firstCompile: Promise.race([
 			firstCompile,
-			new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`tsc --watch exited with ${code} before its first compile`)))),
+			new Promise<never>((_, reject) =>
+				child.once('exit', (code) =>
+					reject(new Error(`tsc --watch exited with ${code} before its first compile`)),
+				),
+			),
 		]),
 	};
 }
@@ -111,7 +132,8 @@ function followReloads(logFile: string): () => void {
 		const lines = text.slice(seen).split('\n');
 		seen = text.length - (lines.at(-1)?.length ?? 0);
 		for (const line of lines.slice(0, -1)) {
-			if (/Hot reload (triggered|failed)/.test(line)) out(`  n8n: ${stripVTControlCharacters(line).trim()}`);
+			if (/Hot reload (triggered|failed)/.test(line))
+				out(`  n8n: ${stripVTControlCharacters(line).trim()}`);
 		}
 	}, 1000);
 	return () => clearInterval(timer);
@@ -150,7 +172,9 @@ async function main(): Promise<void> {
 		await stopAll();
 		await sandbox?.close();
 		if (code === 0) rmSync(work, { recursive: true, force: true });
-		out(`Stopped; nothing left running.${code === 0 ? '' : ` The user folder and n8n's log stay in ${work}`}`);
+		out(
+			`Stopped; nothing left running.${code === 0 ? '' : ` The user folder and n8n's log stay in ${work}`}`,
+		);
 		process.exit(code);
 	};
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
@@ -158,9 +182,15 @@ async function main(): Promise<void> {
 	try {
 		const packageDir = preparePackage(userFolder);
 		const distDir = join(packageDir, 'dist');
-		out('Compiling the package (tsc --watch) while n8n imports the credential and the examples ...');
+		out(
+			'Compiling the package (tsc --watch) while n8n imports the credential and the examples ...',
+		);
 		const compilation = startCompiler(packageDir, (errors) => {
-			out(errors === 0 ? '  rebuilt; n8n reloads the nodes (refresh the editor page)' : `  rebuilt with ${errors} error(s) (tsc still wrote what it could; n8n reloads it): fix them and save again`);
+			out(
+				errors === 0
+					? '  rebuilt; n8n reloads the nodes (refresh the editor page)'
+					: `  rebuilt with ${errors} error(s) (tsc still wrote what it could; n8n reloads it): fix them and save again`,
+			);
 		});
 		compiler = compilation.child;
 		compilation.firstCompile.catch(() => undefined); // awaited below, after the imports
@@ -175,8 +205,14 @@ async function main(): Promise<void> {
 			},
 		});
 		const token = sandbox.issueToken(options.tokenLifetimeSeconds);
-		n8n = new N8n(install, userFolder, { broker: await freePort(), http: options.port }, join(work, 'blocked-connections.log'));
-		n8n.env.NODE_OPTIONS = `${n8n.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'login-to-sandbox.cjs')}`.trim();
+		n8n = new N8n(
+			install,
+			userFolder,
+			{ broker: await freePort(), http: options.port },
+			join(work, 'blocked-connections.log'),
+		);
+		n8n.env.NODE_OPTIONS =
+			`${n8n.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'login-to-sandbox.cjs')}`.trim();
 		n8n.env.DEV_LOGIN_SANDBOX = sandbox.url;
 		n8n.env.N8N_DEV_RELOAD = 'true';
 		// n8n 1.x hot-reloads only "in development", i.e. with NODE_ENV unset or development
@@ -186,7 +222,11 @@ async function main(): Promise<void> {
 		n8n.env.N8N_COMMUNITY_PACKAGES_PREVENT_LOADING = 'true';
 		const examples = exampleWorkflows();
 		await n8n.must(['import:credentials', `--input=${writeCredentialFile(work, sandbox, token)}`]);
-		await n8n.must(['import:workflow', '--separate', `--input=${writeWorkflowFiles(work, examples)}`]);
+		await n8n.must([
+			'import:workflow',
+			'--separate',
+			`--input=${writeWorkflowFiles(work, examples)}`,
+		]);
 		delete n8n.env.N8N_COMMUNITY_PACKAGES_PREVENT_LOADING;
 
 		const errors = await compilation.firstCompile;
@@ -210,7 +250,10 @@ async function main(): Promise<void> {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(login),
 		});
-		if (!setup.ok) throw new Error(`n8n refused the owner set-up (${setup.status}): ${(await setup.text()).slice(0, 300)}`);
+		if (!setup.ok)
+			throw new Error(
+				`n8n refused the owner set-up (${setup.status}): ${(await setup.text()).slice(0, 300)}`,
+			);
 		stopFollowing = followReloads(logFile);
 
 		out(`

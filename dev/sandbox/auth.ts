@@ -78,7 +78,8 @@ export const SIGN_IN_FAILURES = {
 		status: 400,
 		error: 'invalid_grant',
 		code: 700082,
-		description: "The refresh token has expired due to inactivity. The token was issued on {issued} and was inactive for 90.00:00:00.",
+		description:
+			'The refresh token has expired due to inactivity. The token was issued on {issued} and was inactive for 90.00:00:00.',
 	},
 	grantRevoked: {
 		status: 400,
@@ -122,7 +123,11 @@ export const SIGN_IN_FAILURES = {
 		code: 50076,
 		description:
 			"Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd'.",
-		extra: { suberror: 'basic_action', claims: '{"access_token":{"capolids":{"essential":true,"values":["8a7c1d2e-0000-4c5b-9e6f-1a2b3c4d5e6f"]}}}' },
+		extra: {
+			suberror: 'basic_action',
+			claims:
+				'{"access_token":{"capolids":{"essential":true,"values":["8a7c1d2e-0000-4c5b-9e6f-1a2b3c4d5e6f"]}}}',
+		},
 	},
 	mfaEnrollment: {
 		status: 400,
@@ -135,7 +140,8 @@ export const SIGN_IN_FAILURES = {
 		status: 400,
 		error: 'invalid_request',
 		code: 900023,
-		description: "Specified tenant identifier 'not a tenant' is neither a valid DNS name, nor a valid external domain.",
+		description:
+			"Specified tenant identifier 'not a tenant' is neither a valid DNS name, nor a valid external domain.",
 	},
 } satisfies Record<string, EntraFailure>;
 
@@ -149,7 +155,10 @@ function base64url(value: string | Buffer): string {
 
 /** `2020-10-30 21:03:00Z`, the timestamp form of Entra errors */
 function entraTimestamp(date: Date): string {
-	return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+	return date
+		.toISOString()
+		.replace('T', ' ')
+		.replace(/\.\d+Z$/, 'Z');
 }
 
 function safeDecode(text: string): string {
@@ -195,7 +204,9 @@ export class AuthService {
 				jti: randomUUID(),
 			}),
 		);
-		const signature = createHmac('sha256', this.signingKey).update(`${header}.${payload}`).digest('base64url');
+		const signature = createHmac('sha256', this.signingKey)
+			.update(`${header}.${payload}`)
+			.digest('base64url');
 		const accessToken = `${header}.${payload}.${signature}`;
 		this.accessTokens.set(accessToken, nowMs + lifetimeSeconds * 1000);
 		const refreshToken = `sbx_rt_${randomBytes(32).toString('base64url')}`;
@@ -214,7 +225,13 @@ export class AuthService {
 		for (const token of this.accessTokens.keys()) this.accessTokens.set(token, -Infinity);
 	}
 
-	private error(status: number, error: string, code: number, description: string, extra: Record<string, string> = {}): OAuthResponse {
+	private error(
+		status: number,
+		error: string,
+		code: number,
+		description: string,
+		extra: Record<string, string> = {},
+	): OAuthResponse {
 		const traceId = randomUUID();
 		const correlationId = randomUUID();
 		const timestamp = entraTimestamp(this.now());
@@ -249,24 +266,44 @@ export class AuthService {
 	/** GET /{tenant}/oauth2/v2.0/authorize: auto-consent, 302 back to redirect_uri with a code */
 	authorize(query: URLSearchParams): OAuthResponse {
 		const clientId = query.get('client_id');
-		if (!clientId) return this.error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+		if (!clientId)
+			return this.error(
+				400,
+				'invalid_request',
+				900144,
+				"The request body must contain the following parameter: 'client_id'.",
+			);
 		if (clientId !== this.clientId) {
-			return this.error(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory 'Sandbox'.`);
+			return this.error(
+				400,
+				'unauthorized_client',
+				700016,
+				`Application with identifier '${clientId}' was not found in the directory 'Sandbox'.`,
+			);
 		}
 		const redirectUri = query.get('redirect_uri');
 		let redirect: URL;
 		try {
 			if (!redirectUri) throw new Error('missing');
 			redirect = new URL(redirectUri);
-			if (redirect.protocol !== 'http:' && redirect.protocol !== 'https:') throw new Error('scheme');
+			if (redirect.protocol !== 'http:' && redirect.protocol !== 'https:')
+				throw new Error('scheme');
 		} catch {
-			return this.error(400, 'invalid_request', 50011, `The redirect URI '${redirectUri ?? ''}' specified in the request is not a valid absolute http(s) URL.`);
+			return this.error(
+				400,
+				'invalid_request',
+				50011,
+				`The redirect URI '${redirectUri ?? ''}' specified in the request is not a valid absolute http(s) URL.`,
+			);
 		}
 		const state = query.get('state');
 		const responseType = query.get('response_type') ?? '';
 		if (!responseType.split(' ').includes('code')) {
 			redirect.searchParams.set('error', 'unsupported_response_type');
-			redirect.searchParams.set('error_description', `AADSTS700054: response_type '${responseType}' is not enabled for the application; use 'code'.`);
+			redirect.searchParams.set(
+				'error_description',
+				`AADSTS700054: response_type '${responseType}' is not enabled for the application; use 'code'.`,
+			);
 			if (state !== null) redirect.searchParams.set('state', state);
 			return { status: 302, headers: { Location: redirect.toString() } };
 		}
@@ -276,7 +313,12 @@ export class AuthService {
 			clientId,
 			redirectUri: redirectUri as string,
 			expiresAt: this.now().getTime() + CODE_LIFETIME_MS,
-			...(challenge ? { codeChallenge: challenge, codeChallengeMethod: query.get('code_challenge_method') ?? 'plain' } : {}),
+			...(challenge
+				? {
+						codeChallenge: challenge,
+						codeChallengeMethod: query.get('code_challenge_method') ?? 'plain',
+					}
+				: {}),
 			redeemed: false,
 		});
 		redirect.searchParams.set('code', code);
@@ -299,50 +341,136 @@ export class AuthService {
 			}
 		}
 		const grantType = form.get('grant_type');
-		if (!grantType) return this.error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
-		if (!clientId) return this.error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+		if (!grantType)
+			return this.error(
+				400,
+				'invalid_request',
+				900144,
+				"The request body must contain the following parameter: 'grant_type'.",
+			);
+		if (!clientId)
+			return this.error(
+				400,
+				'invalid_request',
+				900144,
+				"The request body must contain the following parameter: 'client_id'.",
+			);
 		if (clientId !== this.clientId) {
-			return this.error(401, 'invalid_client', 700016, `Application with identifier '${clientId}' was not found in the directory 'Sandbox'.`);
+			return this.error(
+				401,
+				'invalid_client',
+				700016,
+				`Application with identifier '${clientId}' was not found in the directory 'Sandbox'.`,
+			);
 		}
 		if (clientSecret !== undefined && clientSecret !== this.clientSecret) {
-			return this.error(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+			return this.error(
+				401,
+				'invalid_client',
+				7000215,
+				`Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+			);
 		}
 		const missingSecret = (): OAuthResponse =>
-			this.error(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+			this.error(
+				401,
+				'invalid_client',
+				7000218,
+				"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+			);
 
 		if (grantType === 'authorization_code') {
 			const code = form.get('code');
-			if (!code) return this.error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'code'.");
+			if (!code)
+				return this.error(
+					400,
+					'invalid_request',
+					900144,
+					"The request body must contain the following parameter: 'code'.",
+				);
 			const grant = this.codes.get(code);
-			if (!grant || grant.clientId !== clientId) return this.error(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid: the authorization code is unknown.');
-			if (grant.redeemed) return this.error(400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.');
-			if (this.now().getTime() >= grant.expiresAt) return this.error(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+			if (!grant || grant.clientId !== clientId)
+				return this.error(
+					400,
+					'invalid_grant',
+					9002313,
+					'Invalid request. Request is malformed or invalid: the authorization code is unknown.',
+				);
+			if (grant.redeemed)
+				return this.error(
+					400,
+					'invalid_grant',
+					54005,
+					'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+				);
+			if (this.now().getTime() >= grant.expiresAt)
+				return this.error(
+					400,
+					'invalid_grant',
+					70008,
+					'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+				);
 			const redirectUri = form.get('redirect_uri');
 			if (redirectUri !== grant.redirectUri) {
-				return this.error(400, 'invalid_grant', 50011, `The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URI used to obtain the authorization code.`);
+				return this.error(
+					400,
+					'invalid_grant',
+					50011,
+					`The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URI used to obtain the authorization code.`,
+				);
 			}
 			if (grant.codeChallenge !== undefined) {
 				const verifier = form.get('code_verifier') ?? '';
-				const computed = grant.codeChallengeMethod?.toUpperCase() === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+				const computed =
+					grant.codeChallengeMethod?.toUpperCase() === 'S256'
+						? createHash('sha256').update(verifier).digest('base64url')
+						: verifier;
 				if (!verifier || computed !== grant.codeChallenge) {
-					return this.error(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+					return this.error(
+						400,
+						'invalid_grant',
+						501481,
+						'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+					);
 				}
 			} else if (clientSecret === undefined) {
 				return missingSecret();
 			}
 			grant.redeemed = true;
-			return this.tokenResponse(this.issue(this.lifetimeSeconds, grant.codeChallenge !== undefined && clientSecret === undefined));
+			return this.tokenResponse(
+				this.issue(
+					this.lifetimeSeconds,
+					grant.codeChallenge !== undefined && clientSecret === undefined,
+				),
+			);
 		}
 		if (grantType === 'refresh_token') {
 			const refreshToken = form.get('refresh_token');
-			if (!refreshToken) return this.error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'refresh_token'.");
+			if (!refreshToken)
+				return this.error(
+					400,
+					'invalid_request',
+					900144,
+					"The request body must contain the following parameter: 'refresh_token'.",
+				);
 			const grant = this.refreshTokens.get(refreshToken);
-			if (!grant || grant.clientId !== clientId) return this.error(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid: the refresh token is unknown.');
+			if (!grant || grant.clientId !== clientId)
+				return this.error(
+					400,
+					'invalid_grant',
+					9002313,
+					'Invalid request. Request is malformed or invalid: the refresh token is unknown.',
+				);
 			if (clientSecret === undefined && !grant.publicClient) return missingSecret();
 			// rotation: a new refresh token every time; old ones stay valid (close to Entra's sliding window)
 			return this.tokenResponse(this.issue(this.lifetimeSeconds, grant.publicClient));
 		}
-		return this.error(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'. The Partner Center referrals API accepts delegated (App+User) tokens only: use authorization_code or refresh_token.`);
+		return this.error(
+			400,
+			'unsupported_grant_type',
+			70003,
+			`The app requested an unsupported grant type '${grantType}'. The Partner Center referrals API accepts delegated (App+User) tokens only: use authorization_code or refresh_token.`,
+		);
 	}
 
 	private tokenResponse(tokens: TokenSet): OAuthResponse {

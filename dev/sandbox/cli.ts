@@ -43,7 +43,9 @@ Usage: npm run sandbox -- [options]
 
 function integer(name: string, value: string | undefined, min = 0): number {
 	if (value === undefined || !/^\d+$/.test(value.trim()) || Number(value) < min) {
-		throw new Error(`${name} needs an integer >= ${min}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+		throw new Error(
+			`${name} needs an integer >= ${min}, got ${value === undefined ? 'nothing' : `'${value}'`}`,
+		);
 	}
 	return Number(value);
 }
@@ -101,7 +103,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 			case '--rate-limit': {
 				const text = value() ?? '';
 				const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-				if (!match || Number(match[2]) < 1) throw new Error(`--rate-limit needs N/MS (e.g. 100/60000), got '${text}'`);
+				if (!match || Number(match[2]) < 1)
+					throw new Error(`--rate-limit needs N/MS (e.g. 100/60000), got '${text}'`);
 				options.rateLimit = { requests: Number(match[1]), perMs: Number(match[2]) };
 				break;
 			}
@@ -128,12 +131,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 	return options;
 }
 
-export function banner(sandbox: Sandbox, token: { accessToken: string; refreshToken: string; expiresIn: number }, options: CliOptions): string {
+export function banner(
+	sandbox: Sandbox,
+	token: { accessToken: string; refreshToken: string; expiresIn: number },
+	options: CliOptions,
+): string {
 	const faults = [
 		options.latencyMs ? `latency ${options.latencyMs} ms` : '',
 		options.maxConcurrent ? `max ${options.maxConcurrent} concurrent` : '',
 		options.maxPerSecond ? `max ${options.maxPerSecond} per second` : '',
-		options.rateLimit ? `rate limit ${options.rateLimit.requests}/${options.rateLimit.perMs} ms` : '',
+		options.rateLimit
+			? `rate limit ${options.rateLimit.requests}/${options.rateLimit.perMs} ms`
+			: '',
 	].filter((part) => part !== '');
 	return [
 		'Partner Center Referrals API sandbox is running',
@@ -186,7 +195,9 @@ export async function main(argv: readonly string[]): Promise<void> {
 		sandbox = await startSandbox(sandboxOptions);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-			process.stderr.write(`Port ${options.sandbox.port} on 127.0.0.1 is in use: pass --port <another> or --port 0 for a random free one.\n`);
+			process.stderr.write(
+				`Port ${options.sandbox.port} on 127.0.0.1 is in use: pass --port <another> or --port 0 for a random free one.\n`,
+			);
 			process.exitCode = 1;
 			return;
 		}
@@ -224,7 +235,9 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 if (require.main === module) {
 	main(process.argv.slice(2)).catch((error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	});
 }

@@ -185,9 +185,9 @@ export function exampleReferral(): Referral {
 }
 
 /** Every valid status/substatus pair of the transition table (model.ts), in its order. */
-export const STATUS_PAIRS: ReadonlyArray<readonly [string, string]> = Object.entries(SUBSTATUSES_BY_STATUS).flatMap(
-	([status, substatuses]) => substatuses.map((substatus) => [status, substatus] as const),
-);
+export const STATUS_PAIRS: ReadonlyArray<readonly [string, string]> = Object.entries(
+	SUBSTATUSES_BY_STATUS,
+).flatMap(([status, substatuses]) => substatuses.map((substatus) => [status, substatus] as const));
 /** cumulative weights for STATUS_PAIRS after the first seven (guaranteed) referrals */
 const STATUS_WEIGHTS = [0.25, 0.4, 0.65, 0.75, 0.85, 0.93, 1];
 
@@ -206,16 +206,107 @@ interface Location {
 export const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'IN', 'JP', 'AU', 'BR', 'CA', 'NL'] as const;
 
 const LOCATIONS: readonly Location[] = [
-	{ country: 'US', currency: 'USD', addressLine1: '400 Pine Street', city: 'Seattle', state: 'WA', postalCode: '98101', phonePrefix: '+1 206', locale: 'en-US' },
-	{ country: 'GB', currency: 'GBP', addressLine1: '2 Kingdom Street', city: 'London', state: '', postalCode: 'W2 6BD', region: 'England', phonePrefix: '+44 20', locale: 'en-GB' },
-	{ country: 'DE', currency: 'EUR', addressLine1: 'Walter-Gropius-Strasse 5', city: 'München', state: 'BY', postalCode: '80807', phonePrefix: '+49 89', locale: 'de-DE' },
-	{ country: 'FR', currency: 'EUR', addressLine1: '39 Quai du Président Roosevelt', city: 'Issy-les-Moulineaux', state: 'IDF', postalCode: '92130', phonePrefix: '+33 1', locale: 'fr-FR' },
-	{ country: 'IN', currency: 'INR', addressLine1: 'Embassy Golf Links', city: 'Bengaluru', state: 'KA', postalCode: '560071', phonePrefix: '+91 80', locale: 'en-IN' },
-	{ country: 'JP', currency: 'JPY', addressLine1: '2-16-3 Konan', city: 'Minato-ku', state: 'Tokyo', postalCode: '108-0075', phonePrefix: '+81 3', locale: 'ja-JP' },
-	{ country: 'AU', currency: 'AUD', addressLine1: '11 Talavera Road', city: 'Sydney', state: 'NSW', postalCode: '2113', phonePrefix: '+61 2', locale: 'en-AU' },
-	{ country: 'BR', currency: 'BRL', addressLine1: 'Av. Presidente Juscelino Kubitschek, 1909', city: 'São Paulo', state: 'SP', postalCode: '04543-907', phonePrefix: '+55 11', locale: 'pt-BR' },
-	{ country: 'CA', currency: 'CAD', addressLine1: '81 Bay Street', city: 'Toronto', state: 'ON', postalCode: 'M5J 0E7', phonePrefix: '+1 416', locale: 'en-CA' },
-	{ country: 'NL', currency: 'EUR', addressLine1: 'Evert van de Beekstraat 354', city: 'Schiphol', state: 'NH', postalCode: '1118 CZ', phonePrefix: '+31 20', locale: 'nl-NL' },
+	{
+		country: 'US',
+		currency: 'USD',
+		addressLine1: '400 Pine Street',
+		city: 'Seattle',
+		state: 'WA',
+		postalCode: '98101',
+		phonePrefix: '+1 206',
+		locale: 'en-US',
+	},
+	{
+		country: 'GB',
+		currency: 'GBP',
+		addressLine1: '2 Kingdom Street',
+		city: 'London',
+		state: '',
+		postalCode: 'W2 6BD',
+		region: 'England',
+		phonePrefix: '+44 20',
+		locale: 'en-GB',
+	},
+	{
+		country: 'DE',
+		currency: 'EUR',
+		addressLine1: 'Walter-Gropius-Strasse 5',
+		city: 'München',
+		state: 'BY',
+		postalCode: '80807',
+		phonePrefix: '+49 89',
+		locale: 'de-DE',
+	},
+	{
+		country: 'FR',
+		currency: 'EUR',
+		addressLine1: '39 Quai du Président Roosevelt',
+		city: 'Issy-les-Moulineaux',
+		state: 'IDF',
+		postalCode: '92130',
+		phonePrefix: '+33 1',
+		locale: 'fr-FR',
+	},
+	{
+		country: 'IN',
+		currency: 'INR',
+		addressLine1: 'Embassy Golf Links',
+		city: 'Bengaluru',
+		state: 'KA',
+		postalCode: '560071',
+		phonePrefix: '+91 80',
+		locale: 'en-IN',
+	},
+	{
+		country: 'JP',
+		currency: 'JPY',
+		addressLine1: '2-16-3 Konan',
+		city: 'Minato-ku',
+		state: 'Tokyo',
+		postalCode: '108-0075',
+		phonePrefix: '+81 3',
+		locale: 'ja-JP',
+	},
+	{
+		country: 'AU',
+		currency: 'AUD',
+		addressLine1: '11 Talavera Road',
+		city: 'Sydney',
+		state: 'NSW',
+		postalCode: '2113',
+		phonePrefix: '+61 2',
+		locale: 'en-AU',
+	},
+	{
+		country: 'BR',
+		currency: 'BRL',
+		addressLine1: 'Av. Presidente Juscelino Kubitschek, 1909',
+		city: 'São Paulo',
+		state: 'SP',
+		postalCode: '04543-907',
+		phonePrefix: '+55 11',
+		locale: 'pt-BR',
+	},
+	{
+		country: 'CA',
+		currency: 'CAD',
+		addressLine1: '81 Bay Street',
+		city: 'Toronto',
+		state: 'ON',
+		postalCode: 'M5J 0E7',
+		phonePrefix: '+1 416',
+		locale: 'en-CA',
+	},
+	{
+		country: 'NL',
+		currency: 'EUR',
+		addressLine1: 'Evert van de Beekstraat 354',
+		city: 'Schiphol',
+		state: 'NH',
+		postalCode: '1118 CZ',
+		phonePrefix: '+31 20',
+		locale: 'nl-NL',
+	},
 ];
 
 export const APOSTROPHE_CUSTOMER = "O'Brien Consulting";
@@ -239,8 +330,8 @@ const CUSTOMER_NAMES = [
 	'Graphic Design Institute',
 	'Humongous Insurance',
 	'Lucerne Publishing',
-	'Margie\'s Travel',
-	'Munson\'s Pickles and Preserves Farm',
+	"Margie's Travel",
+	"Munson's Pickles and Preserves Farm",
 	'Southridge Video',
 	'VanArsdel Ltd',
 	'Wingtip Toys',
@@ -267,7 +358,12 @@ export const PARTNER_SELLERS: readonly ReferralMember[] = [
 	lastName,
 	email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}@contoso.com`,
 	phoneNumber: `+1 425 555 01${String(10 + i)}`,
-	title: i % 3 === 0 ? 'Account Executive' : i % 3 === 1 ? 'Solution Specialist' : 'Partner Development Manager',
+	title:
+		i % 3 === 0
+			? 'Account Executive'
+			: i % 3 === 1
+				? 'Solution Specialist'
+				: 'Partner Development Manager',
 }));
 
 const CONTACT_NAMES: ReadonlyArray<readonly [string, string]> = [
@@ -284,9 +380,29 @@ const CONTACT_NAMES: ReadonlyArray<readonly [string, string]> = [
 ];
 const CONTACT_LOCAL_PARTS = CONTACT_NAMES.map(([first, last]) => emailLocalPart(first, last));
 
-const PRODUCTS = ['Microsoft365', 'Azure', 'Dynamics365', 'PowerPlatform', 'MicrosoftTeams', 'Security'];
-const INDUSTRIES = ['Education', 'Financial services', 'Healthcare', 'Manufacturing', 'Retail', 'Government'];
-const SERVICES = ['LearningAndCertification', 'Migration', 'ManagedServices', 'Consulting', 'Deployment'];
+const PRODUCTS = [
+	'Microsoft365',
+	'Azure',
+	'Dynamics365',
+	'PowerPlatform',
+	'MicrosoftTeams',
+	'Security',
+];
+const INDUSTRIES = [
+	'Education',
+	'Financial services',
+	'Healthcare',
+	'Manufacturing',
+	'Retail',
+	'Government',
+];
+const SERVICES = [
+	'LearningAndCertification',
+	'Migration',
+	'ManagedServices',
+	'Consulting',
+	'Deployment',
+];
 const SOLUTIONS = [
 	{ id: 'SOL-Microsoft365', name: 'Microsoft365' },
 	{ id: 'SOL-AzureMigrate', name: 'Azure migration factory' },
@@ -341,9 +457,16 @@ interface Customer {
 
 function pickCustomer(rng: Rng, group: number): Customer {
 	const locationIndex = group < LOCATIONS.length ? group : rng.int(LOCATIONS.length);
-	const nameIndex = group === 5 ? CUSTOMER_NAMES.indexOf(APOSTROPHE_CUSTOMER) : rng.int(CUSTOMER_NAMES.length);
+	const nameIndex =
+		group === 5 ? CUSTOMER_NAMES.indexOf(APOSTROPHE_CUSTOMER) : rng.int(CUSTOMER_NAMES.length);
 	const name = CUSTOMER_NAMES[nameIndex];
-	return { nameIndex, name, domain: domainOf(name), locationIndex, location: LOCATIONS[locationIndex] };
+	return {
+		nameIndex,
+		name,
+		domain: domainOf(name),
+		locationIndex,
+		location: LOCATIONS[locationIndex],
+	};
 }
 
 /** ASCII e-mail local part of a contact name (`Chloé O'Neil` -> `chloe.oneil`) */
@@ -396,8 +519,12 @@ class SharedParts {
 	private readonly profiles = new PartCache<NonNullable<Referral['customerProfile']>>();
 	private readonly teams = new PartCache<ReferralMember[]>();
 
-	customerProfile(customer: Customer, contactMask: number): NonNullable<Referral['customerProfile']> {
-		const key = (customer.nameIndex * LOCATIONS.length + customer.locationIndex) * 1024 + contactMask;
+	customerProfile(
+		customer: Customer,
+		contactMask: number,
+	): NonNullable<Referral['customerProfile']> {
+		const key =
+			(customer.nameIndex * LOCATIONS.length + customer.locationIndex) * 1024 + contactMask;
 		return this.profiles.get(key, () => {
 			const { location } = customer;
 			const team: ReferralMember[] = [];
@@ -426,7 +553,9 @@ class SharedParts {
 					country: location.country,
 				},
 				team,
-				...(duns % 3 === 0 ? { ids: [{ profileType: 'Duns', id: `${100000000 + (duns % 899999999)}` }] } : {}),
+				...(duns % 3 === 0
+					? { ids: [{ profileType: 'Duns', id: `${100000000 + (duns % 899999999)}` }] }
+					: {}),
 			};
 		});
 	}
@@ -435,7 +564,8 @@ class SharedParts {
 	team(start: number, size: number): ReferralMember[] {
 		return this.teams.get(start * 4 + size, () => {
 			const team: ReferralMember[] = [];
-			for (let k = 0; k < size; k++) team.push({ ...PARTNER_SELLERS[(start + k * 5) % PARTNER_SELLERS.length] });
+			for (let k = 0; k < size; k++)
+				team.push({ ...PARTNER_SELLERS[(start + k * 5) % PARTNER_SELLERS.length] });
 			return team;
 		});
 	}
@@ -452,11 +582,19 @@ function makeReferral(
 ): Referral {
 	const id = flat(rng.guid());
 	const { location } = customer;
-	const pair = index < STATUS_PAIRS.length ? STATUS_PAIRS[index] : STATUS_PAIRS[weightedIndex(rng.float())];
+	const pair =
+		index < STATUS_PAIRS.length ? STATUS_PAIRS[index] : STATUS_PAIRS[weightedIndex(rng.float())];
 	const [status, substatus] = pair;
 	const direction = index === 4 ? 'Outgoing' : rng.chance(0.12) ? 'Outgoing' : 'Incoming';
-	const type = shared ? 'Shared' : index === 2 ? 'Independent' : rng.chance(0.3) ? 'Shared' : 'Independent';
-	const qualification = index < QUALIFICATIONS.length ? QUALIFICATIONS[index] : rng.pick(QUALIFICATIONS);
+	const type = shared
+		? 'Shared'
+		: index === 2
+			? 'Independent'
+			: rng.chance(0.3)
+				? 'Shared'
+				: 'Independent';
+	const qualification =
+		index < QUALIFICATIONS.length ? QUALIFICATIONS[index] : rng.pick(QUALIFICATIONS);
 
 	const created = REFERENCE_DATE - floor(rng.float() * 365 * DAY_MS);
 	const updated = created + floor(rng.float() * min(REFERENCE_DATE - created, 60 * DAY_MS));
@@ -476,14 +614,18 @@ function makeReferral(
 	const referral: Referral = {
 		id,
 		engagementId,
-		name: parts.names.get(customer.nameIndex * PRODUCTS.length + productIndex, () => `${product} for ${customer.name}`),
+		name: parts.names.get(
+			customer.nameIndex * PRODUCTS.length + productIndex,
+			() => `${product} for ${customer.name}`,
+		),
 	};
 	if (rng.chance(0.4)) referral.externalReferenceId = `CRM-${100000 + rng.int(900000)}`;
 	referral.organizationId = PARTNER_ORGANIZATION_ID;
 	referral.organizationName = PARTNER_ORGANIZATION_NAME;
 	referral.createdDateTime = flat(formatTimestamp(created));
 	referral.updatedDateTime = flat(formatTimestamp(updated));
-	if (direction === 'Incoming') referral.expirationDateTime = flat(formatTimestamp(created + 14 * DAY_MS));
+	if (direction === 'Incoming')
+		referral.expirationDateTime = flat(formatTimestamp(created + 14 * DAY_MS));
 	if (status === 'Active' || substatus === 'Won' || substatus === 'Lost') {
 		referral.acceptedDateTime = flat(formatTimestamp(created + floor((updated - created) / 2)));
 	}
@@ -494,7 +636,8 @@ function makeReferral(
 	referral.type = type;
 	referral.direction = direction;
 	referral.customerProfile = parts.customerProfile(customer, contactMask);
-	const consentBits = (rng.chance(0.7) ? 1 : 0) | (rng.chance(0.9) ? 2 : 0) | (rng.chance(0.85) ? 4 : 0);
+	const consentBits =
+		(rng.chance(0.7) ? 1 : 0) | (rng.chance(0.9) ? 2 : 0) | (rng.chance(0.85) ? 4 : 0);
 	referral.consent = parts.consents.get(consentBits, () => ({
 		consentToToShareInfoWithOthers: (consentBits & 1) !== 0,
 		consentToContact: (consentBits & 2) !== 0,
@@ -507,7 +650,9 @@ function makeReferral(
 		currency,
 		closingDateTime: flat(formatDay(created + (30 + rng.int(150)) * DAY_MS)),
 		requirements: parts.requirements.get(
-			((industryIndex * PRODUCTS.length + productIndex) * SERVICES.length + serviceIndex) * SOLUTIONS.length + solutionIndex,
+			((industryIndex * PRODUCTS.length + productIndex) * SERVICES.length + serviceIndex) *
+				SOLUTIONS.length +
+				solutionIndex,
 			() => ({
 				industries: [{ id: INDUSTRIES[industryIndex] }],
 				products: [{ id: product }],
@@ -516,7 +661,9 @@ function makeReferral(
 			}),
 		),
 	};
-	referral.team = rng.chance(0.1) ? parts.team(0, 0) : parts.team(rng.int(PARTNER_SELLERS.length), 1 + rng.int(3));
+	referral.team = rng.chance(0.1)
+		? parts.team(0, 0)
+		: parts.team(rng.int(PARTNER_SELLERS.length), 1 + rng.int(3));
 	if (direction === 'Incoming') {
 		const codeIndex = rng.int(ASSISTANCE_CODES.length);
 		referral.inviteContext = parts.invites.get(codeIndex, () => ({
@@ -560,13 +707,15 @@ function newerFields(referral: Referral, index: number): void {
 	if (index === 7 || (lead && rng.chance(0.8))) {
 		referral.referralSource = rng.pick(REFERRAL_SOURCES);
 		referral.callToAction = rng.pick(CALLS_TO_ACTION);
-		if (index === 7 || rng.chance(0.6)) referral.customerMarketplaceIntent = rng.pick(MARKETPLACE_INTENTS);
+		if (index === 7 || rng.chance(0.6))
+			referral.customerMarketplaceIntent = rng.pick(MARKETPLACE_INTENTS);
 	}
 	if (index === 9 || (referral.type === 'Shared' && rng.chance(0.5))) {
 		referral.registrationStatus = rng.pick(REGISTRATION_STATUSES);
 		referral.campaignId = `CMP-${String(10000 + rng.int(90000))}`;
 	}
-	if (referral.status === 'Closed' && rng.chance(0.8)) referral.closedDateTime = referral.updatedDateTime;
+	if (referral.status === 'Closed' && rng.chance(0.8))
+		referral.closedDateTime = referral.updatedDateTime;
 }
 
 function weightedIndex(x: number): number {
@@ -606,7 +755,9 @@ export function generateDataset(count = 50, seed = 1): Referral[] {
 }
 
 /** A new incoming referral as Microsoft would send it (direct store access, no HTTP). */
-export function incomingReferral(overrides: Partial<Referral> & Record<string, unknown> = {}): Partial<Referral> & Record<string, unknown> {
+export function incomingReferral(
+	overrides: Partial<Referral> & Record<string, unknown> = {},
+): Partial<Referral> & Record<string, unknown> {
 	return {
 		name: 'Microsoft 365 rollout',
 		type: 'Independent',
@@ -615,7 +766,12 @@ export function incomingReferral(overrides: Partial<Referral> & Record<string, u
 		status: 'New',
 		substatus: 'Pending',
 		customerProfile: { name: 'Tailwind Traders', address: { city: 'Berlin', country: 'DE' } },
-		details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z', notes: 'Needs a rollout plan.' },
+		details: {
+			dealValue: 48000,
+			currency: 'EUR',
+			closingDateTime: '2026-09-30T00:00:00Z',
+			notes: 'Needs a rollout plan.',
+		},
 		...overrides,
 	};
 }

@@ -1,5 +1,11 @@
 /** Partner Center Referrals API sandbox: public API (dev-only). */
-export { startSandbox, FaultState, ENTITY_CONTEXT, COLLECTION_CONTEXT, parseOrderBy } from './server';
+export {
+	startSandbox,
+	FaultState,
+	ENTITY_CONTEXT,
+	COLLECTION_CONTEXT,
+	parseOrderBy,
+} from './server';
 export type {
 	Counters,
 	FaultControls,
@@ -39,7 +45,14 @@ export {
 	generateReferrals,
 	incomingReferral,
 } from './data';
-export { compileFilter, evaluateFilter, FilterSyntaxError, parseFilter, parseInstant, type FilterNode } from './odata';
+export {
+	compileFilter,
+	evaluateFilter,
+	FilterSyntaxError,
+	parseFilter,
+	parseInstant,
+	type FilterNode,
+} from './odata';
 export {
 	ApiError,
 	READ_ONLY_FIELDS,

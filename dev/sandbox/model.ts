@@ -10,7 +10,16 @@
 import { isGuid, parseInstant } from './odata';
 
 export const STATUSES = ['None', 'New', 'Active', 'Closed'] as const;
-export const SUBSTATUSES = ['None', 'Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'] as const;
+export const SUBSTATUSES = [
+	'None',
+	'Pending',
+	'Received',
+	'Accepted',
+	'Won',
+	'Lost',
+	'Declined',
+	'Expired',
+] as const;
 export const TYPES = ['Independent', 'Shared'] as const;
 export const QUALIFICATIONS = ['None', 'Direct', 'MarketingQualified', 'SalesQualified'] as const;
 export const DIRECTIONS = ['Incoming', 'Outgoing'] as const;
@@ -123,31 +132,51 @@ export function canonicalEnum(values: readonly string[], value: unknown): string
 	return values.find((candidate) => candidate.toLowerCase() === lower);
 }
 
-function normalizeEnum(holder: Record<string, unknown>, key: string, values: readonly string[], path: string): void {
+function normalizeEnum(
+	holder: Record<string, unknown>,
+	key: string,
+	values: readonly string[],
+	path: string,
+): void {
 	const value = holder[key];
 	if (value === undefined || value === null) return;
 	const canonical = canonicalEnum(values, value);
 	if (canonical === undefined) {
-		throw invalid(`Invalid value ${JSON.stringify(value)} for '${path}'. Allowed values: ${values.join(', ')}.`, path);
+		throw invalid(
+			`Invalid value ${JSON.stringify(value)} for '${path}'. Allowed values: ${values.join(', ')}.`,
+			path,
+		);
 	}
 	holder[key] = canonical;
 }
 
-function optionalObject(holder: Record<string, unknown>, key: string, path: string): Record<string, unknown> | undefined {
+function optionalObject(
+	holder: Record<string, unknown>,
+	key: string,
+	path: string,
+): Record<string, unknown> | undefined {
 	const value = holder[key];
 	if (value === undefined || value === null) return undefined;
 	if (!isPlainObject(value)) throw invalid(`'${path}' must be an object.`, path);
 	return value;
 }
 
-function optionalArray(holder: Record<string, unknown>, key: string, path: string): unknown[] | undefined {
+function optionalArray(
+	holder: Record<string, unknown>,
+	key: string,
+	path: string,
+): unknown[] | undefined {
 	const value = holder[key];
 	if (value === undefined || value === null) return undefined;
 	if (!Array.isArray(value)) throw invalid(`'${path}' must be an array.`, path);
 	return value;
 }
 
-function optionalString(holder: Record<string, unknown>, key: string, path: string): string | undefined {
+function optionalString(
+	holder: Record<string, unknown>,
+	key: string,
+	path: string,
+): string | undefined {
 	const value = holder[key];
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'string') throw invalid(`'${path}' must be a string.`, path);
@@ -161,7 +190,8 @@ function required(path: string): ApiError {
 function validateMembers(holder: Record<string, unknown>, key: string, path: string): void {
 	const members = optionalArray(holder, key, path);
 	members?.forEach((member, i) => {
-		if (!isPlainObject(member)) throw invalid(`'${path}[${i}]' must be an object (a team member).`, `${path}[${i}]`);
+		if (!isPlainObject(member))
+			throw invalid(`'${path}[${i}]' must be an object (a team member).`, `${path}[${i}]`);
 		const email = optionalString(member, 'email', `${path}[${i}].email`);
 		if (email !== undefined && email !== '' && !email.includes('@')) {
 			throw invalid(`'${path}[${i}].email' is not a valid e-mail address.`, `${path}[${i}].email`);
@@ -179,7 +209,10 @@ export type ValidationMode = 'create' | 'replace' | 'patch';
 export function validateReferral(referral: Record<string, unknown>, mode: ValidationMode): void {
 	const requireAll = mode === 'create';
 	const requireProfile = mode !== 'patch';
-	if (requireAll && (referral.type === undefined || referral.type === null || referral.type === '')) {
+	if (
+		requireAll &&
+		(referral.type === undefined || referral.type === null || referral.type === '')
+	) {
 		throw required('type');
 	}
 	normalizeEnum(referral, 'type', TYPES, 'type');
@@ -187,13 +220,15 @@ export function validateReferral(referral: Record<string, unknown>, mode: Valida
 	normalizeEnum(referral, 'substatus', SUBSTATUSES, 'substatus');
 	normalizeEnum(referral, 'qualification', QUALIFICATIONS, 'qualification');
 	normalizeEnum(referral, 'direction', DIRECTIONS, 'direction');
-	for (const key of ['name', 'externalReferenceId', 'statusReason']) optionalString(referral, key, key);
+	for (const key of ['name', 'externalReferenceId', 'statusReason'])
+		optionalString(referral, key, key);
 
 	const profile = optionalObject(referral, 'customerProfile', 'customerProfile');
 	if (!profile && requireProfile) throw required('customerProfile');
 	if (profile) {
 		const name = optionalString(profile, 'name', 'customerProfile.name');
-		if (requireProfile && (name === undefined || name.trim() === '')) throw required('customerProfile.name');
+		if (requireProfile && (name === undefined || name.trim() === ''))
+			throw required('customerProfile.name');
 		const address = optionalObject(profile, 'address', 'customerProfile.address');
 		if (!address && requireProfile) throw required('customerProfile.address.country');
 		if (address) {
@@ -211,7 +246,11 @@ export function validateReferral(referral: Record<string, unknown>, mode: Valida
 		}
 		validateMembers(profile, 'team', 'customerProfile.team');
 		optionalArray(profile, 'ids', 'customerProfile.ids')?.forEach((entry, i) => {
-			if (!isPlainObject(entry)) throw invalid(`'customerProfile.ids[${i}]' must be an object.`, `customerProfile.ids[${i}]`);
+			if (!isPlainObject(entry))
+				throw invalid(
+					`'customerProfile.ids[${i}]' must be an object.`,
+					`customerProfile.ids[${i}]`,
+				);
 			normalizeEnum(entry, 'profileType', PROFILE_TYPES, `customerProfile.ids[${i}].profileType`);
 		});
 	}
@@ -220,7 +259,8 @@ export function validateReferral(referral: Record<string, unknown>, mode: Valida
 	if (!consent && requireAll) throw required('consent');
 	if (consent) {
 		for (const [key, value] of Object.entries(consent)) {
-			if (value !== null && typeof value !== 'boolean') throw invalid(`'consent.${key}' must be a boolean.`, `consent.${key}`);
+			if (value !== null && typeof value !== 'boolean')
+				throw invalid(`'consent.${key}' must be a boolean.`, `consent.${key}`);
 		}
 	}
 
@@ -229,21 +269,35 @@ export function validateReferral(referral: Record<string, unknown>, mode: Valida
 	if (details) {
 		const dealValue = details.dealValue;
 		if (dealValue !== undefined && dealValue !== null) {
-			const numeric = typeof dealValue === 'number' ? dealValue : typeof dealValue === 'string' && dealValue.trim() !== '' ? Number(dealValue) : NaN;
+			const numeric =
+				typeof dealValue === 'number'
+					? dealValue
+					: typeof dealValue === 'string' && dealValue.trim() !== ''
+						? Number(dealValue)
+						: NaN;
 			if (!Number.isFinite(numeric) || numeric < 0) {
-				throw invalid(`'details.dealValue' must be a non-negative decimal, not ${JSON.stringify(dealValue)}.`, 'details.dealValue');
+				throw invalid(
+					`'details.dealValue' must be a non-negative decimal, not ${JSON.stringify(dealValue)}.`,
+					'details.dealValue',
+				);
 			}
 		}
 		const currency = optionalString(details, 'currency', 'details.currency');
 		if (currency !== undefined && currency !== '') {
 			if (!/^[A-Za-z]{3}$/.test(currency)) {
-				throw invalid(`'details.currency' must be an ISO 4217 code, not ${JSON.stringify(currency)}.`, 'details.currency');
+				throw invalid(
+					`'details.currency' must be an ISO 4217 code, not ${JSON.stringify(currency)}.`,
+					'details.currency',
+				);
 			}
 			details.currency = currency.toUpperCase();
 		}
 		const closing = optionalString(details, 'closingDateTime', 'details.closingDateTime');
 		if (closing !== undefined && closing !== '' && Number.isNaN(parseInstant(closing))) {
-			throw invalid(`'details.closingDateTime' must be an ISO 8601 date-time, not ${JSON.stringify(closing)}.`, 'details.closingDateTime');
+			throw invalid(
+				`'details.closingDateTime' must be an ISO 8601 date-time, not ${JSON.stringify(closing)}.`,
+				'details.closingDateTime',
+			);
 		}
 		optionalString(details, 'notes', 'details.notes');
 		optionalObject(details, 'requirements', 'details.requirements');
@@ -255,10 +309,23 @@ export function validateReferral(referral: Record<string, unknown>, mode: Valida
 		normalizeEnum(entry, 'type', TARGET_TYPES, `target[${i}].type`);
 	});
 	const invite = optionalObject(referral, 'inviteContext', 'inviteContext');
-	if (invite) normalizeEnum(invite, 'assistanceRequestCode', ASSISTANCE_REQUEST_CODES, 'inviteContext.assistanceRequestCode');
+	if (invite)
+		normalizeEnum(
+			invite,
+			'assistanceRequestCode',
+			ASSISTANCE_REQUEST_CODES,
+			'inviteContext.assistanceRequestCode',
+		);
 	const engagementId = referral.engagementId;
-	if (engagementId !== undefined && engagementId !== null && (typeof engagementId !== 'string' || !isGuid(engagementId))) {
-		throw invalid(`'engagementId' must be a GUID, not ${JSON.stringify(engagementId)}.`, 'engagementId');
+	if (
+		engagementId !== undefined &&
+		engagementId !== null &&
+		(typeof engagementId !== 'string' || !isGuid(engagementId))
+	) {
+		throw invalid(
+			`'engagementId' must be a GUID, not ${JSON.stringify(engagementId)}.`,
+			'engagementId',
+		);
 	}
 }
 
@@ -272,7 +339,10 @@ export function defaultSubstatus(status: string): string | undefined {
 export function checkStatusPair(status: string, substatus: string): void {
 	const allowed = SUBSTATUSES_BY_STATUS[status];
 	if (!allowed) {
-		throw invalid(`Status '${status}' cannot be set; use one of ${Object.keys(SUBSTATUSES_BY_STATUS).join(', ')}.`, 'status');
+		throw invalid(
+			`Status '${status}' cannot be set; use one of ${Object.keys(SUBSTATUSES_BY_STATUS).join(', ')}.`,
+			'status',
+		);
 	}
 	if (!allowed.includes(substatus)) {
 		throw invalid(
@@ -283,7 +353,12 @@ export function checkStatusPair(status: string, substatus: string): void {
 }
 
 /** Enforces the status transition table for an update from (status, substatus) to (status, substatus). */
-export function checkTransition(fromStatus: string | undefined, fromSubstatus: string | undefined, toStatus: string, toSubstatus: string): void {
+export function checkTransition(
+	fromStatus: string | undefined,
+	fromSubstatus: string | undefined,
+	toStatus: string,
+	toSubstatus: string,
+): void {
 	const from = `${fromStatus ?? 'None'}/${fromSubstatus ?? 'None'}`;
 	const to = `${toStatus}/${toSubstatus}`;
 	const allowedTargets = fromStatus !== undefined ? STATUS_TRANSITIONS[fromStatus] : undefined;
@@ -325,9 +400,11 @@ function keyFor(target: Record<string, unknown>, key: string): string {
 
 function arrayIndex(segment: string, length: number, path: string, allowEnd: boolean): number {
 	if (segment === '-' && allowEnd) return length;
-	if (!/^(0|[1-9]\d*)$/.test(segment)) throw invalid(`Invalid array index '${segment}' in path '${path}'.`, path);
+	if (!/^(0|[1-9]\d*)$/.test(segment))
+		throw invalid(`Invalid array index '${segment}' in path '${path}'.`, path);
 	const index = Number(segment);
-	if (index > length || (!allowEnd && index >= length)) throw invalid(`Array index ${index} is out of range in path '${path}'.`, path);
+	if (index > length || (!allowEnd && index >= length))
+		throw invalid(`Array index ${index} is out of range in path '${path}'.`, path);
 	return index;
 }
 
@@ -338,7 +415,9 @@ function arrayIndex(segment: string, length: number, path: string, allowEnd: boo
  */
 export function applyJsonPatch(document: Record<string, unknown>, operations: unknown): void {
 	if (!Array.isArray(operations)) {
-		throw invalid('The request body must be a JSON Patch document: an array of operations such as [{"op":"replace","path":"/status","value":"Active"}].');
+		throw invalid(
+			'The request body must be a JSON Patch document: an array of operations such as [{"op":"replace","path":"/status","value":"Active"}].',
+		);
 	}
 	if (operations.length === 0) throw invalid('The JSON Patch document contains no operations.');
 	operations.forEach((operation, i) => {
@@ -346,12 +425,17 @@ export function applyJsonPatch(document: Record<string, unknown>, operations: un
 		const op = typeof operation.op === 'string' ? operation.op.toLowerCase() : undefined;
 		if (op === undefined) throw invalid(`JSON Patch operation ${i} has no 'op'.`);
 		if (UNSUPPORTED_OPS.has(op)) {
-			throw invalid(`The JSON Patch operation '${operation.op}' is not supported; only 'replace' and 'add' are.`);
+			throw invalid(
+				`The JSON Patch operation '${operation.op}' is not supported; only 'replace' and 'add' are.`,
+			);
 		}
-		if (op !== 'replace' && op !== 'add') throw invalid(`Unknown JSON Patch operation '${String(operation.op)}'.`);
+		if (op !== 'replace' && op !== 'add')
+			throw invalid(`Unknown JSON Patch operation '${String(operation.op)}'.`);
 		const path = operation.path;
 		if (typeof path !== 'string' || !path.startsWith('/') || path === '/') {
-			throw invalid(`JSON Patch operation ${i} needs a 'path' such as '/status' (got ${JSON.stringify(path)}).`);
+			throw invalid(
+				`JSON Patch operation ${i} needs a 'path' such as '/status' (got ${JSON.stringify(path)}).`,
+			);
 		}
 		if (!('value' in operation) || operation.value === undefined) {
 			throw invalid(`JSON Patch operation ${i} ('${op}' ${path}) has no 'value'.`, path);
@@ -359,13 +443,25 @@ export function applyJsonPatch(document: Record<string, unknown>, operations: un
 		const segments = decodePointer(path);
 		const forbidden = segments.find((segment) => FORBIDDEN_KEYS.has(segment));
 		if (forbidden !== undefined) throw invalid(`Invalid path '${path}'.`, path);
-		const readOnly = READ_ONLY_FIELDS.find((field) => field.toLowerCase() === segments[0].toLowerCase());
-		if (readOnly !== undefined) throw invalid(`The property '${readOnly}' is read-only and cannot be changed (path '${path}').`, path);
+		const readOnly = READ_ONLY_FIELDS.find(
+			(field) => field.toLowerCase() === segments[0].toLowerCase(),
+		);
+		if (readOnly !== undefined)
+			throw invalid(
+				`The property '${readOnly}' is read-only and cannot be changed (path '${path}').`,
+				path,
+			);
 		setAtPointer(document, segments, structuredClone(operation.value), op, path);
 	});
 }
 
-function setAtPointer(document: Record<string, unknown>, segments: string[], value: unknown, op: 'add' | 'replace', path: string): void {
+function setAtPointer(
+	document: Record<string, unknown>,
+	segments: string[],
+	value: unknown,
+	op: 'add' | 'replace',
+	path: string,
+): void {
 	let parent: Record<string, unknown> | unknown[] = document;
 	for (let i = 0; i < segments.length - 1; i++) {
 		const segment = segments[i];
@@ -383,7 +479,10 @@ function setAtPointer(document: Record<string, unknown>, segments: string[], val
 			}
 		}
 		if (child === null || typeof child !== 'object') {
-			throw invalid(`Path '${path}' goes through '${segment}', which is not an object or array.`, path);
+			throw invalid(
+				`Path '${path}' goes through '${segment}', which is not an object or array.`,
+				path,
+			);
 		}
 		parent = child as Record<string, unknown> | unknown[];
 	}
@@ -407,11 +506,17 @@ export function ifMatchSatisfied(header: string, eTag: string | undefined): bool
 }
 
 function normalizeETag(tag: string): string {
-	return tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1');
+	return tag
+		.trim()
+		.replace(/^W\//i, '')
+		.replace(/^"(.*)"$/, '$1');
 }
 
 /** deep merge of plain objects (arrays and primitives replace; undefined deletes) into a copy */
-export function deepMerge(base: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+	base: Record<string, unknown>,
+	changes: Record<string, unknown>,
+): Record<string, unknown> {
 	const out: Record<string, unknown> = { ...base };
 	for (const [key, value] of Object.entries(changes)) {
 		if (FORBIDDEN_KEYS.has(key)) continue;

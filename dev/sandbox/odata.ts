@@ -45,7 +45,13 @@ export type FilterNode =
 	| { kind: 'literal'; type: LiteralType; value: string | number | boolean | null }
 	/** `variable` set when the path starts at a lambda variable (`t/email` inside `any(t: ...)`) */
 	| { kind: 'path'; segments: string[]; variable?: string }
-	| { kind: 'lambda'; quantifier: 'any' | 'all'; collection: FilterNode; variable?: string; predicate?: FilterNode }
+	| {
+			kind: 'lambda';
+			quantifier: 'any' | 'all';
+			collection: FilterNode;
+			variable?: string;
+			predicate?: FilterNode;
+	  }
 	| { kind: 'call'; name: string; args: FilterNode[] };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -61,7 +67,8 @@ interface Token {
 	pos: number;
 }
 
-const GUID_RE = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z_-])/y;
+const GUID_RE =
+	/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z_-])/y;
 const DATETIME_RE =
 	/\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| \d{2}:\d{2}(?![0-9]))?)?(?![0-9A-Za-z_.:-])/iy;
 const NUMBER_RE = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[mMdDfFlL]?(?![0-9A-Za-z_.])/y;
@@ -86,7 +93,11 @@ function readQuoted(text: string, start: number): { value: string; end: number }
 	let i = start + 1;
 	for (;;) {
 		const next = text.indexOf("'", i);
-		if (next < 0) throw new FilterSyntaxError(`Unterminated string literal starting at position ${start}`, start);
+		if (next < 0)
+			throw new FilterSyntaxError(
+				`Unterminated string literal starting at position ${start}`,
+				start,
+			);
 		value += text.slice(i, next);
 		if (text[next + 1] === "'") {
 			value += "'";
@@ -137,7 +148,12 @@ export function tokenize(text: string): Token[] {
 		}
 		const num = matchAt(NUMBER_RE, text, pos);
 		if (num !== undefined) {
-			tokens.push({ kind: 'number', text: num, value: Number(num.replace(/[mMdDfFlL]$/, '')), pos });
+			tokens.push({
+				kind: 'number',
+				text: num,
+				value: Number(num.replace(/[mMdDfFlL]$/, '')),
+				pos,
+			});
 			pos += num.length;
 			continue;
 		}
@@ -146,10 +162,17 @@ export function tokenize(text: string): Token[] {
 			const end = pos + ident.length;
 			if (text[end] === "'") {
 				const type = TYPED_LITERAL_PREFIXES[ident.toLowerCase()];
-				if (!type) throw new FilterSyntaxError(`Unexpected string literal after '${ident}' at position ${end}`, end);
+				if (!type)
+					throw new FilterSyntaxError(
+						`Unexpected string literal after '${ident}' at position ${end}`,
+						end,
+					);
 				const { value, end: literalEnd } = readQuoted(text, end);
 				if (type === 'guid' ? !isGuid(value) : Number.isNaN(parseInstant(value))) {
-					throw new FilterSyntaxError(`Invalid ${ident} literal '${value}' at position ${pos}`, pos);
+					throw new FilterSyntaxError(
+						`Invalid ${ident} literal '${value}' at position ${pos}`,
+						pos,
+					);
 				}
 				tokens.push({ kind: type, text: text.slice(pos, literalEnd), value, pos });
 				pos = literalEnd;
@@ -195,11 +218,15 @@ class Parser {
 	constructor(private readonly tokens: Token[]) {}
 
 	parse(): FilterNode {
-		if (this.peek().kind === 'end') throw new FilterSyntaxError('The $filter expression is empty', 0);
+		if (this.peek().kind === 'end')
+			throw new FilterSyntaxError('The $filter expression is empty', 0);
 		const node = this.parseOr();
 		const rest = this.peek();
 		if (rest.kind !== 'end') {
-			throw new FilterSyntaxError(`Unexpected ${describe(rest)}; expected 'and', 'or' or end of expression`, rest.pos);
+			throw new FilterSyntaxError(
+				`Unexpected ${describe(rest)}; expected 'and', 'or' or end of expression`,
+				rest.pos,
+			);
 		}
 		return node;
 	}
@@ -224,7 +251,11 @@ class Parser {
 
 	private expectPunct(ch: string, context: string): void {
 		const token = this.next();
-		if (!this.isPunct(ch, token)) throw new FilterSyntaxError(`Expected '${ch}' ${context} but found ${describe(token)}`, token.pos);
+		if (!this.isPunct(ch, token))
+			throw new FilterSyntaxError(
+				`Expected '${ch}' ${context} but found ${describe(token)}`,
+				token.pos,
+			);
 	}
 
 	private parseOr(): FilterNode {
@@ -261,7 +292,10 @@ class Parser {
 			const right = this.parseOperand();
 			const following = this.peek();
 			if (following.kind === 'identifier' && COMPARE_OPERATORS.has(following.text.toLowerCase())) {
-				throw new FilterSyntaxError(`Comparisons cannot be chained: unexpected ${describe(following)}`, following.pos);
+				throw new FilterSyntaxError(
+					`Comparisons cannot be chained: unexpected ${describe(following)}`,
+					following.pos,
+				);
 			}
 			return {
 				kind: 'compare',
@@ -308,7 +342,10 @@ class Parser {
 				this.next();
 				return { kind: 'literal', type: 'guid', value: token.value as string };
 			case 'end':
-				throw new FilterSyntaxError('Unexpected end of expression; expected a value or a property', token.pos);
+				throw new FilterSyntaxError(
+					'Unexpected end of expression; expected a value or a property',
+					token.pos,
+				);
 			case 'punct':
 				if (token.text === '(') {
 					this.next();
@@ -316,7 +353,10 @@ class Parser {
 					this.expectPunct(')', `to close the '(' at position ${token.pos}`);
 					return inner;
 				}
-				throw new FilterSyntaxError(`Unexpected ${describe(token)}; expected a value or a property`, token.pos);
+				throw new FilterSyntaxError(
+					`Unexpected ${describe(token)}; expected a value or a property`,
+					token.pos,
+				);
 			case 'identifier':
 				break;
 		}
@@ -330,7 +370,10 @@ class Parser {
 			return { kind: 'literal', type: 'null', value: null };
 		}
 		if (RESERVED.has(word)) {
-			throw new FilterSyntaxError(`Unexpected operator ${describe(token)}; expected a value or a property`, token.pos);
+			throw new FilterSyntaxError(
+				`Unexpected operator ${describe(token)}; expected a value or a property`,
+				token.pos,
+			);
 		}
 		if (this.isPunct('(', this.peek(1))) return this.parseCall();
 		return this.parsePath();
@@ -341,7 +384,10 @@ class Parser {
 		const name = nameToken.text.toLowerCase();
 		const arity = FUNCTIONS[name];
 		if (arity === undefined) {
-			throw new FilterSyntaxError(`Unknown function '${nameToken.text}' at position ${nameToken.pos}`, nameToken.pos);
+			throw new FilterSyntaxError(
+				`Unknown function '${nameToken.text}' at position ${nameToken.pos}`,
+				nameToken.pos,
+			);
 		}
 		this.next(); // (
 		const args: FilterNode[] = [];
@@ -372,11 +418,18 @@ class Parser {
 			this.next();
 			const segment = this.next();
 			if (segment.kind !== 'identifier') {
-				throw new FilterSyntaxError(`Expected a property name after '/' but found ${describe(segment)}`, segment.pos);
+				throw new FilterSyntaxError(
+					`Expected a property name after '/' but found ${describe(segment)}`,
+					segment.pos,
+				);
 			}
 			const word = segment.text.toLowerCase();
 			if ((word === 'any' || word === 'all') && this.isPunct('(')) {
-				return this.parseLambda(word, { kind: 'path', segments, ...(variable ? { variable } : {}) });
+				return this.parseLambda(word, {
+					kind: 'path',
+					segments,
+					...(variable ? { variable } : {}),
+				});
 			}
 			segments.push(segment.text);
 		}
@@ -387,7 +440,8 @@ class Parser {
 		const open = this.next(); // (
 		if (this.isPunct(')')) {
 			this.next();
-			if (quantifier === 'all') throw new FilterSyntaxError("'all()' requires a lambda expression", open.pos);
+			if (quantifier === 'all')
+				throw new FilterSyntaxError("'all()' requires a lambda expression", open.pos);
 			return { kind: 'lambda', quantifier, collection };
 		}
 		const variableToken = this.next();
@@ -459,7 +513,16 @@ export function parseInstant(value: unknown): number {
 	const [, y, mo, d, h = '0', mi = '0', s = '0', fraction, zone] = m;
 	const month = toNum(mo);
 	const day = toNum(d);
-	if (month < 1 || month > 12 || day < 1 || day > 31 || toNum(h) > 23 || toNum(mi) > 59 || toNum(s) > 60) return NaN;
+	if (
+		month < 1 ||
+		month > 12 ||
+		day < 1 ||
+		day > 31 ||
+		toNum(h) > 23 ||
+		toNum(mi) > 59 ||
+		toNum(s) > 60
+	)
+		return NaN;
 	let ms = utc(toNum(y), month - 1, day, toNum(h), toNum(mi), toNum(s));
 	if (fraction) ms += toNum(`0.${fraction}`) * 1000;
 	if (zone && zone.toUpperCase() !== 'Z') {
@@ -476,7 +539,8 @@ type Scope = ReadonlyMap<string, unknown>;
 function getProperty(target: Record<string, unknown>, key: string): unknown {
 	if (hasOwn.call(target, key)) return target[key];
 	const lower = key.toLowerCase();
-	for (const candidate of objectKeys(target)) if (candidate.toLowerCase() === lower) return target[candidate];
+	for (const candidate of objectKeys(target))
+		if (candidate.toLowerCase() === lower) return target[candidate];
 	return undefined;
 }
 
@@ -514,7 +578,13 @@ function order(a: number | string, b: number | string, op: CompareOperator): boo
 }
 
 /** OData comparison with the sandbox's leniencies (case-insensitive strings, instants, numeric strings). */
-export function compareValues(op: CompareOperator, left: unknown, right: unknown, asInstant = false, asNumber = false): boolean {
+export function compareValues(
+	op: CompareOperator,
+	left: unknown,
+	right: unknown,
+	asInstant = false,
+	asNumber = false,
+): boolean {
 	const a = left === undefined ? null : left;
 	const b = right === undefined ? null : right;
 	if (a === null || b === null) {
@@ -540,7 +610,8 @@ export function compareValues(op: CompareOperator, left: unknown, right: unknown
 		if (op === 'ne') return ba !== bb;
 		return false;
 	}
-	if (typeof a === 'string' && typeof b === 'string') return order(a.toLowerCase(), b.toLowerCase(), op);
+	if (typeof a === 'string' && typeof b === 'string')
+		return order(a.toLowerCase(), b.toLowerCase(), op);
 	// objects and arrays are never equal to anything
 	return op === 'ne';
 }
@@ -552,9 +623,15 @@ function truthy(value: unknown): boolean {
 function evaluateNode(node: FilterNode, root: unknown, scope: Scope): unknown {
 	switch (node.kind) {
 		case 'and':
-			return truthy(evaluateNode(node.left, root, scope)) && truthy(evaluateNode(node.right, root, scope));
+			return (
+				truthy(evaluateNode(node.left, root, scope)) &&
+				truthy(evaluateNode(node.right, root, scope))
+			);
 		case 'or':
-			return truthy(evaluateNode(node.left, root, scope)) || truthy(evaluateNode(node.right, root, scope));
+			return (
+				truthy(evaluateNode(node.left, root, scope)) ||
+				truthy(evaluateNode(node.right, root, scope))
+			);
 		case 'not':
 			return !truthy(evaluateNode(node.operand, root, scope));
 		case 'compare':
@@ -568,7 +645,13 @@ function evaluateNode(node: FilterNode, root: unknown, scope: Scope): unknown {
 		case 'in': {
 			const value = evaluateNode(node.operand, root, scope);
 			return node.values.some((candidate) =>
-				compareValues('eq', value, evaluateNode(candidate, root, scope), node.asInstant, node.asNumber),
+				compareValues(
+					'eq',
+					value,
+					evaluateNode(candidate, root, scope),
+					node.asInstant,
+					node.asNumber,
+				),
 			);
 		}
 		case 'literal':
@@ -590,7 +673,10 @@ function evaluateNode(node: FilterNode, root: unknown, scope: Scope): unknown {
 			return node.quantifier === 'any' ? collection.some(test) : collection.every(test);
 		}
 		case 'call':
-			return evaluateCall(node.name, node.args.map((arg) => evaluateNode(arg, root, scope)));
+			return evaluateCall(
+				node.name,
+				node.args.map((arg) => evaluateNode(arg, root, scope)),
+			);
 	}
 }
 

@@ -33,13 +33,22 @@ import {
 	type OrderField,
 	type OrderKey,
 } from './store';
-import type { Counters, FaultControls, Referral, ResponseShape, Sandbox, SandboxOptions } from './types';
+import type {
+	Counters,
+	FaultControls,
+	Referral,
+	ResponseShape,
+	Sandbox,
+	SandboxOptions,
+} from './types';
 
 export type * from './types';
 
 /** the docs' metadata links, including their `engagments` typo */
-export const ENTITY_CONTEXT = 'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals/$entity';
-export const COLLECTION_CONTEXT = 'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals';
+export const ENTITY_CONTEXT =
+	'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals/$entity';
+export const COLLECTION_CONTEXT =
+	'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -52,7 +61,8 @@ type QueuedFault =
 	| { kind: 'drop' };
 
 function checkCount(count: number): void {
-	if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+	if (!Number.isInteger(count) || count < 0)
+		throw new RangeError(`count must be a non-negative integer, got ${count}`);
 }
 
 /** Fault controls; methods are bound (safe to destructure). One FIFO queue for the one-shot faults. */
@@ -65,10 +75,17 @@ export class FaultState implements FaultControls {
 	private readonly queue: Array<{ fault: QueuedFault; remaining: number }> = [];
 	private readonly signInQueue: Array<{ failure: SignInFailureName; remaining: number }> = [];
 
-	failNext = (count: number, status: number, body?: unknown, headers?: Record<string, string>): void => {
+	failNext = (
+		count: number,
+		status: number,
+		body?: unknown,
+		headers?: Record<string, string>,
+	): void => {
 		checkCount(count);
-		if (!Number.isInteger(status) || status < 100 || status > 599) throw new RangeError(`invalid HTTP status ${status}`);
-		if (count > 0) this.queue.push({ fault: { kind: 'fail', status, body, headers }, remaining: count });
+		if (!Number.isInteger(status) || status < 100 || status > 599)
+			throw new RangeError(`invalid HTTP status ${status}`);
+		if (count > 0)
+			this.queue.push({ fault: { kind: 'fail', status, body, headers }, remaining: count });
 	};
 
 	malformedNext = (count: number): void => {
@@ -130,7 +147,12 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-function send(ctx: RequestContext, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+function send(
+	ctx: RequestContext,
+	status: number,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const { res } = ctx;
 	if (res.headersSent || res.destroyed) return;
 	const payload = body === undefined ? '' : JSON.stringify(body);
@@ -151,7 +173,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 		req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
 			if (size > MAX_BODY_BYTES) {
-				reject(new ApiError(413, 'invalidRequest', `The request body exceeds ${MAX_BODY_BYTES} bytes.`));
+				reject(
+					new ApiError(413, 'invalidRequest', `The request body exceeds ${MAX_BODY_BYTES} bytes.`),
+				);
 				req.destroy();
 				return;
 			}
@@ -164,17 +188,30 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
 	const text = await readBody(req);
-	if (text.trim() === '') throw new ApiError(400, 'invalidRequest', 'The request body is empty; a JSON body is required.');
+	if (text.trim() === '')
+		throw new ApiError(
+			400,
+			'invalidRequest',
+			'The request body is empty; a JSON body is required.',
+		);
 	try {
 		return JSON.parse(text) as unknown;
 	} catch (error) {
-		throw new ApiError(400, 'invalidRequest', `The request body is not valid JSON: ${(error as Error).message}`);
+		throw new ApiError(
+			400,
+			'invalidRequest',
+			`The request body is not valid JSON: ${(error as Error).message}`,
+		);
 	}
 }
 
 /** RFC 3986 query encoding that keeps OData's `$ / : , ' ( )` readable */
 function encodeQueryPart(text: string): string {
-	return encodeURIComponent(text).replace(/%24/g, '$').replace(/%2F/gi, '/').replace(/%3A/gi, ':').replace(/%2C/gi, ',');
+	return encodeURIComponent(text)
+		.replace(/%24/g, '$')
+		.replace(/%2F/gi, '/')
+		.replace(/%3A/gi, ':')
+		.replace(/%2C/gi, ',');
 }
 
 function notFound(id: string): ApiError {
@@ -190,14 +227,20 @@ function shaped(referral: Record<string, unknown>, shape: ResponseShape): Record
 	if (!shape.zonelessTimestamps && !shape.omitStatusStamps && !shape.upperCaseIds) return referral;
 	const out: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(referral)) {
-		if (shape.omitStatusStamps && (key === 'acceptedDateTime' || key === 'closedDateTime')) continue;
+		if (shape.omitStatusStamps && (key === 'acceptedDateTime' || key === 'closedDateTime'))
+			continue;
 		out[key] = shape.zonelessTimestamps && key.endsWith('DateTime') ? withoutZone(value) : value;
 	}
 	if (shape.upperCaseIds && typeof referral.id === 'string') out.id = referral.id.toUpperCase();
-	if (shape.zonelessTimestamps && referral.details !== null && typeof referral.details === 'object') {
+	if (
+		shape.zonelessTimestamps &&
+		referral.details !== null &&
+		typeof referral.details === 'object'
+	) {
 		const details = referral.details as Record<string, unknown>;
 		out.details = { ...details, closingDateTime: withoutZone(details.closingDateTime) };
-		if (details.closingDateTime === undefined) delete (out.details as Record<string, unknown>).closingDateTime;
+		if (details.closingDateTime === undefined)
+			delete (out.details as Record<string, unknown>).closingDateTime;
 	}
 	return out;
 }
@@ -210,7 +253,9 @@ function project(referral: Referral, select: string[] | undefined): Record<strin
 	if (!select) return referral;
 	const out: Record<string, unknown> = {};
 	for (const field of select) {
-		const key = Object.keys(referral).find((candidate) => candidate.toLowerCase() === field.toLowerCase());
+		const key = Object.keys(referral).find(
+			(candidate) => candidate.toLowerCase() === field.toLowerCase(),
+		);
 		if (key !== undefined) out[key] = referral[key];
 	}
 	return out;
@@ -229,7 +274,12 @@ function queryOptions(url: URL): Map<string, string> {
 function parseNonNegativeInteger(value: string | undefined, name: string): number | undefined {
 	if (value === undefined) return undefined;
 	if (!/^\s*\d+\s*$/.test(value)) {
-		throw new ApiError(400, 'invalidRequest', `Invalid value '${value}' for ${name}: a non-negative integer is required.`, name);
+		throw new ApiError(
+			400,
+			'invalidRequest',
+			`Invalid value '${value}' for ${name}: a non-negative integer is required.`,
+			name,
+		);
 	}
 	return Number(value);
 }
@@ -238,13 +288,25 @@ export function parseOrderBy(value: string | undefined): OrderKey[] {
 	if (value === undefined || value.trim() === '') return [];
 	return value.split(',').map((part) => {
 		const [field, direction, ...rest] = part.trim().split(/\s+/);
-		const canonical = ORDER_FIELDS.find((candidate) => candidate.toLowerCase() === (field ?? '').toLowerCase());
+		const canonical = ORDER_FIELDS.find(
+			(candidate) => candidate.toLowerCase() === (field ?? '').toLowerCase(),
+		);
 		if (!canonical) {
-			throw new ApiError(400, 'invalidRequest', `Unsupported $orderby field '${field ?? ''}'. Supported: ${ORDER_FIELDS.join(', ')}.`, '$orderby');
+			throw new ApiError(
+				400,
+				'invalidRequest',
+				`Unsupported $orderby field '${field ?? ''}'. Supported: ${ORDER_FIELDS.join(', ')}.`,
+				'$orderby',
+			);
 		}
 		const dir = (direction ?? 'asc').toLowerCase();
 		if ((dir !== 'asc' && dir !== 'desc') || rest.length > 0) {
-			throw new ApiError(400, 'invalidRequest', `Invalid $orderby clause '${part.trim()}': use '<field> asc' or '<field> desc'.`, '$orderby');
+			throw new ApiError(
+				400,
+				'invalidRequest',
+				`Invalid $orderby clause '${part.trim()}': use '<field> asc' or '<field> desc'.`,
+				'$orderby',
+			);
 		}
 		return { field: canonical, descending: dir === 'desc' };
 	});
@@ -252,29 +314,43 @@ export function parseOrderBy(value: string | undefined): OrderKey[] {
 
 function sameReadOnlyValue(field: string, given: unknown, current: unknown): boolean {
 	if (field.endsWith('DateTime')) return parseInstant(given) === parseInstant(current);
-	if (typeof given === 'string' && typeof current === 'string') return given.toLowerCase() === current.toLowerCase();
+	if (typeof given === 'string' && typeof current === 'string')
+		return given.toLowerCase() === current.toLowerCase();
 	return given === current;
 }
 
 function statusChanged(before: Referral, after: Record<string, unknown>): boolean {
-	const same = (a: unknown, b: unknown): boolean => String(a ?? '').toLowerCase() === String(b ?? '').toLowerCase();
+	const same = (a: unknown, b: unknown): boolean =>
+		String(a ?? '').toLowerCase() === String(b ?? '').toLowerCase();
 	return !same(before.status, after.status) || !same(before.substatus, after.substatus);
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const now = options.now ?? (() => new Date());
 	const pageSize = options.pageSize ?? 100;
-	if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+	if (!Number.isInteger(pageSize) || pageSize < 1)
+		throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
 	const tokenLifetime = options.tokenLifetimeSeconds ?? 3600;
 	const requireAuth = options.requireAuth ?? true;
 	const seed = options.seed ?? 1;
 	const referralCount = options.referralCount ?? 50;
-	if (!Number.isInteger(referralCount) || referralCount < 0) throw new RangeError(`referralCount must be a non-negative integer, got ${referralCount}`);
+	if (!Number.isInteger(referralCount) || referralCount < 0)
+		throw new RangeError(`referralCount must be a non-negative integer, got ${referralCount}`);
 
 	const store = new ReferralStore(generateDataset(referralCount, seed), now, seed);
-	const auth = new AuthService(options.clientId ?? SANDBOX_CLIENT_ID, options.clientSecret ?? SANDBOX_CLIENT_SECRET, tokenLifetime, now);
+	const auth = new AuthService(
+		options.clientId ?? SANDBOX_CLIENT_ID,
+		options.clientSecret ?? SANDBOX_CLIENT_SECRET,
+		tokenLifetime,
+		now,
+	);
 	const faults = new FaultState();
-	const defaultShape: ResponseShape = { zonelessTimestamps: false, omitStatusStamps: false, upperCaseIds: false, ...options.responses };
+	const defaultShape: ResponseShape = {
+		zonelessTimestamps: false,
+		omitStatusStamps: false,
+		upperCaseIds: false,
+		...options.responses,
+	};
 	const responses: ResponseShape = { ...defaultShape };
 	const counters: Counters = {
 		requests: 0,
@@ -285,7 +361,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		tokenRequests: 0,
 		unauthorized: 0,
 	};
-	let rateWindow: { config: { requests: number; perMs: number }; start: number; used: number } | undefined;
+	let rateWindow:
+		| { config: { requests: number; perMs: number }; start: number; used: number }
+		| undefined;
 	/** when the requests accepted under `faults.maxPerSecond` arrived (sandbox clock, ms), oldest first */
 	const acceptedAt: number[] = [];
 
@@ -312,12 +390,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	function handleGet(ctx: RequestContext, url: URL, id: string): void {
 		const referral = existing(id);
 		const select = parseSelect(queryOptions(url).get('$select'));
-		send(ctx, 200, withContext(shaped(project(referral, select), responses)), { ETag: referral.eTag ?? '' });
+		send(ctx, 200, withContext(shaped(project(referral, select), responses)), {
+			ETag: referral.eTag ?? '',
+		});
 	}
 
 	function parseSelect(value: string | undefined): string[] | undefined {
 		if (value === undefined || value.trim() === '') return undefined;
-		return value.split(',').map((field) => field.trim().split('/')[0]).filter((field) => field !== '');
+		return value
+			.split(',')
+			.map((field) => field.trim().split('/')[0])
+			.filter((field) => field !== '');
 	}
 
 	function handleList(ctx: RequestContext, url: URL): void {
@@ -328,7 +411,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			try {
 				predicate = compileFilter(filterText);
 			} catch (error) {
-				if (error instanceof FilterSyntaxError) throw new ApiError(400, 'invalidRequest', `Invalid $filter: ${error.message}.`, '$filter');
+				if (error instanceof FilterSyntaxError)
+					throw new ApiError(
+						400,
+						'invalidRequest',
+						`Invalid $filter: ${error.message}.`,
+						'$filter',
+					);
 				throw error;
 			}
 		}
@@ -340,9 +429,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		let token: ContinuationToken | undefined;
 		if (skipToken !== undefined) {
 			token = decodeToken(skipToken);
-			if (!token) throw new ApiError(400, 'invalidRequest', 'The $skiptoken is invalid; follow @odata.nextLink verbatim.', '$skiptoken');
+			if (!token)
+				throw new ApiError(
+					400,
+					'invalidRequest',
+					'The $skiptoken is invalid; follow @odata.nextLink verbatim.',
+					'$skiptoken',
+				);
 			if (token.o !== orderSignature(orderBy)) {
-				throw new ApiError(400, 'invalidRequest', 'The $skiptoken does not belong to this $orderby; follow @odata.nextLink verbatim.', '$skiptoken');
+				throw new ApiError(
+					400,
+					'invalidRequest',
+					'The $skiptoken does not belong to this $orderby; follow @odata.nextLink verbatim.',
+					'$skiptoken',
+				);
 			}
 		}
 		const cacheKey = JSON.stringify([filterText ?? '', query.get('$orderby') ?? '']);
@@ -356,7 +456,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const host = headerValue(ctx.req, 'host') ?? new URL(sandbox.url).host;
 			const parts: string[] = [];
 			for (const [key, value] of url.searchParams) {
-				if (key.toLowerCase() !== '$skiptoken') parts.push(`${encodeQueryPart(key)}=${encodeQueryPart(value)}`);
+				if (key.toLowerCase() !== '$skiptoken')
+					parts.push(`${encodeQueryPart(key)}=${encodeQueryPart(value)}`);
 			}
 			parts.push(`$skiptoken=${encodeToken(result.next)}`);
 			body['@odata.nextLink'] = `http://${host}${url.pathname}?${parts.join('&')}`;
@@ -366,17 +467,38 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	async function handleCreate(ctx: RequestContext, url: URL): Promise<void> {
 		const body = await readJson(ctx.req);
-		if (!isPlainObject(body)) throw new ApiError(400, 'invalidRequest', 'The request body must be a referral (a JSON object).');
+		if (!isPlainObject(body))
+			throw new ApiError(
+				400,
+				'invalidRequest',
+				'The request body must be a referral (a JSON object).',
+			);
 		const referral = structuredClone(body);
 		// server-managed fields are assigned here, whatever the client sent
-		for (const key of ['@odata.context', '@odata.etag', 'id', 'eTag', 'createdDateTime', 'updatedDateTime', 'organizationId', 'organizationName', 'direction', 'links']) {
+		for (const key of [
+			'@odata.context',
+			'@odata.etag',
+			'id',
+			'eTag',
+			'createdDateTime',
+			'updatedDateTime',
+			'organizationId',
+			'organizationName',
+			'direction',
+			'links',
+		]) {
 			delete referral[key];
 		}
 		validateReferral(referral, 'create');
 		const status = (referral.status as string | undefined) ?? 'New';
 		const substatus = (referral.substatus as string | undefined) ?? defaultSubstatus(status);
 		if (substatus === undefined) {
-			throw new ApiError(400, 'invalidRequest', `The 'substatus' field is required with status '${status}'.`, 'substatus');
+			throw new ApiError(
+				400,
+				'invalidRequest',
+				`The 'substatus' field is required with status '${status}'.`,
+				'substatus',
+			);
 		}
 		checkStatusPair(status, substatus);
 		referral.status = status;
@@ -393,12 +515,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const ifMatch = headerValue(ctx.req, 'if-match');
 		if (ifMatch === undefined || ifMatch.trim() === '') {
 			if (required) {
-				throw new ApiError(428, 'preconditionRequired', 'The If-Match header is required: send the eTag of the referral being replaced.', 'If-Match');
+				throw new ApiError(
+					428,
+					'preconditionRequired',
+					'The If-Match header is required: send the eTag of the referral being replaced.',
+					'If-Match',
+				);
 			}
 			return;
 		}
 		if (!ifMatchSatisfied(ifMatch, current.eTag)) {
-			throw new ApiError(412, 'preconditionFailed', `The referral was modified: If-Match ${ifMatch} does not match the current eTag ${current.eTag ?? ''}.`, 'If-Match');
+			throw new ApiError(
+				412,
+				'preconditionFailed',
+				`The referral was modified: If-Match ${ifMatch} does not match the current eTag ${current.eTag ?? ''}.`,
+				'If-Match',
+			);
 		}
 	}
 
@@ -432,11 +564,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		applyJsonPatch(next, operations);
 		validateReferral(next, 'patch');
 		if (statusChanged(current, next)) {
-			checkTransition(current.status, current.substatus, String(next.status ?? ''), String(next.substatus ?? ''));
+			checkTransition(
+				current.status,
+				current.substatus,
+				String(next.status ?? ''),
+				String(next.substatus ?? ''),
+			);
 		}
 		const saved = commit(next);
 		if (/\breturn\s*=\s*representation\b/i.test(headerValue(ctx.req, 'prefer') ?? '')) {
-			send(ctx, 200, withContext(shaped(saved, responses)), { ETag: saved.eTag ?? '', 'Preference-Applied': 'return=representation' });
+			send(ctx, 200, withContext(shaped(saved, responses)), {
+				ETag: saved.eTag ?? '',
+				'Preference-Applied': 'return=representation',
+			});
 		} else {
 			send(ctx, 204, undefined, { ETag: saved.eTag ?? '' });
 		}
@@ -447,12 +587,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const body = await readJson(ctx.req);
 		const current = existing(id);
 		checkIfMatch(ctx, current, true);
-		if (!isPlainObject(body)) throw new ApiError(400, 'invalidRequest', 'The request body must be the whole referral (a JSON object).');
+		if (!isPlainObject(body))
+			throw new ApiError(
+				400,
+				'invalidRequest',
+				'The request body must be the whole referral (a JSON object).',
+			);
 		const given = structuredClone(body);
-		for (const key of ['@odata.context', '@odata.etag', 'eTag', 'links', 'updatedDateTime']) delete given[key];
+		for (const key of ['@odata.context', '@odata.etag', 'eTag', 'links', 'updatedDateTime'])
+			delete given[key];
 		for (const field of READ_ONLY_FIELDS) {
-			if (field in given && given[field] !== undefined && !sameReadOnlyValue(field, given[field], current[field])) {
-				throw new ApiError(400, 'invalidRequest', `The property '${field}' is read-only and cannot be changed.`, field);
+			if (
+				field in given &&
+				given[field] !== undefined &&
+				!sameReadOnlyValue(field, given[field], current[field])
+			) {
+				throw new ApiError(
+					400,
+					'invalidRequest',
+					`The property '${field}' is read-only and cannot be changed.`,
+					field,
+				);
 			}
 		}
 		const next: Referral = {
@@ -464,13 +619,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			...given,
 		};
 		for (const field of READ_ONLY_FIELDS) {
-			if (field !== 'eTag' && field !== 'updatedDateTime' && current[field] !== undefined) (next as Record<string, unknown>)[field] = current[field];
+			if (field !== 'eTag' && field !== 'updatedDateTime' && current[field] !== undefined)
+				(next as Record<string, unknown>)[field] = current[field];
 		}
 		if (next.status === undefined) next.status = current.status;
 		if (next.substatus === undefined) next.substatus = current.substatus;
 		validateReferral(next, 'replace');
 		if (statusChanged(current, next)) {
-			checkTransition(current.status, current.substatus, String(next.status ?? ''), String(next.substatus ?? ''));
+			checkTransition(
+				current.status,
+				current.substatus,
+				String(next.status ?? ''),
+				String(next.substatus ?? ''),
+			);
 		}
 		const saved = commit(next);
 		send(ctx, 200, withContext(shaped(saved, responses)), { ETag: saved.eTag ?? '' });
@@ -480,11 +641,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const segments = url.pathname.split('/').filter((segment) => segment !== '');
 		const method = (ctx.req.method ?? 'GET').toUpperCase();
 		const isReferrals =
-			segments.length >= 3 && segments[1].toLowerCase() === 'engagements' && segments[2].toLowerCase() === 'referrals';
+			segments.length >= 3 &&
+			segments[1].toLowerCase() === 'engagements' &&
+			segments[2].toLowerCase() === 'referrals';
 		if (isReferrals && segments.length === 3) {
 			if (method === 'GET') return handleList(ctx, url);
 			if (method === 'POST') return handleCreate(ctx, url);
-			send(ctx, 405, errorBody('methodNotAllowed', `The method ${method} is not allowed on ${url.pathname}.`), { Allow: 'GET, POST' });
+			send(
+				ctx,
+				405,
+				errorBody('methodNotAllowed', `The method ${method} is not allowed on ${url.pathname}.`),
+				{ Allow: 'GET, POST' },
+			);
 			return;
 		}
 		if (isReferrals && segments.length === 4) {
@@ -497,7 +665,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (method === 'GET') return handleGet(ctx, url, id);
 			if (method === 'PATCH') return handlePatch(ctx, id);
 			if (method === 'PUT') return handlePut(ctx, id);
-			send(ctx, 405, errorBody('methodNotAllowed', `The method ${method} is not allowed on ${url.pathname}.`), { Allow: 'GET, PATCH, PUT' });
+			send(
+				ctx,
+				405,
+				errorBody('methodNotAllowed', `The method ${method} is not allowed on ${url.pathname}.`),
+				{ Allow: 'GET, PATCH, PUT' },
+			);
 			return;
 		}
 		throw new ApiError(404, 'itemNotFound', `No resource matches the path '${url.pathname}'.`);
@@ -527,16 +700,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		ctx.res.once('close', release);
 
 		if (faults.maxConcurrent > 0 && counters.inFlight > faults.maxConcurrent) {
-			throttle(ctx, faults.retryAfterSeconds, `Too many concurrent requests (limit ${faults.maxConcurrent}). Retry after ${faults.retryAfterSeconds} second(s).`);
+			throttle(
+				ctx,
+				faults.retryAfterSeconds,
+				`Too many concurrent requests (limit ${faults.maxConcurrent}). Retry after ${faults.retryAfterSeconds} second(s).`,
+			);
 			return;
 		}
 		const limit = faults.rateLimit;
 		if (limit && limit.perMs > 0) {
 			const t = performance.now();
-			if (!rateWindow || rateWindow.config !== limit || t - rateWindow.start >= limit.perMs) rateWindow = { config: limit, start: t, used: 0 };
+			if (!rateWindow || rateWindow.config !== limit || t - rateWindow.start >= limit.perMs)
+				rateWindow = { config: limit, start: t, used: 0 };
 			if (rateWindow.used >= limit.requests) {
 				const retryAfter = Math.max(1, Math.ceil((rateWindow.start + limit.perMs - t) / 1000));
-				throttle(ctx, retryAfter, `Rate limit exceeded (${limit.requests} requests per ${limit.perMs} ms). Retry after ${retryAfter} second(s).`);
+				throttle(
+					ctx,
+					retryAfter,
+					`Rate limit exceeded (${limit.requests} requests per ${limit.perMs} ms). Retry after ${retryAfter} second(s).`,
+				);
 				return;
 			}
 			rateWindow.used++;
@@ -545,8 +727,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const t = now().getTime();
 			while (acceptedAt.length > 0 && acceptedAt[0] <= t - 1000) acceptedAt.shift();
 			if (acceptedAt.length >= faults.maxPerSecond) {
-				const retryAfter = Math.max(1, Math.ceil((acceptedAt[acceptedAt.length - faults.maxPerSecond] + 1000 - t) / 1000));
-				throttle(ctx, retryAfter, `Rate limit exceeded (${faults.maxPerSecond} requests per second). Retry after ${retryAfter} second(s).`);
+				const retryAfter = Math.max(
+					1,
+					Math.ceil((acceptedAt[acceptedAt.length - faults.maxPerSecond] + 1000 - t) / 1000),
+				);
+				throttle(
+					ctx,
+					retryAfter,
+					`Rate limit exceeded (${faults.maxPerSecond} requests per second). Retry after ${retryAfter} second(s).`,
+				);
 				return;
 			}
 			acceptedAt.push(t);
@@ -569,7 +758,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				return;
 			}
 			const headers: Record<string, string> = { ...(fault.headers ?? {}) };
-			if ((fault.status === 429 || fault.status === 503) && !Object.keys(headers).some((key) => key.toLowerCase() === 'retry-after')) {
+			if (
+				(fault.status === 429 || fault.status === 503) &&
+				!Object.keys(headers).some((key) => key.toLowerCase() === 'retry-after')
+			) {
 				headers['Retry-After'] = String(faults.retryAfterSeconds);
 			}
 			if (fault.status === 429) counters.throttled++;
@@ -577,7 +769,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				fault.body !== undefined
 					? fault.body
 					: errorBody(errorCodeForStatus(fault.status), `Injected fault: HTTP ${fault.status}.`);
-			send(ctx, fault.status, fault.status === 204 || fault.status === 304 ? undefined : body, headers);
+			send(
+				ctx,
+				fault.status,
+				fault.status === 204 || fault.status === 304 ? undefined : body,
+				headers,
+			);
 			return;
 		}
 		if (requireAuth) {
@@ -592,7 +789,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 							? 'The access token has expired.'
 							: 'The access token is invalid.';
 				send(ctx, 401, errorBody('unauthenticated', message), {
-					'WWW-Authenticate': state === undefined ? 'Bearer' : `Bearer error="invalid_token", error_description="${message}"`,
+					'WWW-Authenticate':
+						state === undefined
+							? 'Bearer'
+							: `Bearer error="invalid_token", error_description="${message}"`,
 				});
 				return;
 			}
@@ -610,29 +810,59 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	/* ---------------------------------------------------------------------------------- */
 	/* OAuth2                                                                               */
 
-	async function handleOAuth(ctx: RequestContext, url: URL, endpoint: 'authorize' | 'token'): Promise<void> {
+	async function handleOAuth(
+		ctx: RequestContext,
+		url: URL,
+		endpoint: 'authorize' | 'token',
+	): Promise<void> {
 		const method = (ctx.req.method ?? 'GET').toUpperCase();
 		if (endpoint === 'token') {
 			counters.tokenRequests++;
 			if (method !== 'POST') {
-				send(ctx, 405, { error: 'invalid_request', error_description: 'AADSTS900561: The endpoint only accepts POST requests.', error_codes: [900561] }, { Allow: 'POST' });
+				send(
+					ctx,
+					405,
+					{
+						error: 'invalid_request',
+						error_description: 'AADSTS900561: The endpoint only accepts POST requests.',
+						error_codes: [900561],
+					},
+					{ Allow: 'POST' },
+				);
 				return;
 			}
 			const text = await readBody(ctx.req);
 			const contentType = headerValue(ctx.req, 'content-type') ?? '';
-			const form = /application\/x-www-form-urlencoded/i.test(contentType) ? new URLSearchParams(text) : new URLSearchParams();
+			const form = /application\/x-www-form-urlencoded/i.test(contentType)
+				? new URLSearchParams(text)
+				: new URLSearchParams();
 			const failure = faults.takeSignIn();
-			const result = failure ? auth.signInFailure(failure) : auth.token(form, headerValue(ctx.req, 'authorization'));
+			const result = failure
+				? auth.signInFailure(failure)
+				: auth.token(form, headerValue(ctx.req, 'authorization'));
 			send(ctx, result.status, result.body, result.headers);
 			return;
 		}
 		if (method !== 'GET') {
-			send(ctx, 405, { error: 'invalid_request', error_description: 'AADSTS900561: The endpoint only accepts GET requests.', error_codes: [900561] }, { Allow: 'GET' });
+			send(
+				ctx,
+				405,
+				{
+					error: 'invalid_request',
+					error_description: 'AADSTS900561: The endpoint only accepts GET requests.',
+					error_codes: [900561],
+				},
+				{ Allow: 'GET' },
+			);
 			return;
 		}
 		const result = auth.authorize(url.searchParams);
 		if (result.status === 302) {
-			ctx.res.writeHead(302, { 'Content-Length': '0', 'request-id': ctx.requestId, ...result.headers });
+			ctx.res.writeHead(302, {
+				'Content-Length': '0',
+				'request-id': ctx.requestId,
+				...result.headers,
+			});
 			ctx.res.end();
 			return;
 		}
@@ -678,7 +908,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 					tokenUrl: sandbox.tokenUrl,
 					authorizeUrl: sandbox.authorizeUrl,
 					referrals: store.count(),
-					endpoints: ['GET|POST /v1.0/engagements/referrals', 'GET|PATCH|PUT /v1.0/engagements/referrals/{id}'],
+					endpoints: [
+						'GET|POST /v1.0/engagements/referrals',
+						'GET|PATCH|PUT /v1.0/engagements/referrals/{id}',
+					],
 				});
 			} else {
 				throw new ApiError(404, 'itemNotFound', `No resource matches the path '${path}'.`);
@@ -687,7 +920,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (error instanceof ApiError) {
 				send(ctx, error.status, error.toBody());
 			} else {
-				send(ctx, 500, errorBody('generalException', `Internal sandbox error: ${(error as Error)?.message ?? String(error)}`));
+				send(
+					ctx,
+					500,
+					errorBody(
+						'generalException',
+						`Internal sandbox error: ${(error as Error)?.message ?? String(error)}`,
+					),
+				);
 			}
 		}
 	}

@@ -2,7 +2,13 @@
  * The in-memory referral store: insertion-ordered, copy-on-write (a change replaces the stored
  * object, so arrays returned by all() stay consistent snapshots), with keyset paging.
  */
-import { formatTimestamp, PARTNER_ORGANIZATION_ID, PARTNER_ORGANIZATION_NAME, referralLinks, Rng } from './data';
+import {
+	formatTimestamp,
+	PARTNER_ORGANIZATION_ID,
+	PARTNER_ORGANIZATION_NAME,
+	referralLinks,
+	Rng,
+} from './data';
 import { deepMerge } from './model';
 import { parseInstant } from './odata';
 import type { Referral, ReferralStoreApi } from './types';
@@ -53,7 +59,9 @@ interface Entry {
 }
 
 export function orderSignature(orderBy: OrderKey[]): string {
-	return orderBy.map((key) => `${key.field} ${key.descending ? 'desc' : 'asc'}`).join(',') || '$store';
+	return (
+		orderBy.map((key) => `${key.field} ${key.descending ? 'desc' : 'asc'}`).join(',') || '$store'
+	);
 }
 
 export function encodeToken(token: ContinuationToken): string {
@@ -88,7 +96,9 @@ export class ReferralStore implements ReferralStoreApi {
 		seed = 1,
 	) {
 		this.items = initial;
-		initial.forEach((referral, position) => this.positions.set(referral.id.toLowerCase(), position));
+		initial.forEach((referral, position) =>
+			this.positions.set(referral.id.toLowerCase(), position),
+		);
 		this.rng = new Rng((seed ^ 0x5bd1e995) >>> 0);
 	}
 
@@ -132,11 +142,16 @@ export class ReferralStore implements ReferralStoreApi {
 
 	/** insert without the defensive copies (the HTTP layer passes an object it owns) */
 	insert(given: Record<string, unknown>): Referral {
-		const partial = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+		const partial = Object.fromEntries(
+			Object.entries(given).filter(([, value]) => value !== undefined),
+		);
 		const id = typeof partial.id === 'string' && partial.id !== '' ? partial.id : this.newId();
-		if (this.positions.has(id.toLowerCase())) throw new Error(`A referral with id ${id} already exists`);
+		if (this.positions.has(id.toLowerCase()))
+			throw new Error(`A referral with id ${id} already exists`);
 		const engagementId =
-			typeof partial.engagementId === 'string' && partial.engagementId !== '' ? partial.engagementId : this.rng.guid();
+			typeof partial.engagementId === 'string' && partial.engagementId !== ''
+				? partial.engagementId
+				: this.rng.guid();
 		const stamp = formatTimestamp(this.now());
 		const referral: Referral = {
 			id,
@@ -191,7 +206,9 @@ export class ReferralStore implements ReferralStoreApi {
 	list(query: ListQuery): ListResult {
 		const { predicate, orderBy, pageSize } = query;
 		const reuse =
-			query.cacheKey !== undefined && this.cached?.key === query.cacheKey && this.cached.version === this.version;
+			query.cacheKey !== undefined &&
+			this.cached?.key === query.cacheKey &&
+			this.cached.version === this.version;
 		const entries: Entry[] = reuse ? this.cached!.entries : [];
 		const items = reuse ? [] : this.items;
 		for (let position = 0; position < items.length; position++) {
@@ -207,7 +224,10 @@ export class ReferralStore implements ReferralStoreApi {
 			entries.push({ referral, keys, id: referral.id.toLowerCase() });
 		}
 		const directions = orderBy.length === 0 ? [false] : orderBy.map((key) => key.descending);
-		const compare = (a: { keys: number[]; id: string }, b: { keys: number[]; id: string }): number => {
+		const compare = (
+			a: { keys: number[]; id: string },
+			b: { keys: number[]; id: string },
+		): number => {
 			for (let i = 0; i < directions.length; i++) {
 				const x = a.keys[i];
 				const y = b.keys[i];
@@ -216,13 +236,17 @@ export class ReferralStore implements ReferralStoreApi {
 			return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 		};
 		if (!reuse && orderBy.length > 0) entries.sort(compare);
-		if (!reuse && query.cacheKey !== undefined) this.cached = { key: query.cacheKey, version: this.version, entries };
+		if (!reuse && query.cacheKey !== undefined)
+			this.cached = { key: query.cacheKey, version: this.version, entries };
 
 		const total = entries.length;
 		let start: number;
 		let delivered: number;
 		if (query.token) {
-			const after = { keys: query.token.k.map((key) => (key === null ? -Infinity : key)), id: query.token.i };
+			const after = {
+				keys: query.token.k.map((key) => (key === null ? -Infinity : key)),
+				id: query.token.i,
+			};
 			// first entry strictly after the last delivered one
 			let lo = 0;
 			let hi = total;
@@ -241,7 +265,8 @@ export class ReferralStore implements ReferralStoreApi {
 		const take = Math.max(0, Math.min(pageSize, remaining, total - start));
 		const page = entries.slice(start, start + take);
 		const deliveredAfter = delivered + page.length;
-		const more = start + take < total && deliveredAfter < (query.top ?? Infinity) && page.length > 0;
+		const more =
+			start + take < total && deliveredAfter < (query.top ?? Infinity) && page.length > 0;
 		const last = page[page.length - 1];
 		return {
 			items: page.map((entry) => entry.referral),

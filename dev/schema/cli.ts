@@ -11,7 +11,10 @@ import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/
 import { withFieldTable } from '../docs/fieldTable';
 import { generateSchemas, SCHEMA_DIR, schemaText } from './generate';
 
-const files = generateSchemas(new PartnerCenterReferral().description, new PartnerCenterReferralTrigger().description);
+const files = generateSchemas(
+	new PartnerCenterReferral().description,
+	new PartnerCenterReferralTrigger().description,
+);
 rmSync(SCHEMA_DIR, { recursive: true, force: true });
 for (const [path, schema] of files) {
 	const target = join(SCHEMA_DIR, path);

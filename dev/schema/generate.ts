@@ -17,7 +17,14 @@ import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from
 
 import { SIMPLIFIED_FIELDS } from '../../nodes/PartnerCenterReferral/shared/simplify';
 
-export const SCHEMA_DIR = join(__dirname, '..', '..', 'nodes', 'PartnerCenterReferral', '__schema__');
+export const SCHEMA_DIR = join(
+	__dirname,
+	'..',
+	'..',
+	'nodes',
+	'PartnerCenterReferral',
+	'__schema__',
+);
 
 export interface PropertySchema {
 	type: string | string[];
@@ -36,7 +43,10 @@ export interface OutputSchema {
 /** A JSON type that may also be null (a simplified key is null when Partner Center sent nothing). */
 const nullable = (type: string): string[] => [type, 'null'];
 
-function objectSchema(description: string, properties: Record<string, PropertySchema>): OutputSchema {
+function objectSchema(
+	description: string,
+	properties: Record<string, PropertySchema>,
+): OutputSchema {
 	return {
 		$schema: 'http://json-schema.org/draft-07/schema#',
 		type: 'object',
@@ -72,13 +82,17 @@ const optionsOf = (candidate: INodeProperties): INodePropertyOptions[] =>
 	(candidate.options ?? []) as INodePropertyOptions[];
 
 /** Every resource/operation pair the node offers, read from its Resource and Operation parameters. */
-function operationsOf(description: INodeTypeDescription): Array<{ resource: string; operation: INodePropertyOptions }> {
-	return property(description, 'resource').flatMap(optionsOf).flatMap((resource) =>
-		property(description, 'operation')
-			.filter((operation) => operation.displayOptions?.show?.resource?.includes(resource.value))
-			.flatMap(optionsOf)
-			.map((operation) => ({ resource: String(resource.value), operation })),
-	);
+function operationsOf(
+	description: INodeTypeDescription,
+): Array<{ resource: string; operation: INodePropertyOptions }> {
+	return property(description, 'resource')
+		.flatMap(optionsOf)
+		.flatMap((resource) =>
+			property(description, 'operation')
+				.filter((operation) => operation.displayOptions?.show?.resource?.includes(resource.value))
+				.flatMap(optionsOf)
+				.map((operation) => ({ resource: String(resource.value), operation })),
+		);
 }
 
 /**
@@ -104,23 +118,31 @@ export function generateSchemas(
 
 	const events = property(trigger, 'event').flatMap(optionsOf);
 	for (const version of versionsOf(trigger)) {
-		const schema = objectSchema(`${trigger.displayName} (Simplify on): one item per referral that fired`, {
-			...referralProperties(),
-			event: { type: 'string', description: `What fired: ${events.map((event) => event.value).join(', ')}` },
-			previousStatus: {
-				type: nullable('string'),
-				description: 'Status before the change (null when the trigger had not seen the referral before)',
+		const schema = objectSchema(
+			`${trigger.displayName} (Simplify on): one item per referral that fired`,
+			{
+				...referralProperties(),
+				event: {
+					type: 'string',
+					description: `What fired: ${events.map((event) => event.value).join(', ')}`,
+				},
+				previousStatus: {
+					type: nullable('string'),
+					description:
+						'Status before the change (null when the trigger had not seen the referral before)',
+				},
+				previousSubstatus: {
+					type: nullable('string'),
+					description:
+						'Substatus before the change (null when the trigger had not seen the referral before)',
+				},
+				triggerNotice: {
+					type: 'string',
+					description:
+						'Only on the items of the first poll that fires after the trigger had to start over (its saved state could not be read): why a change may not have fired',
+				},
 			},
-			previousSubstatus: {
-				type: nullable('string'),
-				description: 'Substatus before the change (null when the trigger had not seen the referral before)',
-			},
-			triggerNotice: {
-				type: 'string',
-				description:
-					'Only on the items of the first poll that fires after the trigger had to start over (its saved state could not be read): why a change may not have fired',
-			},
-		});
+		);
 		// only after a start-over (docs/trigger-memory.md)
 		schema.required = schema.required.filter((key) => key !== 'triggerNotice');
 		files.set(`${versionFolder(version)}.json`, schema);

@@ -43,7 +43,8 @@ export class PartnerCenterReferral implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read and manage Microsoft Partner Center referrals (co-sell opportunities and leads)',
+		description:
+			'Read and manage Microsoft Partner Center referrals (co-sell opportunities and leads)',
 		defaults: { name: 'Partner Center Referral' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

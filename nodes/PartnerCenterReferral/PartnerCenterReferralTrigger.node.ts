@@ -43,13 +43,20 @@ const MAX_LOOKBACK_DAYS = 90;
 
 const statusTargets = Object.entries(SUBSTATUSES_OF).flatMap(([status, substatuses]) => [
 	{ name: `${status} (Any Substatus)`, value: status },
-	...substatuses.map((substatus) => ({ name: `${status} / ${substatus}`, value: `${status}/${substatus}` })),
+	...substatuses.map((substatus) => ({
+		name: `${status} / ${substatus}`,
+		value: `${status}/${substatus}`,
+	})),
 ]);
 
 /** To Statuses: the values above, any case; a substatus alone ("Won") is the one status it goes with ("Closed/Won"). */
 const toStatuses = someOf(
 	statusTargets.map((target) => target.value),
-	Object.fromEntries(Object.entries(SUBSTATUSES_OF).flatMap(([status, substatuses]) => substatuses.map((substatus) => [substatus, `${status}/${substatus}`]))),
+	Object.fromEntries(
+		Object.entries(SUBSTATUSES_OF).flatMap(([status, substatuses]) =>
+			substatuses.map((substatus) => [substatus, `${status}/${substatus}`]),
+		),
+	),
 );
 
 export class PartnerCenterReferralTrigger implements INodeType {
@@ -60,7 +67,8 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when a Partner Center referral is created, updated or changes status',
+		description:
+			'Starts the workflow when a Partner Center referral is created, updated or changes status',
 		defaults: { name: 'Partner Center Referral Trigger' },
 		polling: true,
 		inputs: [],
@@ -86,7 +94,8 @@ export class PartnerCenterReferralTrigger implements INodeType {
 					{
 						name: 'Status Changed',
 						value: 'statusChanged',
-						description: 'A referral moved to another status or substatus (e.g. accepted, won, lost)',
+						description:
+							'A referral moved to another status or substatus (e.g. accepted, won, lost)',
 					},
 				],
 				default: 'referralCreated',
@@ -97,7 +106,8 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				type: 'multiOptions',
 				options: statusTargets,
 				default: [],
-				description: 'Only fire when the referral moved to one of these (empty = any status change)',
+				description:
+					'Only fire when the referral moved to one of these (empty = any status change)',
 				displayOptions: { show: { event: ['statusChanged'] } },
 			},
 			{
@@ -106,18 +116,27 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Filter',
 				default: { direction: 'Incoming' },
-				options: [customerCountryFilter, directionFilter, qualificationFilter, statusFilter, typeFilter],
+				options: [
+					customerCountryFilter,
+					directionFilter,
+					qualificationFilter,
+					statusFilter,
+					typeFilter,
+				],
 			},
 			simplifyField,
-			optionsCollection({
-				displayName: 'Include Changes From the Last (Days)',
-				name: 'lookbackDays',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_DAYS },
-				default: 0,
-				description:
-					'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
-			}, timeoutOption),
+			optionsCollection(
+				{
+					displayName: 'Include Changes From the Last (Days)',
+					name: 'lookbackDays',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_DAYS },
+					default: 0,
+					description:
+						'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
+				},
+				timeoutOption,
+			),
 		],
 	};
 
@@ -127,11 +146,18 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		const read = new ValueReader(this, undefined);
 		const simplify = read.required('Simplify', this.getNodeParameter('simplify', true), flag);
 		const lookbackDays = readLookbackDays.call(this);
-		const targets = event === 'statusChanged' ? (read.optional('To Statuses', this.getNodeParameter('statuses', []), toStatuses) ?? []) : [];
-		useTimeout(this, timeoutMsForOption(this, (this.getNodeParameter('options', {}) as IDataObject).timeout));
+		const targets =
+			event === 'statusChanged'
+				? (read.optional('To Statuses', this.getNodeParameter('statuses', []), toStatuses) ?? [])
+				: [];
+		useTimeout(
+			this,
+			timeoutMsForOption(this, (this.getNodeParameter('options', {}) as IDataObject).timeout),
+		);
 		const userFilter = buildReferralFilter(this, filters);
 
-		if (this.getMode() === 'manual') return await fetchTestEvent.call(this, event, userFilter, targets, simplify);
+		if (this.getMode() === 'manual')
+			return await fetchTestEvent.call(this, event, userFilter, targets, simplify);
 
 		// Two polls of one trigger at once (one slower than the interval) share this object: the
 		// second yields, and the next poll lists everything since the state the first one leaves.
@@ -144,7 +170,14 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		}
 		pollsRunning.add(staticData);
 		try {
-			return await pollChanges.call(this, staticData, { event, filters, userFilter, targets, simplify, lookbackDays });
+			return await pollChanges.call(this, staticData, {
+				event,
+				filters,
+				userFilter,
+				targets,
+				simplify,
+				lookbackDays,
+			});
 		} finally {
 			pollsRunning.delete(staticData);
 		}
@@ -193,7 +226,10 @@ async function pollChanges(
 			`Partner Center Referral Trigger "${name}": ${overflow.inWindow} referral changes are inside the poll window, more than the ${MAX_WINDOW} it remembers. Nothing fires twice: the next poll starts at ${overflow.from}, so a change Partner Center writes late with an earlier time would be missed.`,
 		);
 	}
-	if (forgotten > 0) this.logger.warn(memoryFullMessage(name, `${forgotten} referrals that can still move were forgotten`));
+	if (forgotten > 0)
+		this.logger.warn(
+			memoryFullMessage(name, `${forgotten} referrals that can still move were forgotten`),
+		);
 	// The activation poll (without a look-back) only remembers what exists: nothing from before
 	// fires. Nor after a damaged state: the look-back would fire again what fired before.
 	const fired = remembered || (lookbackDays > 0 && damaged === undefined) ? changes : [];
@@ -222,9 +258,13 @@ async function listStatusMemory(this: IPollFunctions, filters: ReferralFilters &
 		$orderby: 'updatedDateTime desc',
 	};
 	const listed: IDataObject[] = [];
-	for await (const page of listReferrals.call(this, { qs, limit: MAX_OPEN + 1 })) listed.push(...page);
+	for await (const page of listReferrals.call(this, { qs, limit: MAX_OPEN + 1 }))
+		listed.push(...page);
 	const { open, complete } = buildStatusMemory(listed);
-	if (!complete) this.logger.warn(memoryFullMessage(this.getNode().name, `more than ${MAX_OPEN} referrals can still move`));
+	if (!complete)
+		this.logger.warn(
+			memoryFullMessage(this.getNode().name, `more than ${MAX_OPEN} referrals can still move`),
+		);
 	return open;
 }
 
@@ -243,12 +283,24 @@ async function fetchTestEvent(
 	const qs: IDataObject = {
 		$orderby: event === 'referralCreated' ? 'createdDateTime desc' : 'updatedDateTime desc',
 	};
-	if (filter.length > 0) qs.$filter = filter.length === 1 ? filter[0] : filter.map((clause) => `(${clause})`).join(' and ');
+	if (filter.length > 0)
+		qs.$filter =
+			filter.length === 1 ? filter[0] : filter.map((clause) => `(${clause})`).join(' and ');
 	// checked here as well, as the active trigger does (a service that ignored the filter)
 	const limit = targets.length > 0 ? MAX_PAGE_SIZE : 1;
 	for await (const page of listReferrals.call(this, { qs, limit })) {
-		const match = page.find((referral) => matchesTarget(targets, stringOr(referral.status), stringOr(referral.substatus)));
-		if (match) return [[toItem({ referral: match, event, previousStatus: null, previousSubstatus: null }, simplify)]];
+		const match = page.find((referral) =>
+			matchesTarget(targets, stringOr(referral.status), stringOr(referral.substatus)),
+		);
+		if (match)
+			return [
+				[
+					toItem(
+						{ referral: match, event, previousStatus: null, previousSubstatus: null },
+						simplify,
+					),
+				],
+			];
 	}
 	throw new NodeOperationError(this.getNode(), 'No referral matches this trigger yet', {
 		description:
@@ -299,9 +351,16 @@ function readLookbackDays(this: IPollFunctions): number {
  * Every referral updated at or after `from` that matches the user's filters, oldest first,
  * following every page; and the Date header of the first response with n8n's time at its arrival.
  */
-async function listChangedSince(this: IPollFunctions, from: string, userFilter: string | undefined) {
+async function listChangedSince(
+	this: IPollFunctions,
+	from: string,
+	userFilter: string | undefined,
+) {
 	const clause = `updatedDateTime ge ${from}`;
-	const qs = { $filter: userFilter ? `${clause} and (${userFilter})` : clause, $orderby: 'updatedDateTime asc' };
+	const qs = {
+		$filter: userFilter ? `${clause} and (${userFilter})` : clause,
+		$orderby: 'updatedDateTime asc',
+	};
 	let firstResponse: { date: unknown; receivedMs: number } | undefined;
 	const onResponse = (response: ApiResponse) => {
 		firstResponse ??= { date: response.headers.date, receivedMs: timing.now() };

@@ -39,7 +39,12 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 describe('npm run n8n: the command line', () => {
 	it('defaults to n8n 2 on port 5678', () => {
-		expect(parseArgs([])).toEqual({ major: 2, port: 5678, tokenLifetimeSeconds: 3600, help: false });
+		expect(parseArgs([])).toEqual({
+			major: 2,
+			port: 5678,
+			tokenLifetimeSeconds: 3600,
+			help: false,
+		});
 		expect(DEFAULTS.major).toBe(2);
 	});
 
@@ -96,27 +101,49 @@ describe('npm run n8n: what it hands to n8n', () => {
 				clientSecret: sandbox.clientSecret,
 				authUrl: sandbox.authorizeUrl,
 				accessTokenUrl: sandbox.tokenUrl,
-				oauthTokenData: { access_token: token.accessToken, refresh_token: token.refreshToken, token_type: 'Bearer', expires_in: 60 },
+				oauthTokenData: {
+					access_token: token.accessToken,
+					refresh_token: token.refreshToken,
+					token_type: 'Bearer',
+					expires_in: 60,
+				},
 			},
 		});
 		const examples = exampleWorkflows();
 		const named = examples.flatMap((example) =>
-			example.workflow.nodes.map((node) => (node.credentials as Record<string, { id: string; name: string }> | undefined)?.partnerCenterOAuth2Api),
+			example.workflow.nodes.map(
+				(node) =>
+					(node.credentials as Record<string, { id: string; name: string }> | undefined)
+						?.partnerCenterOAuth2Api,
+			),
 		);
 		expect(named.filter(Boolean)).not.toHaveLength(0);
-		for (const credential of named.filter(Boolean)) expect(credential).toEqual({ id: record.id, name: record.name });
+		for (const credential of named.filter(Boolean))
+			expect(credential).toEqual({ id: record.id, name: record.name });
 	});
 
 	it('every example as one inactive workflow file with a stable id, nodes unchanged', () => {
 		const examples = exampleWorkflows();
-		const files = readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith('.json')).sort();
+		const files = readdirSync(EXAMPLES_DIR)
+			.filter((file) => file.endsWith('.json'))
+			.sort();
 		expect(examples.map((example) => example.file)).toEqual(files);
 		const folder = writeWorkflowFiles(work, examples);
 		expect(readdirSync(folder).sort()).toEqual(files);
 		files.forEach((file, index) => {
-			const written = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Record<string, unknown>;
-			const original = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Record<string, unknown>;
-			expect(written).toEqual({ ...original, id: `pcDevExample${String(index + 1).padStart(4, '0')}`, active: false });
+			const written = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Record<
+				string,
+				unknown
+			>;
+			const original = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Record<
+				string,
+				unknown
+			>;
+			expect(written).toEqual({
+				...original,
+				id: `pcDevExample${String(index + 1).padStart(4, '0')}`,
+				active: false,
+			});
 		});
 	});
 
@@ -125,7 +152,10 @@ describe('npm run n8n: what it hands to n8n', () => {
 		const dir = preparePackage(userFolder);
 		expect(dir).toBe(join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE.name));
 		expect(packageDir(userFolder)).toBe(dir);
-		const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[]; credentials: string[] } };
+		const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+			name: string;
+			n8n: { nodes: string[]; credentials: string[] };
+		};
 		expect(manifest.name).toBe(PACKAGE.name);
 		expect(manifest.n8n.nodes.every((path) => path.startsWith('dist/'))).toBe(true);
 		expect(existsSync(join(dir, 'dist'))).toBe(true);
@@ -142,30 +172,66 @@ describe('npm run n8n: what it hands to n8n', () => {
 			]),
 		);
 		expect(copied.every((path) => !path.endsWith('.ts'))).toBe(true);
-		expect(readFileSync(join(work, 'dist', 'nodes/PartnerCenterReferral/__schema__/v1.0.0.json'), 'utf8')).toBe(
-			readFileSync(join(__dirname, '..', '..', 'nodes/PartnerCenterReferral/__schema__/v1.0.0.json'), 'utf8'),
+		expect(
+			readFileSync(
+				join(work, 'dist', 'nodes/PartnerCenterReferral/__schema__/v1.0.0.json'),
+				'utf8',
+			),
+		).toBe(
+			readFileSync(
+				join(__dirname, '..', '..', 'nodes/PartnerCenterReferral/__schema__/v1.0.0.json'),
+				'utf8',
+			),
 		);
 		expect(isAsset('nodes/PartnerCenterReferral/shared/simplify.ts')).toBe(false);
 		expect(isAsset('nodes/PartnerCenterReferral/descriptions/fields.json')).toBe(false);
-		expect(copyAssets(join(work, 'dist'), undefined, join(__dirname, '..', '..', 'nodes', 'PartnerCenterReferral', 'partnerCenter.svg'))).toEqual([
-			'nodes/PartnerCenterReferral/partnerCenter.svg',
-		]);
+		expect(
+			copyAssets(
+				join(work, 'dist'),
+				undefined,
+				join(__dirname, '..', '..', 'nodes', 'PartnerCenterReferral', 'partnerCenter.svg'),
+			),
+		).toEqual(['nodes/PartnerCenterReferral/partnerCenter.svg']);
 	});
 
 	it('an owner login n8n accepts: an e-mail, and a password of 8+ characters with a digit and an upper-case letter', () => {
 		const login = ownerLogin(() => Buffer.from('abcdef'));
-		expect(login).toEqual({ email: 'owner@example.com', firstName: 'Dev', lastName: 'Owner', password: 'Pc-616263646566-N8n' });
+		expect(login).toEqual({
+			email: 'owner@example.com',
+			firstName: 'Dev',
+			lastName: 'Owner',
+			password: 'Pc-616263646566-N8n',
+		});
 		const password = ownerLogin().password;
 		expect(password).toMatch(/^(?=.*\d)(?=.*[A-Z]).{8,64}$/);
 		expect(ownerLogin().password).not.toBe(password);
 	});
 
 	it('logs the sandbox’s sign-in requests and failed answers, not every success', () => {
-		expect(sandboxLogLine({ method: 'POST', url: '/organizations/oauth2/v2.0/token', status: 200, durationMs: 3 })).toBe(
-			'POST /organizations/oauth2/v2.0/token → 200 (n8n got a token: a refresh, offline)',
-		);
-		expect(sandboxLogLine({ method: 'GET', url: '/v1.0/engagements/referrals?$top=1', status: 401, durationMs: 1 })).toContain('token expired');
-		expect(sandboxLogLine({ method: 'GET', url: '/v1.0/engagements/referrals?$top=1', status: 200, durationMs: 1 })).toBeUndefined();
+		expect(
+			sandboxLogLine({
+				method: 'POST',
+				url: '/organizations/oauth2/v2.0/token',
+				status: 200,
+				durationMs: 3,
+			}),
+		).toBe('POST /organizations/oauth2/v2.0/token → 200 (n8n got a token: a refresh, offline)');
+		expect(
+			sandboxLogLine({
+				method: 'GET',
+				url: '/v1.0/engagements/referrals?$top=1',
+				status: 401,
+				durationMs: 1,
+			}),
+		).toContain('token expired');
+		expect(
+			sandboxLogLine({
+				method: 'GET',
+				url: '/v1.0/engagements/referrals?$top=1',
+				status: 200,
+				durationMs: 1,
+			}),
+		).toBeUndefined();
 	});
 
 	describe('the preload for n8n (login-to-sandbox.cjs)', () => {
@@ -180,7 +246,12 @@ describe('npm run n8n: what it hands to n8n', () => {
 		}
 
 		const refresh = (refreshToken: string) =>
-			new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: sandbox.clientId, client_secret: sandbox.clientSecret }).toString();
+			new URLSearchParams({
+				grant_type: 'refresh_token',
+				refresh_token: refreshToken,
+				client_id: sandbox.clientId,
+				client_secret: sandbox.clientSecret,
+			}).toString();
 
 		it('sends a token refresh for Microsoft’s host to the sandbox (https.request, as n8n 1.x and 2.x build it)', async () => {
 			const before = sandbox.counters.tokenRequests;
@@ -193,7 +264,9 @@ describe('npm run n8n: what it hands to n8n', () => {
 					res.on('end', () => console.log(res.statusCode, Object.keys(JSON.parse(text)).sort().join(',')));
 				});
 				req.end(${JSON.stringify(body)});`);
-			expect(output).toBe('200 access_token,expires_in,ext_expires_in,refresh_token,scope,token_type');
+			expect(output).toBe(
+				'200 access_token,expires_in,ext_expires_in,refresh_token,scope,token_type',
+			);
 			expect(sandbox.counters.tokenRequests).toBe(before + 1);
 		});
 

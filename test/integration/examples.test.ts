@@ -12,7 +12,13 @@ import { runWorkflow } from '../../dev/harness';
 import type { SandboxSession } from './helpers';
 import { EXAMPLE_ID, incomingReferral, json, openSandbox, patches, sortedBy } from './helpers';
 import type { ExampleWorkflow } from '../../dev/workflows';
-import { EXAMPLE_FILES, findTrigger, listExampleFiles, loadExample, withFiredItems } from '../../dev/workflows';
+import {
+	EXAMPLE_FILES,
+	findTrigger,
+	listExampleFiles,
+	loadExample,
+	withFiredItems,
+} from '../../dev/workflows';
 
 const PACKAGE = 'n8n-nodes-partner-center';
 const TYPE_VERSIONS: Record<string, number> = {
@@ -68,7 +74,9 @@ describe.each(listExampleFiles())('examples/%s', (file) => {
 				partnerCenterOAuth2Api: { id: expect.any(String), name: 'Partner Center account' },
 			});
 			const known = knownParameters(PACKAGE_NODES[node.type].description.properties, node);
-			const unknown = Object.keys(node.parameters).filter((key) => !known.has(key) && key !== 'pollTimes');
+			const unknown = Object.keys(node.parameters).filter(
+				(key) => !known.has(key) && key !== 'pollTimes',
+			);
 			expect(unknown).toEqual([]);
 		}
 	});
@@ -132,7 +140,10 @@ describe('the examples against the sandbox', () => {
 			expect(result.output('New and worth 5000+?', 1)).toHaveLength(1);
 			expect(() => result.output('Build alert text')).toThrow(/did not run/);
 		} finally {
-			session.sandbox.referrals.update(EXAMPLE_ID, { details: original?.details, eTag: original?.eTag });
+			session.sandbox.referrals.update(EXAMPLE_ID, {
+				details: original?.details,
+				eTag: original?.eTag,
+			});
 		}
 	});
 
@@ -146,7 +157,9 @@ describe('the examples against the sandbox', () => {
 		const result = await run(loadExample(EXAMPLE_FILES.crm));
 
 		const records = json(result.output('Map to CRM fields'));
-		expect(records.map((record) => record.partner_center_id)).toEqual(expected.map((referral) => referral.id));
+		expect(records.map((record) => record.partner_center_id)).toEqual(
+			expected.map((referral) => referral.id),
+		);
 		expected.forEach((referral, index) => {
 			expect(records[index]).toEqual({
 				dealname: referral.name,
@@ -171,7 +184,10 @@ describe('the examples against the sandbox', () => {
 		expect(await poll()).toBeNull();
 
 		const referral = session.sandbox.referrals.create(
-			incomingReferral({ expirationDateTime: '2026-06-15T08:00:00Z', details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z' } }),
+			incomingReferral({
+				expirationDateTime: '2026-06-15T08:00:00Z',
+				details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z' },
+			}),
 		);
 		session.sandbox.referrals.create(incomingReferral({ direction: 'Outgoing' }));
 		const fired = (await poll()) ?? [];
@@ -189,7 +205,9 @@ describe('the examples against the sandbox', () => {
 
 	it('"Accept new referrals and log the new status" accepts the 3 newest new incoming referrals', async () => {
 		const expected = sortedBy(
-			session.sandbox.referrals.all().filter((referral) => referral.status === 'New' && referral.direction === 'Incoming'),
+			session.sandbox.referrals
+				.all()
+				.filter((referral) => referral.status === 'New' && referral.direction === 'Incoming'),
 			'createdDateTime',
 			true,
 		).slice(0, 3);

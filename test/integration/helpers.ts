@@ -3,7 +3,12 @@
  * HTTP to the Partner Center sandbox (dev/sandbox) on 127.0.0.1, signed in with an OAuth2
  * credential that points at the sandbox's API and token endpoint.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import type { Referral, Sandbox, SandboxOptions } from '../../dev/sandbox';
 import { startSandbox } from '../../dev/sandbox';
@@ -38,7 +43,8 @@ export class SandboxSession {
 	/** Keeps what n8n persisted (a refreshed token), as n8n's credential store does. */
 	keep(updates: CredentialUpdate[]): void {
 		const latest = updates.filter((update) => update.type === CREDENTIAL_TYPE).at(-1);
-		if (latest) this.credentials = { ...this.credentials, oauthTokenData: latest.data.oauthTokenData };
+		if (latest)
+			this.credentials = { ...this.credentials, oauthTokenData: latest.data.oauthTokenData };
 	}
 
 	get accessToken(): string {
@@ -47,15 +53,26 @@ export class SandboxSession {
 
 	options(): RunOptions {
 		return {
-			nodeTypes: [new PartnerCenterReferral(), new PartnerCenterReferralTrigger(), new FiredItems()],
+			nodeTypes: [
+				new PartnerCenterReferral(),
+				new PartnerCenterReferralTrigger(),
+				new FiredItems(),
+			],
 			credentials: { [CREDENTIAL_TYPE]: this.credentials },
 		};
 	}
 
 	/** Runs the Partner Center Referral node once over `items` (one empty item by default). */
-	async run(parameters: INodeParameters, spec: Partial<Omit<NodeSpec, 'type' | 'parameters'>> = {}) {
+	async run(
+		parameters: INodeParameters,
+		spec: Partial<Omit<NodeSpec, 'type' | 'parameters'>> = {},
+	) {
 		const result = await runNode(
-			{ type: 'partnerCenterReferral', parameters: { resource: 'referral', ...parameters }, ...spec },
+			{
+				type: 'partnerCenterReferral',
+				parameters: { resource: 'referral', ...parameters },
+				...spec,
+			},
 			this.options(),
 		);
 		this.keep(result.credentialUpdates);
@@ -95,7 +112,11 @@ export function useSimulatedClockSandbox(
 	const clock = { ms: start };
 	let session: SandboxSession | undefined;
 	beforeAll(async () => {
-		session = await openSandbox({ ...options, now: () => new Date(clock.ms), tokenLifetimeSeconds: 90 * 86_400 });
+		session = await openSandbox({
+			...options,
+			now: () => new Date(clock.ms),
+			tokenLifetimeSeconds: 90 * 86_400,
+		});
 	});
 	afterAll(async () => {
 		await session?.close();
@@ -124,14 +145,18 @@ export function useSimulatedClockSandbox(
 
 export const json = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);
 
-export const ids = (items: INodeExecutionData[]): string[] => items.map((item) => String(item.json.id));
-
+export const ids = (items: INodeExecutionData[]): string[] =>
+	items.map((item) => String(item.json.id));
 
 /** PATCH requests the sandbox received so far. */
 export const patches = (sandbox: Sandbox): number => sandbox.counters.byMethod.PATCH ?? 0;
 
 /** Store order by `field` like the service: the field, then the id (lower-case) as a tie-break. */
-export function sortedBy(referrals: Referral[], field: 'createdDateTime' | 'updatedDateTime', descending: boolean): Referral[] {
+export function sortedBy(
+	referrals: Referral[],
+	field: 'createdDateTime' | 'updatedDateTime',
+	descending: boolean,
+): Referral[] {
 	return [...referrals].sort((a, b) => {
 		const x = Date.parse(String(a[field]));
 		const y = Date.parse(String(b[field]));

@@ -56,7 +56,11 @@ describe('Get', () => {
 	});
 
 	it('returns the documented example as Partner Center sends it, without @odata keys (Simplify off)', async () => {
-		const { items } = await session.run({ operation: 'get', referralId: byId(EXAMPLE_ID), simplify: false });
+		const { items } = await session.run({
+			operation: 'get',
+			referralId: byId(EXAMPLE_ID),
+			simplify: false,
+		});
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toEqual(exampleReferral());
 		expect(Object.keys(items[0].json).some((key) => key.startsWith('@odata'))).toBe(false);
@@ -72,7 +76,9 @@ describe('Get', () => {
 
 describe('Get Many', () => {
 	const newest = (predicate: (referral: Referral) => boolean) =>
-		sortedBy(session.sandbox.referrals.all().filter(predicate), 'createdDateTime', true).map((referral) => referral.id);
+		sortedBy(session.sandbox.referrals.all().filter(predicate), 'createdDateTime', true).map(
+			(referral) => referral.id,
+		);
 
 	it('stops mid-page at the limit: 15 of the filtered referrals over two pages of 10', async () => {
 		const expected = newest((referral) => referral.status === 'New');
@@ -91,7 +97,9 @@ describe('Get Many', () => {
 	});
 
 	it('returns every match across all pages with Return All, each once', async () => {
-		const expected = newest((referral) => referral.status === 'New' || referral.status === 'Active');
+		const expected = newest(
+			(referral) => referral.status === 'New' || referral.status === 'Active',
+		);
 		expect(expected.length).toBeGreaterThan(20);
 
 		const { items } = await session.run({
@@ -141,7 +149,9 @@ describe('Get Many', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(items.length).toBeGreaterThan(0);
-		expect(new Set(json(items).map((item) => item.customerName))).toEqual(new Set(["O'Brien Consulting"]));
+		expect(new Set(json(items).map((item) => item.customerName))).toEqual(
+			new Set(["O'Brien Consulting"]),
+		);
 	});
 });
 
@@ -154,15 +164,25 @@ describe('Get Related', () => {
 			.map((referral) => referral.id);
 		expect(expected.length).toBeGreaterThanOrEqual(2);
 
-		const { items, error } = await session.run({ operation: 'getRelated', referralId: byId(first.id), returnAll: true });
+		const { items, error } = await session.run({
+			operation: 'getRelated',
+			referralId: byId(first.id),
+			returnAll: true,
+		});
 
 		expect(error).toBeUndefined();
 		expect(ids(items).sort()).toEqual([...expected].sort());
-		expect(new Set(json(items).map((item) => item.engagementId))).toEqual(new Set([first.engagementId]));
+		expect(new Set(json(items).map((item) => item.engagementId))).toEqual(
+			new Set([first.engagementId]),
+		);
 	});
 
 	it('returns just the documented example for its own engagement', async () => {
-		const { items } = await session.run({ operation: 'getRelated', referralId: byId(EXAMPLE_ID), returnAll: true });
+		const { items } = await session.run({
+			operation: 'getRelated',
+			referralId: byId(EXAMPLE_ID),
+			returnAll: true,
+		});
 		expect(ids(items)).toEqual([EXAMPLE_ID]);
 	});
 });
@@ -185,7 +205,9 @@ describe('Create', () => {
 				city: 'London',
 				products: 'Dynamics365, PowerPlatform',
 				externalReferenceId: 'CRM-4711',
-				teamMembers: { member: [{ email: 'adele.vance@contoso.com', firstName: 'Adele', lastName: 'Vance' }] },
+				teamMembers: {
+					member: [{ email: 'adele.vance@contoso.com', firstName: 'Adele', lastName: 'Vance' }],
+				},
 			},
 		});
 
@@ -215,10 +237,18 @@ describe('Create', () => {
 			consentToContact: true,
 			consentToShareReferralWithMicrosoftSellers: true,
 		});
-		expect(saved.details?.requirements?.products).toEqual([{ id: 'Dynamics365' }, { id: 'PowerPlatform' }]);
-		expect(saved.team).toEqual([{ email: 'adele.vance@contoso.com', firstName: 'Adele', lastName: 'Vance' }]);
+		expect(saved.details?.requirements?.products).toEqual([
+			{ id: 'Dynamics365' },
+			{ id: 'PowerPlatform' },
+		]);
+		expect(saved.team).toEqual([
+			{ email: 'adele.vance@contoso.com', firstName: 'Adele', lastName: 'Vance' },
+		]);
 
-		const { items: got } = await session.run({ operation: 'get', referralId: byId(String(created.id)) });
+		const { items: got } = await session.run({
+			operation: 'get',
+			referralId: byId(String(created.id)),
+		});
 		expect(got[0].json).toEqual(created);
 	});
 
@@ -247,11 +277,19 @@ describe('Update', () => {
 		const first = await session.run({
 			operation: 'update',
 			referralId: byId(referral.id),
-			updateFields: { dealValue: 52000, notes: 'Budget approved.', closingDateTime: '2026-10-15T00:00:00Z' },
+			updateFields: {
+				dealValue: 52000,
+				notes: 'Budget approved.',
+				closingDateTime: '2026-10-15T00:00:00Z',
+			},
 			options: { eTag: staleETag },
 		});
 		expect(first.error).toBeUndefined();
-		expect(first.items[0].json).toMatchObject({ dealValue: 52000, notes: 'Budget approved.', closingDateTime: '2026-10-15T00:00:00Z' });
+		expect(first.items[0].json).toMatchObject({
+			dealValue: 52000,
+			notes: 'Budget approved.',
+			closingDateTime: '2026-10-15T00:00:00Z',
+		});
 		expect(first.items[0].json.eTag).not.toBe(staleETag);
 		expect(patches(session.sandbox)).toBe(1);
 
@@ -261,7 +299,9 @@ describe('Update', () => {
 			updateFields: { dealValue: 1 },
 			options: { eTag: staleETag },
 		});
-		expect(second.error?.message).toBe(`The referral ${referral.id} changed since it was read (eTag mismatch, 412)`);
+		expect(second.error?.message).toBe(
+			`The referral ${referral.id} changed since it was read (eTag mismatch, 412)`,
+		);
 		expect(second.error?.description).toContain('preconditionFailed');
 		expect(second.error?.description).toContain('new eTag');
 		expect(patches(session.sandbox)).toBe(2);
@@ -270,7 +310,9 @@ describe('Update', () => {
 
 	it('refuses a stale eTag before sending anything when the update moves the status', async () => {
 		const referral = session.sandbox.referrals.create(incomingReferral());
-		session.sandbox.referrals.update(referral.id, { details: { notes: 'changed by someone else' } });
+		session.sandbox.referrals.update(referral.id, {
+			details: { notes: 'changed by someone else' },
+		});
 
 		const { error } = await session.run({
 			operation: 'update',
@@ -291,20 +333,35 @@ describe('Status actions', () => {
 		['markWon', 'Active', 'Accepted', 'Closed', 'Won'],
 		['markLost', 'Active', 'Accepted', 'Closed', 'Lost'],
 		['markLost', 'New', 'Pending', 'Closed', 'Lost'],
-	])('%s moves %s/%s to %s/%s with the reason, in one PATCH', async (operation, status, substatus, toStatus, toSubstatus) => {
-		const referral = session.sandbox.referrals.create(incomingReferral({ status, substatus }));
+	])(
+		'%s moves %s/%s to %s/%s with the reason, in one PATCH',
+		async (operation, status, substatus, toStatus, toSubstatus) => {
+			const referral = session.sandbox.referrals.create(incomingReferral({ status, substatus }));
 
-		const { items, error } = await session.run({
-			operation,
-			referralId: byId(referral.id),
-			options: { reason: `Reason for ${operation}`, eTag: '={{ $json.eTag }}' },
-		}, { items: [{ eTag: referral.eTag }] });
+			const { items, error } = await session.run(
+				{
+					operation,
+					referralId: byId(referral.id),
+					options: { reason: `Reason for ${operation}`, eTag: '={{ $json.eTag }}' },
+				},
+				{ items: [{ eTag: referral.eTag }] },
+			);
 
-		expect(error).toBeUndefined();
-		expect(items[0].json).toMatchObject({ id: referral.id, status: toStatus, substatus: toSubstatus, statusReason: `Reason for ${operation}` });
-		expect(patches(session.sandbox)).toBe(1);
-		expect(stored(referral.id)).toMatchObject({ status: toStatus, substatus: toSubstatus, statusReason: `Reason for ${operation}` });
-	});
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({
+				id: referral.id,
+				status: toStatus,
+				substatus: toSubstatus,
+				statusReason: `Reason for ${operation}`,
+			});
+			expect(patches(session.sandbox)).toBe(1);
+			expect(stored(referral.id)).toMatchObject({
+				status: toStatus,
+				substatus: toSubstatus,
+				statusReason: `Reason for ${operation}`,
+			});
+		},
+	);
 
 	it.each([
 		['accept', 'Closed', 'Expired'],
@@ -312,22 +369,29 @@ describe('Status actions', () => {
 		['decline', 'Closed', 'Won'],
 		['markWon', 'Closed', 'Lost'],
 		['markLost', 'Closed', 'Won'],
-	])('%s of a %s/%s referral fails with the allowed moves and sends no PATCH', async (operation, status, substatus) => {
-		const referral = session.sandbox.referrals.create(incomingReferral({ status, substatus }));
+	])(
+		'%s of a %s/%s referral fails with the allowed moves and sends no PATCH',
+		async (operation, status, substatus) => {
+			const referral = session.sandbox.referrals.create(incomingReferral({ status, substatus }));
 
-		const { items, error } = await session.run({ operation, referralId: byId(referral.id) });
+			const { items, error } = await session.run({ operation, referralId: byId(referral.id) });
 
-		expect(items).toEqual([]);
-		expect(error?.message).toContain(`Referral ${referral.id} cannot move from ${status}/${substatus}`);
-		expect(error?.description).toContain('Nothing was sent');
-		expect(patches(session.sandbox)).toBe(0);
-		expect(session.sandbox.counters.byMethod.GET).toBe(1);
-		expect(stored(referral.id)).toMatchObject({ status, substatus });
-	});
+			expect(items).toEqual([]);
+			expect(error?.message).toContain(
+				`Referral ${referral.id} cannot move from ${status}/${substatus}`,
+			);
+			expect(error?.description).toContain('Nothing was sent');
+			expect(patches(session.sandbox)).toBe(0);
+			expect(session.sandbox.counters.byMethod.GET).toBe(1);
+			expect(stored(referral.id)).toMatchObject({ status, substatus });
+		},
+	);
 
 	it('turns an illegal move into an error item with Continue On Fail, the legal ones still go through', async () => {
 		const open = session.sandbox.referrals.create(incomingReferral());
-		const closed = session.sandbox.referrals.create(incomingReferral({ status: 'Closed', substatus: 'Won' }));
+		const closed = session.sandbox.referrals.create(
+			incomingReferral({ status: 'Closed', substatus: 'Won' }),
+		);
 
 		const { items, error } = await session.run(
 			{ operation: 'accept', referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },

@@ -17,7 +17,9 @@ let related: Referral[];
 beforeAll(async () => {
 	session = await openSandbox({ referralCount: 300 });
 	related = Array.from({ length: 130 }, (_, index) =>
-		session.sandbox.referrals.create(incomingReferral({ name: `Related ${index}`, engagementId: ENGAGEMENT })),
+		session.sandbox.referrals.create(
+			incomingReferral({ name: `Related ${index}`, engagementId: ENGAGEMENT }),
+		),
 	);
 });
 afterAll(async () => {
@@ -35,16 +37,29 @@ describe('Limits above one page (sandbox: $top is the whole answer)', () => {
 	it.each([
 		[120, 2],
 		[250, 3],
-	])('Get Many with limit %s returns that many, newest first, in %s requests', async (limit, requests) => {
-		const expected = sortedBy(session.sandbox.referrals.all(), 'createdDateTime', true).map((referral) => referral.id);
-		const { items, error } = await session.run({ operation: 'getMany', limit, options: { sort: 'createdDateTime desc' } });
-		expect(error).toBeUndefined();
-		expect(ids(items)).toEqual(expected.slice(0, limit));
-		expect(session.sandbox.counters.byMethod.GET).toBe(requests);
-	});
+	])(
+		'Get Many with limit %s returns that many, newest first, in %s requests',
+		async (limit, requests) => {
+			const expected = sortedBy(session.sandbox.referrals.all(), 'createdDateTime', true).map(
+				(referral) => referral.id,
+			);
+			const { items, error } = await session.run({
+				operation: 'getMany',
+				limit,
+				options: { sort: 'createdDateTime desc' },
+			});
+			expect(error).toBeUndefined();
+			expect(ids(items)).toEqual(expected.slice(0, limit));
+			expect(session.sandbox.counters.byMethod.GET).toBe(requests);
+		},
+	);
 
 	it('Get Related with limit 120 returns 120 of an engagement of 130', async () => {
-		const { items, error } = await session.run({ operation: 'getRelated', referralId: byId(related[0].id), limit: 120 });
+		const { items, error } = await session.run({
+			operation: 'getRelated',
+			referralId: byId(related[0].id),
+			limit: 120,
+		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(120);
 		expect(new Set(ids(items)).size).toBe(120);

@@ -28,7 +28,8 @@ afterEach(() => {
 	jest.restoreAllMocks();
 });
 
-const getExample = async () => await session.run({ operation: 'get', referralId: byId(EXAMPLE_ID) });
+const getExample = async () =>
+	await session.run({ operation: 'get', referralId: byId(EXAMPLE_ID) });
 
 describe('OAuth2 token expiry', () => {
 	it('refreshes an expired access token through the credential and succeeds', async () => {
@@ -43,7 +44,10 @@ describe('OAuth2 token expiry', () => {
 		expect(session.sandbox.counters.tokenRequests).toBe(1);
 		expect(session.sandbox.counters.byMethod.GET).toBe(2);
 		expect(credentialUpdates).toHaveLength(1);
-		const refreshed = credentialUpdates[0].data.oauthTokenData as { access_token: string; refresh_token: string };
+		const refreshed = credentialUpdates[0].data.oauthTokenData as {
+			access_token: string;
+			refresh_token: string;
+		};
 		expect(refreshed.access_token).toEqual(expect.any(String));
 		expect(refreshed.access_token).not.toBe(oldToken);
 		expect(refreshed.refresh_token).toEqual(expect.any(String));
@@ -60,7 +64,11 @@ describe('OAuth2 token expiry', () => {
 	it('asks the user to reconnect when the refresh token is refused too', async () => {
 		session.credentials = {
 			...session.credentials,
-			oauthTokenData: { access_token: 'not-a-sandbox-token', refresh_token: 'unknown-refresh-token', token_type: 'Bearer' },
+			oauthTokenData: {
+				access_token: 'not-a-sandbox-token',
+				refresh_token: 'unknown-refresh-token',
+				token_type: 'Bearer',
+			},
 		};
 		try {
 			const { error, items } = await getExample();

@@ -23,7 +23,12 @@ let clock = Date.parse('2026-05-04T09:00:00.000Z');
 let session: SandboxSession;
 
 beforeAll(async () => {
-	session = await openSandbox({ pageSize: 10, referralCount: 40, now: () => new Date(clock), tokenLifetimeSeconds: 86_400 });
+	session = await openSandbox({
+		pageSize: 10,
+		referralCount: 40,
+		now: () => new Date(clock),
+		tokenLifetimeSeconds: 86_400,
+	});
 });
 afterAll(async () => {
 	await session.close();
@@ -50,12 +55,16 @@ function expectValid(schema: object, items: INodeExecutionData[] | null): void {
 	const validate = ajv.compile(schema);
 	for (const item of items ?? []) {
 		const valid = validate(item.json);
-		expect({ item: item.json, errors: validate.errors ?? [] }).toEqual({ item: item.json, errors: [] });
+		expect({ item: item.json, errors: validate.errors ?? [] }).toEqual({
+			item: item.json,
+			errors: [],
+		});
 		expect(valid).toBe(true);
 	}
 }
 
-const fresh = (overrides: IDataObject = {}) => session.sandbox.referrals.create(incomingReferral(overrides));
+const fresh = (overrides: IDataObject = {}) =>
+	session.sandbox.referrals.create(incomingReferral(overrides));
 
 const operations: Array<[string, () => INodeParameters]> = [
 	['get', () => ({ referralId: byId(EXAMPLE_ID) })],
@@ -70,7 +79,13 @@ const operations: Array<[string, () => INodeParameters]> = [
 			additionalFields: { dealValue: 25000, currency: 'EUR', notes: 'Wants a pilot.' },
 		}),
 	],
-	['update', () => ({ referralId: byId(fresh().id), updateFields: { dealValue: '52000', notes: 'Budget approved.' } })],
+	[
+		'update',
+		() => ({
+			referralId: byId(fresh().id),
+			updateFields: { dealValue: '52000', notes: 'Budget approved.' },
+		}),
+	],
 	['accept', () => ({ referralId: byId(fresh().id) })],
 	['decline', () => ({ referralId: byId(fresh().id), options: { reason: 'Not our region' } })],
 	['markWon', () => ({ referralId: byId(fresh({ status: 'Active', substatus: 'Accepted' }).id) })],
@@ -100,8 +115,17 @@ describe('Partner Center Referral: every operation’s items match its shipped s
 			details: { dealValue: '7500' },
 		});
 		const { items } = await session.run({ operation: 'get', referralId: byId(sparse.id) });
-		expect(items[0].json).toMatchObject({ dealValue: 7500, customerCity: null, currency: null, acceptedDateTime: null });
-		expect(items[0].json).toMatchObject({ salesStage: null, referralSource: null, closedDateTime: null });
+		expect(items[0].json).toMatchObject({
+			dealValue: 7500,
+			customerCity: null,
+			currency: null,
+			acceptedDateTime: null,
+		});
+		expect(items[0].json).toMatchObject({
+			salesStage: null,
+			referralSource: null,
+			closedDateTime: null,
+		});
 		expectValid(shippedSchema('referral', 'get'), items);
 	});
 
@@ -119,15 +143,30 @@ describe('Partner Center Referral: every operation’s items match its shipped s
 		const { items } = await session.run({ operation: 'get', referralId: byId(referral.id) });
 		expect(items[0].json).toMatchObject(newer);
 		expectValid(shippedSchema('referral', 'get'), items);
-		const raw = await session.run({ operation: 'get', referralId: byId(referral.id), simplify: false });
+		const raw = await session.run({
+			operation: 'get',
+			referralId: byId(referral.id),
+			simplify: false,
+		});
 		expect(raw.items[0].json).toMatchObject(newer);
 	});
 
 	it('Get Many over the sandbox’s data: referrals with and without the newer fields all match', async () => {
 		const { items } = await session.run({ operation: 'getMany', returnAll: true });
-		for (const key of ['referralSource', 'callToAction', 'customerMarketplaceIntent', 'registrationStatus', 'campaignId', 'closedDateTime']) {
+		for (const key of [
+			'referralSource',
+			'callToAction',
+			'customerMarketplaceIntent',
+			'registrationStatus',
+			'campaignId',
+			'closedDateTime',
+		]) {
 			const values = items.map((item) => item.json[key]);
-			expect({ key, some: values.some((value) => typeof value === 'string'), someNull: values.includes(null) }).toEqual({ key, some: true, someNull: true });
+			expect({
+				key,
+				some: values.some((value) => typeof value === 'string'),
+				someNull: values.includes(null),
+			}).toEqual({ key, some: true, someNull: true });
 		}
 		expectValid(shippedSchema('referral', 'getMany'), items);
 	});
@@ -158,12 +197,20 @@ describe('Partner Center Referral Trigger: fired items match its shipped schema'
 		clock += MINUTE;
 		session.sandbox.referrals.update(referral.id, { status: 'Active', substatus: 'Accepted' });
 		const fired = await poll();
-		expect(fired?.[0].json).toMatchObject({ previousStatus: 'New', previousSubstatus: 'Pending', status: 'Active' });
+		expect(fired?.[0].json).toMatchObject({
+			previousStatus: 'New',
+			previousSubstatus: 'Pending',
+			status: 'Active',
+		});
 		expectValid(shippedSchema(), fired);
 	});
 
 	it('Fetch Test Event', async () => {
-		const { items } = await session.poll({ event: 'referralUpdated', filters: {} }, {}, { mode: 'manual' });
+		const { items } = await session.poll(
+			{ event: 'referralUpdated', filters: {} },
+			{},
+			{ mode: 'manual' },
+		);
 		expectValid(shippedSchema(), items);
 	});
 });

@@ -30,7 +30,8 @@ afterEach(() => {
 	jest.restoreAllMocks();
 });
 
-const getExample = async () => await session.run({ operation: 'get', referralId: byId(EXAMPLE_ID) });
+const getExample = async () =>
+	await session.run({ operation: 'get', referralId: byId(EXAMPLE_ID) });
 
 const createReferral = async () => await session.run(createParameters());
 
@@ -44,11 +45,14 @@ async function refreshAnswered(failure: SignInFailureName) {
 	expect(session.sandbox.counters.tokenRequests).toBe(1);
 	const everything = JSON.stringify(result.error) + JSON.stringify(result.run);
 	expect(everything).not.toContain(session.sandbox.clientSecret);
-	expect(everything).not.toContain(String((session.credentials.oauthTokenData as { refresh_token: string }).refresh_token));
+	expect(everything).not.toContain(
+		String((session.credentials.oauthTokenData as { refresh_token: string }).refresh_token),
+	);
 	return result.error;
 }
 
-const TRACE = /Trace ID: [0-9a-f-]{36}, Correlation ID: [0-9a-f-]{36}, Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/;
+const TRACE =
+	/Trace ID: [0-9a-f-]{36}, Correlation ID: [0-9a-f-]{36}, Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/;
 const NOTHING_DONE = 'Partner Center did not carry out the request';
 
 describe('a credential saved but never connected', () => {
@@ -58,8 +62,12 @@ describe('a credential saved but never connected', () => {
 		const { error, items } = await createReferral();
 		expect(items).toEqual([]);
 		expect(error?.message).toBe('The Partner Center credential is not connected yet');
-		expect(error?.description).toContain('click "Connect my account" (n8n 1.x) or "Connect" (n8n 2.x)');
-		expect(error?.description).toContain('Nothing was sent to Partner Center. The referral was not created.');
+		expect(error?.description).toContain(
+			'click "Connect my account" (n8n 1.x) or "Connect" (n8n 2.x)',
+		);
+		expect(error?.description).toContain(
+			'Nothing was sent to Partner Center. The referral was not created.',
+		);
 		expect(error?.description).not.toMatch(/may or may not/);
 		expect(session.sandbox.counters.requests).toBe(0);
 		expect(session.sandbox.counters.tokenRequests).toBe(0);
@@ -68,38 +76,76 @@ describe('a credential saved but never connected', () => {
 
 describe('Microsoft refuses to renew the token (n8n 2.x keeps the answer unless it is invalid_grant)', () => {
 	it.each<[SignInFailureName, string, RegExp]>([
-		['secretExpired', 'The client secret in the Partner Center credential has expired', /AADSTS7000222 \(invalid_client\): The provided client secret keys for app '[^']+' are expired/],
-		['secretInvalid', 'Microsoft did not accept the client secret in the Partner Center credential', /AADSTS7000215 \(invalid_client\): Invalid client secret provided/],
-		['appNotFound', "Microsoft does not know the app (Client ID) in the credential's tenant", /AADSTS700016 \(unauthorized_client\): Application with identifier/],
-		['tenantNotFound', 'Microsoft does not know the tenant in the Partner Center credential', /AADSTS90002 \(invalid_request\): Tenant 'contoso\.onmicrosft\.com' not found/],
-		['mfaEnrollment', 'Microsoft requires the user to set up multi-factor sign-in: reconnect the credential', /AADSTS50079 \(interaction_required\): Due to a configuration change/],
-		['other', 'Microsoft refused to renew the Partner Center sign-in (AADSTS900023)', /AADSTS900023 \(invalid_request\): Specified tenant identifier/],
-	])('%s: its own message, with Microsoft\'s code, text and trace ids', async (failure, message, said) => {
-		const error = await refreshAnswered(failure);
-		expect(error?.message).toBe(message);
-		expect(error?.description).toMatch(said);
-		expect(error?.description).toMatch(TRACE);
-		expect(error?.description).toContain(NOTHING_DONE);
-	});
+		[
+			'secretExpired',
+			'The client secret in the Partner Center credential has expired',
+			/AADSTS7000222 \(invalid_client\): The provided client secret keys for app '[^']+' are expired/,
+		],
+		[
+			'secretInvalid',
+			'Microsoft did not accept the client secret in the Partner Center credential',
+			/AADSTS7000215 \(invalid_client\): Invalid client secret provided/,
+		],
+		[
+			'appNotFound',
+			"Microsoft does not know the app (Client ID) in the credential's tenant",
+			/AADSTS700016 \(unauthorized_client\): Application with identifier/,
+		],
+		[
+			'tenantNotFound',
+			'Microsoft does not know the tenant in the Partner Center credential',
+			/AADSTS90002 \(invalid_request\): Tenant 'contoso\.onmicrosft\.com' not found/,
+		],
+		[
+			'mfaEnrollment',
+			'Microsoft requires the user to set up multi-factor sign-in: reconnect the credential',
+			/AADSTS50079 \(interaction_required\): Due to a configuration change/,
+		],
+		[
+			'other',
+			'Microsoft refused to renew the Partner Center sign-in (AADSTS900023)',
+			/AADSTS900023 \(invalid_request\): Specified tenant identifier/,
+		],
+	])(
+		"%s: its own message, with Microsoft's code, text and trace ids",
+		async (failure, message, said) => {
+			const error = await refreshAnswered(failure);
+			expect(error?.message).toBe(message);
+			expect(error?.description).toMatch(said);
+			expect(error?.description).toMatch(TRACE);
+			expect(error?.description).toContain(NOTHING_DONE);
+		},
+	);
 
 	it('expired secret: says where to make a new one and to paste its Value', async () => {
 		const error = await refreshAnswered('secretExpired');
-		expect(error?.description).toContain('Certificates & secrets, add a new client secret and copy its Value (not its Secret ID)');
+		expect(error?.description).toContain(
+			'Certificates & secrets, add a new client secret and copy its Value (not its Secret ID)',
+		);
 	});
 
-	it('an unlisted code: points at Microsoft\'s error lookup for it', async () => {
+	it("an unlisted code: points at Microsoft's error lookup for it", async () => {
 		const error = await refreshAnswered('other');
 		expect(error?.description).toContain('https://login.microsoftonline.com/error?code=900023');
 	});
 
-	it.each<SignInFailureName>(['grantExpired', 'refreshTokenInactive', 'grantRevoked', 'consentMissing', 'userFromOtherTenant', 'mfaRequired'])(
+	it.each<SignInFailureName>([
+		'grantExpired',
+		'refreshTokenInactive',
+		'grantRevoked',
+		'consentMissing',
+		'userFromOtherTenant',
+		'mfaRequired',
+	])(
 		'%s (invalid_grant, which n8n 2.x replaces with "needs to be reconnected"): says to reconnect, with the possible causes',
 		async (failure) => {
 			const error = await refreshAnswered(failure);
 			expect(error?.message).toBe('The Partner Center sign-in has expired or was revoked');
 			expect(error?.description).toContain('needs to be reconnected');
 			expect(error?.description).toMatch(/AADSTS70008.*AADSTS50173.*AADSTS50076.*AADSTS65001/);
-			expect(error?.description).toContain('sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)');
+			expect(error?.description).toContain(
+				'sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)',
+			);
 			expect(error?.description).toContain('Sign-in logs');
 			expect(error?.description).toContain(NOTHING_DONE);
 		},
@@ -124,22 +170,32 @@ describe('the token endpoint cannot be reached', () => {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as AddressInfo;
 		await new Promise((resolve) => server.close(resolve));
-		session.credentials = { ...session.credentials, accessTokenUrl: `http://127.0.0.1:${port}/organizations/oauth2/v2.0/token` };
+		session.credentials = {
+			...session.credentials,
+			accessTokenUrl: `http://127.0.0.1:${port}/organizations/oauth2/v2.0/token`,
+		};
 		session.sandbox.expireAccessTokens();
 		const { error } = await getExample();
-		expect(error?.message).toBe(`Could not reach the Microsoft sign-in service at 127.0.0.1:${port}: the connection was refused`);
+		expect(error?.message).toBe(
+			`Could not reach the Microsoft sign-in service at 127.0.0.1:${port}: the connection was refused`,
+		);
 		expect(error?.description).toContain('(ECONNREFUSED)');
 		expect(error?.description).toContain('the main instance and, in queue mode, every worker');
-		expect(error?.description).not.toContain("API Base URL");
+		expect(error?.description).not.toContain('API Base URL');
 		expect(session.sandbox.counters.byMethod.GET).toBe(1);
 	});
 
 	it('TLS failing (an https token URL answered by a plain-http server): says a secure connection could not be set up', async () => {
 		const port = new URL(session.sandbox.url).port;
-		session.credentials = { ...session.credentials, accessTokenUrl: `https://127.0.0.1:${port}/organizations/oauth2/v2.0/token` };
+		session.credentials = {
+			...session.credentials,
+			accessTokenUrl: `https://127.0.0.1:${port}/organizations/oauth2/v2.0/token`,
+		};
 		session.sandbox.expireAccessTokens();
 		const { error } = await getExample();
-		expect(error?.message).toBe(`Could not reach the Microsoft sign-in service at 127.0.0.1:${port}: a secure (TLS) connection could not be set up`);
+		expect(error?.message).toBe(
+			`Could not reach the Microsoft sign-in service at 127.0.0.1:${port}: a secure (TLS) connection could not be set up`,
+		);
 		expect(error?.description).toContain(`127.0.0.1:${port} (EPROTO)`);
 		expect(error?.description).toContain('NODE_EXTRA_CA_CERTS');
 		expect(session.sandbox.counters.byMethod.GET).toBe(1);
@@ -153,10 +209,15 @@ describe('the token endpoint cannot be reached', () => {
 		await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 		try {
 			const { port } = proxy.address() as AddressInfo;
-			session.credentials = { ...session.credentials, accessTokenUrl: `http://127.0.0.1:${port}/contoso.onmicrosoft.com/oauth2/v2.0/token` };
+			session.credentials = {
+				...session.credentials,
+				accessTokenUrl: `http://127.0.0.1:${port}/contoso.onmicrosoft.com/oauth2/v2.0/token`,
+			};
 			session.sandbox.expireAccessTokens();
 			const { error } = await getExample();
-			expect(error?.message).toBe('The Microsoft sign-in service answered with something that is not a sign-in answer (403)');
+			expect(error?.message).toBe(
+				'The Microsoft sign-in service answered with something that is not a sign-in answer (403)',
+			);
 			expect(error?.description).toContain('A proxy or firewall');
 		} finally {
 			await new Promise((resolve) => proxy.close(resolve));
@@ -166,29 +227,43 @@ describe('the token endpoint cannot be reached', () => {
 
 describe("Partner Center's own 401 and 403 after a good sign-in", () => {
 	it('401 with a renewed token: names the API permission and the roles', async () => {
-		session.sandbox.faults.failNext(2, 401, { error: { code: 'unauthenticated', message: 'The token is not valid for this API.' } });
+		session.sandbox.faults.failNext(2, 401, {
+			error: { code: 'unauthenticated', message: 'The token is not valid for this API.' },
+		});
 		const { error } = await getExample();
 		expect(session.sandbox.counters.tokenRequests).toBe(1);
-		expect(error?.message).toBe("Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission");
+		expect(error?.message).toBe(
+			"Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
+		);
 		expect(error?.description).toContain('Microsoft Partner Center → user_impersonation');
 		expect(error?.description).toContain('Referrals Admin');
-		expect(error?.description).toContain('Partner Center said: unauthenticated: The token is not valid for this API.');
+		expect(error?.description).toContain(
+			'Partner Center said: unauthenticated: The token is not valid for this API.',
+		);
 	});
 
 	it('403 on a read: names both referrals roles and where to give them', async () => {
-		session.sandbox.faults.failNext(1, 403, { error: { code: 'accessDenied', message: 'The user does not have a referrals role.' } });
+		session.sandbox.faults.failNext(1, 403, {
+			error: { code: 'accessDenied', message: 'The user does not have a referrals role.' },
+		});
 		const { error } = await getExample();
 		expect(error?.message).toBe(
 			'Partner Center denied access to referrals (403): the signed-in user needs the Referrals Admin or Referrals User role',
 		);
 		expect(error?.description).toContain('Account settings → User management');
-		expect(error?.description).toContain('Partner Center said: accessDenied: The user does not have a referrals role.');
+		expect(error?.description).toContain(
+			'Partner Center said: accessDenied: The user does not have a referrals role.',
+		);
 	});
 
 	it('403 on a create: names the Referrals Admin role', async () => {
-		session.sandbox.faults.failNext(1, 403, { error: { code: 'accessDenied', message: 'Forbidden.' } });
+		session.sandbox.faults.failNext(1, 403, {
+			error: { code: 'accessDenied', message: 'Forbidden.' },
+		});
 		const { error } = await createReferral();
-		expect(error?.message).toBe('Partner Center denied the change (403): the signed-in user needs the Referrals Admin role');
+		expect(error?.message).toBe(
+			'Partner Center denied the change (403): the signed-in user needs the Referrals Admin role',
+		);
 		expect(error?.description).toContain('a Referrals User may only read');
 		expect(error?.description).toContain('The referral was not created.');
 	});
@@ -198,17 +273,24 @@ describe("Partner Center's own 401 and 403 after a good sign-in", () => {
 			1,
 			403,
 			{ error: { code: 'accessDenied', message: 'Multi-factor authentication is required.' } },
-			{ 'WWW-Authenticate': 'Bearer error="insufficent_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnt9fQ=="' },
+			{
+				'WWW-Authenticate':
+					'Bearer error="insufficent_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnt9fQ=="',
+			},
 		);
 		const { error } = await getExample();
-		expect(error?.message).toBe('Partner Center requires a multi-factor sign-in (403): reconnect the credential');
+		expect(error?.message).toBe(
+			'Partner Center requires a multi-factor sign-in (403): reconnect the credential',
+		);
 	});
 });
 
 it('after the user reconnects, the next run works (a referral is created once)', async () => {
 	session.sandbox.expireAccessTokens();
 	session.sandbox.faults.failSignInNext(1, 'grantRevoked');
-	expect((await getExample()).error?.message).toBe('The Partner Center sign-in has expired or was revoked');
+	expect((await getExample()).error?.message).toBe(
+		'The Partner Center sign-in has expired or was revoked',
+	);
 	session.signIn();
 	const before = session.sandbox.referrals.count();
 	const { error, items } = await createReferral();

@@ -17,7 +17,8 @@ const FAST = 10;
 const START = Date.UTC(2026, 0, 2);
 const realStart = performance.now();
 const simulatedNow = () => START + (performance.now() - realStart) * FAST;
-const simulatedSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms / FAST));
+const simulatedSleep = async (ms: number) =>
+	await new Promise<void>((resolve) => setTimeout(resolve, ms / FAST));
 
 let session: SandboxSession;
 
@@ -49,9 +50,14 @@ const referralIds = (count: number) =>
 		.map((referral) => referral.id);
 
 /** One execution per id, all at once, each with Continue On Fail; the ids that did not come back. */
-async function concurrentExecutions(ids: string[]): Promise<{ failed: number; messages: string[] }> {
+async function concurrentExecutions(
+	ids: string[],
+): Promise<{ failed: number; messages: string[] }> {
 	const runs = await Promise.all(
-		ids.map(async (id) => await session.run({ operation: 'get', referralId: byId(id) }, { continueOnFail: true })),
+		ids.map(
+			async (id) =>
+				await session.run({ operation: 'get', referralId: byId(id) }, { continueOnFail: true }),
+		),
 	);
 	const messages: string[] = [];
 	runs.forEach((run, index) => {
@@ -99,7 +105,9 @@ describe('a service that throttles', () => {
 		);
 
 		expect(error).toBeUndefined();
-		expect(items.filter((item) => item.json.error !== undefined).map((item) => item.json.error)).toEqual([]);
+		expect(
+			items.filter((item) => item.json.error !== undefined).map((item) => item.json.error),
+		).toEqual([]);
 		expect(items.map((item) => item.json.id)).toEqual(ids);
 	});
 });

@@ -27,7 +27,10 @@ async function activate(parameters: INodeParameters) {
 		return (await env.session.poll(parameters, staticData)).items ?? [];
 	};
 	await poll(0);
-	const seen = () => Object.keys(((staticData[STATE_KEY] as IDataObject).referrals as IDataObject).seen as IDataObject).length;
+	const seen = () =>
+		Object.keys(
+			((staticData[STATE_KEY] as IDataObject).referrals as IDataObject).seen as IDataObject,
+		).length;
 	return { poll, seen };
 }
 
@@ -44,7 +47,10 @@ function burst(count: number): string[] {
 }
 
 /** What each poll fires, for polls `minutes` apart. */
-async function firedOver(poll: (minutes: number) => Promise<Array<{ json: IDataObject }>>, minutes: number[]) {
+async function firedOver(
+	poll: (minutes: number) => Promise<Array<{ json: IDataObject }>>,
+	minutes: number[],
+) {
 	const perPoll: string[][] = [];
 	for (const gap of minutes) perPoll.push(ids(await poll(gap)));
 	return perPoll;
@@ -74,19 +80,25 @@ describe('Partner Center Referral Trigger: bulk changes', () => {
 		BURST_TEST_TIMEOUT_MS,
 	);
 
-	it('says so in the log when more changes are inside the window than it remembers, and fires none twice', async () => {
-		setUpContainer();
-		const warn = jest.spyOn(Container.get(Logger), 'warn');
-		const trigger = await activate({ event: 'referralCreated', filters: {} });
-		clock.ms += MINUTE;
-		const count = MAX_WINDOW + 150;
-		const created = burst(count);
+	it(
+		'says so in the log when more changes are inside the window than it remembers, and fires none twice',
+		async () => {
+			setUpContainer();
+			const warn = jest.spyOn(Container.get(Logger), 'warn');
+			const trigger = await activate({ event: 'referralCreated', filters: {} });
+			clock.ms += MINUTE;
+			const count = MAX_WINDOW + 150;
+			const created = burst(count);
 
-		const perPoll = await firedOver(trigger.poll, [1, 10]);
-		expect(perPoll.map((poll) => poll.length)).toEqual([count, 0]);
-		expect(new Set(perPoll.flat())).toEqual(new Set(created));
-		expect(trigger.seen()).toBeLessThanOrEqual(MAX_WINDOW);
-		expect(warn).toHaveBeenCalledTimes(1);
-		expect(warn.mock.calls[0][0]).toContain(`${count} referral changes are inside the poll window, more than the ${MAX_WINDOW} it remembers`);
-	}, BURST_TEST_TIMEOUT_MS);
+			const perPoll = await firedOver(trigger.poll, [1, 10]);
+			expect(perPoll.map((poll) => poll.length)).toEqual([count, 0]);
+			expect(new Set(perPoll.flat())).toEqual(new Set(created));
+			expect(trigger.seen()).toBeLessThanOrEqual(MAX_WINDOW);
+			expect(warn).toHaveBeenCalledTimes(1);
+			expect(warn.mock.calls[0][0]).toContain(
+				`${count} referral changes are inside the poll window, more than the ${MAX_WINDOW} it remembers`,
+			);
+		},
+		BURST_TEST_TIMEOUT_MS,
+	);
 });

@@ -41,7 +41,9 @@ async function activate(parameters: INodeParameters, staticData: IDataObject = {
 /** A referral that existed a month before activation (without status stamps). */
 function existing(fields: IDataObject = {}) {
 	const monthAgo = new Date(clock.ms - 30 * DAY).toISOString();
-	return env.session.sandbox.referrals.create(incomingReferral({ createdDateTime: monthAgo, updatedDateTime: monthAgo, ...fields }));
+	return env.session.sandbox.referrals.create(
+		incomingReferral({ createdDateTime: monthAgo, updatedDateTime: monthAgo, ...fields }),
+	);
 }
 
 /** Whether a stamp says its own zone (so that no later node reads it as the server's local time). */
@@ -59,9 +61,14 @@ describe.each(['Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles'])(
 		it('fires a new referral once, and never again over the next ten hours', async () => {
 			// the sandbox really answers without a zone, and this process really is in another one
 			expect(new Date('2026-12-01T10:00:00').getTime()).not.toBe(Date.UTC(2026, 11, 1, 10));
-			const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
+			const trigger = await activate({
+				event: 'referralCreated',
+				filters: { direction: 'Incoming' },
+			});
 			clock.ms += MINUTE;
-			const created = env.session.sandbox.referrals.create(incomingReferral({ name: 'Created after activation' }));
+			const created = env.session.sandbox.referrals.create(
+				incomingReferral({ name: 'Created after activation' }),
+			);
 			const createdAt = clock.ms;
 
 			const fired = await trigger.poll();
@@ -69,19 +76,31 @@ describe.each(['Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles'])(
 			// read as UTC, and said so in the item
 			expect(zoned(fired?.[0].json.createdDateTime)).toBe(true);
 			expect(Date.parse(String(fired?.[0].json.createdDateTime))).toBe(createdAt);
-			for (const minutes of [1, 30, ...Array<number>(10).fill(60)]) expect(await trigger.poll(minutes)).toBeNull();
+			for (const minutes of [1, 30, ...Array<number>(10).fill(60)])
+				expect(await trigger.poll(minutes)).toBeNull();
 		});
 
 		it('fires Active/Accepted -> Closed/Won of a referral that existed before activation, once', async () => {
 			const active = existing({ status: 'Active', substatus: 'Accepted' });
 			const trigger = await activate({ event: 'statusChanged', filters: {} });
 			clock.ms += MINUTE;
-			env.session.sandbox.referrals.update(active.id, { status: 'Closed', substatus: 'Won', statusReason: 'Signed' });
+			env.session.sandbox.referrals.update(active.id, {
+				status: 'Closed',
+				substatus: 'Won',
+				statusReason: 'Signed',
+			});
 
 			expect(json((await trigger.poll()) ?? [])).toEqual([
-				expect.objectContaining({ id: active.id, status: 'Closed', substatus: 'Won', previousStatus: 'Active', previousSubstatus: 'Accepted' }),
+				expect.objectContaining({
+					id: active.id,
+					status: 'Closed',
+					substatus: 'Won',
+					previousStatus: 'Active',
+					previousSubstatus: 'Accepted',
+				}),
 			]);
-			for (const minutes of [1, 30, ...Array<number>(10).fill(60)]) expect(await trigger.poll(minutes)).toBeNull();
+			for (const minutes of [1, 30, ...Array<number>(10).fill(60)])
+				expect(await trigger.poll(minutes)).toBeNull();
 		});
 	},
 );
@@ -95,24 +114,43 @@ describe('Partner Center Referral Trigger: Status Changed with a service that st
 		['Active', 'Accepted', 'Closed', 'Won'],
 		['New', 'Pending', 'Active', 'Accepted'],
 		['New', 'Received', 'Closed', 'Declined'],
-	])('fires %s/%s -> %s/%s of a referral that existed before activation, once', async (status, substatus, toStatus, toSubstatus) => {
-		const referral = existing({ status, substatus });
-		const trigger = await activate({ event: 'statusChanged', filters: { direction: 'Incoming' } });
-		clock.ms += MINUTE;
-		env.session.sandbox.referrals.update(referral.id, { status: toStatus, substatus: toSubstatus });
+	])(
+		'fires %s/%s -> %s/%s of a referral that existed before activation, once',
+		async (status, substatus, toStatus, toSubstatus) => {
+			const referral = existing({ status, substatus });
+			const trigger = await activate({
+				event: 'statusChanged',
+				filters: { direction: 'Incoming' },
+			});
+			clock.ms += MINUTE;
+			env.session.sandbox.referrals.update(referral.id, {
+				status: toStatus,
+				substatus: toSubstatus,
+			});
 
-		expect(json((await trigger.poll()) ?? [])).toEqual([
-			expect.objectContaining({ id: referral.id, status: toStatus, substatus: toSubstatus, previousStatus: status, previousSubstatus: substatus }),
-		]);
-		expect(await trigger.poll()).toBeNull();
-		expect(await trigger.poll(10)).toBeNull();
-	});
+			expect(json((await trigger.poll()) ?? [])).toEqual([
+				expect.objectContaining({
+					id: referral.id,
+					status: toStatus,
+					substatus: toSubstatus,
+					previousStatus: status,
+					previousSubstatus: substatus,
+				}),
+			]);
+			expect(await trigger.poll()).toBeNull();
+			expect(await trigger.poll(10)).toBeNull();
+		},
+	);
 
 	it('fires only To Statuses, and a later move of the same referral again', async () => {
 		const won = existing({ status: 'Active', substatus: 'Accepted' });
 		const lost = existing({ status: 'Active', substatus: 'Accepted' });
 		const pending = existing();
-		const trigger = await activate({ event: 'statusChanged', statuses: ['Closed/Won', 'Active'], filters: {} });
+		const trigger = await activate({
+			event: 'statusChanged',
+			statuses: ['Closed/Won', 'Active'],
+			filters: {},
+		});
 		clock.ms += MINUTE;
 		env.session.sandbox.referrals.update(won.id, { status: 'Closed', substatus: 'Won' });
 		env.session.sandbox.referrals.update(lost.id, { status: 'Closed', substatus: 'Lost' });
@@ -121,15 +159,21 @@ describe('Partner Center Referral Trigger: Status Changed with a service that st
 
 		clock.ms += MINUTE;
 		env.session.sandbox.referrals.update(pending.id, { status: 'Active', substatus: 'Accepted' });
-		expect(json((await trigger.poll()) ?? [])).toEqual([expect.objectContaining({ id: pending.id, previousStatus: 'New' })]);
+		expect(json((await trigger.poll()) ?? [])).toEqual([
+			expect.objectContaining({ id: pending.id, previousStatus: 'New' }),
+		]);
 		expect(await trigger.poll(10)).toBeNull();
 	});
 
 	it('keeps its status memory in static data, one short entry per referral that can still move', async () => {
 		const trigger = await activate({ event: 'statusChanged', filters: {} });
 		const state = (trigger.staticData[STATE_KEY] as IDataObject).referrals as IDataObject;
-		const open = Object.values(env.session.sandbox.referrals.all()).filter((referral) => referral.status !== 'Closed');
-		expect(Object.keys(state.open as IDataObject).sort()).toEqual(open.map((referral) => referral.id.toLowerCase()).sort());
+		const open = Object.values(env.session.sandbox.referrals.all()).filter(
+			(referral) => referral.status !== 'Closed',
+		);
+		expect(Object.keys(state.open as IDataObject).sort()).toEqual(
+			open.map((referral) => referral.id.toLowerCase()).sort(),
+		);
 	});
 });
 
@@ -147,8 +191,13 @@ async function story(restartAfter: number[]): Promise<{ fired: string[]; expecte
 	const p2 = existing();
 	const p3 = existing({ status: 'Active', substatus: 'Accepted' });
 	const p4 = existing({ status: 'New', substatus: 'Received' });
-	const parameters = { event: 'statusChanged', statuses: ['Closed/Won', 'Active'], filters: { direction: 'Incoming' } };
-	const update = (id: string, changes: IDataObject) => env.session.sandbox.referrals.update(id, changes);
+	const parameters = {
+		event: 'statusChanged',
+		statuses: ['Closed/Won', 'Active'],
+		filters: { direction: 'Incoming' },
+	};
+	const update = (id: string, changes: IDataObject) =>
+		env.session.sandbox.referrals.update(id, changes);
 	let created = '';
 	const steps: Array<() => void> = [
 		() => update(p1.id, { details: { notes: 'Only the notes.' } }),
@@ -159,7 +208,9 @@ async function story(restartAfter: number[]): Promise<{ fired: string[]; expecte
 		},
 		() => update(p1.id, { status: 'Closed', substatus: 'Won' }),
 		() => {
-			created = env.session.sandbox.referrals.create(incomingReferral({ name: 'New in the story' })).id;
+			created = env.session.sandbox.referrals.create(
+				incomingReferral({ name: 'New in the story' }),
+			).id;
 		},
 		() => update(created, { status: 'Active', substatus: 'Accepted' }),
 		() => update(p4.id, { status: 'Closed', substatus: 'Declined' }),
@@ -181,7 +232,9 @@ async function story(restartAfter: number[]): Promise<{ fired: string[]; expecte
 	const pollOnce = async (activation: boolean) => {
 		const { items } = await env.session.poll(parameters, staticData);
 		for (const { json: item } of items ?? []) {
-			fired.push(`${String(item.id)} ${String(item.previousStatus)}/${String(item.previousSubstatus)} -> ${String(item.status)}/${String(item.substatus)}`);
+			fired.push(
+				`${String(item.id)} ${String(item.previousStatus)}/${String(item.previousSubstatus)} -> ${String(item.status)}/${String(item.substatus)}`,
+			);
 		}
 		if (items || activation) saved = JSON.stringify(staticData);
 	};
@@ -205,7 +258,17 @@ async function story(restartAfter: number[]): Promise<{ fired: string[]; expecte
 }
 
 describe('Partner Center Referral Trigger: restarts from the static data n8n saved at the last poll that fired', () => {
-	it.each([[[]], [[0]], [[2]], [[3]], [[4, 5]], [[6]], [[8]], [[0, 2, 4, 6, 8]], [[1, 3, 5, 7, 9]]])(
+	it.each([
+		[[]],
+		[[0]],
+		[[2]],
+		[[3]],
+		[[4, 5]],
+		[[6]],
+		[[8]],
+		[[0, 2, 4, 6, 8]],
+		[[1, 3, 5, 7, 9]],
+	])(
 		'fires every change of the story exactly once, restarting after the polls %j',
 		async (restartAfter) => {
 			const { fired, expected } = await story(restartAfter);
@@ -215,12 +278,17 @@ describe('Partner Center Referral Trigger: restarts from the static data n8n sav
 });
 
 /** The same for New Referral: creations fire, the updates between them fire nothing (and are not saved). */
-async function creationStory(restartAfter: number[]): Promise<{ fired: string[]; expected: string[] }> {
+async function creationStory(
+	restartAfter: number[],
+): Promise<{ fired: string[]; expected: string[] }> {
 	env.session.sandbox.responses.zonelessTimestamps = true;
 	const parameters = { event: 'referralCreated', filters: { direction: 'Incoming' } };
 	const created: string[] = [];
 	const create = () => created.push(env.session.sandbox.referrals.create(incomingReferral()).id);
-	const update = (index: number) => env.session.sandbox.referrals.update(created[index], { details: { notes: `Edited at ${clock.ms}` } });
+	const update = (index: number) =>
+		env.session.sandbox.referrals.update(created[index], {
+			details: { notes: `Edited at ${clock.ms}` },
+		});
 	const steps: Array<() => void> = [
 		create,
 		() => update(0),
@@ -276,52 +344,82 @@ describe('Partner Center Referral Trigger: damaged or unknown static data', () =
 	const damaged: Array<[string, unknown]> = [
 		['an unknown version', { version: 99, from: '2026-01-01T00:00:00Z', seen: {} }],
 		['a window start that is not a time', { version: 3, from: 'yesterday', seen: {} }],
-		['a truncated entry', { version: 3, from: '2026-01-01T00:00:00Z', seen: { abc: [1767225600000, 'x'] } }],
+		[
+			'a truncated entry',
+			{ version: 3, from: '2026-01-01T00:00:00Z', seen: { abc: [1767225600000, 'x'] } },
+		],
 		['seen of the wrong type', { version: 2, from: '2026-01-01T00:00:00Z', seen: 'abc' }],
-		['a status memory of the wrong type', { version: 3, from: '2026-01-01T00:00:00Z', seen: {}, open: [1, 2] }],
+		[
+			'a status memory of the wrong type',
+			{ version: 3, from: '2026-01-01T00:00:00Z', seen: {}, open: [1, 2] },
+		],
 		['a text', 'referrals'],
 	];
 
-	it.each(damaged)('with %s, starts over as at activation (nothing old fires), says so once, and in the next fired items', async (_what, state) => {
-		setUpContainer();
-		const warn = jest.spyOn(Container.get(Logger), 'warn');
-		const [, old] = env.session.sandbox.referrals.all();
-		env.session.sandbox.referrals.update(old.id, { details: { notes: 'Changed before the restart.' } });
-		clock.ms += MINUTE;
+	it.each(damaged)(
+		'with %s, starts over as at activation (nothing old fires), says so once, and in the next fired items',
+		async (_what, state) => {
+			setUpContainer();
+			const warn = jest.spyOn(Container.get(Logger), 'warn');
+			const [, old] = env.session.sandbox.referrals.all();
+			env.session.sandbox.referrals.update(old.id, {
+				details: { notes: 'Changed before the restart.' },
+			});
+			clock.ms += MINUTE;
 
-		const trigger = await activate({ event: 'referralUpdated', filters: {} }, { [STATE_KEY]: { referrals: state } });
-		expect(trigger.first).toBeNull();
-		expect(warn).toHaveBeenCalledTimes(1);
-		expect(warn.mock.calls[0][0]).toContain("The trigger's saved state could not be read");
-		expect(await trigger.poll()).toBeNull();
+			const trigger = await activate(
+				{ event: 'referralUpdated', filters: {} },
+				{ [STATE_KEY]: { referrals: state } },
+			);
+			expect(trigger.first).toBeNull();
+			expect(warn).toHaveBeenCalledTimes(1);
+			expect(warn.mock.calls[0][0]).toContain("The trigger's saved state could not be read");
+			expect(await trigger.poll()).toBeNull();
 
-		env.session.sandbox.referrals.update(old.id, { details: { notes: 'Changed after the restart.' } });
-		const fired = await trigger.poll();
-		expect(json(fired ?? [])).toEqual([expect.objectContaining({ id: old.id, triggerNotice: expect.stringContaining('started over') })]);
+			env.session.sandbox.referrals.update(old.id, {
+				details: { notes: 'Changed after the restart.' },
+			});
+			const fired = await trigger.poll();
+			expect(json(fired ?? [])).toEqual([
+				expect.objectContaining({
+					id: old.id,
+					triggerNotice: expect.stringContaining('started over'),
+				}),
+			]);
 
-		env.session.sandbox.referrals.update(old.id, { details: { notes: 'And again.' } });
-		const next = await trigger.poll();
-		expect(ids(next ?? [])).toEqual([old.id]);
-		expect(next?.[0].json).not.toHaveProperty('triggerNotice');
-		expect(warn).toHaveBeenCalledTimes(1);
-	});
+			env.session.sandbox.referrals.update(old.id, { details: { notes: 'And again.' } });
+			const next = await trigger.poll();
+			expect(ids(next ?? [])).toEqual([old.id]);
+			expect(next?.[0].json).not.toHaveProperty('triggerNotice');
+			expect(warn).toHaveBeenCalledTimes(1);
+		},
+	);
 
 	it('reads the state of the previous version (2) without a gap, and builds the status memory', async () => {
 		const active = existing({ status: 'Active', substatus: 'Accepted' });
 		const trigger = await activate({ event: 'statusChanged', filters: {} });
 		const state = (trigger.staticData[STATE_KEY] as IDataObject).referrals as IDataObject;
 		// as version 2 saved it: no status memory
-		(trigger.staticData[STATE_KEY] as IDataObject).referrals = { version: 2, from: state.from, seen: state.seen };
+		(trigger.staticData[STATE_KEY] as IDataObject).referrals = {
+			version: 2,
+			from: state.from,
+			seen: state.seen,
+		};
 		expect(await trigger.poll()).toBeNull();
 
 		env.session.sandbox.referrals.update(active.id, { status: 'Closed', substatus: 'Won' });
-		expect(json((await trigger.poll()) ?? [])).toEqual([expect.objectContaining({ id: active.id, previousStatus: 'Active' })]);
+		expect(json((await trigger.poll()) ?? [])).toEqual([
+			expect.objectContaining({ id: active.id, previousStatus: 'Active' }),
+		]);
 	});
 });
 
 describe('Partner Center Referral Trigger: two polls at once, ids in another case', () => {
 	it('fires a change once when two polls of the same trigger run at once (the second yields)', async () => {
-		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
+		const trigger = await activate({
+			event: 'referralCreated',
+			filters: { direction: 'Incoming' },
+		});
 		clock.ms += MINUTE;
 		const created = env.session.sandbox.referrals.create(incomingReferral());
 		clock.ms += MINUTE;
@@ -337,7 +435,10 @@ describe('Partner Center Referral Trigger: two polls at once, ids in another cas
 	});
 
 	it('does not fire again for a referral whose id comes back in upper case', async () => {
-		const trigger = await activate({ event: 'referralCreated', filters: { direction: 'Incoming' } });
+		const trigger = await activate({
+			event: 'referralCreated',
+			filters: { direction: 'Incoming' },
+		});
 		clock.ms += MINUTE;
 		const created = env.session.sandbox.referrals.create(incomingReferral());
 		expect(ids((await trigger.poll()) ?? [])).toEqual([created.id]);
@@ -355,7 +456,11 @@ describe('Partner Center Referral Trigger: two polls at once, ids in another cas
 		clock.ms += MINUTE;
 		env.session.sandbox.referrals.update(active.id, { status: 'Closed', substatus: 'Won' });
 		expect(json((await trigger.poll()) ?? [])).toEqual([
-			expect.objectContaining({ id: active.id.toUpperCase(), previousStatus: 'Active', previousSubstatus: 'Accepted' }),
+			expect.objectContaining({
+				id: active.id.toUpperCase(),
+				previousStatus: 'Active',
+				previousSubstatus: 'Accepted',
+			}),
 		]);
 		expect(await trigger.poll()).toBeNull();
 	});
@@ -368,20 +473,40 @@ describe('Partner Center Referral Trigger: Fetch Test Event applies the filters 
 		clock.ms += MINUTE;
 		env.session.sandbox.referrals.update(won.id, { status: 'Closed', substatus: 'Won' });
 		clock.ms += MINUTE;
-		env.session.sandbox.referrals.update(other.id, { details: { notes: 'The most recent change of all.' } });
+		env.session.sandbox.referrals.update(other.id, {
+			details: { notes: 'The most recent change of all.' },
+		});
 
-		const { items } = await env.session.poll({ event: 'statusChanged', statuses: ['Closed/Won'], filters: {} }, {}, { mode: 'manual' });
-		expect(json(items ?? [])).toEqual([expect.objectContaining({ id: won.id, status: 'Closed', substatus: 'Won', event: 'statusChanged' })]);
+		const { items } = await env.session.poll(
+			{ event: 'statusChanged', statuses: ['Closed/Won'], filters: {} },
+			{},
+			{ mode: 'manual' },
+		);
+		expect(json(items ?? [])).toEqual([
+			expect.objectContaining({
+				id: won.id,
+				status: 'Closed',
+				substatus: 'Won',
+				event: 'statusChanged',
+			}),
+		]);
 	});
 
 	it('says so when no referral is in To Statuses', async () => {
 		// a To Status (one of the options) that no referral of the sandbox has
 		const target = 'New/Received';
 		for (const referral of env.session.sandbox.referrals.all()) {
-			if (referral.status === 'New' && referral.substatus === 'Received') env.session.sandbox.referrals.update(referral.id, { substatus: 'Pending' });
+			if (referral.status === 'New' && referral.substatus === 'Received')
+				env.session.sandbox.referrals.update(referral.id, { substatus: 'Pending' });
 		}
-		const polled = env.session.poll({ event: 'statusChanged', statuses: [target], filters: {} }, {}, { mode: 'manual' });
+		const polled = env.session.poll(
+			{ event: 'statusChanged', statuses: [target], filters: {} },
+			{},
+			{ mode: 'manual' },
+		);
 		await expect(polled).rejects.toThrow('No referral matches this trigger yet');
-		await expect(polled).rejects.toMatchObject({ description: expect.stringContaining(`To Statuses (${target})`) });
+		await expect(polled).rejects.toMatchObject({
+			description: expect.stringContaining(`To Statuses (${target})`),
+		});
 	});
 });

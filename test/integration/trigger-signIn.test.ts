@@ -15,7 +15,10 @@ const MINUTE = 60_000;
 
 const env = useSimulatedClockSandbox(START, { referralCount: 20, pageSize: 10 });
 const { clock } = env;
-const PARAMETERS: INodeParameters = { event: 'referralCreated', filters: { direction: 'Incoming' } };
+const PARAMETERS: INodeParameters = {
+	event: 'referralCreated',
+	filters: { direction: 'Incoming' },
+};
 
 afterEach(() => env.session.signIn());
 
@@ -61,7 +64,10 @@ it('activation with the token host out of reach names the host, not the API Base
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	await new Promise((resolve) => server.close(resolve));
-	env.session.credentials = { ...env.session.credentials, accessTokenUrl: `http://127.0.0.1:${port}/organizations/oauth2/v2.0/token` };
+	env.session.credentials = {
+		...env.session.credentials,
+		accessTokenUrl: `http://127.0.0.1:${port}/organizations/oauth2/v2.0/token`,
+	};
 	env.session.sandbox.expireAccessTokens();
 	await expect(env.session.poll(PARAMETERS, {})).rejects.toMatchObject({
 		message: `Could not reach the Microsoft sign-in service at 127.0.0.1:${port}: the connection was refused`,
@@ -73,6 +79,8 @@ it('activation with the token host out of reach names the host, not the API Base
 it('activation with a credential never connected: says to connect it, and sends nothing', async () => {
 	const { oauthTokenData: _tokens, ...saved } = env.session.credentials;
 	env.session.credentials = saved;
-	await expect(env.session.poll(PARAMETERS, {})).rejects.toThrow('The Partner Center credential is not connected yet');
+	await expect(env.session.poll(PARAMETERS, {})).rejects.toThrow(
+		'The Partner Center credential is not connected yet',
+	);
 	expect(env.session.sandbox.counters.requests).toBe(0);
 });

@@ -9,7 +9,10 @@ import { ids, incomingReferral, useSimulatedClockSandbox } from './helpers';
 
 const MINUTE = 60_000;
 
-const env = useSimulatedClockSandbox(Date.parse('2026-03-02T09:00:00.000Z'), { referralCount: 5, pageSize: 10 });
+const env = useSimulatedClockSandbox(Date.parse('2026-03-02T09:00:00.000Z'), {
+	referralCount: 5,
+	pageSize: 10,
+});
 const { clock } = env;
 
 async function activate(parameters: INodeParameters) {
@@ -30,9 +33,17 @@ describe('Trigger "To Statuses" from an expression', () => {
 		['a JSON array as text', '={{ \'["Closed/Lost"]\' }}', ['lost']],
 		['a list in any case', '={{ ["CLOSED"] }}', ['won', 'lost']],
 	])('reads %s and fires only the moves it names', async (_label, statuses, expected) => {
-		const poll = await activate({ event: 'statusChanged', statuses, filters: { direction: 'Incoming' } });
-		const won = env.session.sandbox.referrals.create(incomingReferral({ status: 'Active', substatus: 'Accepted' }));
-		const lost = env.session.sandbox.referrals.create(incomingReferral({ status: 'Active', substatus: 'Accepted' }));
+		const poll = await activate({
+			event: 'statusChanged',
+			statuses,
+			filters: { direction: 'Incoming' },
+		});
+		const won = env.session.sandbox.referrals.create(
+			incomingReferral({ status: 'Active', substatus: 'Accepted' }),
+		);
+		const lost = env.session.sandbox.referrals.create(
+			incomingReferral({ status: 'Active', substatus: 'Accepted' }),
+		);
 		const stays = env.session.sandbox.referrals.create(incomingReferral());
 		expect(await poll()).toBeNull();
 
@@ -48,9 +59,14 @@ describe('Trigger "To Statuses" from an expression', () => {
 	it('refuses a value that is not a status on the first poll, listing the allowed ones, and lists nothing', async () => {
 		const failure = await env.session
 			.poll({ event: 'statusChanged', statuses: '={{ "Signed" }}', filters: {} }, {})
-			.then(() => undefined, (error: Error & { description?: string }) => error);
+			.then(
+				() => undefined,
+				(error: Error & { description?: string }) => error,
+			);
 		expect(failure?.message).toBe('The field "To Statuses" has an invalid value: "Signed"');
-		expect(failure?.description).toContain('Closed/Won, Closed/Lost, Closed/Declined, Closed/Expired (any case; also Pending, Received, Accepted, Won, Lost, Declined, Expired alone)');
+		expect(failure?.description).toContain(
+			'Closed/Won, Closed/Lost, Closed/Declined, Closed/Expired (any case; also Pending, Received, Accepted, Won, Lost, Declined, Expired alone)',
+		);
 		expect(env.session.sandbox.counters.byMethod.GET ?? 0).toBe(0);
 	});
 });

@@ -44,7 +44,9 @@ class Server {
 function watchThrottles() {
 	const seen: Array<{ throttle: AdaptiveThrottle; start: number; limits: number[] }> = [];
 	const acquire = AdaptiveThrottle.prototype.acquire;
-	jest.spyOn(AdaptiveThrottle.prototype, 'acquire').mockImplementation(function (this: AdaptiveThrottle) {
+	jest.spyOn(AdaptiveThrottle.prototype, 'acquire').mockImplementation(function (
+		this: AdaptiveThrottle,
+	) {
 		if (!seen.some((entry) => entry.throttle === this)) {
 			const limits: number[] = [];
 			const start = this.limit;
@@ -85,7 +87,9 @@ describe('Max Concurrent Requests', () => {
 		});
 		const { items, error } = await runReferral(get(3), { items: IDS.map((id) => ({ id })) });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json)).toEqual(IDS.map((id, index) => flat(id, { name: `Referral ${index}` })));
+		expect(items.map((item) => item.json)).toEqual(
+			IDS.map((id, index) => flat(id, { name: `Referral ${index}` })),
+		);
 		expect(items.map((item) => item.pairedItem)).toEqual(IDS.map((_, item) => ({ item })));
 		expect(Math.max(...server.atArrival)).toBeLessThanOrEqual(3);
 		expect(Math.max(...server.atArrival)).toBeGreaterThan(1);
@@ -98,9 +102,14 @@ describe('Max Concurrent Requests', () => {
 	it('with 1, sends one request at a time in input order', async () => {
 		const server = new Server();
 		IDS.slice(0, 5).forEach((id, index) => {
-			server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(DELAYS[index]).reply(200, referral(id)), id);
+			server.watch(
+				nock(API).get(`${REFERRALS}/${id}`).delay(DELAYS[index]).reply(200, referral(id)),
+				id,
+			);
 		});
-		const { items, error } = await runReferral(get(1), { items: IDS.slice(0, 5).map((id) => ({ id })) });
+		const { items, error } = await runReferral(get(1), {
+			items: IDS.slice(0, 5).map((id) => ({ id })),
+		});
 		expect(error).toBeUndefined();
 		expect(server.arrivals).toEqual(IDS.slice(0, 5));
 		expect(server.atArrival).toEqual([1, 1, 1, 1, 1]);
@@ -113,7 +122,10 @@ describe('Max Concurrent Requests', () => {
 		names.forEach((name, index) => {
 			server.watch(
 				nock(API)
-					.post(REFERRALS, (body: IDataObject) => (body.customerProfile as IDataObject).name === name)
+					.post(
+						REFERRALS,
+						(body: IDataObject) => (body.customerProfile as IDataObject).name === name,
+					)
 					.delay(DELAYS[index])
 					.reply(201, referral(guid(index + 1), { customerProfile: { name } })),
 				name,
@@ -140,7 +152,8 @@ describe('Max Concurrent Requests', () => {
 		IDS.forEach((id, index) => {
 			if (index === 6) return; // item 6 has an invalid id: nothing is sent for it
 			const scope = nock(API).get(`${REFERRALS}/${id}`).delay(DELAYS[index]);
-			if (failing.has(index)) scope.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+			if (failing.has(index))
+				scope.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
 			else scope.reply(200, referral(id));
 		});
 		const input: IDataObject[] = IDS.map((id, index) => ({ id: index === 6 ? 'not-a-guid' : id }));
@@ -148,16 +161,14 @@ describe('Max Concurrent Requests', () => {
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.pairedItem)).toEqual(IDS.map((_, item) => ({ item })));
 		const expected = IDS.map((id, index) => {
-			if (index === 6) return { error: 'The Referral parameter is not a valid referral ID (it is "not-a-guid")' };
+			if (index === 6)
+				return { error: 'The Referral parameter is not a valid referral ID (it is "not-a-guid")' };
 			return failing.has(index) ? { error: `Referral ${id} was not found` } : flat(id);
 		});
 		expect(items.map((item) => item.json)).toEqual(expected);
-		expect(items.filter((item) => item.error !== undefined).map((item) => item.pairedItem)).toEqual([
-			{ item: 1 },
-			{ item: 4 },
-			{ item: 6 },
-			{ item: 8 },
-		]);
+		expect(items.filter((item) => item.error !== undefined).map((item) => item.pairedItem)).toEqual(
+			[{ item: 1 }, { item: 4 }, { item: 6 }, { item: 8 }],
+		);
 	});
 
 	it('without Continue On Fail, one failed item fails the node with that item named', async () => {
@@ -166,7 +177,9 @@ describe('Max Concurrent Requests', () => {
 			if (index === 1) scope.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
 			else scope.delay(20).reply(200, referral(id));
 		});
-		const { items, error } = await runReferral(get(3), { items: IDS.slice(0, 3).map((id) => ({ id })) });
+		const { items, error } = await runReferral(get(3), {
+			items: IDS.slice(0, 3).map((id) => ({ id })),
+		});
 		expect(items).toEqual([]);
 		expect(error?.message).toBe(`Referral ${IDS[1]} was not found`);
 		expect(error?.context.itemIndex).toBe(1);
@@ -200,11 +213,21 @@ describe('Max Concurrent Requests', () => {
 				server.watch(
 					nock(API)
 						.get(`${REFERRALS}/${id}`)
-						.reply(429, { error: { code: 'tooManyRequests', message: 'Slow down' } }, { 'Retry-After': '2' }),
+						.reply(
+							429,
+							{ error: { code: 'tooManyRequests', message: 'Slow down' } },
+							{ 'Retry-After': '2' },
+						),
 					`${id} (429)`,
 				);
 			}
-			server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(index < 2 ? 40 : 10).reply(200, referral(id)), id);
+			server.watch(
+				nock(API)
+					.get(`${REFERRALS}/${id}`)
+					.delay(index < 2 ? 40 : 10)
+					.reply(200, referral(id)),
+				id,
+			);
 		});
 		const { items, error } = await runReferral(get(3), { items: IDS.map((id) => ({ id })) });
 		expect(error).toBeUndefined();
@@ -242,7 +265,11 @@ describe('Max Concurrent Requests', () => {
 				nock(API)
 					.get(`${REFERRALS}/${id}`)
 					.delay(delays[index])
-					.reply(429, { error: { code: 'tooManyRequests', message: 'Rate limit' } }, { 'Retry-After': '2' });
+					.reply(
+						429,
+						{ error: { code: 'tooManyRequests', message: 'Rate limit' } },
+						{ 'Retry-After': '2' },
+					);
 			}
 			nock(API)
 				.get(`${REFERRALS}/${id}`)
@@ -260,7 +287,12 @@ describe('Max Concurrent Requests', () => {
 		expect(paused).toBeGreaterThan(-1);
 		// item 3 came back during the wait: item 4 waits for its end too
 		expect(events.slice(paused, resumed).filter((event) => event.startsWith('sent'))).toEqual([]);
-		expect(events.slice(resumed).filter((event) => event.startsWith('sent')).sort()).toEqual(['sent 2', 'sent 4', 'sent 5']);
+		expect(
+			events
+				.slice(resumed)
+				.filter((event) => event.startsWith('sent'))
+				.sort(),
+		).toEqual(['sent 2', 'sent 4', 'sent 5']);
 	});
 
 	/** `count` ids, each answered after `delayMs` by one interceptor, watched by `server`. */
@@ -324,7 +356,9 @@ describe('Max Concurrent Requests', () => {
 
 	it('treats a concurrency below 1 as 1', async () => {
 		const server = new Server();
-		IDS.slice(0, 3).forEach((id) => server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(5).reply(200, referral(id)), id));
+		IDS.slice(0, 3).forEach((id) =>
+			server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(5).reply(200, referral(id)), id),
+		);
 		const { items, error } = await runReferral(
 			{ operation: 'get', referralId: idFromItem(), options: { concurrency: '={{ 0 }}' } },
 			{ items: IDS.slice(0, 3).map((id) => ({ id })) },

@@ -8,9 +8,24 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { API, guid, LOGIN, REFERRALS, referral, runOptions, runReferral, TOKEN_PATH } from '../fixtures';
+import {
+	API,
+	guid,
+	LOGIN,
+	REFERRALS,
+	referral,
+	runOptions,
+	runReferral,
+	TOKEN_PATH,
+} from '../fixtures';
 import type { RecordedRequest } from './helpers';
-import { createParameters as create, flat, recordAndReply, useNock, watchRequests } from './helpers';
+import {
+	createParameters as create,
+	flat,
+	recordAndReply,
+	useNock,
+	watchRequests,
+} from './helpers';
 
 const setup = useNock();
 
@@ -28,10 +43,21 @@ const MINIMAL_BODY = {
 
 /** What the service answers: the referral as created, moved on to Active/Accepted. */
 const created = (fields: IDataObject = {}) =>
-	referral(guid(1), { status: 'Active', substatus: 'Accepted', engagementId: guid(100), ...fields });
+	referral(guid(1), {
+		status: 'Active',
+		substatus: 'Accepted',
+		engagementId: guid(100),
+		...fields,
+	});
 
-function interceptPost(requests: RecordedRequest[], status = 201, response: IDataObject = created()) {
-	return nock(API).post(REFERRALS).reply(recordAndReply(requests, status, response));
+function interceptPost(
+	requests: RecordedRequest[],
+	status = 201,
+	response: IDataObject = created(),
+) {
+	return nock(API)
+		.post(REFERRALS)
+		.reply(recordAndReply(requests, status, response));
 }
 
 describe('Create a referral: request body', () => {
@@ -53,7 +79,13 @@ describe('Create a referral: request body', () => {
 		interceptPost(requests);
 		const { error } = await runReferral(
 			create(
-				{ type: 'Shared', customerName: ' Fabrikam Inc ', customerCountry: 'de', consentToContact: false, consentToShareInfo: true },
+				{
+					type: 'Shared',
+					customerName: ' Fabrikam Inc ',
+					customerCountry: 'de',
+					consentToContact: false,
+					consentToShareInfo: true,
+				},
 				{
 					name: ' Fabrikam rollout ',
 					externalReferenceId: 'CRM-42',
@@ -74,11 +106,19 @@ describe('Create a referral: request body', () => {
 					shareWithMicrosoft: true,
 					teamMembers: {
 						member: [
-							{ email: ' ann@contoso.com ', firstName: 'Ann', lastName: 'Lee', phoneNumber: '+1 555 0100', title: 'AE' },
+							{
+								email: ' ann@contoso.com ',
+								firstName: 'Ann',
+								lastName: 'Lee',
+								phoneNumber: '+1 555 0100',
+								title: 'AE',
+							},
 							{ email: 'bob@contoso.com', firstName: '', lastName: '' },
 						],
 					},
-					customerContacts: { member: [{ email: "o'brien@fabrikam.com", firstName: 'Sean', lastName: "O'Brien" }] },
+					customerContacts: {
+						member: [{ email: "o'brien@fabrikam.com", firstName: 'Sean', lastName: "O'Brien" }],
+					},
 				},
 			),
 		);
@@ -92,7 +132,13 @@ describe('Create a referral: request body', () => {
 				customerProfile: {
 					name: 'Fabrikam Inc',
 					size: '51to1000employees',
-					address: { addressLine1: 'Hauptstrasse 1', city: 'Berlin', state: 'BE', postalCode: '10115', country: 'DE' },
+					address: {
+						addressLine1: 'Hauptstrasse 1',
+						city: 'Berlin',
+						state: 'BE',
+						postalCode: '10115',
+						country: 'DE',
+					},
 					team: [{ email: "o'brien@fabrikam.com", firstName: 'Sean', lastName: "O'Brien" }],
 				},
 				consent: {
@@ -111,7 +157,13 @@ describe('Create a referral: request body', () => {
 					},
 				},
 				team: [
-					{ email: 'ann@contoso.com', firstName: 'Ann', lastName: 'Lee', phoneNumber: '+1 555 0100', title: 'AE' },
+					{
+						email: 'ann@contoso.com',
+						firstName: 'Ann',
+						lastName: 'Lee',
+						phoneNumber: '+1 555 0100',
+						title: 'AE',
+					},
 					{ email: 'bob@contoso.com' },
 				],
 				target: [{ type: 'BusinessProfileLocation', id: 'msft' }],
@@ -123,7 +175,10 @@ describe('Create a referral: request body', () => {
 		const requests: RecordedRequest[] = [];
 		interceptPost(requests);
 		const { error } = await runReferral(
-			create({ type: 'Shared' }, { privateDeal: true, dealValue: 0, closingDateTime: '2026-06-30T12:00:00+02:00' }),
+			create(
+				{ type: 'Shared' },
+				{ privateDeal: true, dealValue: 0, closingDateTime: '2026-06-30T12:00:00+02:00' },
+			),
 		);
 		expect(error).toBeUndefined();
 		expect(requests.map((request) => request.body)).toEqual([
@@ -156,14 +211,21 @@ describe('Create a referral: request body', () => {
 			.reply(recordAndReply(requests, 201, created({ id: guid(12) })));
 		const { items, error } = await runReferral(
 			create({ customerName: '={{ $json.customer }}', customerCountry: '={{ $json.country }}' }),
-			{ items: [{ customer: 'A', country: 'us' }, { customer: 'B', country: 'GB' }] },
+			{
+				items: [
+					{ customer: 'A', country: 'us' },
+					{ customer: 'B', country: 'GB' },
+				],
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(items.map((item) => [item.json.id, item.pairedItem])).toEqual([
 			[guid(11), { item: 0 }],
 			[guid(12), { item: 1 }],
 		]);
-		const profiles = requests.map((request) => (request.body as IDataObject).customerProfile as IDataObject);
+		const profiles = requests.map(
+			(request) => (request.body as IDataObject).customerProfile as IDataObject,
+		);
 		expect(profiles.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual([
 			{ name: 'A', address: { country: 'US' } },
 			{ name: 'B', address: { country: 'GB' } },
@@ -173,13 +235,62 @@ describe('Create a referral: request body', () => {
 
 describe('Create a referral: validation sends nothing', () => {
 	it.each<[string, INodeParameters, INodeParameters, IDataObject, string, string]>([
-		['a three-letter country', { customerCountry: '={{ $json.v }}' }, {}, { v: 'USA' }, 'The field "Customer Country" has an invalid value: "USA"', 'two-letter ISO 3166'],
-		['an empty country', { customerCountry: '={{ $json.v }}' }, {}, { v: '  ' }, 'The field "Customer Country" has an invalid value: ""', 'two-letter ISO 3166'],
-		['an empty customer name', { customerName: '={{ $json.v }}' }, {}, { v: ' ' }, 'The field "Customer Name" has an invalid value: ""', "customer's company name"],
-		['a bad currency', {}, { currency: '={{ $json.v }}' }, { v: 'US$' }, 'The field "Currency" has an invalid value: "US$"', 'three-letter ISO 4217'],
-		['a negative deal value', {}, { dealValue: '={{ $json.v }}' }, { v: -5 }, 'The field "Deal Value" has an invalid value: -5', 'zero or more'],
-		['a deal value that is not a number', {}, { dealValue: '={{ $json.v }}' }, { v: 'lots' }, 'The field "Deal Value" has an invalid value: "lots"', 'zero or more'],
-		['a closing date that is not a date', {}, { closingDateTime: '={{ $json.v }}' }, { v: 'soon' }, 'The field "Closing Date" has an invalid value: "soon"', 'a date and time'],
+		[
+			'a three-letter country',
+			{ customerCountry: '={{ $json.v }}' },
+			{},
+			{ v: 'USA' },
+			'The field "Customer Country" has an invalid value: "USA"',
+			'two-letter ISO 3166',
+		],
+		[
+			'an empty country',
+			{ customerCountry: '={{ $json.v }}' },
+			{},
+			{ v: '  ' },
+			'The field "Customer Country" has an invalid value: ""',
+			'two-letter ISO 3166',
+		],
+		[
+			'an empty customer name',
+			{ customerName: '={{ $json.v }}' },
+			{},
+			{ v: ' ' },
+			'The field "Customer Name" has an invalid value: ""',
+			"customer's company name",
+		],
+		[
+			'a bad currency',
+			{},
+			{ currency: '={{ $json.v }}' },
+			{ v: 'US$' },
+			'The field "Currency" has an invalid value: "US$"',
+			'three-letter ISO 4217',
+		],
+		[
+			'a negative deal value',
+			{},
+			{ dealValue: '={{ $json.v }}' },
+			{ v: -5 },
+			'The field "Deal Value" has an invalid value: -5',
+			'zero or more',
+		],
+		[
+			'a deal value that is not a number',
+			{},
+			{ dealValue: '={{ $json.v }}' },
+			{ v: 'lots' },
+			'The field "Deal Value" has an invalid value: "lots"',
+			'zero or more',
+		],
+		[
+			'a closing date that is not a date',
+			{},
+			{ closingDateTime: '={{ $json.v }}' },
+			{ v: 'soon' },
+			'The field "Closing Date" has an invalid value: "soon"',
+			'a date and time',
+		],
 		[
 			'a team member without email',
 			{},
@@ -231,7 +342,14 @@ describe('Create a referral: failures are not retried (no idempotency key)', () 
 		nock(API)
 			.post(REFERRALS)
 			.times(2)
-			.reply(recordAndReply(requests, 503, { error: { code: 'serviceNotAvailable', message: 'Try later' } }, { 'Retry-After': '1' }));
+			.reply(
+				recordAndReply(
+					requests,
+					503,
+					{ error: { code: 'serviceNotAvailable', message: 'Try later' } },
+					{ 'Retry-After': '1' },
+				),
+			);
 		const { items, error } = await runReferral(create());
 		expect(requests).toHaveLength(1);
 		expect(items).toEqual([]);
@@ -243,7 +361,12 @@ describe('Create a referral: failures are not retried (no idempotency key)', () 
 
 	it('does not retry a 500 either', async () => {
 		const requests: RecordedRequest[] = [];
-		nock(API).post(REFERRALS).times(2).reply(recordAndReply(requests, 500, { error: { code: 'generalException', message: 'Oops' } }));
+		nock(API)
+			.post(REFERRALS)
+			.times(2)
+			.reply(
+				recordAndReply(requests, 500, { error: { code: 'generalException', message: 'Oops' } }),
+			);
 		const { error } = await runReferral(create());
 		expect(requests).toHaveLength(1);
 		expect(error?.message).toBe('Partner Center is unavailable (500)');
@@ -263,12 +386,18 @@ describe('Create a referral: failures are not retried (no idempotency key)', () 
 		nock.enableNetConnect('127.0.0.1');
 		try {
 			const { port } = server.address() as AddressInfo;
-			const { items, error } = await runReferral(create(), {}, runOptions({ baseUrl: `http://127.0.0.1:${port}` }));
+			const { items, error } = await runReferral(
+				create(),
+				{},
+				runOptions({ baseUrl: `http://127.0.0.1:${port}` }),
+			);
 			expect(attempts).toBe(1);
 			expect(items).toEqual([]);
 			expect(setup.sleeps).toEqual([]);
 			expect(error?.message).toBe('Could not reach Partner Center: the connection was reset');
-			expect(error?.description).toContain("The connection to the API Base URL failed (ECONNRESET). Check the credential's API Base URL");
+			expect(error?.description).toContain(
+				"The connection to the API Base URL failed (ECONNRESET). Check the credential's API Base URL",
+			);
 		} finally {
 			nock.disableNetConnect();
 			await new Promise((resolve) => server.close(resolve));
@@ -279,7 +408,14 @@ describe('Create a referral: failures are not retried (no idempotency key)', () 
 		const requests: RecordedRequest[] = [];
 		nock(API)
 			.post(REFERRALS)
-			.reply(recordAndReply(requests, 429, { error: { code: 'tooManyRequests', message: 'Slow down' } }, { 'Retry-After': '3' }))
+			.reply(
+				recordAndReply(
+					requests,
+					429,
+					{ error: { code: 'tooManyRequests', message: 'Slow down' } },
+					{ 'Retry-After': '3' },
+				),
+			)
 			.post(REFERRALS)
 			.reply(recordAndReply(requests, 201, created()));
 		const { items, error } = await runReferral(create());
@@ -295,10 +431,16 @@ describe('Create a referral: failures are not retried (no idempotency key)', () 
 		nock(API)
 			.post(REFERRALS)
 			.times(2)
-			.reply(recordAndReply(requests, 400, { error: { code: 'invalidRequest', message: "'details' is required." } }));
+			.reply(
+				recordAndReply(requests, 400, {
+					error: { code: 'invalidRequest', message: "'details' is required." },
+				}),
+			);
 		const { error } = await runReferral(create());
 		expect(requests).toHaveLength(1);
-		expect(error?.message).toBe("Partner Center rejected the request as invalid: 'details' is required.");
+		expect(error?.message).toBe(
+			"Partner Center rejected the request as invalid: 'details' is required.",
+		);
 		nock.cleanAll();
 	});
 });
@@ -309,19 +451,26 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 	/** The advice a failed create gets: never "try again" where the referral may exist. */
 	function expectCheckBeforeRerun(description: string | undefined | null) {
 		expect(description).toContain(MAYBE);
-		expect(description).toContain('Before re-running this item, check whether it exists: Get Many with Created After');
+		expect(description).toContain(
+			'Before re-running this item, check whether it exists: Get Many with Created After',
+		);
 		expect(description).toContain("externalReferenceId eq '<your reference>'");
 		expect(description).toContain('Partner Center portal');
 		expect(description).not.toMatch(/try again/i);
 	}
 
-	it.each([500, 503])('after a %s: may or may not have been created, check before re-running', async (status) => {
-		nock(API).post(REFERRALS).reply(status, { error: { code: 'generalException', message: 'Oops' } });
-		const { error } = await runReferral(create());
-		expect(error?.message).toBe(`Partner Center is unavailable (${status})`);
-		expectCheckBeforeRerun(error?.description);
-		expect(error?.description).toContain('generalException: Oops');
-	});
+	it.each([500, 503])(
+		'after a %s: may or may not have been created, check before re-running',
+		async (status) => {
+			nock(API)
+				.post(REFERRALS)
+				.reply(status, { error: { code: 'generalException', message: 'Oops' } });
+			const { error } = await runReferral(create());
+			expect(error?.message).toBe(`Partner Center is unavailable (${status})`);
+			expectCheckBeforeRerun(error?.description);
+			expect(error?.description).toContain('generalException: Oops');
+		},
+	);
 
 	it('after a connection reset once the request was sent: may or may not have been created', async () => {
 		let attempts = 0;
@@ -333,7 +482,11 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 		nock.enableNetConnect('127.0.0.1');
 		try {
 			const { port } = server.address() as AddressInfo;
-			const { error } = await runReferral(create(), {}, runOptions({ baseUrl: `http://127.0.0.1:${port}` }));
+			const { error } = await runReferral(
+				create(),
+				{},
+				runOptions({ baseUrl: `http://127.0.0.1:${port}` }),
+			);
 			expect(attempts).toBe(1);
 			expect(error?.message).toBe('Could not reach Partner Center: the connection was reset');
 			expectCheckBeforeRerun(error?.description);
@@ -344,9 +497,17 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 	});
 
 	it.each<[string, nock.ReplyBody, string]>([
-		['a body that is not JSON', '{"id": "0000', 'Partner Center returned a response that is not valid JSON'],
+		[
+			'a body that is not JSON',
+			'{"id": "0000',
+			'Partner Center returned a response that is not valid JSON',
+		],
 		['no body', '', 'Partner Center answered the create without the created referral'],
-		['an object without an id', { status: 'New' }, 'Partner Center answered the create without the created referral'],
+		[
+			'an object without an id',
+			{ status: 'New' },
+			'Partner Center answered the create without the created referral',
+		],
 	])('after a 201 with %s: may or may not have been created', async (_label, body, message) => {
 		nock(API).post(REFERRALS).reply(201, body, { 'Content-Type': 'application/json' });
 		const { items, error } = await runReferral(create());
@@ -357,12 +518,24 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 
 	it.each<[number, string]>([
 		[400, 'Partner Center rejected the request as invalid: Bad'],
-		[401, "Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission"],
-		[403, 'Partner Center denied the change (403): the signed-in user needs the Referrals Admin role'],
+		[
+			401,
+			"Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
+		],
+		[
+			403,
+			'Partner Center denied the change (403): the signed-in user needs the Referrals Admin role',
+		],
 		[409, 'Partner Center reported a conflict (409)'],
 	])('after a %s: says the referral was not created', async (status, message) => {
-		nock(API).post(REFERRALS).times(2).reply(status, { error: { code: 'invalidRequest', message: 'Bad' } });
-		if (status === 401) nock(LOGIN).post(TOKEN_PATH).reply(200, { token_type: 'Bearer', access_token: 'second-token' });
+		nock(API)
+			.post(REFERRALS)
+			.times(2)
+			.reply(status, { error: { code: 'invalidRequest', message: 'Bad' } });
+		if (status === 401)
+			nock(LOGIN)
+				.post(TOKEN_PATH)
+				.reply(200, { token_type: 'Bearer', access_token: 'second-token' });
 		const { error } = await runReferral(create());
 		expect(error?.message).toBe(message);
 		expect(error?.description).toContain('The referral was not created.');
@@ -377,7 +550,11 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 		await new Promise((resolve) => server.close(resolve));
 		nock.enableNetConnect('127.0.0.1');
 		try {
-			const { error } = await runReferral(create(), {}, runOptions({ baseUrl: `http://127.0.0.1:${port}` }));
+			const { error } = await runReferral(
+				create(),
+				{},
+				runOptions({ baseUrl: `http://127.0.0.1:${port}` }),
+			);
 			expect(error?.message).toBe('Could not reach Partner Center: the connection was refused');
 			expect(error?.description).toContain('The referral was not created.');
 			expect(error?.description).not.toContain(MAYBE);
@@ -391,9 +568,12 @@ describe('Create a referral: blank means not set, anything else must be what it 
 	it('leaves Deal Value and Closing Date out of the body when their expressions yield blanks', async () => {
 		const requests: RecordedRequest[] = [];
 		interceptPost(requests);
-		const { error } = await runReferral(create({}, { dealValue: '={{ $json.v }}', closingDateTime: '={{ $json.v }}' }), {
-			items: [{ v: ' ' }],
-		});
+		const { error } = await runReferral(
+			create({}, { dealValue: '={{ $json.v }}', closingDateTime: '={{ $json.v }}' }),
+			{
+				items: [{ v: ' ' }],
+			},
+		);
 		expect(error).toBeUndefined();
 		expect(requests.map((request) => request.body)).toEqual([MINIMAL_BODY]);
 	});
@@ -415,7 +595,10 @@ describe('Create a referral: blank means not set, anything else must be what it 
 		const requests: RecordedRequest[] = [];
 		interceptPost(requests);
 		const { error } = await runReferral(
-			create({ type: 'Shared', consentToContact: '={{ "false" }}' }, { shareWithMicrosoft: '={{ "true" }}' }),
+			create(
+				{ type: 'Shared', consentToContact: '={{ "false" }}' },
+				{ shareWithMicrosoft: '={{ "true" }}' },
+			),
 		);
 		expect(error).toBeUndefined();
 		expect(requests.map((request) => request.body)).toEqual([
@@ -429,10 +612,34 @@ describe('Create a referral: blank means not set, anything else must be what it 
 	});
 
 	it.each<[string, INodeParameters, INodeParameters, string, string]>([
-		['a deal value of hex text', {}, { dealValue: '={{ "0x10" }}' }, 'The field "Deal Value" has an invalid value: "0x10"', 'a number of zero or more'],
-		['a deal value that is a list', {}, { dealValue: '={{ [] }}' }, 'The field "Deal Value" has an invalid value: []', 'a number of zero or more'],
-		['a Type that is not documented', { type: '={{ "Partner" }}' }, {}, 'The field "Type" has an invalid value: "Partner"', 'one of: Independent, Shared'],
-		['an empty Type', { type: '={{ "" }}' }, {}, 'The field "Type" has an invalid value: ""', 'one of: Independent, Shared'],
+		[
+			'a deal value of hex text',
+			{},
+			{ dealValue: '={{ "0x10" }}' },
+			'The field "Deal Value" has an invalid value: "0x10"',
+			'a number of zero or more',
+		],
+		[
+			'a deal value that is a list',
+			{},
+			{ dealValue: '={{ [] }}' },
+			'The field "Deal Value" has an invalid value: []',
+			'a number of zero or more',
+		],
+		[
+			'a Type that is not documented',
+			{ type: '={{ "Partner" }}' },
+			{},
+			'The field "Type" has an invalid value: "Partner"',
+			'one of: Independent, Shared',
+		],
+		[
+			'an empty Type',
+			{ type: '={{ "" }}' },
+			{},
+			'The field "Type" has an invalid value: ""',
+			'one of: Independent, Shared',
+		],
 		[
 			'a qualification that is not documented',
 			{},
@@ -440,7 +647,13 @@ describe('Create a referral: blank means not set, anything else must be what it 
 			'The field "Qualification" has an invalid value: "Hot"',
 			'one of: None, Direct, MarketingQualified, SalesQualified',
 		],
-		['a closing date that is a boolean', {}, { closingDateTime: '={{ false }}' }, 'The field "Closing Date" has an invalid value: false', 'a date and time'],
+		[
+			'a closing date that is a boolean',
+			{},
+			{ closingDateTime: '={{ false }}' },
+			'The field "Closing Date" has an invalid value: false',
+			'a date and time',
+		],
 		[
 			'a consent switch that is neither true nor false',
 			{ consentToContact: '={{ "yes" }}' },
@@ -448,7 +661,13 @@ describe('Create a referral: blank means not set, anything else must be what it 
 			'The field "Customer Agreed to Be Contacted" has an invalid value: "yes"',
 			'true or false',
 		],
-		['a notes field that is an object', {}, { notes: '={{ ({ a: 1 }) }}' }, 'The field "Notes" has an invalid value: {"a":1}', 'text'],
+		[
+			'a notes field that is an object',
+			{},
+			{ notes: '={{ ({ a: 1 }) }}' },
+			'The field "Notes" has an invalid value: {"a":1}',
+			'text',
+		],
 	])('refuses %s and sends nothing', async (_label, extra, additionalFields, message, expected) => {
 		const sent = watchRequests();
 		const { items, error } = await runReferral(create(extra, additionalFields));

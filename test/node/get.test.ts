@@ -59,7 +59,9 @@ describe('Get a referral', () => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
-		expect(items[0].json).toEqual(flat(EXAMPLE_ID, { eTag: '"2500ec5a-0000-0000-0000-5bf4967d0000"' }));
+		expect(items[0].json).toEqual(
+			flat(EXAMPLE_ID, { eTag: '"2500ec5a-0000-0000-0000-5bf4967d0000"' }),
+		);
 	});
 
 	it('turns a dealValue sent as a string into a number', async () => {
@@ -87,10 +89,9 @@ describe('Get a referral', () => {
 				.delay(40 - index * 10)
 				.reply(200, referral(id, { name: `Referral ${index}` }));
 		});
-		const { items } = await runReferral(
-			get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }),
-			{ items: ids.map((id) => ({ id })) },
-		);
+		const { items } = await runReferral(get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }), {
+			items: ids.map((id) => ({ id })),
+		});
 		expect(items.map((item) => item.json.id)).toEqual(ids);
 		expect(items.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
 	});
@@ -98,38 +99,86 @@ describe('Get a referral', () => {
 	it('accepts a link that contains the referral GUID (By URL), trimmed', async () => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const { items } = await runReferral(
-			get({ __rl: true, mode: 'url', value: ` https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}/details ` }),
+			get({
+				__rl: true,
+				mode: 'url',
+				value: ` https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}/details `,
+			}),
 		);
 		expect(items[0].json.id).toBe(EXAMPLE_ID);
 	});
 
 	it.each<[string, string]>([
-		['the portal link with the engagement GUID before the referral GUID', `https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}/leads/${EXAMPLE_ID}`],
-		['a portal /referrals/ link', `https://partner.microsoft.com/dashboard/referrals/${EXAMPLE_ID}?engagement=${ENGAGEMENT}`],
-		['the API link', `https://api.partner.microsoft.com/v1.0/engagements/${ENGAGEMENT}/referrals/${EXAMPLE_ID}`],
-		['the API link without the engagement', `https://api.partner.microsoft.com/v1.0/engagements/referrals/${EXAMPLE_ID}`],
-		['the self link of the docs’ example (no slash before the GUID)', `https://api.partner.microsoft.com/v1.0/engagements/referrals${EXAMPLE_ID}`],
-		['a portal co-sell opportunity link', `https://partner.microsoft.com/en-us/dashboard/referrals/v2/opportunities/${EXAMPLE_ID}/details?tab=activity`],
-		['a link in other letter cases', `HTTPS://Partner.Microsoft.com/Dashboard/Referrals/V2/LEADS/${EXAMPLE_ID}`],
+		[
+			'the portal link with the engagement GUID before the referral GUID',
+			`https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}/leads/${EXAMPLE_ID}`,
+		],
+		[
+			'a portal /referrals/ link',
+			`https://partner.microsoft.com/dashboard/referrals/${EXAMPLE_ID}?engagement=${ENGAGEMENT}`,
+		],
+		[
+			'the API link',
+			`https://api.partner.microsoft.com/v1.0/engagements/${ENGAGEMENT}/referrals/${EXAMPLE_ID}`,
+		],
+		[
+			'the API link without the engagement',
+			`https://api.partner.microsoft.com/v1.0/engagements/referrals/${EXAMPLE_ID}`,
+		],
+		[
+			'the self link of the docs’ example (no slash before the GUID)',
+			`https://api.partner.microsoft.com/v1.0/engagements/referrals${EXAMPLE_ID}`,
+		],
+		[
+			'a portal co-sell opportunity link',
+			`https://partner.microsoft.com/en-us/dashboard/referrals/v2/opportunities/${EXAMPLE_ID}/details?tab=activity`,
+		],
+		[
+			'a link in other letter cases',
+			`HTTPS://Partner.Microsoft.com/Dashboard/Referrals/V2/LEADS/${EXAMPLE_ID}`,
+		],
 	])('takes the referral GUID from %s (By URL)', async (_label, url) => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
-		const { items, error } = await runReferral(get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }), { items: [{ url }] });
+		const { items, error } = await runReferral(
+			get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }),
+			{ items: [{ url }] },
+		);
 		expect(error).toBeUndefined();
 		expect(items[0].json.id).toBe(EXAMPLE_ID);
 	});
 
 	it.each<[string, string]>([
-		['only an engagement GUID', `https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}`],
-		['the GUID in the query, not the path', `https://partner.microsoft.com/dashboard/leads?id=${EXAMPLE_ID}`],
-		['a /leads/ path in the query only', `https://partner.microsoft.com/dashboard/home?next=/leads/${EXAMPLE_ID}`],
-		['more after the GUID in its segment', `https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}x`],
-		['the related-referrals link (an engagement GUID in the filter)', `https://api.partner.microsoft.com/v1.0/engagements/referrals?$filter=engagementId eq ${EXAMPLE_ID}`],
+		[
+			'only an engagement GUID',
+			`https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}`,
+		],
+		[
+			'the GUID in the query, not the path',
+			`https://partner.microsoft.com/dashboard/leads?id=${EXAMPLE_ID}`,
+		],
+		[
+			'a /leads/ path in the query only',
+			`https://partner.microsoft.com/dashboard/home?next=/leads/${EXAMPLE_ID}`,
+		],
+		[
+			'more after the GUID in its segment',
+			`https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}x`,
+		],
+		[
+			'the related-referrals link (an engagement GUID in the filter)',
+			`https://api.partner.microsoft.com/v1.0/engagements/referrals?$filter=engagementId eq ${EXAMPLE_ID}`,
+		],
 	])('refuses a link with %s (By URL), sending nothing', async (_label, url) => {
 		const sent = watchRequests();
-		const { items, error } = await runReferral(get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }), { items: [{ url }] });
+		const { items, error } = await runReferral(
+			get({ __rl: true, mode: 'url', value: '={{ $json.url }}' }),
+			{ items: [{ url }] },
+		);
 		expect(items).toEqual([]);
 		const shown = url.length > 80 ? `${url.slice(0, 80)}…` : url;
-		expect(error?.message).toBe(`The Referral parameter is not a valid referral ID (it is "${shown}")`);
+		expect(error?.message).toBe(
+			`The Referral parameter is not a valid referral ID (it is "${shown}")`,
+		);
 		expect(error?.description).toContain('right after /leads/ or /referrals/');
 		expect(sent()).toEqual([]);
 	});
@@ -142,9 +191,12 @@ describe('Get a referral', () => {
 		['a GUID with a suffix', `${EXAMPLE_ID}/../../other`],
 	])('refuses an id that is %s before sending anything', async (_label, id) => {
 		const api = nock(API).get(/.*/).reply(200, {});
-		const { error, items } = await runReferral(get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }), {
-			items: [{ id }],
-		});
+		const { error, items } = await runReferral(
+			get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }),
+			{
+				items: [{ id }],
+			},
+		);
 		expect(items).toEqual([]);
 		expect(error?.message).toContain('The Referral parameter is not a valid referral ID');
 		expect(error?.description).toContain('expects a referral GUID');
@@ -156,19 +208,26 @@ describe('Get a referral', () => {
 		['an empty body', ''],
 		['{}', {}],
 		['an object without an id', { '@odata.context': 'x', status: 'New' }],
-	])('fails clearly when a 200 brings no referral (%s), instead of an item of nulls', async (_label, body) => {
-		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, body);
-		const { items, error } = await runReferral(get(EXAMPLE_ID));
-		expect(items).toEqual([]);
-		expect(error?.message).toBe(`Partner Center returned no referral for ${EXAMPLE_ID}`);
-		expect(error?.description).toContain('had no referral id');
-		expect(error?.description).toContain('check the API Base URL in the credential');
-	});
+	])(
+		'fails clearly when a 200 brings no referral (%s), instead of an item of nulls',
+		async (_label, body) => {
+			nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, body);
+			const { items, error } = await runReferral(get(EXAMPLE_ID));
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(`Partner Center returned no referral for ${EXAMPLE_ID}`);
+			expect(error?.description).toContain('had no referral id');
+			expect(error?.description).toContain('check the API Base URL in the credential');
+		},
+	);
 
 	it('names the missing referral on 404 and shows what the service said', async () => {
 		nock(API)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
-			.reply(404, { error: { code: 'itemNotFound', message: 'Referral not found' } }, { 'request-id': 'req-404' });
+			.reply(
+				404,
+				{ error: { code: 'itemNotFound', message: 'Referral not found' } },
+				{ 'request-id': 'req-404' },
+			);
 		const { error } = await runReferral(get(EXAMPLE_ID));
 		expect(error?.message).toBe(`Referral ${EXAMPLE_ID} was not found`);
 		expect(error?.description).toContain('itemNotFound: Referral not found');
@@ -177,7 +236,9 @@ describe('Get a referral', () => {
 	});
 
 	it('names the Partner Center roles on 403', async () => {
-		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
 		const { error } = await runReferral(get(EXAMPLE_ID));
 		expect(error?.message).toBe(
 			'Partner Center denied access to referrals (403): the signed-in user needs the Referrals Admin or Referrals User role',
@@ -190,7 +251,11 @@ describe('Get a referral', () => {
 	it('waits as Retry-After says on 429, then succeeds', async () => {
 		nock(API)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
-			.reply(429, { error: { code: 'tooManyRequests', message: 'Slow down' } }, { 'Retry-After': '2' })
+			.reply(
+				429,
+				{ error: { code: 'tooManyRequests', message: 'Slow down' } },
+				{ 'Retry-After': '2' },
+			)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(200, exampleReferral());
 		const { items, error } = await runReferral(get(EXAMPLE_ID));
@@ -240,7 +305,10 @@ describe('Get a referral', () => {
 			sleeps.push(ms);
 			clock += ms;
 		});
-		const scope = nock(API).persist().get(`${REFERRALS}/${EXAMPLE_ID}`).reply(429, {}, { 'Retry-After': '1' });
+		const scope = nock(API)
+			.persist()
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(429, {}, { 'Retry-After': '1' });
 		const { error } = await runReferral(get(EXAMPLE_ID));
 		scope.persist(false);
 		nock.cleanAll();
@@ -253,10 +321,14 @@ describe('Get a referral', () => {
 		const waited = sleeps.reduce((sum, ms) => sum + ms, 0);
 		expect(waited).toBeLessThanOrEqual(budget);
 		expect(waited).toBeGreaterThan(budget - 1000);
-		expect(error?.message).toBe(`Partner Center is throttling requests (429) and still was after ${sleeps.length + 1} attempts`);
+		expect(error?.message).toBe(
+			`Partner Center is throttling requests (429) and still was after ${sleeps.length + 1} attempts`,
+		);
 		expect(error?.description).toContain(`at most ${DEADLINE_FACTOR * DEFAULT_TIMEOUT_SECONDS} s`);
 		expect(error?.description).toContain('Max Concurrent Requests');
-		expect(error?.description).toContain('Other workflows or apps using the same Partner Center account');
+		expect(error?.description).toContain(
+			'Other workflows or apps using the same Partner Center account',
+		);
 	});
 
 	it('retries 503 twice with exponential backoff and jitter, then succeeds', async () => {
@@ -287,8 +359,17 @@ describe('Get a referral', () => {
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(401, { error: { code: 'unauthenticated', message: 'Token expired' } });
 		const token = nock(LOGIN)
-			.post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'refresh_token' && body.refresh_token === REFRESH_TOKEN)
-			.reply(200, { token_type: 'Bearer', access_token: 'new-access-token', refresh_token: 'new-refresh', expires_in: 3600 });
+			.post(
+				TOKEN_PATH,
+				(body: Record<string, string>) =>
+					body.grant_type === 'refresh_token' && body.refresh_token === REFRESH_TOKEN,
+			)
+			.reply(200, {
+				token_type: 'Bearer',
+				access_token: 'new-access-token',
+				refresh_token: 'new-refresh',
+				expires_in: 3600,
+			});
 		nock(API, { reqheaders: { authorization: 'Bearer new-access-token' } })
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(200, exampleReferral());
@@ -296,14 +377,23 @@ describe('Get a referral', () => {
 		expect(error).toBeUndefined();
 		expect(token.isDone()).toBe(true);
 		expect(items[0].json.id).toBe(EXAMPLE_ID);
-		expect(credentialUpdates.at(-1)?.data.oauthTokenData).toMatchObject({ access_token: 'new-access-token' });
+		expect(credentialUpdates.at(-1)?.data.oauthTokenData).toMatchObject({
+			access_token: 'new-access-token',
+		});
 	});
 
 	it('names the API permission when the refreshed token is refused too, and never shows a token', async () => {
-		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).times(2).reply(401, {
-			error: { code: 'unauthenticated', message: `Token Bearer ${ACCESS_TOKEN} is invalid` },
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.times(2)
+			.reply(401, {
+				error: { code: 'unauthenticated', message: `Token Bearer ${ACCESS_TOKEN} is invalid` },
+			});
+		nock(LOGIN).post(TOKEN_PATH).reply(200, {
+			token_type: 'Bearer',
+			access_token: 'second-token',
+			refresh_token: REFRESH_TOKEN,
 		});
-		nock(LOGIN).post(TOKEN_PATH).reply(200, { token_type: 'Bearer', access_token: 'second-token', refresh_token: REFRESH_TOKEN });
 		const result = await runReferral(get(EXAMPLE_ID));
 		expect(result.error?.message).toBe(
 			"Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
@@ -323,12 +413,20 @@ describe('Get a referral', () => {
 		nock(API)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(400, { error: { code: 'invalidRequest', message: echo } });
-		const options = runOptions({ oauthTokenData: { access_token: opaqueToken, refresh_token: REFRESH_TOKEN, token_type: 'Bearer' } });
+		const options = runOptions({
+			oauthTokenData: {
+				access_token: opaqueToken,
+				refresh_token: REFRESH_TOKEN,
+				token_type: 'Bearer',
+			},
+		});
 		const result = await runReferral(get(EXAMPLE_ID), {}, options);
 		expect(result.error?.message).toBe(
 			'Partner Center rejected the request as invalid: Bad request from [redacted] with [redacted] (refresh [redacted])',
 		);
-		expect(result.error?.description).toContain('invalidRequest: Bad request from [redacted] with [redacted] (refresh [redacted])');
+		expect(result.error?.description).toContain(
+			'invalidRequest: Bad request from [redacted] with [redacted] (refresh [redacted])',
+		);
 		const everything = JSON.stringify(result.run) + JSON.stringify(result.error);
 		expect(everything).not.toContain(opaqueToken);
 		expect(everything).not.toContain(REFRESH_TOKEN);
@@ -339,18 +437,29 @@ describe('Get a referral', () => {
 		nock(API)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(400, { error: { code: 'invalidRequest', message: 'The field status is invalid' } });
-		const { error } = await runReferral(get(EXAMPLE_ID), {}, runOptions({ clientSecret: 'status' }));
-		expect(error?.message).toBe('Partner Center rejected the request as invalid: The field status is invalid');
+		const { error } = await runReferral(
+			get(EXAMPLE_ID),
+			{},
+			runOptions({ clientSecret: 'status' }),
+		);
+		expect(error?.message).toBe(
+			'Partner Center rejected the request as invalid: The field status is invalid',
+		);
 	});
 
 	it('says to reconnect when the token endpoint refuses the refresh token', async () => {
-		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(401, { error: { code: 'unauthenticated', message: 'Token expired' } });
-		nock(LOGIN)
-			.post(TOKEN_PATH)
-			.reply(400, { error: 'invalid_grant', error_description: 'AADSTS70008: The refresh token has expired.' });
+		nock(API)
+			.get(`${REFERRALS}/${EXAMPLE_ID}`)
+			.reply(401, { error: { code: 'unauthenticated', message: 'Token expired' } });
+		nock(LOGIN).post(TOKEN_PATH).reply(400, {
+			error: 'invalid_grant',
+			error_description: 'AADSTS70008: The refresh token has expired.',
+		});
 		const result = await runReferral(get(EXAMPLE_ID));
 		expect(result.error?.message).toBe('The Partner Center sign-in has expired or was revoked');
-		expect(result.error?.description).toContain('sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)');
+		expect(result.error?.description).toContain(
+			'sign in again (Reconnect on n8n 1.x, Switch account on n8n 2.x)',
+		);
 		expect(JSON.stringify(result.run)).not.toContain(REFRESH_TOKEN);
 	});
 
@@ -362,12 +471,20 @@ describe('Get a referral', () => {
 			.reply(404, { error: { code: 'itemNotFound', message: 'nope' } })
 			.get(`${REFERRALS}/${guid(3)}`)
 			.reply(200, referral(guid(3)));
-		const { items, error } = await runReferral(get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }), {
-			items: [{ id: guid(1) }, { id: guid(2) }, { id: 'not-a-guid' }, { id: guid(3) }],
-			continueOnFail: true,
-		});
+		const { items, error } = await runReferral(
+			get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }),
+			{
+				items: [{ id: guid(1) }, { id: guid(2) }, { id: 'not-a-guid' }, { id: guid(3) }],
+				continueOnFail: true,
+			},
+		);
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(items[0].json.id).toBe(guid(1));
 		expect(items[1].json.error).toBe(`Referral ${guid(2)} was not found`);
 		expect(items[1].error?.description).toContain('Check the referral ID');
@@ -381,10 +498,13 @@ describe('Get a referral', () => {
 			.reply(200, referral(guid(1)))
 			.get(`${REFERRALS}/${guid(2)}`)
 			.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
-		const { items, errorItems } = await runReferral(get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }), {
-			items: [{ id: guid(1) }, { id: guid(2) }],
-			onError: 'continueErrorOutput',
-		});
+		const { items, errorItems } = await runReferral(
+			get({ __rl: true, mode: 'id', value: '={{ $json.id }}' }),
+			{
+				items: [{ id: guid(1) }, { id: guid(2) }],
+				onError: 'continueErrorOutput',
+			},
+		);
 		expect(items.map((item) => item.json.id)).toEqual([guid(1)]);
 		expect(errorItems).toHaveLength(1);
 		expect(errorItems[0].json.error).toBe(`Referral ${guid(2)} was not found`);

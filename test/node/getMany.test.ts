@@ -7,39 +7,87 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { MAX_EMPTY_PAGES_IN_A_ROW } from '../../nodes/PartnerCenterReferral/transport';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, interceptExact, interceptList, listPage, topIsPageSizeService, useNock, watchRequests } from './helpers';
+import {
+	flat,
+	interceptExact,
+	interceptList,
+	listPage,
+	topIsPageSizeService,
+	useNock,
+	watchRequests,
+} from './helpers';
 
 useNock();
 
-const getMany = (extra: INodeParameters = {}): INodeParameters => ({ operation: 'getMany', ...extra });
+const getMany = (extra: INodeParameters = {}): INodeParameters => ({
+	operation: 'getMany',
+	...extra,
+});
 const referrals = (from: number, count: number) =>
 	Array.from({ length: count }, (_, index) => referral(guid(from + index)));
-const ids = (from: number, count: number) => Array.from({ length: count }, (_, index) => guid(from + index));
+const ids = (from: number, count: number) =>
+	Array.from({ length: count }, (_, index) => guid(from + index));
 
 describe('Get many referrals: filters', () => {
 	it.each<[string, INodeParameters, string]>([
 		['one status', { status: ['New'] }, "status eq 'New'"],
 		['several statuses', { status: ['New', 'Active'] }, "(status eq 'New' or status eq 'Active')"],
 		['one substatus', { substatus: ['Pending'] }, "substatus eq 'Pending'"],
-		['several substatuses', { substatus: ['Won', 'Lost'] }, "(substatus eq 'Won' or substatus eq 'Lost')"],
+		[
+			'several substatuses',
+			{ substatus: ['Won', 'Lost'] },
+			"(substatus eq 'Won' or substatus eq 'Lost')",
+		],
 		['type', { type: 'Shared' }, "type eq 'Shared'"],
 		['qualification', { qualification: 'SalesQualified' }, "qualification eq 'SalesQualified'"],
 		['direction', { direction: 'Outgoing' }, "direction eq 'Outgoing'"],
-		['customer country (upper-cased)', { customerCountry: ' de ' }, "customerProfile/address/country eq 'DE'"],
+		[
+			'customer country (upper-cased)',
+			{ customerCountry: ' de ' },
+			"customerProfile/address/country eq 'DE'",
+		],
 		[
 			'engagement ID',
 			{ engagementId: '65edc0b5-3485-41b7-a17e-dfa9ef4706e2' },
 			"engagementId eq '65edc0b5-3485-41b7-a17e-dfa9ef4706e2'",
 		],
 		// no zone: the workflow's time zone (n8n's default America/New_York, UTC-5 in January)
-		['created after (workflow time zone)', { createdAfter: '2026-01-15T10:00:00' }, 'createdDateTime ge 2026-01-15T15:00:00Z'],
+		[
+			'created after (workflow time zone)',
+			{ createdAfter: '2026-01-15T10:00:00' },
+			'createdDateTime ge 2026-01-15T15:00:00Z',
+		],
 		// summer time in New York is UTC-4
-		['updated after (summer time)', { updatedAfter: '2026-07-01T10:00:00' }, 'updatedDateTime ge 2026-07-01T14:00:00Z'],
-		['updated after (explicit offset)', { updatedAfter: '2026-07-01T10:00:00+02:00' }, 'updatedDateTime ge 2026-07-01T08:00:00Z'],
-		['updated before (UTC)', { updatedBefore: '2026-03-01T00:00:00.000Z' }, 'updatedDateTime lt 2026-03-01T00:00:00Z'],
-		['team member email', { teamMemberEmail: 'someone@contoso.com' }, "team/any(t:t/email eq 'someone@contoso.com')"],
-		['team member email with a quote', { teamMemberEmail: "O'Brien@contoso.com" }, "team/any(t:t/email eq 'O''Brien@contoso.com')"],
-		['custom filter alone (not wrapped)', { customFilter: 'details/dealValue ge 10000' }, 'details/dealValue ge 10000'],
+		[
+			'updated after (summer time)',
+			{ updatedAfter: '2026-07-01T10:00:00' },
+			'updatedDateTime ge 2026-07-01T14:00:00Z',
+		],
+		[
+			'updated after (explicit offset)',
+			{ updatedAfter: '2026-07-01T10:00:00+02:00' },
+			'updatedDateTime ge 2026-07-01T08:00:00Z',
+		],
+		[
+			'updated before (UTC)',
+			{ updatedBefore: '2026-03-01T00:00:00.000Z' },
+			'updatedDateTime lt 2026-03-01T00:00:00Z',
+		],
+		[
+			'team member email',
+			{ teamMemberEmail: 'someone@contoso.com' },
+			"team/any(t:t/email eq 'someone@contoso.com')",
+		],
+		[
+			'team member email with a quote',
+			{ teamMemberEmail: "O'Brien@contoso.com" },
+			"team/any(t:t/email eq 'O''Brien@contoso.com')",
+		],
+		[
+			'custom filter alone (not wrapped)',
+			{ customFilter: 'details/dealValue ge 10000' },
+			'details/dealValue ge 10000',
+		],
 		[
 			'custom filter with an escaped quote (verbatim)',
 			{ customFilter: "customerProfile/name eq 'O''Brien Ltd'" },
@@ -114,32 +162,57 @@ describe('Get many referrals: filters', () => {
 	it('sends no $filter when no filter is set', async () => {
 		const queries: IDataObject[] = [];
 		interceptList(queries, 200, listPage([]));
-		const { error } = await runReferral(getMany({ filters: { status: [], customerCountry: '  ', customFilter: '' } }));
+		const { error } = await runReferral(
+			getMany({ filters: { status: [], customerCountry: '  ', customFilter: '' } }),
+		);
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc', $top: '50' }]);
 	});
 
 	it.each<[string, INodeParameters, IDataObject, string]>([
-		['a three-letter country', { customerCountry: '={{ $json.v }}' }, { v: 'USA' }, 'The filter "Customer Country" has an invalid value: "USA"'],
-		['an engagement ID that is not a GUID', { engagementId: '={{ $json.v }}' }, { v: 'abc' }, 'The filter "Engagement ID" has an invalid value: "abc"'],
+		[
+			'a three-letter country',
+			{ customerCountry: '={{ $json.v }}' },
+			{ v: 'USA' },
+			'The filter "Customer Country" has an invalid value: "USA"',
+		],
+		[
+			'an engagement ID that is not a GUID',
+			{ engagementId: '={{ $json.v }}' },
+			{ v: 'abc' },
+			'The filter "Engagement ID" has an invalid value: "abc"',
+		],
 		[
 			'an engagement ID with OData in it',
 			{ engagementId: '={{ $json.v }}' },
 			{ v: "65edc0b5-3485-41b7-a17e-dfa9ef4706e2' or 1 eq 1" },
 			'The filter "Engagement ID" has an invalid value',
 		],
-		['a date that is not one', { updatedAfter: '={{ $json.v }}' }, { v: 'yesterday' }, 'The filter "Updated After" has an invalid value: "yesterday"'],
-		['an email without @', { teamMemberEmail: '={{ $json.v }}' }, { v: 'nobody' }, 'The filter "Team Member Email" has an invalid value: "nobody"'],
-	])('refuses %s, naming the filter, and sends nothing', async (_label, filters, input, message) => {
-		const api = nock(API).get(/.*/).reply(200, listPage([]));
-		const { items, error } = await runReferral(getMany({ filters }), { items: [input] });
-		expect(items).toEqual([]);
-		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toContain(message);
-		expect(error?.description).toContain('Nothing was sent to Partner Center');
-		expect(api.isDone()).toBe(false);
-		nock.cleanAll();
-	});
+		[
+			'a date that is not one',
+			{ updatedAfter: '={{ $json.v }}' },
+			{ v: 'yesterday' },
+			'The filter "Updated After" has an invalid value: "yesterday"',
+		],
+		[
+			'an email without @',
+			{ teamMemberEmail: '={{ $json.v }}' },
+			{ v: 'nobody' },
+			'The filter "Team Member Email" has an invalid value: "nobody"',
+		],
+	])(
+		'refuses %s, naming the filter, and sends nothing',
+		async (_label, filters, input, message) => {
+			const api = nock(API).get(/.*/).reply(200, listPage([]));
+			const { items, error } = await runReferral(getMany({ filters }), { items: [input] });
+			expect(items).toEqual([]);
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toContain(message);
+			expect(error?.description).toContain('Nothing was sent to Partner Center');
+			expect(api.isDone()).toBe(false);
+			nock.cleanAll();
+		},
+	);
 });
 
 describe('Get many referrals: sort, limit and paging', () => {
@@ -147,15 +220,25 @@ describe('Get many referrals: sort, limit and paging', () => {
 		const queries: IDataObject[] = [];
 		interceptList(queries, 200, listPage([]));
 		const { error } = await runReferral(
-			getMany({ options: { sort: 'createdDateTime asc' }, filters: { status: ['Active'] }, limit: 5 }),
+			getMany({
+				options: { sort: 'createdDateTime asc' },
+				filters: { status: ['Active'] },
+				limit: 5,
+			}),
 		);
 		expect(error).toBeUndefined();
-		expect(queries).toEqual([{ $filter: "status eq 'Active'", $orderby: 'createdDateTime asc', $top: '5' }]);
+		expect(queries).toEqual([
+			{ $filter: "status eq 'Active'", $orderby: 'createdDateTime asc', $top: '5' },
+		]);
 	});
 
 	it('asks for no more than the limit and stops there even when more pages exist', async () => {
 		const queries: IDataObject[] = [];
-		interceptList(queries, 200, listPage(referrals(1, 30), `${API}${REFERRALS}?$top=30&$skiptoken=never-followed`));
+		interceptList(
+			queries,
+			200,
+			listPage(referrals(1, 30), `${API}${REFERRALS}?$top=30&$skiptoken=never-followed`),
+		);
 		const { items, error } = await runReferral(getMany({ limit: 30 }));
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc', $top: '30' }]);
@@ -177,8 +260,14 @@ describe('Get many referrals: sort, limit and paging', () => {
 		const page3 = `${REFERRALS}?$top=100&$skiptoken=cGFnZTM%3D`;
 		interceptList(queries, 200, listPage(referrals(1, 100), `${API}${page2}`));
 		interceptExact(requested, page2, listPage(referrals(101, 100), `${API}${page3}`));
-		interceptExact(requested, page3, listPage(referrals(201, 100), `${API}${REFERRALS}?$top=100&$skiptoken=cGFnZTQ%3D`));
-		const { items, error } = await runReferral(getMany({ limit: 250, filters: { status: ['New'] } }));
+		interceptExact(
+			requested,
+			page3,
+			listPage(referrals(201, 100), `${API}${REFERRALS}?$top=100&$skiptoken=cGFnZTQ%3D`),
+		);
+		const { items, error } = await runReferral(
+			getMany({ limit: 250, filters: { status: ['New'] } }),
+		);
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([{ $filter: "status eq 'New'", $orderby: 'updatedDateTime desc' }]);
 		expect(requested).toEqual([page2, page3]);
@@ -197,7 +286,11 @@ describe('Get many referrals: sort, limit and paging', () => {
 		interceptExact(requested, page2, listPage(referrals(101, 100), `${API}${page3}`));
 		interceptExact(requested, page3, listPage(referrals(201, 42)));
 		const { items, error } = await runReferral(
-			getMany({ returnAll: true, filters: { status: ['New'] }, options: { sort: 'updatedDateTime desc' } }),
+			getMany({
+				returnAll: true,
+				filters: { status: ['New'] },
+				options: { sort: 'updatedDateTime desc' },
+			}),
 		);
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([{ $filter: "status eq 'New'", $orderby: 'updatedDateTime desc' }]);
@@ -209,7 +302,11 @@ describe('Get many referrals: sort, limit and paging', () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		interceptList(queries, 200, listPage([], `${API}${REFERRALS}?$skiptoken=2`));
-		interceptExact(requested, `${REFERRALS}?$skiptoken=2`, listPage([], `${API}${REFERRALS}?$skiptoken=3`));
+		interceptExact(
+			requested,
+			`${REFERRALS}?$skiptoken=2`,
+			listPage([], `${API}${REFERRALS}?$skiptoken=3`),
+		);
 		interceptExact(requested, `${REFERRALS}?$skiptoken=3`, listPage(referrals(1, 2)));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
 		expect(error).toBeUndefined();
@@ -223,13 +320,18 @@ describe('Get many referrals: sort, limit and paging', () => {
 		const requested: string[] = [];
 		const link = (n: number) => `${REFERRALS}?$skiptoken=${n}`;
 		interceptList(queries, 200, listPage([], `${API}${link(2)}`));
-		for (let n = 2; n <= MAX_EMPTY_PAGES_IN_A_ROW; n++) interceptExact(requested, link(n), listPage([], `${API}${link(n + 1)}`));
-		const beyond = nock(API).get(link(MAX_EMPTY_PAGES_IN_A_ROW + 1)).reply(200, listPage(referrals(1, 1)));
+		for (let n = 2; n <= MAX_EMPTY_PAGES_IN_A_ROW; n++)
+			interceptExact(requested, link(n), listPage([], `${API}${link(n + 1)}`));
+		const beyond = nock(API)
+			.get(link(MAX_EMPTY_PAGES_IN_A_ROW + 1))
+			.reply(200, listPage(referrals(1, 1)));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
 		expect(requested).toHaveLength(MAX_EMPTY_PAGES_IN_A_ROW - 1);
 		expect(beyond.isDone()).toBe(false);
 		expect(items).toEqual([]);
-		expect(error?.message).toBe(`Partner Center returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a link to another`);
+		expect(error?.message).toBe(
+			`Partner Center returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a link to another`,
+		);
 		expect(error?.description).toContain('so that it cannot run on forever');
 		nock.cleanAll();
 	});
@@ -247,7 +349,11 @@ describe('Get many referrals: sort, limit and paging', () => {
 			expect(error).toBeUndefined();
 			expect(items.map((item) => item.json.id)).toEqual(ids(1, limit));
 			expect(queries).toHaveLength(requests);
-			expect(queries[0]).toEqual(limit <= 100 ? { $orderby: 'updatedDateTime desc', $top: String(limit) } : { $orderby: 'updatedDateTime desc' });
+			expect(queries[0]).toEqual(
+				limit <= 100
+					? { $orderby: 'updatedDateTime desc', $top: String(limit) }
+					: { $orderby: 'updatedDateTime desc' },
+			);
 			nock.cleanAll();
 		},
 	);
@@ -256,7 +362,11 @@ describe('Get many referrals: sort, limit and paging', () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		interceptList(queries, 200, listPage(referrals(1, 1), `${REFERRALS}?$skiptoken=2`));
-		interceptExact(requested, `${REFERRALS}?$skiptoken=2`, listPage(referrals(2, 1), '?$skiptoken=3'));
+		interceptExact(
+			requested,
+			`${REFERRALS}?$skiptoken=2`,
+			listPage(referrals(2, 1), '?$skiptoken=3'),
+		);
 		interceptExact(requested, `${REFERRALS}?$skiptoken=3`, listPage(referrals(3, 1)));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
 		expect(error).toBeUndefined();
@@ -268,7 +378,11 @@ describe('Get many referrals: sort, limit and paging', () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		// the docs' own example: http, another path
-		interceptList(queries, 200, listPage(referrals(1, 1), 'http://api.partner.microsoft.com/v1.0/referrals?$skiptoken=YWJj'));
+		interceptList(
+			queries,
+			200,
+			listPage(referrals(1, 1), 'http://api.partner.microsoft.com/v1.0/referrals?$skiptoken=YWJj'),
+		);
 		const plain = nock('http://api.partner.microsoft.com').get(/.*/).reply(200, listPage([]));
 		interceptExact(requested, '/v1.0/referrals?$skiptoken=YWJj', listPage(referrals(2, 1)));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
@@ -282,7 +396,11 @@ describe('Get many referrals: sort, limit and paging', () => {
 	it('follows a nextLink that spells out the default https port', async () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
-		interceptList(queries, 200, listPage(referrals(1, 1), `https://api.partner.microsoft.com:443${REFERRALS}?$skiptoken=2`));
+		interceptList(
+			queries,
+			200,
+			listPage(referrals(1, 1), `https://api.partner.microsoft.com:443${REFERRALS}?$skiptoken=2`),
+		);
 		interceptExact(requested, `${REFERRALS}?$skiptoken=2`, listPage(referrals(2, 1)));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
 		expect(error).toBeUndefined();
@@ -292,25 +410,43 @@ describe('Get many referrals: sort, limit and paging', () => {
 
 	it.each([
 		['another host', 'https://evil.example.com', 'https://evil.example.com'],
-		['the same host on another port', 'https://api.partner.microsoft.com:8443', 'https://api.partner.microsoft.com:8443'],
-		['the same host over http on another port', 'http://api.partner.microsoft.com:8080', 'http://api.partner.microsoft.com:8080'],
+		[
+			'the same host on another port',
+			'https://api.partner.microsoft.com:8443',
+			'https://api.partner.microsoft.com:8443',
+		],
+		[
+			'the same host over http on another port',
+			'http://api.partner.microsoft.com:8080',
+			'http://api.partner.microsoft.com:8080',
+		],
 	])('refuses a nextLink to %s and sends nothing there', async (_label, origin, shown) => {
 		const queries: IDataObject[] = [];
-		interceptList(queries, 200, listPage(referrals(1, 100), `${origin}${REFERRALS}?$skiptoken=steal`));
-		const elsewhere = nock(origin).get(/.*/).reply(200, listPage(referrals(101, 1)));
+		interceptList(
+			queries,
+			200,
+			listPage(referrals(1, 100), `${origin}${REFERRALS}?$skiptoken=steal`),
+		);
+		const elsewhere = nock(origin)
+			.get(/.*/)
+			.reply(200, listPage(referrals(101, 1)));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 		expect(elsewhere.isDone()).toBe(false);
 		expect(items).toEqual([]);
 		expect(error?.message).toBe('Partner Center returned a next-page link to another host');
-		expect(error?.description).toContain(`The link points at ${shown}, not at the credential's API Base URL (${API})`);
+		expect(error?.description).toContain(
+			`The link points at ${shown}, not at the credential's API Base URL (${API})`,
+		);
 		nock.cleanAll();
 	});
 });
 
 describe('Get many referrals: a service that pages in circles', () => {
-	const SAME_LINK = 'Partner Center returned the same page again (a next-page link it had already given)';
-	const SAME_IDS = 'Partner Center returned the same page again (every referral on it was already listed)';
+	const SAME_LINK =
+		'Partner Center returned the same page again (a next-page link it had already given)';
+	const SAME_IDS =
+		'Partner Center returned the same page again (every referral on it was already listed)';
 
 	it('stops with an error at a nextLink that points at its own page, instead of looping', async () => {
 		const queries: IDataObject[] = [];
@@ -318,7 +454,9 @@ describe('Get many referrals: a service that pages in circles', () => {
 		const page2 = `${REFERRALS}?$skiptoken=2`;
 		interceptList(queries, 200, listPage(referrals(1, 100), `${API}${page2}`));
 		interceptExact(requested, page2, listPage(referrals(101, 100), `${API}${page2}`));
-		const again = nock(API).get(page2).reply(200, listPage(referrals(101, 100), `${API}${page2}`));
+		const again = nock(API)
+			.get(page2)
+			.reply(200, listPage(referrals(101, 100), `${API}${page2}`));
 		const { items, error } = await runReferral(getMany({ returnAll: true }));
 		expect(requested).toEqual([page2]);
 		expect(again.isDone()).toBe(false);
@@ -337,7 +475,9 @@ describe('Get many referrals: a service that pages in circles', () => {
 		interceptList(queries, 200, listPage(referrals(1, 10), `${API}${page2}`));
 		interceptExact(requested, page2, listPage(referrals(11, 10), `${API}${page3}`));
 		interceptExact(requested, page3, listPage(referrals(21, 10), `${API}${page2}`));
-		const again = nock(API).get(page2).reply(200, listPage(referrals(11, 10), `${API}${page3}`));
+		const again = nock(API)
+			.get(page2)
+			.reply(200, listPage(referrals(11, 10), `${API}${page3}`));
 		const { error } = await runReferral(getMany({ returnAll: true }));
 		expect(requested).toEqual([page2, page3]);
 		expect(again.isDone()).toBe(false);
@@ -349,8 +489,14 @@ describe('Get many referrals: a service that pages in circles', () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		interceptList(queries, 200, listPage(referrals(1, 100), `${API}${REFERRALS}?$skiptoken=a`));
-		interceptExact(requested, `${REFERRALS}?$skiptoken=a`, listPage(referrals(1, 100), `${API}${REFERRALS}?$skiptoken=b`));
-		const more = nock(API).get(`${REFERRALS}?$skiptoken=b`).reply(200, listPage(referrals(1, 100)));
+		interceptExact(
+			requested,
+			`${REFERRALS}?$skiptoken=a`,
+			listPage(referrals(1, 100), `${API}${REFERRALS}?$skiptoken=b`),
+		);
+		const more = nock(API)
+			.get(`${REFERRALS}?$skiptoken=b`)
+			.reply(200, listPage(referrals(1, 100)));
 		const { items, error } = await runReferral(getMany({ limit: 250 }));
 		expect(requested).toEqual([`${REFERRALS}?$skiptoken=a`]);
 		expect(more.isDone()).toBe(false);
@@ -391,21 +537,41 @@ describe('Get many referrals: output', () => {
 	});
 
 	it.each<[string, IDataObject, string]>([
-		['without a value array', { '@odata.count': 0 }, 'Partner Center returned a list page with no list of referrals ("value")'],
-		['whose value is not an array', { value: { id: guid(1) } }, 'Partner Center returned a list page with no list of referrals ("value")'],
-		['with an entry that has no id', listPage([referral(guid(1)), {}]), 'Partner Center returned a list page with an entry that is not a referral (no id)'],
-	])('fails clearly on a page %s instead of reading it as no referrals', async (_label, body, message) => {
-		const queries: IDataObject[] = [];
-		interceptList(queries, 200, body);
-		const { items, error } = await runReferral(getMany());
-		expect(items).toEqual([]);
-		expect(error?.message).toBe(message);
-		expect(error?.description).toContain('an empty result is "value": []');
-	});
+		[
+			'without a value array',
+			{ '@odata.count': 0 },
+			'Partner Center returned a list page with no list of referrals ("value")',
+		],
+		[
+			'whose value is not an array',
+			{ value: { id: guid(1) } },
+			'Partner Center returned a list page with no list of referrals ("value")',
+		],
+		[
+			'with an entry that has no id',
+			listPage([referral(guid(1)), {}]),
+			'Partner Center returned a list page with an entry that is not a referral (no id)',
+		],
+	])(
+		'fails clearly on a page %s instead of reading it as no referrals',
+		async (_label, body, message) => {
+			const queries: IDataObject[] = [];
+			interceptList(queries, 200, body);
+			const { items, error } = await runReferral(getMany());
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(message);
+			expect(error?.description).toContain('an empty result is "value": []');
+		},
+	);
 
 	it('returns the raw referrals, unknown fields kept and @odata keys dropped, when Simplify is off', async () => {
 		const queries: IDataObject[] = [];
-		const first = { ...referral(guid(1)), salesStage: 'Qualify', tags: ['a'], '@odata.etag': 'W/"x"' };
+		const first = {
+			...referral(guid(1)),
+			salesStage: 'Qualify',
+			tags: ['a'],
+			'@odata.etag': 'W/"x"',
+		};
 		const second = referral(guid(2), { details: { dealValue: '5' } });
 		interceptList(queries, 200, listPage([first, second]));
 		const { items } = await runReferral(getMany({ simplify: false }));
@@ -417,15 +583,22 @@ describe('Get many referrals: output', () => {
 		const answer = (country: string, body: IDataObject) =>
 			nock(API)
 				.get(REFERRALS)
-				.query({ $filter: `customerProfile/address/country eq '${country}'`, $orderby: 'updatedDateTime desc', $top: '50' })
+				.query({
+					$filter: `customerProfile/address/country eq '${country}'`,
+					$orderby: 'updatedDateTime desc',
+					$top: '50',
+				})
 				.delay(country === 'US' ? 30 : 0)
 				.reply(200, body);
 		answer('US', listPage([referral(guid(1)), referral(guid(2))]));
 		answer('DE', listPage([]));
 		answer('FR', listPage([referral(guid(3))]));
-		const { items, error } = await runReferral(getMany({ filters: { customerCountry: '={{ $json.country }}' } }), {
-			items: [{ country: 'US' }, { country: 'de' }, { country: 'FR' }],
-		});
+		const { items, error } = await runReferral(
+			getMany({ filters: { customerCountry: '={{ $json.country }}' } }),
+			{
+				items: [{ country: 'US' }, { country: 'de' }, { country: 'FR' }],
+			},
+		);
 		expect(error).toBeUndefined();
 		expect(items.map((item) => [item.json.id, item.pairedItem])).toEqual([
 			[guid(1), { item: 0 }],
@@ -437,16 +610,25 @@ describe('Get many referrals: output', () => {
 	it('with Continue On Fail, an invalid filter of one item fails only that item', async () => {
 		nock(API)
 			.get(REFERRALS)
-			.query({ $filter: "customerProfile/address/country eq 'US'", $orderby: 'updatedDateTime desc', $top: '50' })
+			.query({
+				$filter: "customerProfile/address/country eq 'US'",
+				$orderby: 'updatedDateTime desc',
+				$top: '50',
+			})
 			.reply(200, listPage([referral(guid(1))]));
-		const { items, error } = await runReferral(getMany({ filters: { customerCountry: '={{ $json.country }}' } }), {
-			items: [{ country: 'USA' }, { country: 'US' }],
-			continueOnFail: true,
-		});
+		const { items, error } = await runReferral(
+			getMany({ filters: { customerCountry: '={{ $json.country }}' } }),
+			{
+				items: [{ country: 'USA' }, { country: 'US' }],
+				continueOnFail: true,
+			},
+		);
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		// n8n-core replaces the json of an item that carries an error with { error: message }
-		expect(items[0].json).toEqual({ error: 'The filter "Customer Country" has an invalid value: "USA"' });
+		expect(items[0].json).toEqual({
+			error: 'The filter "Customer Country" has an invalid value: "USA"',
+		});
 		expect(items[0].error?.description).toBe(
 			'"Customer Country" expects a two-letter ISO 3166 country code such as US or DE. Nothing was sent to Partner Center.',
 		);
@@ -456,13 +638,30 @@ describe('Get many referrals: output', () => {
 
 describe('Get many referrals: dates, custom filters and limits are what they say, or refused', () => {
 	it.each<[string, string, IDataObject, string]>([
-		['epoch milliseconds', '={{ $json.v }}', { v: Date.UTC(2026, 6, 1, 10) }, 'updatedDateTime ge 2026-07-01T10:00:00Z'],
-		['a luxon date', "={{ DateTime.fromISO('2026-07-01T10:00:00Z').minus({ days: 1 }) }}", {}, 'updatedDateTime ge 2026-06-30T10:00:00Z'],
-		['a JS date', "={{ new Date('2026-07-01T10:00:00Z') }}", {}, 'updatedDateTime ge 2026-07-01T10:00:00Z'],
+		[
+			'epoch milliseconds',
+			'={{ $json.v }}',
+			{ v: Date.UTC(2026, 6, 1, 10) },
+			'updatedDateTime ge 2026-07-01T10:00:00Z',
+		],
+		[
+			'a luxon date',
+			"={{ DateTime.fromISO('2026-07-01T10:00:00Z').minus({ days: 1 }) }}",
+			{},
+			'updatedDateTime ge 2026-06-30T10:00:00Z',
+		],
+		[
+			'a JS date',
+			"={{ new Date('2026-07-01T10:00:00Z') }}",
+			{},
+			'updatedDateTime ge 2026-07-01T10:00:00Z',
+		],
 	])('sends Updated After given as %s', async (_label, expression, input, expected) => {
 		const queries: IDataObject[] = [];
 		interceptList(queries, 200, listPage([]));
-		const { error } = await runReferral(getMany({ filters: { updatedAfter: expression } }), { items: [input] });
+		const { error } = await runReferral(getMany({ filters: { updatedAfter: expression } }), {
+			items: [input],
+		});
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([{ $filter: expected, $orderby: 'updatedDateTime desc', $top: '50' }]);
 	});
@@ -472,24 +671,36 @@ describe('Get many referrals: dates, custom filters and limits are what they say
 		['an object', '={{ ({ days: 1 }) }}', '{"days":1}'],
 		['epoch seconds', '={{ 1782900000 }}', '1782900000'],
 		['a fractional number', '={{ 1782900000000.5 }}', '1782900000000.5'],
-	])('refuses Updated After given as %s, sending nothing (not a list of everything)', async (_label, expression, shown) => {
-		const sent = watchRequests();
-		const { items, error } = await runReferral(getMany({ filters: { updatedAfter: expression } }));
-		expect(items).toEqual([]);
-		expect(error?.message).toBe(`The filter "Updated After" has an invalid value: ${shown}`);
-		expect(error?.description).toContain('epoch milliseconds');
-		expect(sent()).toEqual([]);
-	});
+	])(
+		'refuses Updated After given as %s, sending nothing (not a list of everything)',
+		async (_label, expression, shown) => {
+			const sent = watchRequests();
+			const { items, error } = await runReferral(
+				getMany({ filters: { updatedAfter: expression } }),
+			);
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(`The filter "Updated After" has an invalid value: ${shown}`);
+			expect(error?.description).toContain('epoch milliseconds');
+			expect(sent()).toEqual([]);
+		},
+	);
 
 	it.each<[string, string]>([
-		['a closing parenthesis that breaks out of the "and"', "details/dealValue ge 0) or (status eq 'Closed'"],
+		[
+			'a closing parenthesis that breaks out of the "and"',
+			"details/dealValue ge 0) or (status eq 'Closed'",
+		],
 		['an unclosed parenthesis', "(status eq 'New'"],
 		['an unclosed quote', "customerProfile/name eq 'O'Brien'"],
 	])('refuses a custom filter with %s, sending nothing', async (_label, customFilter) => {
 		const sent = watchRequests();
-		const { items, error } = await runReferral(getMany({ filters: { customerCountry: 'US', customFilter } }));
+		const { items, error } = await runReferral(
+			getMany({ filters: { customerCountry: 'US', customFilter } }),
+		);
 		expect(items).toEqual([]);
-		expect(error?.message).toBe(`The filter "Custom Filter (OData)" has an invalid value: ${JSON.stringify(customFilter)}`);
+		expect(error?.message).toBe(
+			`The filter "Custom Filter (OData)" has an invalid value: ${JSON.stringify(customFilter)}`,
+		);
 		expect(error?.description).toContain('parentheses balance');
 		expect(sent()).toEqual([]);
 	});
@@ -498,7 +709,9 @@ describe('Get many referrals: dates, custom filters and limits are what they say
 		const queries: IDataObject[] = [];
 		interceptList(queries, 200, listPage([]));
 		const customFilter = "customerProfile/name eq 'Fabrikam (O''Brien'')' or (notes eq ')')";
-		const { error } = await runReferral(getMany({ filters: { customerCountry: 'US', customFilter } }));
+		const { error } = await runReferral(
+			getMany({ filters: { customerCountry: 'US', customFilter } }),
+		);
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([
 			{

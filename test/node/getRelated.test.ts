@@ -4,15 +4,36 @@
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { API, byId, EXAMPLE_ID, exampleReferral, guid, REFERRALS, referral, runReferral } from '../fixtures';
-import { flat, idFromItem, interceptExact, interceptList, listPage, topIsPageSizeService, useNock, watchRequests } from './helpers';
+import {
+	API,
+	byId,
+	EXAMPLE_ID,
+	exampleReferral,
+	guid,
+	REFERRALS,
+	referral,
+	runReferral,
+} from '../fixtures';
+import {
+	flat,
+	idFromItem,
+	interceptExact,
+	interceptList,
+	listPage,
+	topIsPageSizeService,
+	useNock,
+	watchRequests,
+} from './helpers';
 
 useNock();
 
 const ENGAGEMENT = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
 const FILTER = `engagementId eq '${ENGAGEMENT}'`;
 
-const getRelated = (id: string | INodeParameters, extra: INodeParameters = {}): INodeParameters => ({
+const getRelated = (
+	id: string | INodeParameters,
+	extra: INodeParameters = {},
+): INodeParameters => ({
 	operation: 'getRelated',
 	referralId: typeof id === 'string' ? byId(id) : id,
 	...extra,
@@ -29,7 +50,11 @@ describe('Get related referrals', () => {
 			});
 		const queries: IDataObject[] = [];
 		const { '@odata.context': _context, ...itself } = exampleReferral();
-		const partnerCopy = referral(guid(7), { engagementId: ENGAGEMENT, direction: 'Outgoing', type: 'Shared' });
+		const partnerCopy = referral(guid(7), {
+			engagementId: ENGAGEMENT,
+			direction: 'Outgoing',
+			type: 'Shared',
+		});
 		nock(API)
 			.get(REFERRALS)
 			.query((query) => {
@@ -54,7 +79,9 @@ describe('Get related referrals', () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		const page = (from: number, count: number) =>
-			Array.from({ length: count }, (_, index) => referral(guid(from + index), { engagementId: ENGAGEMENT }));
+			Array.from({ length: count }, (_, index) =>
+				referral(guid(from + index), { engagementId: ENGAGEMENT }),
+			);
 		const page2 = `${REFERRALS}?$filter=engagementId%20eq%20%27${ENGAGEMENT}%27&$top=100&$skiptoken=2`;
 		const page3 = `${REFERRALS}?$filter=engagementId%20eq%20%27${ENGAGEMENT}%27&$top=100&$skiptoken=3`;
 		const itself = referral(EXAMPLE_ID, { engagementId: ENGAGEMENT });
@@ -75,7 +102,14 @@ describe('Get related referrals', () => {
 	it('adds the referral itself when the list missed it (a list lagging behind a write)', async () => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const queries: IDataObject[] = [];
-		interceptList(queries, 200, listPage([referral(guid(1), { engagementId: ENGAGEMENT }), referral(guid(2), { engagementId: ENGAGEMENT })]));
+		interceptList(
+			queries,
+			200,
+			listPage([
+				referral(guid(1), { engagementId: ENGAGEMENT }),
+				referral(guid(2), { engagementId: ENGAGEMENT }),
+			]),
+		);
 		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { limit: 2 }));
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual([EXAMPLE_ID, guid(1)]);
@@ -89,7 +123,9 @@ describe('Get related referrals', () => {
 		const second = referral(guid(2), { engagementId: ENGAGEMENT });
 		interceptList(queries, 200, listPage([first], `${API}${REFERRALS}?$skiptoken=two`));
 		interceptExact(requested, `${REFERRALS}?$skiptoken=two`, listPage([second]));
-		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { returnAll: true, simplify: false }));
+		const { items, error } = await runReferral(
+			getRelated(EXAMPLE_ID, { returnAll: true, simplify: false }),
+		);
 		expect(error).toBeUndefined();
 		expect(queries).toEqual([{ $filter: FILTER }]);
 		expect(requested).toEqual([`${REFERRALS}?$skiptoken=two`]);
@@ -99,12 +135,20 @@ describe('Get related referrals', () => {
 	it('with limit 120 returns 120 from a service that reads $top as the page size, sending no $top', async () => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const queries: IDataObject[] = [];
-		const engagement = Array.from({ length: 130 }, (_, index) => referral(guid(index + 1), { engagementId: ENGAGEMENT }));
-		topIsPageSizeService([referral(EXAMPLE_ID, { engagementId: ENGAGEMENT }), ...engagement], queries);
+		const engagement = Array.from({ length: 130 }, (_, index) =>
+			referral(guid(index + 1), { engagementId: ENGAGEMENT }),
+		);
+		topIsPageSizeService(
+			[referral(EXAMPLE_ID, { engagementId: ENGAGEMENT }), ...engagement],
+			queries,
+		);
 		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { limit: 120 }));
 		expect(error).toBeUndefined();
 		expect(queries[0]).toEqual({ $filter: FILTER });
-		expect(items.map((item) => item.json.id)).toEqual([EXAMPLE_ID, ...engagement.slice(0, 119).map((entry) => entry.id)]);
+		expect(items.map((item) => item.json.id)).toEqual([
+			EXAMPLE_ID,
+			...engagement.slice(0, 119).map((entry) => entry.id),
+		]);
 		nock.cleanAll();
 	});
 
@@ -113,21 +157,40 @@ describe('Get related referrals', () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		const page2 = `${REFERRALS}?$skiptoken=2`;
-		interceptList(queries, 200, listPage([referral(EXAMPLE_ID, { engagementId: ENGAGEMENT })], `${API}${page2}`));
-		interceptExact(requested, page2, listPage([referral(guid(2), { engagementId: ENGAGEMENT })], `${API}${page2}`));
-		const again = nock(API).get(page2).reply(200, listPage([], `${API}${page2}`));
+		interceptList(
+			queries,
+			200,
+			listPage([referral(EXAMPLE_ID, { engagementId: ENGAGEMENT })], `${API}${page2}`),
+		);
+		interceptExact(
+			requested,
+			page2,
+			listPage([referral(guid(2), { engagementId: ENGAGEMENT })], `${API}${page2}`),
+		);
+		const again = nock(API)
+			.get(page2)
+			.reply(200, listPage([], `${API}${page2}`));
 		const { items, error } = await runReferral(getRelated(EXAMPLE_ID, { returnAll: true }));
 		expect(requested).toEqual([page2]);
 		expect(again.isDone()).toBe(false);
 		expect(items).toEqual([]);
-		expect(error?.message).toBe('Partner Center returned the same page again (a next-page link it had already given)');
+		expect(error?.message).toBe(
+			'Partner Center returned the same page again (a next-page link it had already given)',
+		);
 		nock.cleanAll();
 	});
 
 	it('refuses a nextLink to another host', async () => {
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const queries: IDataObject[] = [];
-		interceptList(queries, 200, listPage([referral(guid(1))], 'https://evil.example.com/v1.0/engagements/referrals?$skiptoken=x'));
+		interceptList(
+			queries,
+			200,
+			listPage(
+				[referral(guid(1))],
+				'https://evil.example.com/v1.0/engagements/referrals?$skiptoken=x',
+			),
+		);
 		const evil = nock('https://evil.example.com').get(/.*/).reply(200, listPage([]));
 		const { error } = await runReferral(getRelated(EXAMPLE_ID, { returnAll: true }));
 		expect(error?.message).toBe('Partner Center returned a next-page link to another host');
@@ -176,11 +239,19 @@ describe('Get related referrals', () => {
 			.get(REFERRALS)
 			.query({ $filter: FILTER, $top: '50' })
 			.delay(20)
-			.reply(200, listPage([referral(guid(1), { engagementId: ENGAGEMENT }), referral(guid(3), { engagementId: ENGAGEMENT })]))
+			.reply(
+				200,
+				listPage([
+					referral(guid(1), { engagementId: ENGAGEMENT }),
+					referral(guid(3), { engagementId: ENGAGEMENT }),
+				]),
+			)
 			.get(REFERRALS)
 			.query({ $filter: `engagementId eq '${other}'`, $top: '50' })
 			.reply(200, listPage([referral(guid(2), { engagementId: other })]));
-		const { items, error } = await runReferral(getRelated(idFromItem()), { items: [{ id: guid(1) }, { id: guid(2) }] });
+		const { items, error } = await runReferral(getRelated(idFromItem()), {
+			items: [{ id: guid(1) }, { id: guid(2) }],
+		});
 		expect(error).toBeUndefined();
 		expect(items.map((item) => [item.json.id, item.json.engagementId, item.pairedItem])).toEqual([
 			[guid(1), ENGAGEMENT, { item: 0 }],

@@ -35,7 +35,11 @@ export function useNock(): NockSetup {
 }
 
 /** A resource locator whose value comes from the input item (not statically validated by n8n). */
-export const idFromItem = (field = 'id') => ({ __rl: true, mode: 'id', value: `={{ $json.${field} }}` });
+export const idFromItem = (field = 'id') => ({
+	__rl: true,
+	mode: 'id',
+	value: `={{ $json.${field} }}`,
+});
 
 /**
  * Answers any request to Partner Center and records it as "METHOD path", for tests that
@@ -72,7 +76,11 @@ export function listPage(value: IDataObject[], nextLink?: string): IDataObject {
  * Intercepts one list request on the referrals path (any query), recording its query
  * string so that the test can assert it exactly.
  */
-export function interceptList(queries: IDataObject[], status: number, body: IDataObject): nock.Scope {
+export function interceptList(
+	queries: IDataObject[],
+	status: number,
+	body: IDataObject,
+): nock.Scope {
 	return nock(API)
 		.get(REFERRALS)
 		.query((query) => {
@@ -86,7 +94,11 @@ export function interceptList(queries: IDataObject[], status: number, body: IDat
  * Intercepts one GET whose path and query string (as sent, not decoded) equal `pathAndQuery`,
  * recording what was requested.
  */
-export function interceptExact(requested: string[], pathAndQuery: string, body: IDataObject): nock.Scope {
+export function interceptExact(
+	requested: string[],
+	pathAndQuery: string,
+	body: IDataObject,
+): nock.Scope {
 	return nock(API)
 		.get((uri) => {
 			if (uri === pathAndQuery) requested.push(uri);
@@ -143,7 +155,8 @@ export function flat(id: string, fields: IDataObject = {}): IDataObject {
 		dealValue: 10000,
 		currency: 'USD',
 		closingDateTime: '2020-12-01T00:00:00Z',
-		notes: 'We are interested in deploying Microsoft 365 and are looking forsupport in training our employees. Can you help?',
+		notes:
+			'We are interested in deploying Microsoft 365 and are looking forsupport in training our employees. Can you help?',
 		createdDateTime: '2020-10-30T21:03:00.0000000Z',
 		updatedDateTime: '2020-10-30T21:03:00.0000000Z',
 		acceptedDateTime: null,
@@ -176,7 +189,10 @@ export function topIsPageSizeService(all: IDataObject[], queries: IDataObject[])
 }
 
 /** Create's parameters: a minimal valid referral, with `extra` parameters and Additional Fields on top. */
-export const createParameters = (extra: INodeParameters = {}, additionalFields: INodeParameters = {}): INodeParameters => ({
+export const createParameters = (
+	extra: INodeParameters = {},
+	additionalFields: INodeParameters = {},
+): INodeParameters => ({
 	operation: 'create',
 	type: 'Independent',
 	customerName: 'Fabrikam Inc',

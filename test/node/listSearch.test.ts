@@ -15,7 +15,16 @@ import type {
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
-import { ACCESS_TOKEN, API, credentials, EXAMPLE_ID, exampleReferral, guid, REFERRALS, referral } from '../fixtures';
+import {
+	ACCESS_TOKEN,
+	API,
+	credentials,
+	EXAMPLE_ID,
+	exampleReferral,
+	guid,
+	REFERRALS,
+	referral,
+} from '../fixtures';
 import { TestCredentialsHelper } from '../../dev/harness';
 import { setUpContainer } from '../../dev/harness/container';
 import { interceptExact, interceptList, listPage, useNock } from './helpers';
@@ -26,12 +35,15 @@ const nodeType = new PartnerCenterReferral();
 
 const nodeTypes: INodeTypes = {
 	getByName: () => nodeType,
-	getByNameAndVersion: (_type: string, version?: number) => NodeHelpers.getVersionedNodeType(nodeType, version) as INodeType,
+	getByNameAndVersion: (_type: string, version?: number) =>
+		NodeHelpers.getVersionedNodeType(nodeType, version) as INodeType,
 	getKnownTypes: () => ({}),
 };
 
 /** The context n8n builds for a resource locator's list search of this node (see n8n's DynamicNodeParametersService). */
-function loadOptionsContext(parameters: INodeParameters = { resource: 'referral', operation: 'get' }): LoadOptionsContext {
+function loadOptionsContext(
+	parameters: INodeParameters = { resource: 'referral', operation: 'get' },
+): LoadOptionsContext {
 	setUpContainer();
 	const node: INode = {
 		id: 'node-under-test',
@@ -40,7 +52,9 @@ function loadOptionsContext(parameters: INodeParameters = { resource: 'referral'
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { partnerCenterOAuth2Api: { id: 'test-partnerCenterOAuth2Api', name: 'Test credential' } },
+		credentials: {
+			partnerCenterOAuth2Api: { id: 'test-partnerCenterOAuth2Api', name: 'Test credential' },
+		},
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const additionalData = {
@@ -59,7 +73,11 @@ function loadOptionsContext(parameters: INodeParameters = { resource: 'referral'
 }
 
 async function search(filter?: string, paginationToken?: string) {
-	return await nodeType.methods.listSearch.searchReferrals.call(loadOptionsContext(), filter, paginationToken);
+	return await nodeType.methods.listSearch.searchReferrals.call(
+		loadOptionsContext(),
+		filter,
+		paginationToken,
+	);
 }
 
 const named = (n: number, fields: IDataObject) => referral(guid(n), fields);
@@ -84,7 +102,12 @@ describe('From-list search of referrals', () => {
 						named(1, { name: 'M365 rollout' }),
 						named(2, { name: 'Azure migration', status: 'Active', substatus: 'Accepted' }),
 						named(3, { name: undefined }),
-						named(4, { name: 'No customer', customerProfile: undefined, status: 'Closed', substatus: undefined }),
+						named(4, {
+							name: 'No customer',
+							customerProfile: undefined,
+							status: 'Closed',
+							substatus: undefined,
+						}),
 						named(5, { name: 'No state', status: undefined, substatus: undefined }),
 					],
 					nextLink,
@@ -94,9 +117,21 @@ describe('From-list search of referrals', () => {
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 		expect(result).toEqual({
 			results: [
-				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1), url: WORKSPACE },
-				{ name: 'Fabrikam Customer Inc — Azure migration (Active/Accepted)', value: guid(2), url: WORKSPACE },
-				{ name: `Fabrikam Customer Inc — ${guid(3)} (New/Pending)`, value: guid(3), url: WORKSPACE },
+				{
+					name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)',
+					value: guid(1),
+					url: WORKSPACE,
+				},
+				{
+					name: 'Fabrikam Customer Inc — Azure migration (Active/Accepted)',
+					value: guid(2),
+					url: WORKSPACE,
+				},
+				{
+					name: `Fabrikam Customer Inc — ${guid(3)} (New/Pending)`,
+					value: guid(3),
+					url: WORKSPACE,
+				},
 				{ name: 'Unknown customer — No customer (Closed)', value: guid(4), url: WORKSPACE },
 				{ name: 'Fabrikam Customer Inc — No state', value: guid(5), url: WORKSPACE },
 			],
@@ -109,7 +144,9 @@ describe('From-list search of referrals', () => {
 		interceptList(queries, 200, listPage([named(1, { name: 'Only' })]));
 		const result = await search('');
 		expect(result).toEqual({
-			results: [{ name: 'Fabrikam Customer Inc — Only (New/Pending)', value: guid(1), url: WORKSPACE }],
+			results: [
+				{ name: 'Fabrikam Customer Inc — Only (New/Pending)', value: guid(1), url: WORKSPACE },
+			],
 			paginationToken: undefined,
 		});
 	});
@@ -133,14 +170,27 @@ describe('From-list search of referrals', () => {
 		expect(queries).toEqual([{ $orderby: 'updatedDateTime desc' }]);
 		expect(byName).toEqual({
 			results: [
-				{ name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)', value: guid(1), url: WORKSPACE },
+				{
+					name: 'Fabrikam Customer Inc — M365 rollout (New/Pending)',
+					value: guid(1),
+					url: WORKSPACE,
+				},
 				{ name: 'Northwind — Teams ROLLOUT (New/Pending)', value: guid(3), url: WORKSPACE },
 			],
 			paginationToken: nextLink,
 		});
 
-		interceptList(queries, 200, listPage([named(1, { name: 'M365 rollout' }), named(2, { customerProfile: { name: 'Contoso Bank' } })]));
-		expect((await search('contoso')).results).toEqual([{ name: `Contoso Bank — ${guid(2)} (New/Pending)`, value: guid(2), url: WORKSPACE }]);
+		interceptList(
+			queries,
+			200,
+			listPage([
+				named(1, { name: 'M365 rollout' }),
+				named(2, { customerProfile: { name: 'Contoso Bank' } }),
+			]),
+		);
+		expect((await search('contoso')).results).toEqual([
+			{ name: `Contoso Bank — ${guid(2)} (New/Pending)`, value: guid(2), url: WORKSPACE },
+		]);
 
 		interceptList(queries, 200, listPage([named(1, { name: 'M365 rollout' })], nextLink));
 		expect(await search('nothing like it')).toEqual({ results: [], paginationToken: nextLink });
@@ -150,11 +200,17 @@ describe('From-list search of referrals', () => {
 		const requested: string[] = [];
 		const page2 = `${REFERRALS}?$orderby=updatedDateTime%20desc&$top=100&$skiptoken=cDI%3D`;
 		const page3 = `${API}${REFERRALS}?$skiptoken=cDM%3D`;
-		interceptExact(requested, page2, listPage([named(7, { name: 'Seven' }), named(8, { name: 'Eight' })], page3));
+		interceptExact(
+			requested,
+			page2,
+			listPage([named(7, { name: 'Seven' }), named(8, { name: 'Eight' })], page3),
+		);
 		const result = await search('seven', `${API}${page2}`);
 		expect(requested).toEqual([page2]);
 		expect(result).toEqual({
-			results: [{ name: 'Fabrikam Customer Inc — Seven (New/Pending)', value: guid(7), url: WORKSPACE }],
+			results: [
+				{ name: 'Fabrikam Customer Inc — Seven (New/Pending)', value: guid(7), url: WORKSPACE },
+			],
 			paginationToken: page3,
 		});
 	});
@@ -173,9 +229,15 @@ describe('From-list search of referrals', () => {
 		const queries: IDataObject[] = [];
 		const requested: string[] = [];
 		interceptList(queries, 200, listPage([], `${REFERRALS}?$skiptoken=p2`));
-		interceptExact(requested, `${REFERRALS}?$skiptoken=p2`, listPage([named(2, { name: 'Two' })], `${REFERRALS}?$skiptoken=p3`));
+		interceptExact(
+			requested,
+			`${REFERRALS}?$skiptoken=p2`,
+			listPage([named(2, { name: 'Two' })], `${REFERRALS}?$skiptoken=p3`),
+		);
 		expect(await search()).toEqual({
-			results: [{ name: 'Fabrikam Customer Inc — Two (New/Pending)', value: guid(2), url: WORKSPACE }],
+			results: [
+				{ name: 'Fabrikam Customer Inc — Two (New/Pending)', value: guid(2), url: WORKSPACE },
+			],
 			paginationToken: `${API}${REFERRALS}?$skiptoken=p3`,
 		});
 		expect(requested).toEqual([`${REFERRALS}?$skiptoken=p2`]);
@@ -183,9 +245,9 @@ describe('From-list search of referrals', () => {
 
 	it('refuses a pagination token on another host and sends nothing there', async () => {
 		const evil = nock('https://evil.example.com').get(/.*/).reply(200, listPage([]));
-		await expect(search(undefined, 'https://evil.example.com/v1.0/engagements/referrals?$skiptoken=x')).rejects.toThrow(
-			'Partner Center returned a next-page link to another host',
-		);
+		await expect(
+			search(undefined, 'https://evil.example.com/v1.0/engagements/referrals?$skiptoken=x'),
+		).rejects.toThrow('Partner Center returned a next-page link to another host');
 		expect(evil.isDone()).toBe(false);
 		nock.cleanAll();
 	});
@@ -194,7 +256,15 @@ describe('From-list search of referrals', () => {
 		const list = nock(API).get(REFERRALS).query(true).reply(200, listPage([]));
 		nock(API).get(`${REFERRALS}/${EXAMPLE_ID}`).reply(200, exampleReferral());
 		const result = await search(` ${EXAMPLE_ID} `);
-		expect(result).toEqual({ results: [{ name: `Fabrikam Customer Inc — ${EXAMPLE_ID} (New/Pending)`, value: EXAMPLE_ID, url: WORKSPACE }] });
+		expect(result).toEqual({
+			results: [
+				{
+					name: `Fabrikam Customer Inc — ${EXAMPLE_ID} (New/Pending)`,
+					value: EXAMPLE_ID,
+					url: WORKSPACE,
+				},
+			],
+		});
 		expect(list.isDone()).toBe(false);
 		nock.cleanAll();
 	});
@@ -206,17 +276,26 @@ describe('From-list search of referrals', () => {
 	});
 
 	it('shows no result for a GUID that does not exist', async () => {
-		nock(API).get(`${REFERRALS}/${guid(404)}`).reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+		nock(API)
+			.get(`${REFERRALS}/${guid(404)}`)
+			.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
 		expect(await search(guid(404))).toEqual({ results: [] });
 	});
 
 	it('reports a failing list (e.g. 403) instead of showing an empty list', async () => {
-		nock(API).get(REFERRALS).query(true).reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
+		nock(API)
+			.get(REFERRALS)
+			.query(true)
+			.reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
 		await expect(search('x')).rejects.toThrow('Partner Center denied access to referrals (403)');
 	});
 
 	it('reports a failing GUID look-up (e.g. 403) instead of showing an empty list', async () => {
-		nock(API).get(`${REFERRALS}/${guid(9)}`).reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
-		await expect(search(guid(9))).rejects.toThrow('Partner Center denied access to referrals (403)');
+		nock(API)
+			.get(`${REFERRALS}/${guid(9)}`)
+			.reply(403, { error: { code: 'accessDenied', message: 'Forbidden' } });
+		await expect(search(guid(9))).rejects.toThrow(
+			'Partner Center denied access to referrals (403)',
+		);
 	});
 });

@@ -14,7 +14,16 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runPoll } from '../../dev/harness';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
-import { byId, EXAMPLE_ID, exampleReferral, guid, REFERRALS, referral, runOptions, runReferral } from '../fixtures';
+import {
+	byId,
+	EXAMPLE_ID,
+	exampleReferral,
+	guid,
+	REFERRALS,
+	referral,
+	runOptions,
+	runReferral,
+} from '../fixtures';
 import { createParameters, listPage } from './helpers';
 
 interface RawServer {
@@ -41,22 +50,32 @@ async function rawServer(handler: Handler): Promise<RawServer> {
 		},
 	};
 	server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-		raw.requests.push({ line: `${request.method} ${request.url}`, authorization: request.headers.authorization });
+		raw.requests.push({
+			line: `${request.method} ${request.url}`,
+			authorization: request.headers.authorization,
+		});
 		// read the whole request before answering, as a real service does
 		request.on('data', () => undefined).on('end', () => handler(request, response, raw));
 	});
 	return raw;
 }
 
-const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+const json = (
+	response: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+) => {
 	response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
 	response.end(JSON.stringify(body));
 };
 
-const redirect = (status: number, location: string): Handler => (_request, response) => {
-	response.writeHead(status, { Location: location });
-	response.end();
-};
+const redirect =
+	(status: number, location: string): Handler =>
+	(_request, response) => {
+		response.writeHead(status, { Location: location });
+		response.end();
+	};
 
 const MAYBE_CREATED = 'The referral may or may not have been created';
 
@@ -81,40 +100,51 @@ afterEach(async () => {
 	);
 });
 
-const get = (options: INodeParameters = {}): INodeParameters => ({ operation: 'get', referralId: byId(EXAMPLE_ID), options });
-const withBase = (url: string, overrides: IDataObject = {}) => runOptions({ baseUrl: url, ...overrides });
+const get = (options: INodeParameters = {}): INodeParameters => ({
+	operation: 'get',
+	referralId: byId(EXAMPLE_ID),
+	options,
+});
+const withBase = (url: string, overrides: IDataObject = {}) =>
+	runOptions({ baseUrl: url, ...overrides });
 
 describe('Redirects are not followed: the token stays with the API Base URL', () => {
-	it.each([301, 302, 307, 308])('a %d on a Get fails naming the status and host; the other origin sees nothing', async (status) => {
-		const other = await rawServer((_request, response) => json(response, 200, exampleReferral()));
-		const api = await rawServer(redirect(status, `${other.url}${REFERRALS}/${EXAMPLE_ID}`));
+	it.each([301, 302, 307, 308])(
+		'a %d on a Get fails naming the status and host; the other origin sees nothing',
+		async (status) => {
+			const other = await rawServer((_request, response) => json(response, 200, exampleReferral()));
+			const api = await rawServer(redirect(status, `${other.url}${REFERRALS}/${EXAMPLE_ID}`));
 
-		const { items, error } = await runReferral(get(), {}, withBase(api.url));
+			const { items, error } = await runReferral(get(), {}, withBase(api.url));
 
-		expect(items).toEqual([]);
-		const host = new URL(other.url).host;
-		expect(error?.message).toBe(
-			`Partner Center answered with a redirect (${status}) to ${host} (plain http); the node does not follow redirects, so the sign-in token stays with Partner Center`,
-		);
-		expect(error?.description).toContain('Check the API Base URL in the credential');
-		expect(other.requests).toEqual([]);
-		expect(api.requests).toHaveLength(1);
-	});
+			expect(items).toEqual([]);
+			const host = new URL(other.url).host;
+			expect(error?.message).toBe(
+				`Partner Center answered with a redirect (${status}) to ${host} (plain http); the node does not follow redirects, so the sign-in token stays with Partner Center`,
+			);
+			expect(error?.description).toContain('Check the API Base URL in the credential');
+			expect(other.requests).toEqual([]);
+			expect(api.requests).toHaveLength(1);
+		},
+	);
 
-	it.each([301, 302, 307, 308])('a %d on a Create: nothing re-sent elsewhere, and it says nothing was written', async (status) => {
-		const other = await rawServer((_request, response) => json(response, 201, referral(guid(1))));
-		const api = await rawServer(redirect(status, `${other.url}${REFERRALS}`));
+	it.each([301, 302, 307, 308])(
+		'a %d on a Create: nothing re-sent elsewhere, and it says nothing was written',
+		async (status) => {
+			const other = await rawServer((_request, response) => json(response, 201, referral(guid(1))));
+			const api = await rawServer(redirect(status, `${other.url}${REFERRALS}`));
 
-		const { items, error } = await runReferral(createParameters(), {}, withBase(api.url));
+			const { items, error } = await runReferral(createParameters(), {}, withBase(api.url));
 
-		expect(items).toEqual([]);
-		expect(error?.message).toContain(`redirect (${status})`);
-		expect(error?.description).toContain('Nothing was written');
-		expect(error?.description).toContain('The referral was not created.');
-		expect(error?.description).not.toContain(MAYBE_CREATED);
-		expect(other.requests).toEqual([]);
-		expect(api.requests.map((request) => request.line)).toEqual([`POST ${REFERRALS}`]);
-	});
+			expect(items).toEqual([]);
+			expect(error?.message).toContain(`redirect (${status})`);
+			expect(error?.description).toContain('Nothing was written');
+			expect(error?.description).toContain('The referral was not created.');
+			expect(error?.description).not.toContain(MAYBE_CREATED);
+			expect(other.requests).toEqual([]);
+			expect(api.requests.map((request) => request.line)).toEqual([`POST ${REFERRALS}`]);
+		},
+	);
 
 	it('a 303 (See Other) on a Create is not followed either, but says the referral may have been created', async () => {
 		const other = await rawServer((_request, response) => json(response, 200, referral(guid(1))));
@@ -129,7 +159,9 @@ describe('Redirects are not followed: the token stays with the API Base URL', ()
 	});
 
 	it('a 302 on a Get Many page (after a nextLink on the API origin) is not followed', async () => {
-		const other = await rawServer((_request, response) => json(response, 200, listPage([referral(guid(9))])));
+		const other = await rawServer((_request, response) =>
+			json(response, 200, listPage([referral(guid(9))])),
+		);
 		const api = await rawServer((request, response, self) => {
 			if (request.url?.includes('skiptoken')) {
 				redirect(302, `${other.url}${REFERRALS}?$skiptoken=2`)(request, response, self);
@@ -138,7 +170,11 @@ describe('Redirects are not followed: the token stays with the API Base URL', ()
 			}
 		});
 
-		const { items, error } = await runReferral({ operation: 'getMany', returnAll: true }, {}, withBase(api.url));
+		const { items, error } = await runReferral(
+			{ operation: 'getMany', returnAll: true },
+			{},
+			withBase(api.url),
+		);
 
 		expect(items).toEqual([]);
 		expect(error?.message).toContain('redirect (302)');
@@ -164,7 +200,11 @@ describe('Redirects are not followed: the token stays with the API Base URL', ()
 
 		await expect(
 			runPoll(
-				{ type: 'partnerCenterReferralTrigger', parameters: { event: 'referralUpdated', filters: {} }, staticData: {} },
+				{
+					type: 'partnerCenterReferralTrigger',
+					parameters: { event: 'referralUpdated', filters: {} },
+					staticData: {},
+				},
 				withBase(api.url),
 			),
 		).rejects.toThrow(/redirect \(307\)/);
@@ -176,13 +216,23 @@ describe('A next-page link with sign-in details in it', () => {
 	it('is refused like a link to another host: nothing sent with user:pass, and the password is not shown', async () => {
 		const api = await rawServer((_request, response, self) => {
 			const { host } = new URL(self.url);
-			json(response, 200, listPage([referral(guid(1))], `http://user:s3cret-pass@${host}${REFERRALS}?$skiptoken=2`));
+			json(
+				response,
+				200,
+				listPage([referral(guid(1))], `http://user:s3cret-pass@${host}${REFERRALS}?$skiptoken=2`),
+			);
 		});
 
-		const { items, error } = await runReferral({ operation: 'getMany', returnAll: true }, {}, withBase(api.url));
+		const { items, error } = await runReferral(
+			{ operation: 'getMany', returnAll: true },
+			{},
+			withBase(api.url),
+		);
 
 		expect(items).toEqual([]);
-		expect(error?.message).toBe('Partner Center returned a next-page link with a user name or password in it');
+		expect(error?.message).toBe(
+			'Partner Center returned a next-page link with a user name or password in it',
+		);
 		expect(JSON.stringify(error)).not.toContain('s3cret-pass');
 		expect(api.requests).toHaveLength(1);
 		expect(api.requests.some((request) => request.authorization?.startsWith('Basic'))).toBe(false);
@@ -209,7 +259,11 @@ describe('Timeout (Seconds): a server that never answers', () => {
 	it('fails a Create after one attempt, saying it may or may not have been created', async () => {
 		const api = await neverAnswers();
 
-		const { error } = await runReferral(createParameters({ options: { timeout: 2 } }), {}, withBase(api.url));
+		const { error } = await runReferral(
+			createParameters({ options: { timeout: 2 } }),
+			{},
+			withBase(api.url),
+		);
 
 		// The fate follows what the socket reports having written. Run alone, the request is written and
 		// the answer is "may or may not". In the full suite, Node's http module can still carry nock
@@ -224,7 +278,9 @@ describe('Timeout (Seconds): a server that never answers', () => {
 			expect(error?.description).toContain(MAYBE_CREATED);
 		} else {
 			expect(error?.message).toBe('Could not connect to Partner Center: timed out after 2 s');
-			expect(error?.description).toContain('Nothing was sent to Partner Center. The referral was not created.');
+			expect(error?.description).toContain(
+				'Nothing was sent to Partner Center. The referral was not created.',
+			);
 		}
 	}, 15_000);
 
@@ -240,7 +296,9 @@ describe('Timeout (Seconds): a server that never answers', () => {
 				},
 				withBase(api.url),
 			),
-		).rejects.toThrow(/(did not answer within 1 s \(timed out\)|timed out after 1 s) after [23] attempts/);
+		).rejects.toThrow(
+			/(did not answer within 1 s \(timed out\)|timed out after 1 s) after [23] attempts/,
+		);
 	}, 15_000);
 
 	it('waits for a slow server that does answer (2.5 s, default timeout)', async () => {
@@ -256,14 +314,17 @@ describe('Timeout (Seconds): a server that never answers', () => {
 		expect(api.requests).toHaveLength(1);
 	}, 15_000);
 
-	it.each([0, -5, 601, 'soon'])('refuses a Timeout of %j naming the option, and sends nothing', async (timeout) => {
-		const api = await rawServer((_request, response) => json(response, 200, exampleReferral()));
+	it.each([0, -5, 601, 'soon'])(
+		'refuses a Timeout of %j naming the option, and sends nothing',
+		async (timeout) => {
+			const api = await rawServer((_request, response) => json(response, 200, exampleReferral()));
 
-		const { error } = await runReferral(get({ timeout }), {}, withBase(api.url));
+			const { error } = await runReferral(get({ timeout }), {}, withBase(api.url));
 
-		expect(error?.message).toBe('Timeout (Seconds) must be a number of seconds from 1 to 600');
-		expect(api.requests).toEqual([]);
-	});
+			expect(error?.message).toBe('Timeout (Seconds) must be a number of seconds from 1 to 600');
+			expect(api.requests).toEqual([]);
+		},
+	);
 });
 
 describe('Retry-After past the time limit (simulated clock)', () => {
@@ -276,9 +337,14 @@ describe('Retry-After past the time limit (simulated clock)', () => {
 		});
 		const asked = ['50', '100', '100'];
 		const api = await rawServer((_request, response, self) =>
-			json(response, 429, { error: { code: 'tooManyRequests', message: 'Slow down' } }, {
-				'Retry-After': asked[self.requests.length - 1],
-			}),
+			json(
+				response,
+				429,
+				{ error: { code: 'tooManyRequests', message: 'Slow down' } },
+				{
+					'Retry-After': asked[self.requests.length - 1],
+				},
+			),
 		);
 
 		const { error } = await runReferral(get(), {}, withBase(api.url));
@@ -295,7 +361,9 @@ describe('Retry-After past the time limit (simulated clock)', () => {
 
 	it('fails at once, without waiting, when the first Retry-After is past the whole limit', async () => {
 		jest.spyOn(timing, 'now').mockReturnValue(Date.parse('2026-03-02T09:00:00Z'));
-		const api = await rawServer((_request, response) => json(response, 503, {}, { 'Retry-After': '3600' }));
+		const api = await rawServer((_request, response) =>
+			json(response, 503, {}, { 'Retry-After': '3600' }),
+		);
 
 		const { error } = await runReferral(get({ timeout: 10 }), {}, withBase(api.url));
 
@@ -311,11 +379,17 @@ describe("A write's fate is told by what was sent", () => {
 	it('a Create with a credential that was never connected sends nothing and says the referral was not created', async () => {
 		const api = await rawServer((_request, response) => json(response, 201, referral(guid(1))));
 
-		const { items, error } = await runReferral(createParameters(), {}, withBase(api.url, { oauthTokenData: undefined }));
+		const { items, error } = await runReferral(
+			createParameters(),
+			{},
+			withBase(api.url, { oauthTokenData: undefined }),
+		);
 
 		expect(items).toEqual([]);
 		expect(api.requests).toEqual([]);
-		expect(error?.description).toContain('Nothing was sent to Partner Center. The referral was not created.');
+		expect(error?.description).toContain(
+			'Nothing was sent to Partner Center. The referral was not created.',
+		);
 		expect(error?.description).not.toContain(MAYBE_CREATED);
 	});
 });
@@ -324,13 +398,20 @@ describe('Service messages are quoted, not dumped', () => {
 	it('quotes at most a few hundred characters of a 1 MB message, keeping the status and request id', async () => {
 		const huge = `Invalid referral: ${'x'.repeat(1_000_000)}`;
 		const api = await rawServer((_request, response) =>
-			json(response, 400, { error: { code: 'invalidRequest', message: huge } }, { 'request-id': 'req-42' }),
+			json(
+				response,
+				400,
+				{ error: { code: 'invalidRequest', message: huge } },
+				{ 'request-id': 'req-42' },
+			),
 		);
 
 		const { error, run } = await runReferral(get(), {}, withBase(api.url));
 
 		expect(error?.message.length).toBeLessThan(500);
-		expect(error?.message).toMatch(/^Partner Center rejected the request as invalid: Invalid referral: x+…\(cut\)$/);
+		expect(error?.message).toMatch(
+			/^Partner Center rejected the request as invalid: Invalid referral: x+…\(cut\)$/,
+		);
 		expect(error?.description).toContain('Request ID for Microsoft support: req-42.');
 		expect(error?.description).toContain('invalidRequest');
 		expect(String(error?.description).length).toBeLessThan(1_500);
@@ -382,7 +463,9 @@ describe('A token refreshed during the execution', () => {
 		expect(error?.message).toBe(
 			'Partner Center denied access to referrals (403): the signed-in user needs the Referrals Admin or Referrals User role',
 		);
-		expect(error?.description).toContain('token [redacted] (refresh [redacted]) lacks the referrals role');
+		expect(error?.description).toContain(
+			'token [redacted] (refresh [redacted]) lacks the referrals role',
+		);
 		const shown = JSON.stringify(error);
 		expect(shown).not.toContain(refreshedAccess);
 		expect(shown).not.toContain(refreshedRefresh);

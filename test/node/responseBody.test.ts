@@ -26,17 +26,23 @@ describe('Reading response bodies', () => {
 	it('reads a JSON body that starts with a byte order mark', async () => {
 		nock(API)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
-			.reply(200, `\uFEFF${JSON.stringify(exampleReferral())}`, { 'Content-Type': 'application/json; charset=utf-8' });
+			.reply(200, `\uFEFF${JSON.stringify(exampleReferral())}`, {
+				'Content-Type': 'application/json; charset=utf-8',
+			});
 		const { items, error } = await runReferral(get);
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual(flat(EXAMPLE_ID, { eTag: '"2500ec5a-0000-0000-0000-5bf4967d0000"' }));
+		expect(items[0].json).toEqual(
+			flat(EXAMPLE_ID, { eTag: '"2500ec5a-0000-0000-0000-5bf4967d0000"' }),
+		);
 	});
 
 	it('reads text outside ASCII as UTF-8', async () => {
 		const referral = { ...exampleReferral(), name: 'Zürich – 東京 deal' };
 		nock(API)
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
-			.reply(200, Buffer.from(JSON.stringify(referral), 'utf8'), { 'Content-Type': 'application/json' });
+			.reply(200, Buffer.from(JSON.stringify(referral), 'utf8'), {
+				'Content-Type': 'application/json',
+			});
 		const { items, error } = await runReferral(get);
 		expect(error).toBeUndefined();
 		expect(items[0].json.name).toBe('Zürich – 東京 deal');
@@ -47,6 +53,8 @@ describe('Reading response bodies', () => {
 			.get(`${REFERRALS}/${EXAMPLE_ID}`)
 			.reply(400, { error: { code: 'invalidRequest', message: 'The referral id is not valid' } });
 		const { error } = await runReferral(get);
-		expect(error?.message).toBe('Partner Center rejected the request as invalid: The referral id is not valid');
+		expect(error?.message).toBe(
+			'Partner Center rejected the request as invalid: The referral id is not valid',
+		);
 	});
 });

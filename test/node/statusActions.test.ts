@@ -35,7 +35,13 @@ const STATES = [
 	['Closed', 'Expired'],
 ] as const;
 
-const ALL_MOVES = ['Active/Accepted', 'Closed/Won', 'Closed/Lost', 'Closed/Declined', 'Closed/Expired'];
+const ALL_MOVES = [
+	'Active/Accepted',
+	'Closed/Won',
+	'Closed/Lost',
+	'Closed/Declined',
+	'Closed/Expired',
+];
 const ALLOWED_FROM: Record<string, string> = {
 	New: `New/Pending, New/Received, ${ALL_MOVES.join(', ')}`,
 	Active: ALL_MOVES.join(', '),
@@ -47,10 +53,23 @@ const isAllowed = (from: readonly [string, string], to: { status: string; substa
 	from[0] !== 'Closed' || (to.status === 'Closed' && to.substatus === from[1]);
 
 const matrix = ACTIONS.flatMap((action) =>
-	STATES.map((state) => [action.operation, `${state[0]}/${state[1]}`, action, state, isAllowed(state, action)] as const),
+	STATES.map(
+		(state) =>
+			[
+				action.operation,
+				`${state[0]}/${state[1]}`,
+				action,
+				state,
+				isAllowed(state, action),
+			] as const,
+	),
 );
 
-const run = (operation: string, extra: INodeParameters = {}): INodeParameters => ({ operation, referralId: byId(ID), ...extra });
+const run = (operation: string, extra: INodeParameters = {}): INodeParameters => ({
+	operation,
+	referralId: byId(ID),
+	...extra,
+});
 
 /** `eTag: null` = the referral read carries no eTag. */
 function interceptRead(status: string, substatus: string, eTag: string | null = READ_ETAG) {
@@ -69,7 +88,13 @@ describe('Status actions from every documented state', () => {
 			interceptRead(state[0], state[1]).on('request', () => order.push('get'));
 			nock(API)
 				.patch(PATH)
-				.reply(recordAndReply(requests, 200, referral(ID, { status: action.status, substatus: action.substatus, eTag: NEW_ETAG })))
+				.reply(
+					recordAndReply(
+						requests,
+						200,
+						referral(ID, { status: action.status, substatus: action.substatus, eTag: NEW_ETAG }),
+					),
+				)
 				.on('request', () => order.push('patch'));
 			const { items, error } = await runReferral(run(operation));
 			expect(error).toBeUndefined();
@@ -94,13 +119,17 @@ describe('Status actions from every documented state', () => {
 		async (operation, from, action, state) => {
 			interceptRead(state[0], state[1]);
 			const patch = nock(API).patch(PATH).reply(200, referral(ID));
-			const { items, error } = await runReferral(run(operation, { options: { reason: 'because' } }));
+			const { items, error } = await runReferral(
+				run(operation, { options: { reason: 'because' } }),
+			);
 			expect(items).toEqual([]);
 			expect(error?.name).toBe('NodeOperationError');
 			expect(error?.message).toBe(
 				`Referral ${ID} cannot move from ${from} to ${action.status}/${action.substatus}: Closed is final`,
 			);
-			expect(error?.description).toBe(`Nothing was sent. From ${from} the allowed moves are: ${ALLOWED_FROM[state[0]]}.`);
+			expect(error?.description).toBe(
+				`Nothing was sent. From ${from} the allowed moves are: ${ALLOWED_FROM[state[0]]}.`,
+			);
 			expect(patch.isDone()).toBe(false);
 			nock.cleanAll();
 		},
@@ -108,7 +137,11 @@ describe('Status actions from every documented state', () => {
 
 	it('covers every action from every state (28 cases, 13 of them refused)', () => {
 		expect(matrix).toHaveLength(28);
-		expect(matrix.filter(([, , , , allowed]) => !allowed).map(([operation, from]) => `${operation} ${from}`)).toEqual([
+		expect(
+			matrix
+				.filter(([, , , , allowed]) => !allowed)
+				.map(([operation, from]) => `${operation} ${from}`),
+		).toEqual([
 			'accept Closed/Won',
 			'accept Closed/Lost',
 			'accept Closed/Declined',
@@ -134,8 +167,20 @@ describe('Status actions: reason, eTag and answers', () => {
 			interceptRead('Active', 'Accepted');
 			nock(API)
 				.patch(PATH)
-				.reply(recordAndReply(requests, 200, referral(ID, { status: action.status, substatus: action.substatus, statusReason: 'Signed' })));
-			const { items, error } = await runReferral(run(operation, { options: { reason: '  Signed  ' } }));
+				.reply(
+					recordAndReply(
+						requests,
+						200,
+						referral(ID, {
+							status: action.status,
+							substatus: action.substatus,
+							statusReason: 'Signed',
+						}),
+					),
+				);
+			const { items, error } = await runReferral(
+				run(operation, { options: { reason: '  Signed  ' } }),
+			);
 			expect(error).toBeUndefined();
 			expect(requests.map((request) => request.body)).toEqual([
 				[
@@ -151,7 +196,11 @@ describe('Status actions: reason, eTag and answers', () => {
 	it('sends no /statusReason for a reason of spaces only', async () => {
 		const requests: RecordedRequest[] = [];
 		interceptRead('New', 'Pending');
-		nock(API).patch(PATH).reply(recordAndReply(requests, 200, referral(ID, { status: 'Active', substatus: 'Accepted' })));
+		nock(API)
+			.patch(PATH)
+			.reply(
+				recordAndReply(requests, 200, referral(ID, { status: 'Active', substatus: 'Accepted' })),
+			);
 		const { error } = await runReferral(run('accept', { options: { reason: '   ' } }));
 		expect(error).toBeUndefined();
 		expect(requests.map((request) => request.body)).toEqual([
@@ -165,17 +214,33 @@ describe('Status actions: reason, eTag and answers', () => {
 	it('uses the eTag given in the options as If-Match when it is the current one', async () => {
 		const requests: RecordedRequest[] = [];
 		interceptRead('Active', 'Accepted');
-		nock(API).patch(PATH).reply(recordAndReply(requests, 200, referral(ID, { status: 'Closed', substatus: 'Won', eTag: NEW_ETAG })));
-		const { items, error } = await runReferral(run('markWon', { options: { eTag: ` ${READ_ETAG}` } }));
+		nock(API)
+			.patch(PATH)
+			.reply(
+				recordAndReply(
+					requests,
+					200,
+					referral(ID, { status: 'Closed', substatus: 'Won', eTag: NEW_ETAG }),
+				),
+			);
+		const { items, error } = await runReferral(
+			run('markWon', { options: { eTag: ` ${READ_ETAG}` } }),
+		);
 		expect(error).toBeUndefined();
 		expect(requests[0].headers['if-match']).toBe(READ_ETAG);
-		expect(items.map((item) => item.json)).toEqual([flat(ID, { status: 'Closed', substatus: 'Won', eTag: NEW_ETAG })]);
+		expect(items.map((item) => item.json)).toEqual([
+			flat(ID, { status: 'Closed', substatus: 'Won', eTag: NEW_ETAG }),
+		]);
 	});
 
 	it('uses the eTag option when the referral read carries none', async () => {
 		const requests: RecordedRequest[] = [];
 		interceptRead('New', 'Received', null);
-		nock(API).patch(PATH).reply(recordAndReply(requests, 200, referral(ID, { status: 'Closed', substatus: 'Declined' })));
+		nock(API)
+			.patch(PATH)
+			.reply(
+				recordAndReply(requests, 200, referral(ID, { status: 'Closed', substatus: 'Declined' })),
+			);
 		const { error } = await runReferral(run('decline', { options: { eTag: '"mine"' } }));
 		expect(error).toBeUndefined();
 		expect(requests[0].headers['if-match']).toBe('"mine"');
@@ -184,7 +249,11 @@ describe('Status actions: reason, eTag and answers', () => {
 	it('sends no If-Match when neither the referral nor the options have an eTag', async () => {
 		const requests: RecordedRequest[] = [];
 		interceptRead('New', 'Received', null);
-		nock(API).patch(PATH).reply(recordAndReply(requests, 200, referral(ID, { status: 'Closed', substatus: 'Declined' })));
+		nock(API)
+			.patch(PATH)
+			.reply(
+				recordAndReply(requests, 200, referral(ID, { status: 'Closed', substatus: 'Declined' })),
+			);
 		const { error } = await runReferral(run('decline'));
 		expect(error).toBeUndefined();
 		expect(requests[0].headers['if-match']).toBeUndefined();
@@ -198,7 +267,9 @@ describe('Status actions: reason, eTag and answers', () => {
 			const { items, error } = await runReferral(run(operation, { options: { eTag: READ_ETAG } }));
 			expect(items).toEqual([]);
 			expect(error?.name).toBe('NodeOperationError');
-			expect(error?.message).toBe(`The referral ${ID} changed since it was read (its eTag is no longer ${READ_ETAG})`);
+			expect(error?.message).toBe(
+				`The referral ${ID} changed since it was read (its eTag is no longer ${READ_ETAG})`,
+			);
 			expect(error?.description).toContain('Nothing was sent.');
 			expect(patch.isDone()).toBe(false);
 			nock.cleanAll();
@@ -211,11 +282,17 @@ describe('Status actions: reason, eTag and answers', () => {
 		nock(API)
 			.patch(PATH)
 			.times(2)
-			.reply(recordAndReply(requests, 412, { error: { code: 'preconditionFailed', message: 'The eTag does not match' } }));
+			.reply(
+				recordAndReply(requests, 412, {
+					error: { code: 'preconditionFailed', message: 'The eTag does not match' },
+				}),
+			);
 		const { error } = await runReferral(run('accept'));
 		expect(requests).toHaveLength(1);
 		expect(requests[0].headers['if-match']).toBe(READ_ETAG);
-		expect(error?.message).toBe(`The referral ${ID} changed since it was read (eTag mismatch, 412)`);
+		expect(error?.message).toBe(
+			`The referral ${ID} changed since it was read (eTag mismatch, 412)`,
+		);
 		expect(setup.sleeps).toEqual([]);
 		nock.cleanAll();
 	});
@@ -223,8 +300,13 @@ describe('Status actions: reason, eTag and answers', () => {
 	it('reads the referral again after a 204 and returns it raw when Simplify is off', async () => {
 		interceptRead('New', 'Pending');
 		nock(API).patch(PATH).reply(204);
-		const after = { ...referral(ID, { status: 'Active', substatus: 'Accepted', eTag: NEW_ETAG }), salesStage: 'Develop' };
-		nock(API).get(PATH).reply(200, { '@odata.context': 'ctx', ...after });
+		const after = {
+			...referral(ID, { status: 'Active', substatus: 'Accepted', eTag: NEW_ETAG }),
+			salesStage: 'Develop',
+		};
+		nock(API)
+			.get(PATH)
+			.reply(200, { '@odata.context': 'ctx', ...after });
 		const { items, error } = await runReferral(run('accept', { simplify: false }));
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json)).toEqual([after]);
@@ -253,7 +335,9 @@ describe('Status actions: reason, eTag and answers', () => {
 		const { items, error } = await runReferral(run('accept'));
 		expect(items).toEqual([]);
 		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toBe(`Partner Center returned referral ${ID} without a status, so the move cannot be checked`);
+		expect(error?.message).toBe(
+			`Partner Center returned referral ${ID} without a status, so the move cannot be checked`,
+		);
 		expect(error?.description).toContain('Nothing was sent');
 		expect(patch.isDone()).toBe(false);
 		nock.cleanAll();
@@ -269,7 +353,9 @@ describe('Status actions: reason, eTag and answers', () => {
 	});
 
 	it('names the referral on 404, and sends no PATCH', async () => {
-		nock(API).get(PATH).reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+		nock(API)
+			.get(PATH)
+			.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
 		const { error } = await runReferral(run('markLost'));
 		expect(error?.message).toBe(`Referral ${ID} was not found`);
 	});
@@ -290,8 +376,12 @@ describe('Status actions: reason, eTag and answers', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(items[0].json).toEqual({ error: `Referral ${ID} cannot move from Closed/Lost to Closed/Won: Closed is final` });
-		expect(items[1].json).toEqual(flat(other, { status: 'Closed', substatus: 'Won', eTag: NEW_ETAG }));
+		expect(items[0].json).toEqual({
+			error: `Referral ${ID} cannot move from Closed/Lost to Closed/Won: Closed is final`,
+		});
+		expect(items[1].json).toEqual(
+			flat(other, { status: 'Closed', substatus: 'Won', eTag: NEW_ETAG }),
+		);
 	});
 });
 
@@ -300,11 +390,16 @@ describe('Status actions: an "Only Update If Unchanged" that resolves to nothing
 		'%s fails before reading or sending anything, naming the option',
 		async (operation) => {
 			const sent = watchRequests();
-			const { items, error } = await runReferral(run(operation, { options: { eTag: '={{ $json.etag }}' } }), {
-				items: [{ eTag: READ_ETAG }],
-			});
+			const { items, error } = await runReferral(
+				run(operation, { options: { eTag: '={{ $json.etag }}' } }),
+				{
+					items: [{ eTag: READ_ETAG }],
+				},
+			);
 			expect(items).toEqual([]);
-			expect(error?.message).toBe('The field "Only Update If Unchanged (ETag)" has an invalid value: ""');
+			expect(error?.message).toBe(
+				'The field "Only Update If Unchanged (ETag)" has an invalid value: ""',
+			);
 			expect(error?.description).toContain('the update would not be guarded');
 			expect(sent()).toEqual([]);
 		},
@@ -314,20 +409,34 @@ describe('Status actions: an "Only Update If Unchanged" that resolves to nothing
 describe('Status actions: a 412 after an attempt that may have been applied', () => {
 	it('says the change may be its own earlier attempt, not only that someone else changed the referral', async () => {
 		interceptRead('New', 'Pending');
-		nock(API).patch(PATH).reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } });
-		nock(API).patch(PATH).reply(412, { error: { code: 'preconditionFailed', message: 'eTag mismatch' } });
+		nock(API)
+			.patch(PATH)
+			.reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } });
+		nock(API)
+			.patch(PATH)
+			.reply(412, { error: { code: 'preconditionFailed', message: 'eTag mismatch' } });
 		const { error } = await runReferral(run('accept'));
 		expect(setup.sleeps).toHaveLength(1);
-		expect(error?.message).toBe(`The referral ${ID} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`);
-		expect(error?.description).toContain('An earlier attempt of this request failed (503) after Partner Center may have applied it');
-		expect(error?.description).toContain('Get the referral and check whether it already has the new values before running this item again.');
+		expect(error?.message).toBe(
+			`The referral ${ID} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`,
+		);
+		expect(error?.description).toContain(
+			'An earlier attempt of this request failed (503) after Partner Center may have applied it',
+		);
+		expect(error?.description).toContain(
+			'Get the referral and check whether it already has the new values before running this item again.',
+		);
 	});
 
 	it('says only that the referral changed when no earlier attempt could have applied', async () => {
 		interceptRead('New', 'Pending');
-		nock(API).patch(PATH).reply(412, { error: { code: 'preconditionFailed', message: 'eTag mismatch' } });
+		nock(API)
+			.patch(PATH)
+			.reply(412, { error: { code: 'preconditionFailed', message: 'eTag mismatch' } });
 		const { error } = await runReferral(run('accept'));
-		expect(error?.message).toBe(`The referral ${ID} changed since it was read (eTag mismatch, 412)`);
+		expect(error?.message).toBe(
+			`The referral ${ID} changed since it was read (eTag mismatch, 412)`,
+		);
 		expect(error?.description).not.toContain('earlier attempt');
 	});
 });

@@ -18,7 +18,11 @@ const STATE_KEY = 'node:Partner Center Referral Trigger';
 
 const poll = async (staticData: IDataObject) =>
 	await runPoll(
-		{ type: 'partnerCenterReferralTrigger', parameters: { event: 'referralUpdated', filters: {} }, staticData },
+		{
+			type: 'partnerCenterReferralTrigger',
+			parameters: { event: 'referralUpdated', filters: {} },
+			staticData,
+		},
 		runOptions(),
 	);
 
@@ -35,9 +39,19 @@ describe('Trigger poll over a service that pages in circles', () => {
 		const requested: string[] = [];
 		const page2 = `${REFERRALS}?$skiptoken=2`;
 		const updated = (n: number) => referral(guid(n), { updatedDateTime: '2026-03-02T09:01:00Z' });
-		interceptList(queries, 200, listPage([updated(1)], `https://api.partner.microsoft.com${page2}`));
-		interceptExact(requested, page2, listPage([updated(2)], `https://api.partner.microsoft.com${page2}`));
-		const again = nock('https://api.partner.microsoft.com').get(page2).reply(200, listPage([updated(3)]));
+		interceptList(
+			queries,
+			200,
+			listPage([updated(1)], `https://api.partner.microsoft.com${page2}`),
+		);
+		interceptExact(
+			requested,
+			page2,
+			listPage([updated(2)], `https://api.partner.microsoft.com${page2}`),
+		);
+		const again = nock('https://api.partner.microsoft.com')
+			.get(page2)
+			.reply(200, listPage([updated(3)]));
 
 		await expect(poll(staticData)).rejects.toThrow(
 			'Partner Center returned the same page again (a next-page link it had already given)',
@@ -59,7 +73,11 @@ describe('Trigger poll over a service that lists one referral twice, in another 
 
 		const page2 = `${REFERRALS}?$skiptoken=2`;
 		const updated = (id: string) => referral(id, { updatedDateTime: '2026-03-02T09:01:00Z' });
-		interceptList([], 200, listPage([updated(guid(0xabc))], `https://api.partner.microsoft.com${page2}`));
+		interceptList(
+			[],
+			200,
+			listPage([updated(guid(0xabc))], `https://api.partner.microsoft.com${page2}`),
+		);
 		interceptExact([], page2, listPage([updated(guid(0xabc).toUpperCase()), updated(guid(0xdef))]));
 		const { items } = await poll(staticData);
 		expect((items ?? []).map((item) => item.json.id)).toEqual([guid(0xabc), guid(0xdef)]);

@@ -25,17 +25,39 @@ const update = (updateFields: INodeParameters, extra: INodeParameters = {}): INo
 
 const updated = (fields: IDataObject = {}) => referral(ID, { eTag: NEW_ETAG, ...fields });
 
-function interceptPatch(requests: RecordedRequest[], status = 200, response: IDataObject | undefined = updated()) {
-	return nock(API).patch(PATH).reply(recordAndReply(requests, status, response));
+function interceptPatch(
+	requests: RecordedRequest[],
+	status = 200,
+	response: IDataObject | undefined = updated(),
+) {
+	return nock(API)
+		.patch(PATH)
+		.reply(recordAndReply(requests, status, response));
 }
 
 describe('Update a referral: JSON Patch per field', () => {
 	it.each<[string, INodeParameters, IDataObject[]]>([
-		['name (trimmed)', { name: ' Fabrikam rollout ' }, [{ op: 'replace', path: '/name', value: 'Fabrikam rollout' }]],
-		['notes', { notes: 'Call back in May' }, [{ op: 'replace', path: '/details/notes', value: 'Call back in May' }]],
-		['deal value', { dealValue: 12000.5 }, [{ op: 'replace', path: '/details/dealValue', value: 12000.5 }]],
+		[
+			'name (trimmed)',
+			{ name: ' Fabrikam rollout ' },
+			[{ op: 'replace', path: '/name', value: 'Fabrikam rollout' }],
+		],
+		[
+			'notes',
+			{ notes: 'Call back in May' },
+			[{ op: 'replace', path: '/details/notes', value: 'Call back in May' }],
+		],
+		[
+			'deal value',
+			{ dealValue: 12000.5 },
+			[{ op: 'replace', path: '/details/dealValue', value: 12000.5 }],
+		],
 		['deal value 0', { dealValue: 0 }, [{ op: 'replace', path: '/details/dealValue', value: 0 }]],
-		['currency (upper-cased)', { currency: 'gbp' }, [{ op: 'replace', path: '/details/currency', value: 'GBP' }]],
+		[
+			'currency (upper-cased)',
+			{ currency: 'gbp' },
+			[{ op: 'replace', path: '/details/currency', value: 'GBP' }],
+		],
 		[
 			'closing date (workflow time zone to UTC)',
 			{ closingDateTime: '2026-09-30T00:00:00' },
@@ -46,15 +68,33 @@ describe('Update a referral: JSON Patch per field', () => {
 			{ closingDateTime: '2026-12-01T00:00:00.000Z' },
 			[{ op: 'replace', path: '/details/closingDateTime', value: '2026-12-01T00:00:00Z' }],
 		],
-		['status reason', { statusReason: 'Budget approved' }, [{ op: 'replace', path: '/statusReason', value: 'Budget approved' }]],
-		['external reference ID', { externalReferenceId: 'CRM-7' }, [{ op: 'replace', path: '/externalReferenceId', value: 'CRM-7' }]],
-		['qualification', { qualification: 'MarketingQualified' }, [{ op: 'replace', path: '/qualification', value: 'MarketingQualified' }]],
+		[
+			'status reason',
+			{ statusReason: 'Budget approved' },
+			[{ op: 'replace', path: '/statusReason', value: 'Budget approved' }],
+		],
+		[
+			'external reference ID',
+			{ externalReferenceId: 'CRM-7' },
+			[{ op: 'replace', path: '/externalReferenceId', value: 'CRM-7' }],
+		],
+		[
+			'qualification',
+			{ qualification: 'MarketingQualified' },
+			[{ op: 'replace', path: '/qualification', value: 'MarketingQualified' }],
+		],
 		[
 			'team members to add',
 			{
 				teamMembersToAdd: {
 					member: [
-						{ email: 'ann@contoso.com', firstName: 'Ann', lastName: 'Lee', phoneNumber: '+1 555 0100', title: 'AE' },
+						{
+							email: 'ann@contoso.com',
+							firstName: 'Ann',
+							lastName: 'Lee',
+							phoneNumber: '+1 555 0100',
+							title: 'AE',
+						},
 						{ email: ' bob@contoso.com ', firstName: '' },
 					],
 				},
@@ -63,27 +103,44 @@ describe('Update a referral: JSON Patch per field', () => {
 				{
 					op: 'add',
 					path: '/team/-',
-					value: { email: 'ann@contoso.com', firstName: 'Ann', lastName: 'Lee', phoneNumber: '+1 555 0100', title: 'AE' },
+					value: {
+						email: 'ann@contoso.com',
+						firstName: 'Ann',
+						lastName: 'Lee',
+						phoneNumber: '+1 555 0100',
+						title: 'AE',
+					},
 				},
 				{ op: 'add', path: '/team/-', value: { email: 'bob@contoso.com' } },
 			],
 		],
 		[
 			'customer contacts to add',
-			{ customerContactsToAdd: { member: [{ email: "o'brien@fabrikam.com", lastName: "O'Brien" }] } },
-			[{ op: 'add', path: '/customerProfile/team/-', value: { email: "o'brien@fabrikam.com", lastName: "O'Brien" } }],
+			{
+				customerContactsToAdd: { member: [{ email: "o'brien@fabrikam.com", lastName: "O'Brien" }] },
+			},
+			[
+				{
+					op: 'add',
+					path: '/customerProfile/team/-',
+					value: { email: "o'brien@fabrikam.com", lastName: "O'Brien" },
+				},
+			],
 		],
-	])('sends %s as the exact patch, without reading first or If-Match', async (_label, updateFields, patch) => {
-		const requests: RecordedRequest[] = [];
-		interceptPatch(requests);
-		const { items, error } = await runReferral(update(updateFields));
-		expect(error).toBeUndefined();
-		expect(requests.map((request) => request.body)).toEqual([patch]);
-		expect(requests[0].headers.prefer).toBe('return=representation');
-		expect(requests[0].headers['content-type']).toContain('application/json');
-		expect(requests[0].headers['if-match']).toBeUndefined();
-		expect(items.map((item) => item.json)).toEqual([flat(ID, { eTag: NEW_ETAG })]);
-	});
+	])(
+		'sends %s as the exact patch, without reading first or If-Match',
+		async (_label, updateFields, patch) => {
+			const requests: RecordedRequest[] = [];
+			interceptPatch(requests);
+			const { items, error } = await runReferral(update(updateFields));
+			expect(error).toBeUndefined();
+			expect(requests.map((request) => request.body)).toEqual([patch]);
+			expect(requests[0].headers.prefer).toBe('return=representation');
+			expect(requests[0].headers['content-type']).toContain('application/json');
+			expect(requests[0].headers['if-match']).toBeUndefined();
+			expect(items.map((item) => item.json)).toEqual([flat(ID, { eTag: NEW_ETAG })]);
+		},
+	);
 
 	it('sends every field in one patch, in a fixed order', async () => {
 		const requests: RecordedRequest[] = [];
@@ -133,7 +190,9 @@ describe('Update a referral: eTag and answers', () => {
 	it('sends If-Match with the eTag option (trimmed), without reading first', async () => {
 		const requests: RecordedRequest[] = [];
 		interceptPatch(requests);
-		const { error } = await runReferral(update({ notes: 'x' }, { options: { eTag: ` ${CURRENT_ETAG} ` } }));
+		const { error } = await runReferral(
+			update({ notes: 'x' }, { options: { eTag: ` ${CURRENT_ETAG} ` } }),
+		);
 		expect(error).toBeUndefined();
 		expect(requests).toHaveLength(1);
 		expect(requests[0].headers['if-match']).toBe(CURRENT_ETAG);
@@ -145,12 +204,20 @@ describe('Update a referral: eTag and answers', () => {
 		nock(API)
 			.patch(PATH)
 			.times(2)
-			.reply(recordAndReply(requests, 412, { error: { code: 'preconditionFailed', message: 'eTag mismatch' } }));
-		const { items, error } = await runReferral(update({ notes: 'x' }, { options: { eTag: '"stale"' } }));
+			.reply(
+				recordAndReply(requests, 412, {
+					error: { code: 'preconditionFailed', message: 'eTag mismatch' },
+				}),
+			);
+		const { items, error } = await runReferral(
+			update({ notes: 'x' }, { options: { eTag: '"stale"' } }),
+		);
 		expect(requests).toHaveLength(1);
 		expect(requests[0].headers['if-match']).toBe('"stale"');
 		expect(items).toEqual([]);
-		expect(error?.message).toBe(`The referral ${ID} changed since it was read (eTag mismatch, 412)`);
+		expect(error?.message).toBe(
+			`The referral ${ID} changed since it was read (eTag mismatch, 412)`,
+		);
 		expect(error?.description).toContain('preconditionFailed: eTag mismatch');
 		expect(setup.sleeps).toEqual([]);
 		nock.cleanAll();
@@ -173,7 +240,13 @@ describe('Update a referral: eTag and answers', () => {
 		expect(error).toBeUndefined();
 		expect(order).toEqual(['patch', 'get']);
 		expect(items.map((item) => item.json)).toEqual([
-			flat(ID, { eTag: NEW_ETAG, notes: 'x', dealValue: null, currency: null, closingDateTime: null }),
+			flat(ID, {
+				eTag: NEW_ETAG,
+				notes: 'x',
+				dealValue: null,
+				currency: null,
+				closingDateTime: null,
+			}),
 		]);
 	});
 
@@ -191,10 +264,26 @@ describe('Update a referral: eTag and answers', () => {
 	});
 
 	it.each<[string, INodeParameters, string]>([
-		['a negative deal value', { dealValue: '={{ -1 }}' }, 'The field "Deal Value" has an invalid value: -1'],
-		['a bad currency', { currency: 'dollars' }, 'The field "Currency" has an invalid value: "dollars"'],
-		['a bad closing date', { closingDateTime: '={{ "31/12/2026" }}' }, 'The field "Closing Date" has an invalid value: "31/12/2026"'],
-		['a member without email', { teamMembersToAdd: { member: [{ firstName: 'Ann' }] } }, 'The field "Team Members to Add" has an invalid value: ""'],
+		[
+			'a negative deal value',
+			{ dealValue: '={{ -1 }}' },
+			'The field "Deal Value" has an invalid value: -1',
+		],
+		[
+			'a bad currency',
+			{ currency: 'dollars' },
+			'The field "Currency" has an invalid value: "dollars"',
+		],
+		[
+			'a bad closing date',
+			{ closingDateTime: '={{ "31/12/2026" }}' },
+			'The field "Closing Date" has an invalid value: "31/12/2026"',
+		],
+		[
+			'a member without email',
+			{ teamMembersToAdd: { member: [{ firstName: 'Ann' }] } },
+			'The field "Team Members to Add" has an invalid value: ""',
+		],
 	])('refuses %s and sends nothing', async (_label, updateFields, message) => {
 		const sent = watchRequests();
 		const { error } = await runReferral(update(updateFields));
@@ -205,7 +294,9 @@ describe('Update a referral: eTag and answers', () => {
 
 	it('refuses an invalid referral ID from an expression before sending anything', async () => {
 		const sent = watchRequests();
-		const { error } = await runReferral(update({ name: 'x' }, { referralId: idFromItem() }), { items: [{ id: 'nope' }] });
+		const { error } = await runReferral(update({ name: 'x' }, { referralId: idFromItem() }), {
+			items: [{ id: 'nope' }],
+		});
 		expect(error?.message).toBe('The Referral parameter is not a valid referral ID (it is "nope")');
 		expect(sent()).toEqual([]);
 	});
@@ -220,10 +311,14 @@ describe('Update a referral: status changes', () => {
 		const order: string[] = [];
 		const requests: RecordedRequest[] = [];
 		interceptRead('New', 'Pending').on('request', () => order.push('get'));
-		interceptPatch(requests, 200, updated({ status: 'Active', substatus: 'Accepted', statusReason: 'Fits' })).on('request', () =>
-			order.push('patch'),
+		interceptPatch(
+			requests,
+			200,
+			updated({ status: 'Active', substatus: 'Accepted', statusReason: 'Fits' }),
+		).on('request', () => order.push('patch'));
+		const { items, error } = await runReferral(
+			update({ status: 'Active', substatus: 'Accepted', statusReason: 'Fits' }),
 		);
-		const { items, error } = await runReferral(update({ status: 'Active', substatus: 'Accepted', statusReason: 'Fits' }));
 		expect(error).toBeUndefined();
 		expect(order).toEqual(['get', 'patch']);
 		expect(requests.map((request) => request.body)).toEqual([
@@ -243,7 +338,9 @@ describe('Update a referral: status changes', () => {
 		const requests: RecordedRequest[] = [];
 		interceptRead('Active', 'Accepted');
 		interceptPatch(requests, 200, updated({ status: 'Closed', substatus: 'Won' }));
-		const { error } = await runReferral(update({ status: 'Closed', substatus: 'Won' }, { options: { eTag: CURRENT_ETAG } }));
+		const { error } = await runReferral(
+			update({ status: 'Closed', substatus: 'Won' }, { options: { eTag: CURRENT_ETAG } }),
+		);
 		expect(error).toBeUndefined();
 		expect(requests[0].headers['if-match']).toBe(CURRENT_ETAG);
 	});
@@ -251,18 +348,37 @@ describe('Update a referral: status changes', () => {
 	it('fails before the PATCH when the eTag option no longer matches', async () => {
 		interceptRead('New', 'Pending', '"changed-meanwhile"');
 		const patch = nock(API).patch(PATH).reply(200, updated());
-		const { error } = await runReferral(update({ substatus: 'Received' }, { options: { eTag: CURRENT_ETAG } }));
+		const { error } = await runReferral(
+			update({ substatus: 'Received' }, { options: { eTag: CURRENT_ETAG } }),
+		);
 		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toBe(`The referral ${ID} changed since it was read (its eTag is no longer ${CURRENT_ETAG})`);
+		expect(error?.message).toBe(
+			`The referral ${ID} changed since it was read (its eTag is no longer ${CURRENT_ETAG})`,
+		);
 		expect(error?.description).toContain('Nothing was sent.');
 		expect(patch.isDone()).toBe(false);
 		nock.cleanAll();
 	});
 
 	it.each<[string, string, INodeParameters, string]>([
-		['Closed', 'Won', { status: 'Active', substatus: 'Accepted' }, 'cannot move from Closed/Won to Active/Accepted: Closed is final'],
-		['Closed', 'Lost', { substatus: 'Won' }, 'cannot move from Closed/Lost to Closed/Won: Closed is final'],
-		['Active', 'Accepted', { status: 'New', substatus: 'Pending' }, 'cannot move from Active/Accepted to New/Pending: Active cannot move back to New'],
+		[
+			'Closed',
+			'Won',
+			{ status: 'Active', substatus: 'Accepted' },
+			'cannot move from Closed/Won to Active/Accepted: Closed is final',
+		],
+		[
+			'Closed',
+			'Lost',
+			{ substatus: 'Won' },
+			'cannot move from Closed/Lost to Closed/Won: Closed is final',
+		],
+		[
+			'Active',
+			'Accepted',
+			{ status: 'New', substatus: 'Pending' },
+			'cannot move from Active/Accepted to New/Pending: Active cannot move back to New',
+		],
 		[
 			'New',
 			'Pending',
@@ -275,17 +391,22 @@ describe('Update a referral: status changes', () => {
 			{ substatus: 'Accepted' },
 			'cannot move from New/Received to New/Accepted: substatus Accepted does not go with status New (allowed: Pending, Received)',
 		],
-	])('refuses a move from %s/%s that the table does not allow, and sends no PATCH', async (status, substatus, fields, message) => {
-		interceptRead(status, substatus);
-		const patch = nock(API).patch(PATH).reply(200, updated());
-		const { items, error } = await runReferral(update({ ...fields, notes: 'also this' }));
-		expect(items).toEqual([]);
-		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toBe(`Referral ${ID} ${message}`);
-		expect(error?.description).toContain(`Nothing was sent. From ${status}/${substatus} the allowed moves are: `);
-		expect(patch.isDone()).toBe(false);
-		nock.cleanAll();
-	});
+	])(
+		'refuses a move from %s/%s that the table does not allow, and sends no PATCH',
+		async (status, substatus, fields, message) => {
+			interceptRead(status, substatus);
+			const patch = nock(API).patch(PATH).reply(200, updated());
+			const { items, error } = await runReferral(update({ ...fields, notes: 'also this' }));
+			expect(items).toEqual([]);
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toBe(`Referral ${ID} ${message}`);
+			expect(error?.description).toContain(
+				`Nothing was sent. From ${status}/${substatus} the allowed moves are: `,
+			);
+			expect(patch.isDone()).toBe(false);
+			nock.cleanAll();
+		},
+	);
 
 	it.each<[string, IDataObject, string]>([
 		['no referral ({})', {}, `Partner Center returned no referral for ${ID}`],
@@ -297,7 +418,9 @@ describe('Update a referral: status changes', () => {
 	])('sends nothing when the status change reads %s', async (_label, body, message) => {
 		nock(API).get(PATH).reply(200, body);
 		const patch = nock(API).patch(PATH).reply(200, updated());
-		const { items, error } = await runReferral(update({ substatus: 'Received', notes: 'also this' }));
+		const { items, error } = await runReferral(
+			update({ substatus: 'Received', notes: 'also this' }),
+		);
 		expect(items).toEqual([]);
 		expect(error?.message).toBe(message);
 		expect(patch.isDone()).toBe(false);
@@ -324,17 +447,25 @@ describe('Update a referral: blank means not set, anything else must be what it 
 	])('leaves Deal Value out of the patch when its expression yields %s', async (_label, value) => {
 		const requests: RecordedRequest[] = [];
 		interceptPatch(requests);
-		const { error } = await runReferral(update({ dealValue: '={{ $json.v }}', notes: 'x' }), { items: [{ v: value }] });
+		const { error } = await runReferral(update({ dealValue: '={{ $json.v }}', notes: 'x' }), {
+			items: [{ v: value }],
+		});
 		expect(error).toBeUndefined();
-		expect(requests.map((request) => request.body)).toEqual([[{ op: 'replace', path: '/details/notes', value: 'x' }]]);
+		expect(requests.map((request) => request.body)).toEqual([
+			[{ op: 'replace', path: '/details/notes', value: 'x' }],
+		]);
 	});
 
 	it('reads a deal value given as plain decimal text', async () => {
 		const requests: RecordedRequest[] = [];
 		interceptPatch(requests);
-		const { error } = await runReferral(update({ dealValue: '={{ $json.v }}' }), { items: [{ v: ' 48000.50 ' }] });
+		const { error } = await runReferral(update({ dealValue: '={{ $json.v }}' }), {
+			items: [{ v: ' 48000.50 ' }],
+		});
 		expect(error).toBeUndefined();
-		expect(requests.map((request) => request.body)).toEqual([[{ op: 'replace', path: '/details/dealValue', value: 48000.5 }]]);
+		expect(requests.map((request) => request.body)).toEqual([
+			[{ op: 'replace', path: '/details/dealValue', value: 48000.5 }],
+		]);
 	});
 
 	it.each<[string, string, string]>([
@@ -385,7 +516,12 @@ describe('Update a referral: blank means not set, anything else must be what it 
 	it.each<[string, INodeParameters, string, string]>([
 		['a status that is not one', { status: '={{ "Open" }}' }, 'Status', '"Open"'],
 		['a substatus that is not one', { substatus: '={{ "Done" }}' }, 'Substatus', '"Done"'],
-		['a qualification that is not one', { qualification: '={{ "Hot" }}' }, 'Qualification', '"Hot"'],
+		[
+			'a qualification that is not one',
+			{ qualification: '={{ "Hot" }}' },
+			'Qualification',
+			'"Hot"',
+		],
 	])('refuses %s before reading or sending anything', async (_label, updateFields, name, shown) => {
 		const sent = watchRequests();
 		const { error } = await runReferral(update(updateFields));
@@ -401,20 +537,31 @@ describe('Update a referral: "Only Update If Unchanged" never silently drops the
 		['an empty text', { eTag: '' }, {}],
 		['spaces', { eTag: '={{ "  " }}' }, {}],
 		['a number', { eTag: '={{ 5 }}' }, {}],
-	])('fails, sending nothing, when the option is added but is %s', async (_label, options, input) => {
-		const sent = watchRequests();
-		const { items, error } = await runReferral(update({ notes: 'x' }, { options }), { items: [input] });
-		expect(items).toEqual([]);
-		expect(error?.message).toMatch(/^The field "Only Update If Unchanged \(ETag\)" has an invalid value: /);
-		expect(error?.description).toContain('the update would not be guarded');
-		expect(error?.description).toContain('Nothing was sent to Partner Center.');
-		expect(sent()).toEqual([]);
-	});
+	])(
+		'fails, sending nothing, when the option is added but is %s',
+		async (_label, options, input) => {
+			const sent = watchRequests();
+			const { items, error } = await runReferral(update({ notes: 'x' }, { options }), {
+				items: [input],
+			});
+			expect(items).toEqual([]);
+			expect(error?.message).toMatch(
+				/^The field "Only Update If Unchanged \(ETag\)" has an invalid value: /,
+			);
+			expect(error?.description).toContain('the update would not be guarded');
+			expect(error?.description).toContain('Nothing was sent to Partner Center.');
+			expect(sent()).toEqual([]);
+		},
+	);
 
 	it('fails for a status change too, before reading the referral', async () => {
 		const sent = watchRequests();
-		const { error } = await runReferral(update({ status: 'Closed', substatus: 'Won' }, { options: { eTag: '={{ $json.etag }}' } }));
-		expect(error?.message).toBe('The field "Only Update If Unchanged (ETag)" has an invalid value: ""');
+		const { error } = await runReferral(
+			update({ status: 'Closed', substatus: 'Won' }, { options: { eTag: '={{ $json.etag }}' } }),
+		);
+		expect(error?.message).toBe(
+			'The field "Only Update If Unchanged (ETag)" has an invalid value: ""',
+		);
 		expect(sent()).toEqual([]);
 	});
 });

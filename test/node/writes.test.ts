@@ -47,42 +47,64 @@ describe('Writing operations check every item before writing any', () => {
 	it('Create with Continue On Fail: only the invalid item fails, paired with its input; the others are created', async () => {
 		const created: string[] = [];
 		interceptCreates(9, created);
-		const { items, error } = await runReferral(create(), { items: customers, continueOnFail: true });
+		const { items, error } = await runReferral(create(), {
+			items: customers,
+			continueOnFail: true,
+		});
 		expect(error).toBeUndefined();
-		expect(created.sort()).toEqual(customers.filter((_, index) => index !== 1).map((customer) => customer.name).sort());
+		expect(created.sort()).toEqual(
+			customers
+				.filter((_, index) => index !== 1)
+				.map((customer) => customer.name)
+				.sort(),
+		);
 		expect(items.map((item) => item.pairedItem)).toEqual(customers.map((_, item) => ({ item })));
 		expect(items.map((item) => (item.error ? 'error' : item.json.id))).toEqual(
 			customers.map((_, index) => (index === 1 ? 'error' : guid(index + 1))),
 		);
-		expect(items[1].json).toEqual({ error: 'The field "Customer Country" has an invalid value: "USA"' });
+		expect(items[1].json).toEqual({
+			error: 'The field "Customer Country" has an invalid value: "USA"',
+		});
 	});
 
 	it.each<[string, INodeParameters]>([
 		['update', { operation: 'update', updateFields: { notes: 'x' } }],
-		['update with a status change', { operation: 'update', updateFields: { status: 'Closed', substatus: 'Won' } }],
+		[
+			'update with a status change',
+			{ operation: 'update', updateFields: { status: 'Closed', substatus: 'Won' } },
+		],
 		['accept', { operation: 'accept' }],
 		['decline', { operation: 'decline' }],
 		['markWon', { operation: 'markWon' }],
 		['markLost', { operation: 'markLost' }],
-	])('%s with the last of 3 items invalid sends nothing, not even the read of the transition check', async (_label, parameters) => {
-		const sent = watchRequests();
-		const { items, error } = await runReferral(
-			{ ...parameters, referralId: idFromItem() },
-			{ items: [{ id: guid(1) }, { id: guid(2) }, { id: 'not-a-guid' }] },
-		);
-		expect(items).toEqual([]);
-		expect(error?.message).toBe('The Referral parameter is not a valid referral ID (it is "not-a-guid")');
-		expect(error?.context.itemIndex).toBe(2);
-		expect(sent()).toEqual([]);
-	});
+	])(
+		'%s with the last of 3 items invalid sends nothing, not even the read of the transition check',
+		async (_label, parameters) => {
+			const sent = watchRequests();
+			const { items, error } = await runReferral(
+				{ ...parameters, referralId: idFromItem() },
+				{ items: [{ id: guid(1) }, { id: guid(2) }, { id: 'not-a-guid' }] },
+			);
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(
+				'The Referral parameter is not a valid referral ID (it is "not-a-guid")',
+			);
+			expect(error?.context.itemIndex).toBe(2);
+			expect(sent()).toEqual([]);
+		},
+	);
 });
 
 describe('A write that fails mid-run says which items were already written', () => {
 	it('one at a time: names the items created before the failure and their referral ids', async () => {
 		const created: string[] = [];
 		interceptCreates(2, created);
-		nock(API).post(REFERRALS).reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } });
-		const { items, error } = await runReferral(create(1), { items: customers.filter((_, index) => index !== 1) });
+		nock(API)
+			.post(REFERRALS)
+			.reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } });
+		const { items, error } = await runReferral(create(1), {
+			items: customers.filter((_, index) => index !== 1),
+		});
 		expect(items).toEqual([]);
 		expect(created).toEqual(['Customer 0', 'Customer 2']);
 		expect(error?.message).toBe('Partner Center is unavailable (503)');
@@ -115,7 +137,12 @@ describe('A write that fails mid-run says which items were already written', () 
 		const onNoMatch = (request: { path?: string }) => unmatched.push(String(request.path));
 		nock.emitter.on('no match', onNoMatch);
 		const { error } = await runReferral(
-			{ operation: 'update', referralId: idFromItem(), updateFields: { notes: 'x' }, options: { concurrency: 3 } },
+			{
+				operation: 'update',
+				referralId: idFromItem(),
+				updateFields: { notes: 'x' },
+				options: { concurrency: 3 },
+			},
 			{ items: ids.map((id) => ({ id })) },
 		).finally(() => nock.emitter.removeListener('no match', onNoMatch));
 		expect(unmatched).toEqual([]);
@@ -127,7 +154,9 @@ describe('A write that fails mid-run says which items were already written', () 
 	});
 
 	it('says nothing about written items when nothing was written', async () => {
-		nock(API).post(REFERRALS).reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } });
+		nock(API)
+			.post(REFERRALS)
+			.reply(503, { error: { code: 'serviceNotAvailable', message: 'Try later' } });
 		const { error } = await runReferral(create(1), { items: customers.slice(0, 1) });
 		expect(error?.message).toBe('Partner Center is unavailable (503)');
 		expect(error?.description).not.toContain('Already written');

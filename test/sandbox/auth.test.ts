@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { EXAMPLE_REFERRAL_ID, startSandbox, type Sandbox, type SignInFailureName } from '../../dev/sandbox';
+import {
+	EXAMPLE_REFERRAL_ID,
+	startSandbox,
+	type Sandbox,
+	type SignInFailureName,
+} from '../../dev/sandbox';
 import { Client, manualClock, REFERRALS_PATH } from './helpers';
 
 interface TokenBody {
@@ -29,11 +34,18 @@ async function tokenRequest(
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
 		body: new URLSearchParams(form).toString(),
 	});
-	return { status: response.status, body: (await response.json()) as TokenBody & OAuthError, headers: response.headers };
+	return {
+		status: response.status,
+		body: (await response.json()) as TokenBody & OAuthError,
+		headers: response.headers,
+	};
 }
 
 async function authorize(sandbox: Sandbox, params: Record<string, string>): Promise<URL> {
-	const response = await fetch(`${sandbox.authorizeUrl}?${new URLSearchParams(params).toString()}`, { redirect: 'manual' });
+	const response = await fetch(
+		`${sandbox.authorizeUrl}?${new URLSearchParams(params).toString()}`,
+		{ redirect: 'manual' },
+	);
 	expect(response.status).toBe(302);
 	return new URL(response.headers.get('location') as string);
 }
@@ -71,11 +83,15 @@ describe('sandbox: authentication', () => {
 		const missing = await getExample();
 		expect(missing.status).toBe(401);
 		expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-		expect(await missing.json()).toEqual({ error: { code: 'unauthenticated', message: expect.any(String) } });
+		expect(await missing.json()).toEqual({
+			error: { code: 'unauthenticated', message: expect.any(String) },
+		});
 		const unknown = await getExample('not-a-token');
 		expect(unknown.status).toBe(401);
 		expect(unknown.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
-		const basic = await fetch(`${sandbox.url}${REFERRALS_PATH}`, { headers: { Authorization: 'Basic Zm9vOmJhcg==' } });
+		const basic = await fetch(`${sandbox.url}${REFERRALS_PATH}`, {
+			headers: { Authorization: 'Basic Zm9vOmJhcg==' },
+		});
 		expect(basic.status).toBe(401);
 		expect(sandbox.counters.unauthorized).toBe(3);
 		expect(sandbox.counters.requests).toBe(3);
@@ -90,7 +106,9 @@ describe('sandbox: authentication', () => {
 		clock.advance(1_000);
 		const expired = await getExample(accessToken);
 		expect(expired.status).toBe(401);
-		expect(((await expired.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
+		expect(((await expired.json()) as { error: { message: string } }).error.message).toMatch(
+			/expired/,
+		);
 	});
 
 	it('expireAccessTokens() -> 401, then the refresh_token grant yields a working token (old refresh tokens stay valid)', async () => {
@@ -193,15 +211,61 @@ describe('sandbox: authentication', () => {
 	});
 
 	it.each<[string, Record<string, string>, number, string, RegExp]>([
-		['a wrong secret', { grant_type: 'refresh_token', refresh_token: 'x', client_secret: 'wrong' }, 401, 'invalid_client', /AADSTS7000215/],
-		['an unknown client', { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'someone-else' }, 401, 'invalid_client', /AADSTS700016/],
-		['no client secret', { grant_type: 'refresh_token', refresh_token: 'REFRESH', client_secret: '' }, 401, 'invalid_client', /AADSTS7000218/],
-		['an unknown refresh token', { grant_type: 'refresh_token', refresh_token: 'nope' }, 400, 'invalid_grant', /AADSTS9002313/],
-		['an unknown code', { grant_type: 'authorization_code', code: 'nope', redirect_uri: REDIRECT_URI }, 400, 'invalid_grant', /AADSTS9002313/],
-		['a missing grant_type', { grant_type: '' }, 400, 'invalid_request', /AADSTS900144.*grant_type/],
-		['the client_credentials grant', { grant_type: 'client_credentials' }, 400, 'unsupported_grant_type', /AADSTS70003/],
+		[
+			'a wrong secret',
+			{ grant_type: 'refresh_token', refresh_token: 'x', client_secret: 'wrong' },
+			401,
+			'invalid_client',
+			/AADSTS7000215/,
+		],
+		[
+			'an unknown client',
+			{ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'someone-else' },
+			401,
+			'invalid_client',
+			/AADSTS700016/,
+		],
+		[
+			'no client secret',
+			{ grant_type: 'refresh_token', refresh_token: 'REFRESH', client_secret: '' },
+			401,
+			'invalid_client',
+			/AADSTS7000218/,
+		],
+		[
+			'an unknown refresh token',
+			{ grant_type: 'refresh_token', refresh_token: 'nope' },
+			400,
+			'invalid_grant',
+			/AADSTS9002313/,
+		],
+		[
+			'an unknown code',
+			{ grant_type: 'authorization_code', code: 'nope', redirect_uri: REDIRECT_URI },
+			400,
+			'invalid_grant',
+			/AADSTS9002313/,
+		],
+		[
+			'a missing grant_type',
+			{ grant_type: '' },
+			400,
+			'invalid_request',
+			/AADSTS900144.*grant_type/,
+		],
+		[
+			'the client_credentials grant',
+			{ grant_type: 'client_credentials' },
+			400,
+			'unsupported_grant_type',
+			/AADSTS70003/,
+		],
 	])('rejects %s in the v2 error shape', async (_label, overrides, status, error, description) => {
-		const form: Record<string, string> = { client_id: sandbox.clientId, client_secret: sandbox.clientSecret, ...overrides };
+		const form: Record<string, string> = {
+			client_id: sandbox.clientId,
+			client_secret: sandbox.clientSecret,
+			...overrides,
+		};
 		if (form.client_secret === '') delete form.client_secret;
 		if (form.refresh_token === 'REFRESH') form.refresh_token = sandbox.issueToken().refreshToken;
 		const response = await tokenRequest(sandbox, form);
@@ -224,22 +288,41 @@ describe('sandbox: authentication', () => {
 		['mfaRequired', 400, 'invalid_grant', 50076],
 		['mfaEnrollment', 400, 'interaction_required', 50079],
 		['other', 400, 'invalid_request', 900023],
-	])('failSignInNext(1, %j) answers the next token request as Entra ID does, once', async (failure, status, error, code) => {
-		sandbox.faults.failSignInNext(1, failure);
-		const form = { grant_type: 'refresh_token', refresh_token: sandbox.issueToken().refreshToken, client_id: sandbox.clientId, client_secret: sandbox.clientSecret };
-		const refused = await tokenRequest(sandbox, form);
-		expect(refused.status).toBe(status);
-		const body = refused.body as unknown as Record<string, unknown>;
-		expect(body).toMatchObject({ error, error_codes: [code], error_uri: `https://login.microsoftonline.com/error?code=${code}` });
-		expect(body.error_description).toMatch(
-			new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: ${String(body.trace_id)}\\r\\nCorrelation ID: ${String(body.correlation_id)}\\r\\nTimestamp: ${String(body.timestamp)}$`, 's'),
-		);
-		expect(body.error_description).not.toMatch(/\{(app|tenant|issued)\}/);
-		expect((await tokenRequest(sandbox, form)).status).toBe(200);
-	});
+	])(
+		'failSignInNext(1, %j) answers the next token request as Entra ID does, once',
+		async (failure, status, error, code) => {
+			sandbox.faults.failSignInNext(1, failure);
+			const form = {
+				grant_type: 'refresh_token',
+				refresh_token: sandbox.issueToken().refreshToken,
+				client_id: sandbox.clientId,
+				client_secret: sandbox.clientSecret,
+			};
+			const refused = await tokenRequest(sandbox, form);
+			expect(refused.status).toBe(status);
+			const body = refused.body as unknown as Record<string, unknown>;
+			expect(body).toMatchObject({
+				error,
+				error_codes: [code],
+				error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+			});
+			expect(body.error_description).toMatch(
+				new RegExp(
+					`^AADSTS${code}: .+\\r\\nTrace ID: ${String(body.trace_id)}\\r\\nCorrelation ID: ${String(body.correlation_id)}\\r\\nTimestamp: ${String(body.timestamp)}$`,
+					's',
+				),
+			);
+			expect(body.error_description).not.toMatch(/\{(app|tenant|issued)\}/);
+			expect((await tokenRequest(sandbox, form)).status).toBe(200);
+		},
+	);
 
 	it('rejects a code redeemed with another redirect_uri, and a JSON token request', async () => {
-		const location = await authorize(sandbox, { client_id: sandbox.clientId, redirect_uri: REDIRECT_URI, response_type: 'code' });
+		const location = await authorize(sandbox, {
+			client_id: sandbox.clientId,
+			redirect_uri: REDIRECT_URI,
+			response_type: 'code',
+		});
 		const mismatch = await tokenRequest(sandbox, {
 			grant_type: 'authorization_code',
 			code: location.searchParams.get('code') as string,
@@ -266,9 +349,12 @@ describe('sandbox: authentication', () => {
 		});
 		expect(location.searchParams.get('error')).toBe('unsupported_response_type');
 		expect(location.searchParams.get('state')).toBe('s');
-		const unknown = await fetch(`${sandbox.authorizeUrl}?client_id=nobody&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&response_type=code`, {
-			redirect: 'manual',
-		});
+		const unknown = await fetch(
+			`${sandbox.authorizeUrl}?client_id=nobody&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&response_type=code`,
+			{
+				redirect: 'manual',
+			},
+		);
 		expect(unknown.status).toBe(400);
 	});
 

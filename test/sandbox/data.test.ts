@@ -47,7 +47,8 @@ describe('sandbox seeded data', () => {
 				},
 			},
 			details: {
-				notes: 'We are interested in deploying Microsoft 365 and are looking forsupport in training our employees. Can you help?',
+				notes:
+					'We are interested in deploying Microsoft 365 and are looking forsupport in training our employees. Can you help?',
 				dealValue: 10000,
 				currency: 'USD',
 				closingDateTime: '2020-12-01T00:00:00Z',
@@ -74,7 +75,8 @@ describe('sandbox seeded data', () => {
 
 	it('covers every status/substatus pair, type, qualification, direction and country', () => {
 		const pairs = new Set(generated.map((r) => `${r.status}/${r.substatus}`));
-		for (const [status, substatus] of STATUS_PAIRS) expect(pairs).toContain(`${status}/${substatus}`);
+		for (const [status, substatus] of STATUS_PAIRS)
+			expect(pairs).toContain(`${status}/${substatus}`);
 		expect(new Set(generated.map((r) => r.type))).toEqual(new Set(['Independent', 'Shared']));
 		expect(new Set(generated.map((r) => r.qualification))).toEqual(
 			new Set(['None', 'Direct', 'MarketingQualified', 'SalesQualified']),
@@ -83,7 +85,9 @@ describe('sandbox seeded data', () => {
 		const outgoing = generated.filter((r) => r.direction === 'Outgoing').length;
 		expect(outgoing).toBeGreaterThan(0);
 		expect(incoming).toBeGreaterThan(outgoing);
-		expect(new Set(generated.map((r) => r.customerProfile?.address?.country))).toEqual(new Set(COUNTRIES));
+		expect(new Set(generated.map((r) => r.customerProfile?.address?.country))).toEqual(
+			new Set(COUNTRIES),
+		);
 		expect(new Set(generated.map((r) => r.details?.currency)).size).toBeGreaterThanOrEqual(5);
 	});
 
@@ -93,21 +97,40 @@ describe('sandbox seeded data', () => {
 		expect(generated.some((r) => typeof r.salesStage === 'string')).toBe(true);
 		expect(generated.some((r) => Array.isArray(r.tags))).toBe(true);
 		// the newer API versions' fields: some referrals carry each, some do not
-		for (const key of ['salesStage', 'referralSource', 'callToAction', 'customerMarketplaceIntent', 'registrationStatus', 'campaignId', 'closedDateTime']) {
+		for (const key of [
+			'salesStage',
+			'referralSource',
+			'callToAction',
+			'customerMarketplaceIntent',
+			'registrationStatus',
+			'campaignId',
+			'closedDateTime',
+		]) {
 			const carried = generated.filter((r) => typeof r[key] === 'string').length;
-			expect({ key, carried: carried > 0, missing: carried < generated.length }).toEqual({ key, carried: true, missing: true });
+			expect({ key, carried: carried > 0, missing: carried < generated.length }).toEqual({
+				key,
+				carried: true,
+				missing: true,
+			});
 		}
-		expect(generated.filter((r) => r.closedDateTime !== undefined).every((r) => r.status === 'Closed' && r.closedDateTime === r.updatedDateTime)).toBe(true);
+		expect(
+			generated
+				.filter((r) => r.closedDateTime !== undefined)
+				.every((r) => r.status === 'Closed' && r.closedDateTime === r.updatedDateTime),
+		).toBe(true);
 		expect(generateReferrals(11, 1)[7]).toHaveProperty('referralSource');
 		expect(generateReferrals(11, 1)[9]).toHaveProperty('campaignId');
 		const groups = new Map<string, Referral[]>();
-		for (const r of generateReferrals(500, 1)) groups.set(r.engagementId as string, [...(groups.get(r.engagementId as string) ?? []), r]);
+		for (const r of generateReferrals(500, 1))
+			groups.set(r.engagementId as string, [...(groups.get(r.engagementId as string) ?? []), r]);
 		const sizes = [...groups.values()].map((g) => g.length);
 		expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
 		expect(sizes.filter((size) => size > 1).length).toBeGreaterThan(3);
 		expect(new Set(sizes)).toEqual(new Set([1, 2, 3, 4]));
 		expect(generated[0].engagementId).toBe(generated[1].engagementId);
-		expect(generated.every((r) => (r.team ?? []).every((m) => /@contoso\.com$/.test(m.email ?? '')))).toBe(true);
+		expect(
+			generated.every((r) => (r.team ?? []).every((m) => /@contoso\.com$/.test(m.email ?? ''))),
+		).toBe(true);
 		expect(generated.some((r) => (r.team ?? []).length > 0)).toBe(true);
 	});
 
@@ -128,6 +151,8 @@ describe('sandbox seeded data', () => {
 			ids.add(r.id);
 		}
 		expect(ids.size).toBe(generated.length);
-		expect(formatTimestamp(Date.UTC(2020, 9, 30, 21, 3, 0, 5))).toBe('2020-10-30T21:03:00.0050000Z');
+		expect(formatTimestamp(Date.UTC(2020, 9, 30, 21, 3, 0, 5))).toBe(
+			'2020-10-30T21:03:00.0050000Z',
+		);
 	});
 });

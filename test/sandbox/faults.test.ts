@@ -66,7 +66,9 @@ describe('sandbox: fault injection', () => {
 		for (let i = 0; i < 2; i++) {
 			const response = await client.json(EXAMPLE_PATH);
 			expect(response.status).toBe(503);
-			expect(response.body).toEqual({ error: { code: 'serviceNotAvailable', message: expect.any(String) } });
+			expect(response.body).toEqual({
+				error: { code: 'serviceNotAvailable', message: expect.any(String) },
+			});
 			expect(response.headers.get('retry-after')).toBe('1');
 			expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
 		}
@@ -89,7 +91,9 @@ describe('sandbox: fault injection', () => {
 		expect(sandbox.counters.throttled).toBe(1);
 
 		sandbox.faults.failNext(1, 404);
-		expect(((await client.json(EXAMPLE_PATH)).body.error as { code: string }).code).toBe('itemNotFound');
+		expect(((await client.json(EXAMPLE_PATH)).body.error as { code: string }).code).toBe(
+			'itemNotFound',
+		);
 
 		sandbox.faults.failNext(1, 503);
 		expect((await fetch(`${sandbox.url}${EXAMPLE_PATH}`)).status).toBe(503);
@@ -195,13 +199,24 @@ describe('sandbox: fault injection', () => {
 
 	it('counts requests by method and resets counters', async () => {
 		await client.json(EXAMPLE_PATH);
-		await client.patch(EXAMPLE_REFERRAL_ID, [{ op: 'replace', path: '/details/notes', value: 'x' }]);
+		await client.patch(EXAMPLE_REFERRAL_ID, [
+			{ op: 'replace', path: '/details/notes', value: 'x' },
+		]);
 		await client.post({});
-		expect(sandbox.counters).toMatchObject({ requests: 3, byMethod: { GET: 1, PATCH: 1, POST: 1 } });
+		expect(sandbox.counters).toMatchObject({
+			requests: 3,
+			byMethod: { GET: 1, PATCH: 1, POST: 1 },
+		});
 		const live = sandbox.counters;
 		sandbox.resetCounters();
 		expect(live).toBe(sandbox.counters);
-		expect(live).toMatchObject({ requests: 0, throttled: 0, byMethod: {}, tokenRequests: 0, unauthorized: 0 });
+		expect(live).toMatchObject({
+			requests: 0,
+			throttled: 0,
+			byMethod: {},
+			tokenRequests: 0,
+			unauthorized: 0,
+		});
 	});
 });
 
@@ -231,7 +246,9 @@ describe('sandbox: maxPerSecond (a per-second rate limit on the sandbox clock)',
 		const limited = await client.json(EXAMPLE_PATH);
 		expect(limited.status).toBe(429);
 		expect(limited.headers.get('retry-after')).toBe('1');
-		expect(limited.body).toEqual({ error: { code: 'tooManyRequests', message: expect.stringContaining('3 requests per second') } });
+		expect(limited.body).toEqual({
+			error: { code: 'tooManyRequests', message: expect.stringContaining('3 requests per second') },
+		});
 		expect(sandbox.counters.throttled).toBe(1);
 		// a sliding window: 999 ms after the first request it still counts
 		clock.ms += 499;

@@ -30,14 +30,25 @@ export class Client {
 
 	fetch(path: string, init: RequestInit = {}): Promise<Response> {
 		const headers = new Headers(init.headers);
-		if (!headers.has('Authorization') && this.token !== '') headers.set('Authorization', `Bearer ${this.token}`);
-		return fetch(path.startsWith('http') ? path : `${this.sandbox.url}${path}`, { ...init, headers });
+		if (!headers.has('Authorization') && this.token !== '')
+			headers.set('Authorization', `Bearer ${this.token}`);
+		return fetch(path.startsWith('http') ? path : `${this.sandbox.url}${path}`, {
+			...init,
+			headers,
+		});
 	}
 
-	async json<T = Record<string, unknown>>(path: string, init: RequestInit = {}): Promise<JsonResponse<T>> {
+	async json<T = Record<string, unknown>>(
+		path: string,
+		init: RequestInit = {},
+	): Promise<JsonResponse<T>> {
 		const response = await this.fetch(path, init);
 		const text = await response.text();
-		return { status: response.status, headers: response.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
+		return {
+			status: response.status,
+			headers: response.headers,
+			body: (text === '' ? undefined : JSON.parse(text)) as T,
+		};
 	}
 
 	list(params: Record<string, string | number> = {}): Promise<JsonResponse<ListPage>> {
@@ -46,11 +57,14 @@ export class Client {
 	}
 
 	/** follows @odata.nextLink verbatim until the last page */
-	async listAll(params: Record<string, string | number> = {}): Promise<{ ids: string[]; pages: ListPage[] }> {
+	async listAll(
+		params: Record<string, string | number> = {},
+	): Promise<{ ids: string[]; pages: ListPage[] }> {
 		const pages: ListPage[] = [];
 		let response = await this.list(params);
 		for (;;) {
-			if (response.status !== 200) throw new Error(`list failed: ${response.status} ${JSON.stringify(response.body)}`);
+			if (response.status !== 200)
+				throw new Error(`list failed: ${response.status} ${JSON.stringify(response.body)}`);
 			pages.push(response.body);
 			const next = response.body['@odata.nextLink'];
 			if (!next) break;
@@ -59,7 +73,11 @@ export class Client {
 		return { ids: pages.flatMap((page) => page.value.map((item) => item.id)), pages };
 	}
 
-	patch(id: string, operations: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+	patch(
+		id: string,
+		operations: unknown,
+		headers: Record<string, string> = {},
+	): Promise<JsonResponse> {
 		return this.json(`${REFERRALS_PATH}/${id}`, {
 			method: 'PATCH',
 			headers: { 'Content-Type': 'application/json', ...headers },
@@ -85,7 +103,11 @@ export class Client {
 }
 
 /** a controllable clock for `now` */
-export function manualClock(start = '2026-03-01T12:00:00.000Z'): { now: () => Date; set(iso: string): void; advance(ms: number): void } {
+export function manualClock(start = '2026-03-01T12:00:00.000Z'): {
+	now: () => Date;
+	set(iso: string): void;
+	advance(ms: number): void;
+} {
 	let current = Date.parse(start);
 	return {
 		now: () => new Date(current),
@@ -106,15 +128,32 @@ export function newReferralBody(overrides: Record<string, unknown> = {}): Record
 		qualification: 'SalesQualified',
 		customerProfile: {
 			name: 'Test Customer Ltd',
-			address: { addressLine1: '1 Test Street', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' },
-			team: [{ firstName: 'Tess', lastName: 'Tester', email: 'tess@testcustomer.example', phoneNumber: '+44 113 555 0100' }],
+			address: {
+				addressLine1: '1 Test Street',
+				city: 'Leeds',
+				postalCode: 'LS1 1AA',
+				country: 'GB',
+			},
+			team: [
+				{
+					firstName: 'Tess',
+					lastName: 'Tester',
+					email: 'tess@testcustomer.example',
+					phoneNumber: '+44 113 555 0100',
+				},
+			],
 		},
 		consent: {
 			consentToToShareInfoWithOthers: true,
 			consentToContact: true,
 			consentToShareReferralWithMicrosoftSellers: true,
 		},
-		details: { notes: 'Needs a Teams rollout', dealValue: 12000, currency: 'GBP', closingDateTime: '2026-06-30T00:00:00Z' },
+		details: {
+			notes: 'Needs a Teams rollout',
+			dealValue: 12000,
+			currency: 'GBP',
+			closingDateTime: '2026-06-30T00:00:00Z',
+		},
 		team: [{ firstName: 'Megan', lastName: 'Bowen', email: 'megan.bowen@contoso.com' }],
 		...overrides,
 	};

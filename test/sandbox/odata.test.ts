@@ -48,7 +48,7 @@ describe('$filter parser and evaluator', () => {
 		['engagementId eq 65edc0b5-3485-41b7-a17e-dfa9ef4706e2', true],
 		["engagementId eq '65EDC0B5-3485-41B7-A17E-DFA9EF4706E2'", true],
 		['id eq c5fbb3b6-be74-4795-9fb5-4324c73fed37', true],
-		['engagementId eq guid\'65edc0b5-3485-41b7-a17e-dfa9ef4706e2\'', true],
+		["engagementId eq guid'65edc0b5-3485-41b7-a17e-dfa9ef4706e2'", true],
 		['updatedDateTime ge 2020-10-30T00:00:00Z', true],
 		['updatedDateTime ge 2020-11-02T08:00:00.1234567Z', true],
 		['updatedDateTime gt 2020-11-02T08:00:00.124Z', false],
@@ -81,14 +81,14 @@ describe('$filter parser and evaluator', () => {
 	});
 
 	it('builds an AST with and binding tighter than or', () => {
-		const ast = parseFilter("a eq 1 or b eq 2 and c eq 3");
+		const ast = parseFilter('a eq 1 or b eq 2 and c eq 3');
 		expect(ast.kind).toBe('or');
 		if (ast.kind === 'or') expect(ast.right.kind).toBe('and');
 	});
 
 	it.each([
 		['', /empty/],
-		["status eq", /end of expression/],
+		['status eq', /end of expression/],
 		["status eq 'New' and", /end of expression/],
 		["(status eq 'New'", /Expected '\)'/],
 		["status eq 'New')", /Unexpected '\)'/],
@@ -101,8 +101,8 @@ describe('$filter parser and evaluator', () => {
 		["status eq 'New' 'Active'", /Unexpected ''Active''/],
 		["status eq 'New' eq 'Active'", /cannot be chained/],
 		['status eq #', /Unexpected character '#'/],
-		["contains(status)", /expects 2 arguments/],
-		["status eq and", /Unexpected operator 'and'/],
+		['contains(status)', /expects 2 arguments/],
+		['status eq and', /Unexpected operator 'and'/],
 	])('rejects %j with a message naming the problem', (filter, message) => {
 		let error: unknown;
 		try {

@@ -1,7 +1,14 @@
-import { EXAMPLE_REFERRAL_ID, exampleReferral, startSandbox, type Referral, type Sandbox } from '../../dev/sandbox';
+import {
+	EXAMPLE_REFERRAL_ID,
+	exampleReferral,
+	startSandbox,
+	type Referral,
+	type Sandbox,
+} from '../../dev/sandbox';
 import { ANY_GUID_RE, Client, REFERRALS_PATH } from './helpers';
 
-const ENTITY_CONTEXT = 'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals/$entity';
+const ENTITY_CONTEXT =
+	'https://api.partner.microsoft.com/v1.0/engagments/referrals/$metadata#Referrals/$entity';
 
 describe('sandbox: reading referrals over HTTP', () => {
 	let sandbox: Sandbox;
@@ -18,12 +25,16 @@ describe('sandbox: reading referrals over HTTP', () => {
 		await sandbox.close();
 	});
 
-	const idsWhere = (predicate: (r: Referral) => boolean): string[] => all.filter(predicate).map((r) => r.id);
+	const idsWhere = (predicate: (r: Referral) => boolean): string[] =>
+		all.filter(predicate).map((r) => r.id);
 
 	describe('get one', () => {
 		it('returns the documented example with @odata.context, ETag, request-id and echoed client-request-id', async () => {
 			const response = await client.json(`${REFERRALS_PATH}/${EXAMPLE_REFERRAL_ID}`, {
-				headers: { 'client-request-id': 'b0b1a1e2-0000-4000-8000-000000000001', Accept: 'application/json' },
+				headers: {
+					'client-request-id': 'b0b1a1e2-0000-4000-8000-000000000001',
+					Accept: 'application/json',
+				},
 			});
 			expect(response.status).toBe(200);
 			expect(response.body).toEqual({ '@odata.context': ENTITY_CONTEXT, ...exampleReferral() });
@@ -31,7 +42,9 @@ describe('sandbox: reading referrals over HTTP', () => {
 			expect(response.headers.get('etag')).toBe(response.body.eTag);
 			expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
 			expect(response.headers.get('request-id')).toMatch(ANY_GUID_RE);
-			expect(response.headers.get('client-request-id')).toBe('b0b1a1e2-0000-4000-8000-000000000001');
+			expect(response.headers.get('client-request-id')).toBe(
+				'b0b1a1e2-0000-4000-8000-000000000001',
+			);
 		});
 
 		it('compares ids case-insensitively', async () => {
@@ -44,10 +57,21 @@ describe('sandbox: reading referrals over HTTP', () => {
 			const own = await startSandbox({ referralCount: 0 });
 			try {
 				const ownClient = new Client(own);
-				const won = own.referrals.create({ status: 'Closed', substatus: 'Won', closedDateTime: '2026-02-01T10:00:00.0000000Z', acceptedDateTime: '2026-01-20T10:00:00.0000000Z' });
-				Object.assign(own.responses, { zonelessTimestamps: true, omitStatusStamps: true, upperCaseIds: true });
+				const won = own.referrals.create({
+					status: 'Closed',
+					substatus: 'Won',
+					closedDateTime: '2026-02-01T10:00:00.0000000Z',
+					acceptedDateTime: '2026-01-20T10:00:00.0000000Z',
+				});
+				Object.assign(own.responses, {
+					zonelessTimestamps: true,
+					omitStatusStamps: true,
+					upperCaseIds: true,
+				});
 				const one = await ownClient.json(`${REFERRALS_PATH}/${won.id}`);
-				const listed = await ownClient.json(`${REFERRALS_PATH}?$filter=${encodeURIComponent("status eq 'Closed'")}`);
+				const listed = await ownClient.json(
+					`${REFERRALS_PATH}?$filter=${encodeURIComponent("status eq 'Closed'")}`,
+				);
 				for (const body of [one.body, (listed.body.value as Array<Record<string, unknown>>)[0]]) {
 					expect(body.id).toBe(won.id.toUpperCase());
 					expect(body.updatedDateTime).toBe(String(won.updatedDateTime).replace(/Z$/, ''));
@@ -55,7 +79,10 @@ describe('sandbox: reading referrals over HTTP', () => {
 					expect(body).not.toHaveProperty('acceptedDateTime');
 				}
 				own.resetFaults();
-				expect((await ownClient.json(`${REFERRALS_PATH}/${won.id}`)).body).toMatchObject({ id: won.id, closedDateTime: won.closedDateTime });
+				expect((await ownClient.json(`${REFERRALS_PATH}/${won.id}`)).body).toMatchObject({
+					id: won.id,
+					closedDateTime: won.closedDateTime,
+				});
 			} finally {
 				await own.close();
 			}
@@ -64,7 +91,9 @@ describe('sandbox: reading referrals over HTTP', () => {
 		it('answers 404 itemNotFound for an unknown id', async () => {
 			const response = await client.json(`${REFERRALS_PATH}/00000000-0000-4000-8000-000000000000`);
 			expect(response.status).toBe(404);
-			expect(response.body).toEqual({ error: { code: 'itemNotFound', message: expect.any(String), target: 'id' } });
+			expect(response.body).toEqual({
+				error: { code: 'itemNotFound', message: expect.any(String), target: 'id' },
+			});
 			expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
 		});
 
@@ -73,15 +102,24 @@ describe('sandbox: reading referrals over HTTP', () => {
 			expect(unknown.status).toBe(404);
 			expect((unknown.body.error as { code: string }).code).toBe('itemNotFound');
 			expect((await client.json('/nothing/here')).status).toBe(404);
-			const wrong = await client.json(`${REFERRALS_PATH}/${EXAMPLE_REFERRAL_ID}`, { method: 'DELETE' });
+			const wrong = await client.json(`${REFERRALS_PATH}/${EXAMPLE_REFERRAL_ID}`, {
+				method: 'DELETE',
+			});
 			expect(wrong.status).toBe(405);
 			expect(wrong.headers.get('allow')).toBe('GET, PATCH, PUT');
 			expect((await client.json(REFERRALS_PATH, { method: 'PUT', body: '{}' })).status).toBe(405);
 		});
 
 		it('supports $select', async () => {
-			const response = await client.json(`${REFERRALS_PATH}/${EXAMPLE_REFERRAL_ID}?$select=id,status,customerProfile`);
-			expect(Object.keys(response.body).sort()).toEqual(['@odata.context', 'customerProfile', 'id', 'status']);
+			const response = await client.json(
+				`${REFERRALS_PATH}/${EXAMPLE_REFERRAL_ID}?$select=id,status,customerProfile`,
+			);
+			expect(Object.keys(response.body).sort()).toEqual([
+				'@odata.context',
+				'customerProfile',
+				'id',
+				'status',
+			]);
 		});
 	});
 
@@ -103,12 +141,18 @@ describe('sandbox: reading referrals over HTTP', () => {
 				(r) => (r.status === 'New' || r.status === 'Active') && r.direction === 'Outgoing',
 			],
 			["not (status eq 'Closed')", (r) => r.status !== 'Closed'],
-			["customerProfile/address/country eq 'US'", (r) => r.customerProfile?.address?.country === 'US'],
+			[
+				"customerProfile/address/country eq 'US'",
+				(r) => r.customerProfile?.address?.country === 'US',
+			],
 			[
 				"team/any(t:t/email eq 'megan.bowen@contoso.com')",
 				(r) => (r.team ?? []).some((m) => m.email === 'megan.bowen@contoso.com'),
 			],
-			["customerProfile/name eq 'O''Brien Consulting'", (r) => r.customerProfile?.name === "O'Brien Consulting"],
+			[
+				"customerProfile/name eq 'O''Brien Consulting'",
+				(r) => r.customerProfile?.name === "O'Brien Consulting",
+			],
 			[
 				'updatedDateTime ge 2025-06-01T00:00:00Z and updatedDateTime lt 2025-07-01T00:00:00.000Z',
 				(r) => r.updatedDateTime! >= '2025-06-01' && r.updatedDateTime! < '2025-07-01',
@@ -119,7 +163,10 @@ describe('sandbox: reading referrals over HTTP', () => {
 			],
 			["tags/any(x: x eq 'priority')", (r) => Array.isArray(r.tags) && r.tags.includes('priority')],
 			["salesStage eq 'Qualify'", (r) => r.salesStage === 'Qualify'],
-			["qualification eq 'SalesQualified' and type eq 'Shared'", (r) => r.qualification === 'SalesQualified' && r.type === 'Shared'],
+			[
+				"qualification eq 'SalesQualified' and type eq 'Shared'",
+				(r) => r.qualification === 'SalesQualified' && r.type === 'Shared',
+			],
 		])('%s', async (filter, predicate) => {
 			const expected = idsWhere(predicate);
 			expect(expected.length).toBeGreaterThan(0);
@@ -132,9 +179,15 @@ describe('sandbox: reading referrals over HTTP', () => {
 			const engagementId = all[1].engagementId as string;
 			const expected = idsWhere((r) => r.engagementId === engagementId);
 			expect(expected.length).toBeGreaterThanOrEqual(2);
-			expect((await client.listAll({ $filter: `engagementId eq '${engagementId}'` })).ids).toEqual(expected);
-			expect((await client.listAll({ $filter: `engagementId eq ${engagementId}` })).ids).toEqual(expected);
-			expect((await client.listAll({ $filter: `engagementId eq ${engagementId.toUpperCase()}` })).ids).toEqual(expected);
+			expect((await client.listAll({ $filter: `engagementId eq '${engagementId}'` })).ids).toEqual(
+				expected,
+			);
+			expect((await client.listAll({ $filter: `engagementId eq ${engagementId}` })).ids).toEqual(
+				expected,
+			);
+			expect(
+				(await client.listAll({ $filter: `engagementId eq ${engagementId.toUpperCase()}` })).ids,
+			).toEqual(expected);
 		});
 
 		it('decodes + and %20 as spaces and %24 as $', async () => {
@@ -158,7 +211,9 @@ describe('sandbox: reading referrals over HTTP', () => {
 		])('answers 400 invalidRequest for %j', async (filter, message) => {
 			const response = await client.list({ $filter: filter });
 			expect(response.status).toBe(400);
-			const error = (response.body as unknown as { error: { code: string; message: string; target: string } }).error;
+			const error = (
+				response.body as unknown as { error: { code: string; message: string; target: string } }
+			).error;
 			expect(error.code).toBe('invalidRequest');
 			expect(error.message).toMatch(/\$filter/);
 			expect(error.message).toMatch(message);
@@ -169,13 +224,21 @@ describe('sandbox: reading referrals over HTTP', () => {
 		it('orders by updatedDateTime desc and createdDateTime asc, ties broken by id', async () => {
 			const desc = await client.listAll({ $orderby: 'updatedDateTime desc' });
 			const expectedDesc = [...all]
-				.sort((a, b) => Date.parse(b.updatedDateTime!) - Date.parse(a.updatedDateTime!) || (a.id < b.id ? -1 : 1))
+				.sort(
+					(a, b) =>
+						Date.parse(b.updatedDateTime!) - Date.parse(a.updatedDateTime!) ||
+						(a.id < b.id ? -1 : 1),
+				)
 				.map((r) => r.id);
 			expect(desc.ids).toEqual(expectedDesc);
 			const asc = await client.listAll({ $orderby: 'createdDateTime', $filter: "status eq 'New'" });
 			const expectedAsc = all
 				.filter((r) => r.status === 'New')
-				.sort((a, b) => Date.parse(a.createdDateTime!) - Date.parse(b.createdDateTime!) || (a.id < b.id ? -1 : 1))
+				.sort(
+					(a, b) =>
+						Date.parse(a.createdDateTime!) - Date.parse(b.createdDateTime!) ||
+						(a.id < b.id ? -1 : 1),
+				)
 				.map((r) => r.id);
 			expect(asc.ids).toEqual(expectedAsc);
 		});
@@ -193,19 +256,29 @@ describe('sandbox: reading referrals over HTTP', () => {
 			expect(ids).toEqual(all.map((r) => r.id));
 			expect(new Set(ids).size).toBe(301);
 			for (const page of pages.slice(0, -1)) {
-				expect(page['@odata.nextLink']).toMatch(new RegExp(`^${sandbox.url.replace(/\./g, '\\.')}/v1\\.0/engagements/referrals\\?.*\\$skiptoken=`));
+				expect(page['@odata.nextLink']).toMatch(
+					new RegExp(
+						`^${sandbox.url.replace(/\./g, '\\.')}/v1\\.0/engagements/referrals\\?.*\\$skiptoken=`,
+					),
+				);
 			}
 			expect(pages[pages.length - 1]['@odata.nextLink']).toBeUndefined();
 		});
 
 		it('keeps the original query in nextLink', async () => {
-			const first = await client.list({ $filter: "direction eq 'Incoming'", $orderby: 'updatedDateTime desc' });
+			const first = await client.list({
+				$filter: "direction eq 'Incoming'",
+				$orderby: 'updatedDateTime desc',
+			});
 			const next = new URL(first.body['@odata.nextLink'] as string);
 			expect(next.searchParams.get('$filter')).toBe("direction eq 'Incoming'");
 			expect(next.searchParams.get('$orderby')).toBe('updatedDateTime desc');
 			expect(next.searchParams.get('$skiptoken')).toBeTruthy();
 			const expected = idsWhere((r) => r.direction === 'Incoming').length;
-			const { ids } = await client.listAll({ $filter: "direction eq 'Incoming'", $orderby: 'updatedDateTime desc' });
+			const { ids } = await client.listAll({
+				$filter: "direction eq 'Incoming'",
+				$orderby: 'updatedDateTime desc',
+			});
 			expect(new Set(ids).size).toBe(expected);
 		});
 
@@ -236,7 +309,11 @@ describe('sandbox: reading referrals over HTTP', () => {
 		});
 
 		it('pages stably over identical timestamps (id tie-break)', async () => {
-			const tied = await startSandbox({ referralCount: 0, pageSize: 3, now: () => new Date('2026-02-02T02:02:02Z') });
+			const tied = await startSandbox({
+				referralCount: 0,
+				pageSize: 3,
+				now: () => new Date('2026-02-02T02:02:02Z'),
+			});
 			try {
 				for (let i = 0; i < 10; i++) tied.referrals.create({ name: `tie ${i}` });
 				const tiedClient = new Client(tied);
@@ -255,4 +332,3 @@ describe('sandbox: reading referrals over HTTP', () => {
 		});
 	});
 });
-

@@ -26,7 +26,10 @@ describe('sandbox: 100,000 generated referrals', () => {
 	it('serves the last one, a filtered page and a nextLink deep into the list', async () => {
 		const last = sandbox.referrals.all()[100_000];
 		expect((await client.json(`${REFERRALS_PATH}/${last.id}`)).body.id).toBe(last.id);
-		const filtered = await client.list({ $filter: "status eq 'Active' and customerProfile/address/country eq 'JP'", $top: 5 });
+		const filtered = await client.list({
+			$filter: "status eq 'Active' and customerProfile/address/country eq 'JP'",
+			$top: 5,
+		});
 		expect(filtered.body.value).toHaveLength(5);
 		expect(filtered.body.value.every((r) => r.status === 'Active')).toBe(true);
 		const first = await client.list({ $skip: 99_950 });

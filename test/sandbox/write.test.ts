@@ -30,7 +30,12 @@ describe('sandbox: writing referrals over HTTP', () => {
 
 	/** a fresh referral in the given state, straight into the store */
 	function seed(status = 'New', substatus = 'Pending'): Referral {
-		return sandbox.referrals.create({ ...newReferralBody(), status, substatus, direction: 'Incoming' });
+		return sandbox.referrals.create({
+			...newReferralBody(),
+			status,
+			substatus,
+			direction: 'Incoming',
+		});
 	}
 
 	describe('POST (create)', () => {
@@ -45,7 +50,9 @@ describe('sandbox: writing referrals over HTTP', () => {
 			expect(response.headers.get('etag')).toBe(body.eTag);
 			expect(response.headers.get('location')).toBe(`${sandbox.url}${REFERRALS_PATH}/${body.id}`);
 			expect(body).toMatchObject({
-				'@odata.context': expect.stringContaining('engagments/referrals/$metadata#Referrals/$entity'),
+				'@odata.context': expect.stringContaining(
+					'engagments/referrals/$metadata#Referrals/$entity',
+				),
 				createdDateTime: '2026-03-02T09:30:00.2500000Z',
 				updatedDateTime: '2026-03-02T09:30:00.2500000Z',
 				status: 'New',
@@ -62,8 +69,11 @@ describe('sandbox: writing referrals over HTTP', () => {
 		});
 
 		it('reuses a given engagementId (co-sell second referral) and passes unknown fields through', async () => {
-			const first = (await client.post(newReferralBody({ type: 'Shared', target: [{ type: 'SolutionProfile', id: 'SOL-1' }] })))
-				.body as Referral;
+			const first = (
+				await client.post(
+					newReferralBody({ type: 'Shared', target: [{ type: 'SolutionProfile', id: 'SOL-1' }] }),
+				)
+			).body as Referral;
 			const second = await client.post(
 				newReferralBody({
 					type: 'shared',
@@ -74,7 +84,11 @@ describe('sandbox: writing referrals over HTTP', () => {
 				}),
 			);
 			expect(second.status).toBe(201);
-			expect(second.body).toMatchObject({ engagementId: first.engagementId, type: 'Shared', customField: { kept: true } });
+			expect(second.body).toMatchObject({
+				engagementId: first.engagementId,
+				type: 'Shared',
+				customField: { kept: true },
+			});
 			expect(second.body.id).not.toBe('ignored');
 			const related = await client.list({ $filter: `engagementId eq ${first.engagementId}` });
 			expect(related.body.value.map((r) => r.id)).toEqual([first.id, second.body.id]);
@@ -99,18 +113,23 @@ describe('sandbox: writing referrals over HTTP', () => {
 			return body;
 		};
 
-		it.each(['type', 'customerProfile', 'customerProfile.name', 'customerProfile.address', 'customerProfile.address.country', 'consent', 'details'])(
-			'answers 400 invalidRequest naming the missing %s',
-			async (field) => {
-				const response = await client.post(without(field));
-				expect(response.status).toBe(400);
-				const { error } = response.body as unknown as ErrorResponse;
-				expect(error.code).toBe('invalidRequest');
-				const named = field === 'customerProfile.address' ? 'customerProfile.address.country' : field;
-				expect(error.message).toContain(`'${named}'`);
-				expect(error.target).toBe(named);
-			},
-		);
+		it.each([
+			'type',
+			'customerProfile',
+			'customerProfile.name',
+			'customerProfile.address',
+			'customerProfile.address.country',
+			'consent',
+			'details',
+		])('answers 400 invalidRequest naming the missing %s', async (field) => {
+			const response = await client.post(without(field));
+			expect(response.status).toBe(400);
+			const { error } = response.body as unknown as ErrorResponse;
+			expect(error.code).toBe('invalidRequest');
+			const named = field === 'customerProfile.address' ? 'customerProfile.address.country' : field;
+			expect(error.message).toContain(`'${named}'`);
+			expect(error.target).toBe(named);
+		});
 
 		it.each([
 			[{ type: 'Exclusive' }, /type/],
@@ -146,8 +165,21 @@ describe('sandbox: writing referrals over HTTP', () => {
 				{ op: 'replace', path: '/details/notes', value: 'Accepted by the partner' },
 				{ op: 'replace', path: '/details/closingDateTime', value: '2026-09-30T00:00:00Z' },
 				{ op: 'replace', path: '/details/currency', value: 'eur' },
-				{ op: 'add', path: '/team/-', value: { email: 'alex.wilber@contoso.com', firstName: 'Alex', lastName: 'Wilber', phoneNumber: '+1 425 555 0111' } },
-				{ op: 'add', path: '/customerProfile/team/-', value: { email: 'cto@testcustomer.example', firstName: 'Cee' } },
+				{
+					op: 'add',
+					path: '/team/-',
+					value: {
+						email: 'alex.wilber@contoso.com',
+						firstName: 'Alex',
+						lastName: 'Wilber',
+						phoneNumber: '+1 425 555 0111',
+					},
+				},
+				{
+					op: 'add',
+					path: '/customerProfile/team/-',
+					value: { email: 'cto@testcustomer.example', firstName: 'Cee' },
+				},
 				{ op: 'replace', path: '/externalReferenceId', value: 'CRM-42' },
 				{ op: 'replace', path: '/qualification', value: 'marketingqualified' },
 				{ op: 'replace', path: '/name', value: 'Renamed' },
@@ -169,17 +201,32 @@ describe('sandbox: writing referrals over HTTP', () => {
 				eTag,
 				updatedDateTime: '2026-03-05T10:00:00.0000000Z',
 				createdDateTime: referral.createdDateTime,
-				details: { dealValue: '10000', notes: 'Accepted by the partner', closingDateTime: '2026-09-30T00:00:00Z', currency: 'EUR' },
+				details: {
+					dealValue: '10000',
+					notes: 'Accepted by the partner',
+					closingDateTime: '2026-09-30T00:00:00Z',
+					currency: 'EUR',
+				},
 			});
-			expect(stored.team?.map((m) => m.email)).toEqual(['megan.bowen@contoso.com', 'alex.wilber@contoso.com']);
-			expect(stored.customerProfile?.team?.map((m) => m.email)).toEqual(['tess@testcustomer.example', 'cto@testcustomer.example']);
+			expect(stored.team?.map((m) => m.email)).toEqual([
+				'megan.bowen@contoso.com',
+				'alex.wilber@contoso.com',
+			]);
+			expect(stored.customerProfile?.team?.map((m) => m.email)).toEqual([
+				'tess@testcustomer.example',
+				'cto@testcustomer.example',
+			]);
 		});
 
 		it('returns the representation with Prefer: return=representation', async () => {
 			const referral = seed();
-			const response = await client.patch(referral.id, [{ op: 'replace', path: '/details/notes', value: 'hello' }], {
-				Prefer: 'return=representation',
-			});
+			const response = await client.patch(
+				referral.id,
+				[{ op: 'replace', path: '/details/notes', value: 'hello' }],
+				{
+					Prefer: 'return=representation',
+				},
+			);
 			expect(response.status).toBe(200);
 			expect(response.body).toMatchObject({ id: referral.id, details: { notes: 'hello' } });
 			expect(response.body['@odata.context']).toMatch(/\$entity$/);
@@ -190,11 +237,15 @@ describe('sandbox: writing referrals over HTTP', () => {
 		it('changes only the patched referral even where generated referrals share sub-objects', async () => {
 			const before = sandbox.referrals.all().slice(1, 21);
 			// 20 generated referrals, 8 possible consent objects: some are the same object
-			const target = before.find((r) => before.some((other) => other !== r && other.consent === r.consent)) as Referral;
+			const target = before.find((r) =>
+				before.some((other) => other !== r && other.consent === r.consent),
+			) as Referral;
 			const sibling = before.find((r) => r !== target && r.consent === target.consent) as Referral;
 			const siblingConsent = JSON.stringify(sibling.consent);
 			const flipped = !target.consent?.consentToContact;
-			const response = await client.patch(target.id, [{ op: 'replace', path: '/consent/consentToContact', value: flipped }]);
+			const response = await client.patch(target.id, [
+				{ op: 'replace', path: '/consent/consentToContact', value: flipped },
+			]);
 			expect(response.status).toBe(204);
 			expect(sandbox.referrals.get(target.id)?.consent?.consentToContact).toBe(flipped);
 			expect(JSON.stringify(sandbox.referrals.get(sibling.id)?.consent)).toBe(siblingConsent);
@@ -202,20 +253,27 @@ describe('sandbox: writing referrals over HTTP', () => {
 
 		it('accepts a harmless PATCH on the example and every generated referral (the seeded data validates)', async () => {
 			for (const referral of sandbox.referrals.all().slice(0, 21)) {
-				const response = await client.patch(referral.id, [{ op: 'add', path: '/details/notes', value: 'checked' }]);
+				const response = await client.patch(referral.id, [
+					{ op: 'add', path: '/details/notes', value: 'checked' },
+				]);
 				expect([referral.id, response.status]).toEqual([referral.id, 204]);
 			}
 		});
 
-		it.each(READ_ONLY_FIELDS.map((field) => [field]))('refuses to change the read-only /%s', async (field) => {
-			const referral = seed();
-			const response = await client.patch(referral.id, [{ op: 'replace', path: `/${field}`, value: 'x' }]);
-			expect(response.status).toBe(400);
-			const { error } = response.body as unknown as ErrorResponse;
-			expect(error.code).toBe('invalidRequest');
-			expect(error.message).toContain(`'${field}' is read-only`);
-			expect(sandbox.referrals.get(referral.id)?.eTag).toBe(referral.eTag);
-		});
+		it.each(READ_ONLY_FIELDS.map((field) => [field]))(
+			'refuses to change the read-only /%s',
+			async (field) => {
+				const referral = seed();
+				const response = await client.patch(referral.id, [
+					{ op: 'replace', path: `/${field}`, value: 'x' },
+				]);
+				expect(response.status).toBe(400);
+				const { error } = response.body as unknown as ErrorResponse;
+				expect(error.code).toBe('invalidRequest');
+				expect(error.message).toContain(`'${field}' is read-only`);
+				expect(sandbox.referrals.get(referral.id)?.eTag).toBe(referral.eTag);
+			},
+		);
 
 		it.each([
 			[[{ op: 'remove', path: '/details/notes' }], /'remove' is not supported/],
@@ -237,25 +295,43 @@ describe('sandbox: writing referrals over HTTP', () => {
 
 		it('honours If-Match: current -> 204, * -> 204, stale -> 412 preconditionFailed', async () => {
 			const referral = seed();
-			const ok = await client.patch(referral.id, [{ op: 'replace', path: '/name', value: 'a' }], { 'If-Match': referral.eTag as string });
+			const ok = await client.patch(referral.id, [{ op: 'replace', path: '/name', value: 'a' }], {
+				'If-Match': referral.eTag as string,
+			});
 			expect(ok.status).toBe(204);
-			const stale = await client.patch(referral.id, [{ op: 'replace', path: '/name', value: 'b' }], { 'If-Match': referral.eTag as string });
+			const stale = await client.patch(
+				referral.id,
+				[{ op: 'replace', path: '/name', value: 'b' }],
+				{ 'If-Match': referral.eTag as string },
+			);
 			expect(stale.status).toBe(412);
 			expect((stale.body as unknown as ErrorResponse).error.code).toBe('preconditionFailed');
 			expect(sandbox.referrals.get(referral.id)?.name).toBe('a');
-			const star = await client.patch(referral.id, [{ op: 'replace', path: '/name', value: 'c' }], { 'If-Match': '*' });
+			const star = await client.patch(referral.id, [{ op: 'replace', path: '/name', value: 'c' }], {
+				'If-Match': '*',
+			});
 			expect(star.status).toBe(204);
 		});
 
 		it('answers 404 for an unknown id', async () => {
-			expect((await client.patch('00000000-0000-4000-8000-000000000000', [{ op: 'replace', path: '/name', value: 'x' }])).status).toBe(404);
+			expect(
+				(
+					await client.patch('00000000-0000-4000-8000-000000000000', [
+						{ op: 'replace', path: '/name', value: 'x' },
+					])
+				).status,
+			).toBe(404);
 		});
 	});
 
 	describe('status transitions (PATCH /status + /substatus)', () => {
-		const fromStates = Object.entries(SUBSTATUSES_BY_STATUS).flatMap(([status, subs]) => subs.map((sub) => [status, sub] as const));
+		const fromStates = Object.entries(SUBSTATUSES_BY_STATUS).flatMap(([status, subs]) =>
+			subs.map((sub) => [status, sub] as const),
+		);
 		const toStates = ['None', 'New', 'Active', 'Closed'].flatMap((status) =>
-			['None', 'Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'].map((sub) => [status, sub] as const),
+			['None', 'Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'].map(
+				(sub) => [status, sub] as const,
+			),
 		);
 
 		it('allows exactly the moves of the transition table', async () => {
@@ -264,7 +340,8 @@ describe('sandbox: writing referrals over HTTP', () => {
 			for (const [fromStatus, fromSub] of fromStates) {
 				for (const [toStatus, toSub] of toStates) {
 					const allowed =
-						(STATUS_TRANSITIONS[fromStatus] ?? []).includes(toStatus) && (SUBSTATUSES_BY_STATUS[toStatus] ?? []).includes(toSub);
+						(STATUS_TRANSITIONS[fromStatus] ?? []).includes(toStatus) &&
+						(SUBSTATUSES_BY_STATUS[toStatus] ?? []).includes(toSub);
 					const referral = seed(fromStatus, fromSub);
 					const response = await client.patch(referral.id, [
 						{ op: 'replace', path: '/status', value: toStatus },
@@ -279,7 +356,9 @@ describe('sandbox: writing referrals over HTTP', () => {
 					} else {
 						const { error } = response.body as unknown as ErrorResponse;
 						expect(error.code).toBe('invalidRequest');
-						expect(error.message).toContain(`from '${fromStatus}/${fromSub}' to '${toStatus}/${toSub}'`);
+						expect(error.message).toContain(
+							`from '${fromStatus}/${fromSub}' to '${toStatus}/${toSub}'`,
+						);
 						expect([stored.status, stored.substatus]).toEqual([fromStatus, fromSub]);
 					}
 				}
@@ -295,16 +374,29 @@ describe('sandbox: writing referrals over HTTP', () => {
 				{ op: 'replace', path: '/substatus', value: 'Accepted' },
 			]);
 			expect(response.status).toBe(400);
-			expect((response.body as unknown as ErrorResponse).error.message).toContain("from 'Closed/Won' to 'Active/Accepted'");
+			expect((response.body as unknown as ErrorResponse).error.message).toContain(
+				"from 'Closed/Won' to 'Active/Accepted'",
+			);
 			const fresh = seed('New', 'Pending');
-			const statusOnly = await client.patch(fresh.id, [{ op: 'replace', path: '/status', value: 'Active' }]);
+			const statusOnly = await client.patch(fresh.id, [
+				{ op: 'replace', path: '/status', value: 'Active' },
+			]);
 			expect(statusOnly.status).toBe(400);
-			expect((statusOnly.body as unknown as ErrorResponse).error.message).toContain("from 'New/Pending' to 'Active/Pending'");
+			expect((statusOnly.body as unknown as ErrorResponse).error.message).toContain(
+				"from 'New/Pending' to 'Active/Pending'",
+			);
 		});
 
 		it('accepts declining, winning and losing', async () => {
 			const a = seed();
-			expect((await client.patch(a.id, [{ op: 'replace', path: '/status', value: 'Closed' }, { op: 'replace', path: '/substatus', value: 'Declined' }])).status).toBe(204);
+			expect(
+				(
+					await client.patch(a.id, [
+						{ op: 'replace', path: '/status', value: 'Closed' },
+						{ op: 'replace', path: '/substatus', value: 'Declined' },
+					])
+				).status,
+			).toBe(204);
 			const b = seed('Active', 'Accepted');
 			const won = await client.patch(
 				b.id,
@@ -315,7 +407,11 @@ describe('sandbox: writing referrals over HTTP', () => {
 				],
 				{ Prefer: 'return=representation' },
 			);
-			expect(won.body).toMatchObject({ status: 'Closed', substatus: 'Won', statusReason: 'Signed' });
+			expect(won.body).toMatchObject({
+				status: 'Closed',
+				substatus: 'Won',
+				statusReason: 'Signed',
+			});
 		});
 	});
 
@@ -334,7 +430,9 @@ describe('sandbox: writing referrals over HTTP', () => {
 			const body = await current(referral.id);
 			const missing = await client.put(referral.id, body);
 			expect(missing.status).toBe(428);
-			const stale = await client.put(referral.id, body, { 'If-Match': '"00000000-0000-0000-0000-000000000000"' });
+			const stale = await client.put(referral.id, body, {
+				'If-Match': '"00000000-0000-0000-0000-000000000000"',
+			});
 			expect(stale.status).toBe(412);
 			expect((stale.body as unknown as ErrorResponse).error.code).toBe('preconditionFailed');
 		});
@@ -346,7 +444,14 @@ describe('sandbox: writing referrals over HTTP', () => {
 			clock.set('2026-03-09T00:00:00.000Z');
 			const response = await client.put(
 				referral.id,
-				{ ...body, name: 'Replaced', status: 'Active', substatus: 'Accepted', details: { notes: 'only notes now' }, extra: 1 },
+				{
+					...body,
+					name: 'Replaced',
+					status: 'Active',
+					substatus: 'Accepted',
+					details: { notes: 'only notes now' },
+					extra: 1,
+				},
 				{ 'If-Match': referral.eTag as string },
 			);
 			expect(response.status).toBe(200);
@@ -370,28 +475,49 @@ describe('sandbox: writing referrals over HTTP', () => {
 			const referral = seed('Closed', 'Lost');
 			const body = await current(referral.id);
 			const ifMatch = { 'If-Match': referral.eTag as string };
-			const idChange = await client.put(referral.id, { ...body, createdDateTime: '2020-01-01T00:00:00Z' }, ifMatch);
+			const idChange = await client.put(
+				referral.id,
+				{ ...body, createdDateTime: '2020-01-01T00:00:00Z' },
+				ifMatch,
+			);
 			expect(idChange.status).toBe(400);
-			expect((idChange.body as unknown as ErrorResponse).error.message).toContain("'createdDateTime' is read-only");
+			expect((idChange.body as unknown as ErrorResponse).error.message).toContain(
+				"'createdDateTime' is read-only",
+			);
 			const typeChange = await client.put(referral.id, { ...body, type: 'Shared' }, ifMatch);
 			expect(typeChange.status).toBe(400);
-			const reopen = await client.put(referral.id, { ...body, status: 'New', substatus: 'Pending' }, ifMatch);
+			const reopen = await client.put(
+				referral.id,
+				{ ...body, status: 'New', substatus: 'Pending' },
+				ifMatch,
+			);
 			expect(reopen.status).toBe(400);
-			expect((reopen.body as unknown as ErrorResponse).error.message).toContain("from 'Closed/Lost' to 'New/Pending'");
-			expect((await client.put('00000000-0000-4000-8000-000000000000', body, ifMatch)).status).toBe(404);
+			expect((reopen.body as unknown as ErrorResponse).error.message).toContain(
+				"from 'Closed/Lost' to 'New/Pending'",
+			);
+			expect((await client.put('00000000-0000-4000-8000-000000000000', body, ifMatch)).status).toBe(
+				404,
+			);
 		});
 	});
 
 	describe('direct store access', () => {
 		it('creates, updates (deep merge, eTag and clock bump) and returns copies', () => {
 			clock.set('2026-04-01T00:00:00.000Z');
-			const created = sandbox.referrals.create({ name: 'direct', details: { notes: 'a', dealValue: 1 } });
+			const created = sandbox.referrals.create({
+				name: 'direct',
+				details: { notes: 'a', dealValue: 1 },
+			});
 			expect(created.id).toMatch(GUID_RE);
 			expect(created.eTag).toMatch(ETAG_RE);
 			expect(created.createdDateTime).toBe('2026-04-01T00:00:00.0000000Z');
 			expect(sandbox.referrals.count()).toBe(sandbox.referrals.all().length);
 			clock.advance(1000);
-			const updated = sandbox.referrals.update(created.id, { details: { notes: 'b' }, status: 'Active', substatus: 'Accepted' });
+			const updated = sandbox.referrals.update(created.id, {
+				details: { notes: 'b' },
+				status: 'Active',
+				substatus: 'Accepted',
+			});
 			expect(updated.details).toEqual({ notes: 'b', dealValue: 1 });
 			expect(updated.eTag).not.toBe(created.eTag);
 			expect(updated.updatedDateTime).toBe('2026-04-01T00:00:01.0000000Z');
@@ -400,7 +526,9 @@ describe('sandbox: writing referrals over HTTP', () => {
 			expect(sandbox.referrals.get(created.id)?.name).toBe('direct');
 			expect(() => sandbox.referrals.update('nope', {})).toThrow();
 			expect(() => sandbox.referrals.create({ id: EXAMPLE_REFERRAL_ID })).toThrow();
-			const explicit = sandbox.referrals.update(created.id, { updatedDateTime: '2026-01-01T00:00:00.0000000Z' });
+			const explicit = sandbox.referrals.update(created.id, {
+				updatedDateTime: '2026-01-01T00:00:00.0000000Z',
+			});
 			expect(explicit.updatedDateTime).toBe('2026-01-01T00:00:00.0000000Z');
 		});
 	});

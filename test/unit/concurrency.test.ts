@@ -388,9 +388,12 @@ describe('AdaptiveThrottle: 429s it cannot explain by its own step up (a rate li
 		const clock = { ms: 1_000_000 };
 		const sleeping: Array<{ until: number; wake: () => void; ms: number }> = [];
 		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
-		jest.spyOn(timing, 'sleep').mockImplementation(
-			async (ms: number) => await new Promise<void>((wake) => sleeping.push({ until: clock.ms + ms, wake, ms })),
-		);
+		jest
+			.spyOn(timing, 'sleep')
+			.mockImplementation(
+				async (ms: number) =>
+					await new Promise<void>((wake) => sleeping.push({ until: clock.ms + ms, wake, ms })),
+			);
 		const advance = async (ms: number) => {
 			clock.ms += ms;
 			for (const sleeper of sleeping.filter(({ until }) => until <= clock.ms)) {
@@ -503,7 +506,8 @@ describe('AdaptiveThrottle: 429s it cannot explain by its own step up (a rate li
 			let release: ReleaseSlot | undefined;
 			void throttle.acquire().then((slot) => (release = slot));
 			await flush();
-			while (release === undefined) await time.advance(Math.min(...time.sleeping.map(({ until }) => until)) - time.clock.ms);
+			while (release === undefined)
+				await time.advance(Math.min(...time.sleeping.map(({ until }) => until)) - time.clock.ms);
 			sentAt.push(time.clock.ms);
 			return release;
 		};

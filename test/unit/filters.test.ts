@@ -54,7 +54,9 @@ describe('OData filter building', () => {
 	it('returns undefined without filters and keeps a lone custom filter as is', () => {
 		expect(buildReferralFilter(context, {})).toBeUndefined();
 		expect(buildReferralFilter(context, { status: [], customerCountry: '  ' })).toBeUndefined();
-		expect(buildReferralFilter(context, { customFilter: "status eq 'New'" })).toBe("status eq 'New'");
+		expect(buildReferralFilter(context, { customFilter: "status eq 'New'" })).toBe(
+			"status eq 'New'",
+		);
 	});
 
 	it.each([
@@ -66,9 +68,14 @@ describe('OData filter building', () => {
 		[{ updatedAfter: true }, 'Updated After'],
 		[{ updatedAfter: 1782900000 }, 'Updated After'],
 		[{ customerCountry: 12 }, 'Customer Country'],
-		[{ customerCountry: 'US', customFilter: "details/dealValue ge 0) or (status eq 'Closed'" }, 'Custom Filter (OData)'],
+		[
+			{ customerCountry: 'US', customFilter: "details/dealValue ge 0) or (status eq 'Closed'" },
+			'Custom Filter (OData)',
+		],
 	])('refuses %j naming the filter', (filters, name) => {
-		expect(() => buildReferralFilter(context, filters)).toThrow(`The filter "${name}" has an invalid value`);
+		expect(() => buildReferralFilter(context, filters)).toThrow(
+			`The filter "${name}" has an invalid value`,
+		);
 	});
 
 	it('converts n8n date-times to UTC', () => {

@@ -18,15 +18,36 @@ const ENGAGEMENT = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
 
 const ACCEPTED: Array<[string, string]> = [
 	['a portal lead link', `https://partner.microsoft.com/dashboard/referrals/v2/leads/${REFERRAL}`],
-	['a portal lead link with a locale, a tab and a query', `https://partner.microsoft.com/en-us/dashboard/referrals/v2/leads/${REFERRAL}/details?view=all#notes`],
-	['a portal co-sell opportunity link', `https://partner.microsoft.com/dashboard/referrals/v2/opportunities/${REFERRAL}`],
-	['a portal link with the engagement first', `https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}/leads/${REFERRAL}`],
-	['the API link under its engagement', `https://api.partner.microsoft.com/v1.0/engagements/${ENGAGEMENT}/referrals/${REFERRAL}`],
+	[
+		'a portal lead link with a locale, a tab and a query',
+		`https://partner.microsoft.com/en-us/dashboard/referrals/v2/leads/${REFERRAL}/details?view=all#notes`,
+	],
+	[
+		'a portal co-sell opportunity link',
+		`https://partner.microsoft.com/dashboard/referrals/v2/opportunities/${REFERRAL}`,
+	],
+	[
+		'a portal link with the engagement first',
+		`https://partner.microsoft.com/dashboard/engagements/${ENGAGEMENT}/leads/${REFERRAL}`,
+	],
+	[
+		'the API link under its engagement',
+		`https://api.partner.microsoft.com/v1.0/engagements/${ENGAGEMENT}/referrals/${REFERRAL}`,
+	],
 	['the API link', `https://api.partner.microsoft.com/v1.0/engagements/referrals/${REFERRAL}`],
-	['the docs’ self link (no slash before the GUID)', `https://api.partner.microsoft.com/v1.0/engagements/referrals${REFERRAL}`],
+	[
+		'the docs’ self link (no slash before the GUID)',
+		`https://api.partner.microsoft.com/v1.0/engagements/referrals${REFERRAL}`,
+	],
 	['a path without a host', `/v1.0/engagements/referrals/${REFERRAL}`],
-	['a link with spaces around it', `  https://partner.microsoft.com/dashboard/referrals/v2/leads/${REFERRAL}/ `],
-	['other letter cases', `HTTPS://PARTNER.MICROSOFT.COM/DASHBOARD/REFERRALS/V2/LEADS/${REFERRAL.toUpperCase()}`],
+	[
+		'a link with spaces around it',
+		`  https://partner.microsoft.com/dashboard/referrals/v2/leads/${REFERRAL}/ `,
+	],
+	[
+		'other letter cases',
+		`HTTPS://PARTNER.MICROSOFT.COM/DASHBOARD/REFERRALS/V2/LEADS/${REFERRAL.toUpperCase()}`,
+	],
 ];
 
 const REFUSED: Array<[string, string]> = [
@@ -34,9 +55,18 @@ const REFUSED: Array<[string, string]> = [
 	['the GUID in the query', `https://partner.microsoft.com/dashboard/leads?id=${REFERRAL}`],
 	['a /leads/ path in the query', `https://partner.microsoft.com/home?next=/leads/${REFERRAL}`],
 	['a /leads/ path in the fragment', `https://partner.microsoft.com/home#/leads/${REFERRAL}`],
-	['the related-referrals link', `https://api.partner.microsoft.com/v1.0/engagements/referrals?$filter=engagementId eq ${ENGAGEMENT}`],
-	['more after the GUID in its segment', `https://partner.microsoft.com/dashboard/referrals/v2/leads/${REFERRAL}0`],
-	['a segment that only ends in "leads"', `https://partner.microsoft.com/dashboard/myleads/${REFERRAL}`],
+	[
+		'the related-referrals link',
+		`https://api.partner.microsoft.com/v1.0/engagements/referrals?$filter=engagementId eq ${ENGAGEMENT}`,
+	],
+	[
+		'more after the GUID in its segment',
+		`https://partner.microsoft.com/dashboard/referrals/v2/leads/${REFERRAL}0`,
+	],
+	[
+		'a segment that only ends in "leads"',
+		`https://partner.microsoft.com/dashboard/myleads/${REFERRAL}`,
+	],
 	['a bare GUID', REFERRAL],
 ];
 
@@ -50,21 +80,33 @@ function node(value: string): INode {
 		type: 'n8n-nodes-partner-center.partnerCenterReferral',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { resource: 'referral', operation: 'get', referralId: { __rl: true, mode: 'url', value } } as INodeParameters,
+		parameters: {
+			resource: 'referral',
+			operation: 'get',
+			referralId: { __rl: true, mode: 'url', value },
+		} as INodeParameters,
 	};
 }
 
 /** What the editor shows under the parameter for this link (n8n's own validation of the mode). */
 function editorIssues(value: string): string[] {
 	const parameters = node(value).parameters;
-	const issues = NodeHelpers.getParameterIssues(referralIdLocator as INodeProperties, parameters, '', node(value), nodeType.description);
+	const issues = NodeHelpers.getParameterIssues(
+		referralIdLocator as INodeProperties,
+		parameters,
+		'',
+		node(value),
+		nodeType.description,
+	);
 	return issues.parameters?.referralId ?? [];
 }
 
 /** The referral id n8n-core extracts from the link, or the message it fails with. */
 function extracted(value: string): string {
 	try {
-		return String(extractValue({ __rl: true, mode: 'url', value }, 'referralId', node(value), nodeType));
+		return String(
+			extractValue({ __rl: true, mode: 'url', value }, 'referralId', node(value), nodeType),
+		);
 	} catch (error) {
 		return `error: ${(error as Error).message}`;
 	}
@@ -77,15 +119,21 @@ describe('Referral, By URL', () => {
 		expect(new RegExp(`${regex}|`).exec('')?.length).toBe(2);
 	});
 
-	it.each(ACCEPTED)('takes %s: the editor accepts it, n8n-core and the node read the same GUID', (_label, url) => {
-		expect(editorIssues(url)).toEqual([]);
-		expect(extracted(url).toLowerCase()).toBe(REFERRAL);
-		expect(parseReferralId(url, 'url')).toBe(extracted(url));
-	});
+	it.each(ACCEPTED)(
+		'takes %s: the editor accepts it, n8n-core and the node read the same GUID',
+		(_label, url) => {
+			expect(editorIssues(url)).toEqual([]);
+			expect(extracted(url).toLowerCase()).toBe(REFERRAL);
+			expect(parseReferralId(url, 'url')).toBe(extracted(url));
+		},
+	);
 
-	it.each(REFUSED)('refuses %s: the editor says so, n8n-core and the node read nothing', (_label, url) => {
-		expect(editorIssues(url)).toEqual([expect.stringContaining('Not a link to a referral')]);
-		expect(extracted(url)).toMatch(/^error: /);
-		expect(parseReferralId(url, 'url')).toBeUndefined();
-	});
+	it.each(REFUSED)(
+		'refuses %s: the editor says so, n8n-core and the node read nothing',
+		(_label, url) => {
+			expect(editorIssues(url)).toEqual([expect.stringContaining('Not a link to a referral')]);
+			expect(extracted(url)).toMatch(/^error: /);
+			expect(parseReferralId(url, 'url')).toBeUndefined();
+		},
+	);
 });

@@ -16,7 +16,10 @@ import { operations } from '../../nodes/PartnerCenterReferral/actions/router';
 import { SIMPLIFIED_FIELDS } from '../../nodes/PartnerCenterReferral/shared/simplify';
 
 const NODE_DIR = join(SCHEMA_DIR, '..');
-const generated = generateSchemas(new PartnerCenterReferral().description, new PartnerCenterReferralTrigger().description);
+const generated = generateSchemas(
+	new PartnerCenterReferral().description,
+	new PartnerCenterReferralTrigger().description,
+);
 
 function filesUnder(dir: string): string[] {
 	return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -29,13 +32,21 @@ describe('output schemas', () => {
 	it('the checked-in files are exactly what the generator makes now (run `npm run schemas` after changing the mapping)', () => {
 		expect(filesUnder(SCHEMA_DIR)).toEqual([...generated.keys()]);
 		for (const [path, schema] of generated) {
-			expect({ path, text: readFileSync(join(SCHEMA_DIR, path), 'utf8') }).toEqual({ path, text: schemaText(schema) });
+			expect({ path, text: readFileSync(join(SCHEMA_DIR, path), 'utf8') }).toEqual({
+				path,
+				text: schemaText(schema),
+			});
 		}
 	});
 
 	it('has one schema per operation, where n8n-core looks for it (v1.0.0/<resource>/<operation>.json)', () => {
 		for (const operation of Object.keys(operations)) {
-			const path = resolveOutputSchemaPath({ nodeDir: NODE_DIR, version: 1, resource: 'referral', operation });
+			const path = resolveOutputSchemaPath({
+				nodeDir: NODE_DIR,
+				version: 1,
+				resource: 'referral',
+				operation,
+			});
 			expect(path && relative(SCHEMA_DIR, path)).toBe(`v1.0.0/referral/${operation}.json`);
 			expect(generated.has(`v1.0.0/referral/${operation}.json`)).toBe(true);
 		}
@@ -58,12 +69,25 @@ describe('output schemas', () => {
 		expect(get?.additionalProperties).toBe(false);
 		expect(get?.properties.status.type).toEqual(['string', 'null']);
 		expect(get?.properties.dealValue.type).toEqual(['number', 'null']);
-		for (const key of ['salesStage', 'referralSource', 'callToAction', 'customerMarketplaceIntent', 'registrationStatus', 'campaignId', 'closedDateTime']) {
+		for (const key of [
+			'salesStage',
+			'referralSource',
+			'callToAction',
+			'customerMarketplaceIntent',
+			'registrationStatus',
+			'campaignId',
+			'closedDateTime',
+		]) {
 			expect({ key, type: get?.properties[key]?.type }).toEqual({ key, type: ['string', 'null'] });
 		}
 
 		const trigger = generated.get('v1.0.0.json');
-		expect(trigger?.required).toEqual([...referralKeys, 'event', 'previousStatus', 'previousSubstatus']);
+		expect(trigger?.required).toEqual([
+			...referralKeys,
+			'event',
+			'previousStatus',
+			'previousSubstatus',
+		]);
 		expect(trigger?.properties.event.type).toBe('string');
 		expect(trigger?.properties.previousStatus.type).toEqual(['string', 'null']);
 	});

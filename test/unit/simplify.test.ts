@@ -46,7 +46,13 @@ describe('the fields of newer API versions', () => {
 		campaignId: 'CMP-12345',
 		closedDateTime: '2026-03-04T10:11:12.1234567Z',
 	};
-	const referral = { id: 'c5fbb3b6-be74-4795-9fb5-4324c73fed37', status: 'Closed', substatus: 'Won', ...NEWER, registrations: [{ id: 'r1' }] };
+	const referral = {
+		id: 'c5fbb3b6-be74-4795-9fb5-4324c73fed37',
+		status: 'Closed',
+		substatus: 'Won',
+		...NEWER,
+		registrations: [{ id: 'r1' }],
+	};
 
 	it('are flat keys of the simplified item, as Partner Center sent them', () => {
 		expect(simplifyReferral(referral)).toMatchObject(NEWER);
@@ -54,22 +60,58 @@ describe('the fields of newer API versions', () => {
 
 	it('are null, not missing, on a referral from a version that does not send them', () => {
 		const item = simplifyReferral({ id: 'c5fbb3b6-be74-4795-9fb5-4324c73fed37', status: 'New' });
-		for (const key of Object.keys(NEWER)) expect({ key, value: item[key] }).toEqual({ key, value: null });
+		for (const key of Object.keys(NEWER))
+			expect({ key, value: item[key] }).toEqual({ key, value: null });
 	});
 
 	it('keep the schema’s type when the service sends another (a number as text, an object as null)', () => {
-		const item = simplifyReferral({ id: 'x', campaignId: 12345, salesStage: { name: 'Develop' }, callToAction: ['ContactMe'] });
+		const item = simplifyReferral({
+			id: 'x',
+			campaignId: 12345,
+			salesStage: { name: 'Develop' },
+			callToAction: ['ContactMe'],
+		});
 		expect(item).toMatchObject({ campaignId: '12345', salesStage: null, callToAction: null });
 	});
 
 	it.each([
-		['details.requirements', { requirements: { additionalRequirements: { attributes: [{ type: 'Other', id: 'x' }, { type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' }] } } }],
-		['details', { additionalRequirements: { attributes: [{ type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' }] } }],
-	])('read customerMarketplaceIntent from a requirement attribute under %s too (Microsoft’s create example)', (_where, details) => {
-		expect(simplifyReferral({ id: 'x', details }).customerMarketplaceIntent).toBe('HaveNotDecided');
-		expect(simplifyReferral({ id: 'x', customerMarketplaceIntent: 'Yes', details }).customerMarketplaceIntent).toBe('Yes');
-		expect(simplifyReferral({ id: 'x', details: { additionalRequirements: { attributes: 'none' } } }).customerMarketplaceIntent).toBeNull();
-	});
+		[
+			'details.requirements',
+			{
+				requirements: {
+					additionalRequirements: {
+						attributes: [
+							{ type: 'Other', id: 'x' },
+							{ type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' },
+						],
+					},
+				},
+			},
+		],
+		[
+			'details',
+			{
+				additionalRequirements: {
+					attributes: [{ type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' }],
+				},
+			},
+		],
+	])(
+		'read customerMarketplaceIntent from a requirement attribute under %s too (Microsoft’s create example)',
+		(_where, details) => {
+			expect(simplifyReferral({ id: 'x', details }).customerMarketplaceIntent).toBe(
+				'HaveNotDecided',
+			);
+			expect(
+				simplifyReferral({ id: 'x', customerMarketplaceIntent: 'Yes', details })
+					.customerMarketplaceIntent,
+			).toBe('Yes');
+			expect(
+				simplifyReferral({ id: 'x', details: { additionalRequirements: { attributes: 'none' } } })
+					.customerMarketplaceIntent,
+			).toBeNull();
+		},
+	);
 
 	it('leave the raw output untouched: every field as sent, unknown ones included', () => {
 		expect(rawReferral({ '@odata.etag': 'W/"1"', ...referral })).toEqual(referral);
@@ -78,7 +120,10 @@ describe('the fields of newer API versions', () => {
 
 describe('the output schemas', () => {
 	it('promise an id that is text, never null, in every referral item', () => {
-		const schemas = generateSchemas(new PartnerCenterReferral().description, new PartnerCenterReferralTrigger().description);
+		const schemas = generateSchemas(
+			new PartnerCenterReferral().description,
+			new PartnerCenterReferralTrigger().description,
+		);
 		expect(schemas.size).toBe(10);
 		for (const schema of schemas.values()) expect(schema.properties.id.type).toBe('string');
 	});

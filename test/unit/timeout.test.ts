@@ -5,10 +5,10 @@ import { timeoutMsForOption } from '../../nodes/PartnerCenterReferral/shared/tim
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { Deadline } from '../../nodes/PartnerCenterReferral/transport/deadline';
 
-const context = { getNode: () => ({ name: 'Partner Center Referral' }) as INode, getTimezone: () => 'UTC' } as Pick<
-	IExecuteFunctions,
-	'getNode' | 'getTimezone'
->;
+const context = {
+	getNode: () => ({ name: 'Partner Center Referral' }) as INode,
+	getTimezone: () => 'UTC',
+} as Pick<IExecuteFunctions, 'getNode' | 'getTimezone'>;
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -26,7 +26,9 @@ describe('timeoutMsForOption', () => {
 	});
 
 	it.each([0, 0.5, 601, -1, 'soon', '1e3', true, {}])('refuses %j, naming the option', (raw) => {
-		expect(() => timeoutMsForOption(context, raw)).toThrow('Timeout (Seconds) must be a number of seconds from 1 to 600');
+		expect(() => timeoutMsForOption(context, raw)).toThrow(
+			'Timeout (Seconds) must be a number of seconds from 1 to 600',
+		);
 	});
 });
 

@@ -10,9 +10,16 @@ import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { apiRequest, useThrottle } from '../../nodes/PartnerCenterReferral/transport';
 import { inspectFailure } from '../../nodes/PartnerCenterReferral/transport/errors';
 import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
-import { parseRetryAfter, retryDelayMs, throttleRetryDelayMs } from '../../nodes/PartnerCenterReferral/transport/retry';
+import {
+	parseRetryAfter,
+	retryDelayMs,
+	throttleRetryDelayMs,
+} from '../../nodes/PartnerCenterReferral/transport/retry';
 
-const node = { name: 'Partner Center Referral', type: 'n8n-nodes-partner-center.partnerCenterReferral' } as INode;
+const node = {
+	name: 'Partner Center Referral',
+	type: 'n8n-nodes-partner-center.partnerCenterReferral',
+} as INode;
 
 function context(respond: (options: IHttpRequestOptions) => Promise<unknown>) {
 	const calls: IHttpRequestOptions[] = [];
@@ -47,9 +54,15 @@ describe('transport on n8n 1.x', () => {
 				? { statusCode: 200, headers: {}, body: { id: 'x' } }
 				: { statusCode: 401, headers: {}, body: { error: { code: 'unauthenticated' } } },
 		);
-		const response = await apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		const response = await apiRequest.call(ctx, {
+			method: 'GET',
+			path: '/v1.0/engagements/referrals/x',
+		});
 		expect(response.body).toEqual({ id: 'x' });
-		expect(calls.map((call) => call.ignoreHttpStatusErrors)).toEqual([{ ignore: true, except: [401] }, false]);
+		expect(calls.map((call) => call.ignoreHttpStatusErrors)).toEqual([
+			{ ignore: true, except: [401] },
+			false,
+		]);
 	});
 
 	it('reads Retry-After from an error status returned as a response', async () => {
@@ -68,7 +81,9 @@ describe('transport on n8n 1.x', () => {
 		const { ctx, calls } = context(async () => {
 			throw n8n1Error('The service refused the connection - perhaps it is offline', 'ECONNREFUSED');
 		});
-		await expect(apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' })).rejects.toThrow(
+		await expect(
+			apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' }),
+		).rejects.toThrow(
 			'Could not reach Partner Center: the connection was refused after 5 attempts',
 		);
 		expect(calls).toHaveLength(5);
@@ -97,25 +112,38 @@ describe('transport when the request after a 401 fails (n8n 1.x)', () => {
 					error: { code: 'itemNotFound', message: 'Referral not found.' },
 				});
 			}
-			return { statusCode: 401, headers: {}, body: { error: { code: 'unauthenticated', message: 'expired' } } };
+			return {
+				statusCode: 401,
+				headers: {},
+				body: { error: { code: 'unauthenticated', message: 'expired' } },
+			};
 		});
-		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x', referralId: 'x' });
+		const request = apiRequest.call(ctx, {
+			method: 'GET',
+			path: '/v1.0/engagements/referrals/x',
+			referralId: 'x',
+		});
 		await expect(request).rejects.toThrow('Referral x was not found');
 		await expect(request).rejects.toMatchObject({
-			description: expect.stringMatching(/Partner Center said: itemNotFound: Referral not found\.$/),
+			description: expect.stringMatching(
+				/Partner Center said: itemNotFound: Referral not found\.$/,
+			),
 		});
 	});
 
 	it('says the sign-in expired when n8n could not refresh the token (EAUTH), rather than a network failure', async () => {
 		const { ctx } = context(async (options) => {
 			if (options.ignoreHttpStatusErrors === false) {
-				throw n8n1Error('The refresh token has expired or was revoked: reconnect the credential', 'EAUTH');
+				throw n8n1Error(
+					'The refresh token has expired or was revoked: reconnect the credential',
+					'EAUTH',
+				);
 			}
 			return { statusCode: 401, headers: {}, body: {} };
 		});
-		await expect(apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' })).rejects.toThrow(
-			'The Partner Center sign-in has expired or was revoked',
-		);
+		await expect(
+			apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' }),
+		).rejects.toThrow('The Partner Center sign-in has expired or was revoked');
 	});
 });
 
@@ -161,21 +189,23 @@ describe('throttleRetryDelayMs (a 429)', () => {
 
 	it('waits Retry-After plus jitter: at most 10% of it the first time, doubling with each further 429 up to 100%', () => {
 		jest.spyOn(timing, 'random').mockReturnValue(1);
-		expect([1, 2, 3, 4, 5, 6].map((count) => throttleRetryDelayMs(throttled('2'), count, 600_000, NOW))).toEqual([
-			2200, 2400, 2800, 3600, 4000, 4000,
-		]);
+		expect(
+			[1, 2, 3, 4, 5, 6].map((count) => throttleRetryDelayMs(throttled('2'), count, 600_000, NOW)),
+		).toEqual([2200, 2400, 2800, 3600, 4000, 4000]);
 	});
 
 	it('reads an HTTP date against the given now', () => {
 		jest.spyOn(timing, 'random').mockReturnValue(0);
-		expect(throttleRetryDelayMs(throttled('Wed, 25 Nov 2026 10:00:07 GMT'), 1, 600_000, NOW)).toBe(7000);
+		expect(throttleRetryDelayMs(throttled('Wed, 25 Nov 2026 10:00:07 GMT'), 1, 600_000, NOW)).toBe(
+			7000,
+		);
 	});
 
 	it('without a usable Retry-After, backs off by the number of 429s', () => {
 		jest.spyOn(timing, 'random').mockReturnValue(0);
-		expect([1, 2, 3, 4, 5, 6].map((count) => throttleRetryDelayMs(throttled(), count, 600_000, NOW))).toEqual([
-			500, 1000, 2000, 4000, 8000, 8000,
-		]);
+		expect(
+			[1, 2, 3, 4, 5, 6].map((count) => throttleRetryDelayMs(throttled(), count, 600_000, NOW)),
+		).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
 	});
 
 	it('gives up (undefined) when the wait would not end within the time budget left, and cuts the jitter to it', () => {
@@ -210,24 +240,46 @@ describe("a write's fate, by what reached the wire", () => {
 	const MAYBE = 'The referral may or may not have been created';
 	/** What axios (n8n 1.x and 2.x) rejects with: its code, and the Node request whose socket wrote `bytesWritten` bytes. */
 	const axiosError = (code: string, bytesWritten: number) =>
-		Object.assign(new Error(code), { isAxiosError: true, code, request: { socket: { bytesWritten } } });
+		Object.assign(new Error(code), {
+			isAxiosError: true,
+			code,
+			request: { socket: { bytesWritten } },
+		});
 	const create = async (error: unknown) => {
 		const { ctx } = context(async () => {
 			throw error;
 		});
-		return await apiRequest.call(ctx, { method: 'POST', path: '/v1.0/engagements/referrals', body: {} }).catch((e: unknown) => e);
+		return await apiRequest
+			.call(ctx, { method: 'POST', path: '/v1.0/engagements/referrals', body: {} })
+			.catch((e: unknown) => e);
 	};
 
 	it.each<[string, unknown]>([
-		['no access token yet (n8n 2.x)', Object.assign(new Error('OAuth credentials not connected'), { name: 'UserError' })],
+		[
+			'no access token yet (n8n 2.x)',
+			Object.assign(new Error('OAuth credentials not connected'), { name: 'UserError' }),
+		],
 		[
 			'no access token yet (n8n 1.x, wrapped by NodeApiError)',
-			{ message: 'OAuth credentials not connected', cause: Object.assign(new Error('OAuth credentials not connected'), { name: 'ApplicationError' }) },
+			{
+				message: 'OAuth credentials not connected',
+				cause: Object.assign(new Error('OAuth credentials not connected'), {
+					name: 'ApplicationError',
+				}),
+			},
 		],
 		['no access token to sign with', new Error('Unable to sign without access token')],
-		['a URL the HTTP client cannot use', Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' })],
+		[
+			'a URL the HTTP client cannot use',
+			Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' }),
+		],
 		['a connection that timed out before a byte was written', axiosError('ECONNABORTED', 0)],
-		['a refused connection', Object.assign(axiosError('ECONNREFUSED', 0), { cause: { code: 'ECONNREFUSED', syscall: 'connect' } })],
+		[
+			'a refused connection',
+			Object.assign(axiosError('ECONNREFUSED', 0), {
+				cause: { code: 'ECONNREFUSED', syscall: 'connect' },
+			}),
+		],
 	])('%s: nothing was sent', async (_label, error) => {
 		const mapped = (await create(error)) as { description: string };
 		expect(mapped.description).toContain(NOT_SENT);
@@ -237,7 +289,10 @@ describe("a write's fate, by what reached the wire", () => {
 	it.each<[string, unknown]>([
 		['a timeout after the request was written', axiosError('ECONNABORTED', 563)],
 		['a reset after the request was written', axiosError('ECONNRESET', 563)],
-		['an error of the HTTP client that does not say', Object.assign(new Error('stream error'), { isAxiosError: true })],
+		[
+			'an error of the HTTP client that does not say',
+			Object.assign(new Error('stream error'), { isAxiosError: true }),
+		],
 	])('%s: it may have been created', async (_label, error) => {
 		const mapped = (await create(error)) as { description: string };
 		expect(mapped.description).toContain(MAYBE);
@@ -259,7 +314,9 @@ describe('the time limit of one request', () => {
 		});
 		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
 		await expect(request).rejects.toThrow('Partner Center is unavailable (503) after 1 attempt');
-		await expect(request).rejects.toMatchObject({ description: expect.stringContaining('at most 180 s') });
+		await expect(request).rejects.toMatchObject({
+			description: expect.stringContaining('at most 180 s'),
+		});
 		expect(calls).toHaveLength(1);
 	});
 });

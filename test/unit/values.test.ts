@@ -31,8 +31,26 @@ describe('value rules', () => {
 	});
 
 	it('reads amounts only from finite numbers of zero or more and plain decimal text', () => {
-		expect([0, 12, 12.5, '12', ' 12.50 ', '007'].map((value) => read(amount, value))).toEqual([0, 12, 12.5, 12, 12.5, 7]);
-		const refused = [-1, Number.NaN, Number.POSITIVE_INFINITY, '-1', '+1', '0x10', '1e3', '12,5', '1 000', '.5', '5.', [], [5], {}, true];
+		expect([0, 12, 12.5, '12', ' 12.50 ', '007'].map((value) => read(amount, value))).toEqual([
+			0, 12, 12.5, 12, 12.5, 7,
+		]);
+		const refused = [
+			-1,
+			Number.NaN,
+			Number.POSITIVE_INFINITY,
+			'-1',
+			'+1',
+			'0x10',
+			'1e3',
+			'12,5',
+			'1 000',
+			'.5',
+			'5.',
+			[],
+			[5],
+			{},
+			true,
+		];
 		expect(refused.map((value) => read(amount, value))).toEqual(refused.map(() => 'refused'));
 	});
 
@@ -52,7 +70,18 @@ describe('value rules', () => {
 		];
 		expect(accepted.map((value) => read(dateTime, value))).toEqual(accepted.map(() => expected));
 		expect(read(dateTime, '2026-07-01T06:00:00', 'America/New_York')).toBe(expected);
-		const refused = [true, {}, [], Date.parse(expected) / 1000, 1.5e12 + 0.5, '1782900000000', '12', '2026', 'yesterday', new Date('x')];
+		const refused = [
+			true,
+			{},
+			[],
+			Date.parse(expected) / 1000,
+			1.5e12 + 0.5,
+			'1782900000000',
+			'12',
+			'2026',
+			'yesterday',
+			new Date('x'),
+		];
 		expect(refused.map((value) => read(dateTime, value))).toEqual(refused.map(() => 'refused'));
 	});
 
@@ -73,14 +102,28 @@ describe('value rules', () => {
 			"name eq 'open",
 			42,
 		];
-		expect(refused.map((value) => read(odataExpression, value))).toEqual(refused.map(() => 'refused'));
+		expect(refused.map((value) => read(odataExpression, value))).toEqual(
+			refused.map(() => 'refused'),
+		);
 	});
 
 	it('reads enums without case or spaces, in their listed spelling, and switches from booleans or the text true/false', () => {
 		const types = oneOf(['Independent', 'Shared']);
-		expect([' Shared ', 'shared', 'Partner', 1].map((value) => read(types, value))).toEqual(['Shared', 'Shared', 'refused', 'refused']);
+		expect([' Shared ', 'shared', 'Partner', 1].map((value) => read(types, value))).toEqual([
+			'Shared',
+			'Shared',
+			'refused',
+			'refused',
+		]);
 		expect(read(oneOf(['SalesQualified']), 'Sales Qualified')).toBe('SalesQualified');
-		expect([true, false, 'true', ' FALSE ', 'yes', 1].map((value) => read(flag, value))).toEqual([true, false, true, false, 'refused', 'refused']);
+		expect([true, false, 'true', ' FALSE ', 'yes', 1].map((value) => read(flag, value))).toEqual([
+			true,
+			false,
+			true,
+			false,
+			'refused',
+			'refused',
+		]);
 	});
 });
 
@@ -89,7 +132,10 @@ describe('multi-option values (someOf)', () => {
 
 	it('reads a list, a comma-separated text or a JSON array text, any case, each value once', () => {
 		const accepted: Array<[unknown, string[]]> = [
-			[['new', 'ACTIVE'], ['New', 'Active']],
+			[
+				['new', 'ACTIVE'],
+				['New', 'Active'],
+			],
 			['New,Active', ['New', 'Active']],
 			[' active , new, ', ['Active', 'New']],
 			['["closed / won", "New"]', ['Closed/Won', 'New']],
@@ -98,11 +144,24 @@ describe('multi-option values (someOf)', () => {
 			['[]', []],
 			[['New', null, ''], ['New']],
 		];
-		expect(accepted.map(([value]) => read(statuses, value))).toEqual(accepted.map(([, expected]) => expected));
+		expect(accepted.map(([value]) => read(statuses, value))).toEqual(
+			accepted.map(([, expected]) => expected),
+		);
 	});
 
 	it('refuses anything that is not such a list of known values', () => {
-		const refused = ['Open', 'New,Open', '["New",', '{"a":1}', '[1]', [1], [['New']], { New: true }, 5, true];
+		const refused = [
+			'Open',
+			'New,Open',
+			'["New",',
+			'{"a":1}',
+			'[1]',
+			[1],
+			[['New']],
+			{ New: true },
+			5,
+			true,
+		];
 		expect(refused.map((value) => read(statuses, value))).toEqual(refused.map(() => 'refused'));
 	});
 });
@@ -113,18 +172,39 @@ describe('lists of texts (ids)', () => {
 		expect(read(texts, 'A, B,')).toEqual(['A', 'B']);
 		expect(read(texts, '["A","B"]')).toEqual(['A', 'B']);
 		expect(read(texts, 12345)).toEqual(['12345']);
-		expect([{ id: 'A' }, [{ id: 'A' }], '[A'].map((value) => read(texts, value))).toEqual(['refused', 'refused', 'refused']);
+		expect([{ id: 'A' }, [{ id: 'A' }], '[A'].map((value) => read(texts, value))).toEqual([
+			'refused',
+			'refused',
+			'refused',
+		]);
 	});
 });
 
 describe('eTag (sent byte for byte as If-Match)', () => {
 	it('keeps an eTag of visible ASCII and spaces as it is, trimmed', () => {
 		const accepted = ['"abc"', ' W/"abc" ', '"\\"2500ec5a-0000\\""', '"a b"'];
-		expect(accepted.map((value) => read(eTag, value))).toEqual(['"abc"', 'W/"abc"', '"\\"2500ec5a-0000\\""', '"a b"']);
+		expect(accepted.map((value) => read(eTag, value))).toEqual([
+			'"abc"',
+			'W/"abc"',
+			'"\\"2500ec5a-0000\\""',
+			'"a b"',
+		]);
 	});
 
 	it('refuses line breaks anywhere, tabs, control and non-ASCII characters, and a pasted header line', () => {
-		const refused = ['"a"\r\n', '\n"a"', '"a\rb"', '"a\tb"', '"a\u0000"', '"a\u007f"', '"é"', '"a\u2028"', 'If-Match: "a"', 'if-match:"a"', 5];
+		const refused = [
+			'"a"\r\n',
+			'\n"a"',
+			'"a\rb"',
+			'"a\tb"',
+			'"a\u0000"',
+			'"a\u007f"',
+			'"é"',
+			'"a\u2028"',
+			'If-Match: "a"',
+			'if-match:"a"',
+			5,
+		];
 		expect(refused.map((value) => read(eTag, value))).toEqual(refused.map(() => 'refused'));
 	});
 });

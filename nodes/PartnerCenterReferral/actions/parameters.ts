@@ -23,6 +23,10 @@ export function readETagOption(read: ValueReader, options: IDataObject): string 
 }
 
 /** "Simplify", by the one switch rule (shared/values.ts `flag`). */
-export function readSimplify(context: IExecuteFunctions, read: ValueReader, itemIndex: number): boolean {
+export function readSimplify(
+	context: IExecuteFunctions,
+	read: ValueReader,
+	itemIndex: number,
+): boolean {
 	return read.required('Simplify', context.getNodeParameter('simplify', itemIndex, true), flag);
 }

@@ -42,9 +42,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation];
 	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported by this node`, {
-			description: `Choose one of: ${Object.keys(operations).join(', ')}. For any other Partner Center endpoint, use the HTTP Request node with Authentication "Predefined Credential Type" and the Partner Center OAuth2 API credential.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" is not supported by this node`,
+			{
+				description: `Choose one of: ${Object.keys(operations).join(', ')}. For any other Partner Center endpoint, use the HTTP Request node with Authentication "Predefined Credential Type" and the Partner Center OAuth2 API credential.`,
+			},
+		);
 	}
 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
@@ -62,8 +66,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if ('error' in item) return [errorItem(item.error, itemIndex)];
 			try {
 				const results = await item.send();
-				if (handler.writes) written.push({ itemIndex, ids: results.map((json) => json.id).filter(isText) });
-				return results.map((json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }));
+				if (handler.writes)
+					written.push({ itemIndex, ids: results.map((json) => json.id).filter(isText) });
+				return results.map(
+					(json): INodeExecutionData => ({ json, pairedItem: { item: itemIndex } }),
+				);
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, itemIndex);
 				if (!this.continueOnFail()) throw nodeError;
@@ -74,7 +81,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} catch (error) {
 		// The pool lets the items in flight finish before it fails, so `written` is complete.
 		const nodeError = toNodeError(this.getNode(), error);
-		if (written.length > 0) nodeError.description = [nodeError.description, describeWritten(written)].filter(Boolean).join(' ');
+		if (written.length > 0)
+			nodeError.description = [nodeError.description, describeWritten(written)]
+				.filter(Boolean)
+				.join(' ');
 		throw nodeError;
 	}
 }
@@ -111,6 +121,9 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
 function describeWritten(written: WrittenItem[]): string {
 	const items = [...written]
 		.sort((a, b) => a.itemIndex - b.itemIndex)
-		.map(({ itemIndex, ids }) => `item ${itemIndex}${ids.length > 0 ? ` (referral ${ids.join(', ')})` : ''}`);
+		.map(
+			({ itemIndex, ids }) =>
+				`item ${itemIndex}${ids.length > 0 ? ` (referral ${ids.join(', ')})` : ''}`,
+		);
 	return `Already written before the node stopped (items counted from 0): ${items.join(', ')}. Do not run these items again.`;
 }

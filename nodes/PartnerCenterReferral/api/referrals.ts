@@ -21,11 +21,15 @@ export async function getReferral(
 	});
 	if (isReferral(body)) {
 		if (isReferralOf(body, id)) return body;
-		throw new NodeOperationError(this.getNode(), `Partner Center returned referral ${String(body.id)} when asked for ${id}`, {
-			description:
-				'Its answer is another referral, so it was neither output nor used to check a status change. Check the API Base URL in the credential (a proxy or cache in front of Partner Center may answer for another request) and run again.',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Partner Center returned referral ${String(body.id)} when asked for ${id}`,
+			{
+				description:
+					'Its answer is another referral, so it was neither output nor used to check a status change. Check the API Base URL in the credential (a proxy or cache in front of Partner Center may answer for another request) and run again.',
+				itemIndex,
+			},
+		);
 	}
 	throw new NodeOperationError(this.getNode(), `Partner Center returned no referral for ${id}`, {
 		description:
@@ -43,7 +47,11 @@ function isReferralOf(body: IDataObject, id: string): boolean {
  * Creates a referral (never retried but after a 429, see the transport) and returns it as
  * Partner Center answered.
  */
-export async function createReferral(this: IExecuteFunctions, body: IDataObject, itemIndex: number): Promise<IDataObject> {
+export async function createReferral(
+	this: IExecuteFunctions,
+	body: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const { body: created } = await apiRequest.call(this, {
 		method: 'POST',
 		path: REFERRALS_PATH,
@@ -55,12 +63,20 @@ export async function createReferral(this: IExecuteFunctions, body: IDataObject,
 }
 
 /** The referral a create answered with; an answer without one (no id) may still mean it was created. */
-function createdReferral(this: IExecuteFunctions, body: IDataObject | undefined, itemIndex: number): IDataObject {
+function createdReferral(
+	this: IExecuteFunctions,
+	body: IDataObject | undefined,
+	itemIndex: number,
+): IDataObject {
 	if (isReferral(body)) return body;
-	throw new NodeOperationError(this.getNode(), 'Partner Center answered the create without the created referral', {
-		description: `Its answer had no referral id (an empty or unexpected body). ${MAYBE_CREATED}`,
-		itemIndex,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		'Partner Center answered the create without the created referral',
+		{
+			description: `Its answer had no referral id (an empty or unexpected body). ${MAYBE_CREATED}`,
+			itemIndex,
+		},
+	);
 }
 
 export interface JsonPatchOperation extends IDataObject {
@@ -81,7 +97,10 @@ export async function patchReferral(
 	eTag: string | undefined,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const headers: IDataObject = { Prefer: 'return=representation', 'Content-Type': 'application/json' };
+	const headers: IDataObject = {
+		Prefer: 'return=representation',
+		'Content-Type': 'application/json',
+	};
 	if (eTag) headers['If-Match'] = eTag;
 	const { body } = await apiRequest.call(this, {
 		method: 'PATCH',

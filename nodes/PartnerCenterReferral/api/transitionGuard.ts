@@ -30,11 +30,15 @@ export async function checkTransition(
 ): Promise<CheckedMove> {
 	const current = await getReferral.call(this, id, itemIndex);
 	if (typeof current.status !== 'string' || current.status === '') {
-		throw new NodeOperationError(this.getNode(), `Partner Center returned referral ${id} without a status, so the move cannot be checked`, {
-			description:
-				'Nothing was sent: the node never changes a status without knowing the one it moves from. Get the referral to see what Partner Center returns for it, and run again.',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Partner Center returned referral ${id} without a status, so the move cannot be checked`,
+			{
+				description:
+					'Nothing was sent: the node never changes a status without knowing the one it moves from. Get the referral to see what Partner Center returns for it, and run again.',
+				itemIndex,
+			},
+		);
 	}
 	const state: ReferralState = {
 		status: current.status,
@@ -42,10 +46,14 @@ export async function checkTransition(
 	};
 	const currentETag = typeof current.eTag === 'string' ? current.eTag : undefined;
 	if (expectedETag && currentETag && expectedETag !== currentETag) {
-		throw new NodeOperationError(this.getNode(), `The referral ${id} changed since it was read (its eTag is no longer ${expectedETag})`, {
-			description: `Nothing was sent. ${ETAG_CHANGED_HINT}`,
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The referral ${id} changed since it was read (its eTag is no longer ${expectedETag})`,
+			{
+				description: `Nothing was sent. ${ETAG_CHANGED_HINT}`,
+				itemIndex,
+			},
+		);
 	}
 	const move = completeMove(state, target);
 	const problem = checkMove(state, move);

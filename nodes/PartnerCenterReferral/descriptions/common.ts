@@ -117,7 +117,11 @@ export const eTagOption: INodeProperties = {
 };
 
 /** A list of people (the partner team, or the customer's contacts). Read with shared/body.readMembers. */
-export function membersField(name: string, displayName: string, description: string): INodeProperties {
+export function membersField(
+	name: string,
+	displayName: string,
+	description: string,
+): INodeProperties {
 	return {
 		displayName,
 		name,
@@ -131,7 +135,13 @@ export function membersField(name: string, displayName: string, description: str
 				name: 'member',
 				displayName: 'Person',
 				values: [
-					{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+					{
+						displayName: 'Email',
+						name: 'email',
+						type: 'string',
+						placeholder: 'name@email.com',
+						default: '',
+					},
 					{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
 					{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
 					{ displayName: 'Phone Number', name: 'phoneNumber', type: 'string', default: '' },

@@ -15,7 +15,8 @@ export const typeField: INodeProperties = {
 	options: toOptions(TYPES),
 	default: 'Independent',
 	required: true,
-	description: 'Independent: a lead you work yourself. Shared: co-sell with Microsoft or another partner.',
+	description:
+		'Independent: a lead you work yourself. Shared: co-sell with Microsoft or another partner.',
 };
 
 export const qualificationField: INodeProperties = {

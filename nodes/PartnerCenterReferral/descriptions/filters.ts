@@ -57,7 +57,8 @@ export const directionFilter: INodeProperties = {
 	type: 'options',
 	options: toOptions(DIRECTIONS),
 	default: 'Incoming',
-	description: 'Incoming: referrals sent to you (by Microsoft or other partners). Outgoing: referrals you sent.',
+	description:
+		'Incoming: referrals sent to you (by Microsoft or other partners). Outgoing: referrals you sent.',
 };
 
 export const customerCountryFilter: INodeProperties = {
@@ -94,7 +95,8 @@ export const referralFilterFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 65edc0b5-3485-41b7-a17e-dfa9ef4706e2',
-		description: 'Only referrals of this engagement (the referrals shared with Microsoft or other partners for one deal)',
+		description:
+			'Only referrals of this engagement (the referrals shared with Microsoft or other partners for one deal)',
 	},
 	qualificationFilter,
 	statusFilter,

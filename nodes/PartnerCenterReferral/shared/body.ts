@@ -5,7 +5,11 @@ import type { ValueReader } from './values';
 import { email, text, texts } from './values';
 
 /** A list of ids (a list, a comma-separated text or a JSON array text), as [{ id }]; undefined when it names none. */
-export function readIds(read: ValueReader, parameter: string, value: unknown): IDataObject[] | undefined {
+export function readIds(
+	read: ValueReader,
+	parameter: string,
+	value: unknown,
+): IDataObject[] | undefined {
 	const ids = read.optional(parameter, value, texts) ?? [];
 	return ids.length > 0 ? ids.map((id) => ({ id })) : undefined;
 }
@@ -18,11 +22,21 @@ const MEMBER_FIELDS: Record<string, string> = {
 };
 
 /** People from a membersField collection, blank values left out; each needs an email. */
-export function readMembers(read: ValueReader, parameter: string, collection: unknown): IDataObject[] {
-	const entries = ((collection as IDataObject | undefined)?.member as IDataObject[] | undefined) ?? [];
+export function readMembers(
+	read: ValueReader,
+	parameter: string,
+	collection: unknown,
+): IDataObject[] {
+	const entries =
+		((collection as IDataObject | undefined)?.member as IDataObject[] | undefined) ?? [];
 	return entries.map((entry) => {
 		const member: IDataObject = {
-			email: read.required(parameter, entry.email, email, 'an email address for every person, such as someone@contoso.com'),
+			email: read.required(
+				parameter,
+				entry.email,
+				email,
+				'an email address for every person, such as someone@contoso.com',
+			),
 		};
 		for (const [key, name] of Object.entries(MEMBER_FIELDS)) {
 			const value = read.optional(`${parameter} → ${name}`, entry[key], text);

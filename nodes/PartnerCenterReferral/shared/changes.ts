@@ -107,7 +107,8 @@ export interface Detection {
  * existed at activation.
  */
 export function startState(nowMs: number, lookbackDays: number): TriggerState {
-	const start = lookbackDays > 0 ? nowMs - lookbackDays * DAY_MS : nowMs - MAX_CLOCK_SKEW_MS - OVERLAP_MS;
+	const start =
+		lookbackDays > 0 ? nowMs - lookbackDays * DAY_MS : nowMs - MAX_CLOCK_SKEW_MS - OVERLAP_MS;
 	return { version: 3, from: new Date(start).toISOString(), seen: {} };
 }
 
@@ -123,7 +124,8 @@ export function readState(value: unknown): StateReading {
 	const { from, seen, open, notice } = value;
 	// version 1 had no version field
 	const version = value.version ?? 1;
-	if (version !== 1 && version !== 2 && version !== 3) return { damaged: `its version ${JSON.stringify(version) ?? 'undefined'} is unknown` };
+	if (version !== 1 && version !== 2 && version !== 3)
+		return { damaged: `its version ${JSON.stringify(version) ?? 'undefined'} is unknown` };
 	const fromMs = serviceTimeMs(from);
 	if (Number.isNaN(fromMs)) return { damaged: 'its window start is not a time' };
 	if (!isRecord(seen)) return { damaged: 'its list of seen referrals is not a map' };
@@ -159,14 +161,20 @@ function seenVersion(entry: unknown): SeenVersion | undefined {
 	if (!Array.isArray(entry) || entry.length !== 4) return undefined;
 	const [updatedMs, eTag, status, substatus] = entry as unknown[];
 	if (typeof updatedMs !== 'number' || !Number.isFinite(updatedMs)) return undefined;
-	if (typeof eTag !== 'string' || typeof status !== 'string' || typeof substatus !== 'string') return undefined;
+	if (typeof eTag !== 'string' || typeof status !== 'string' || typeof substatus !== 'string')
+		return undefined;
 	return [updatedMs, eTag, status, substatus];
 }
 
 /** A version 1 entry: { u: updatedDateTime, e: eTag, s: status, ss: substatus }. */
 function fromVersion1(entry: unknown): SeenVersion | undefined {
 	if (!isRecord(entry)) return undefined;
-	return [stamp(entry.u), eTagKey(entry.e), stringOrNull(entry.s) ?? '', stringOrNull(entry.ss) ?? ''];
+	return [
+		stamp(entry.u),
+		eTagKey(entry.e),
+		stringOrNull(entry.s) ?? '',
+		stringOrNull(entry.ss) ?? '',
+	];
 }
 
 /**
@@ -174,7 +182,11 @@ function fromVersion1(entry: unknown): SeenVersion | undefined {
  * stays small. Fixed: saved states depend on it (add letters, never change one). Any other
  * pair is kept as the text `Status/Substatus`.
  */
-const PAIR_BY_CODE: Record<string, string> = { a: 'New/Pending', b: 'New/Received', c: 'Active/Accepted' };
+const PAIR_BY_CODE: Record<string, string> = {
+	a: 'New/Pending',
+	b: 'New/Received',
+	c: 'Active/Accepted',
+};
 const CODE_BY_PAIR = new Map(Object.entries(PAIR_BY_CODE).map(([code, pair]) => [pair, code]));
 
 function statusCode(status: string, substatus: string): string {
@@ -199,7 +211,10 @@ function isClosed(status: string): boolean {
  * listed with `updatedDateTime desc`): at most MAX_OPEN, the least recently updated first in
  * the map (forgotten first). `complete` is false when the listing held more than MAX_OPEN.
  */
-export function buildStatusMemory(newestFirst: IDataObject[]): { open: Record<string, string>; complete: boolean } {
+export function buildStatusMemory(newestFirst: IDataObject[]): {
+	open: Record<string, string>;
+	complete: boolean;
+} {
 	const ids = new Map<string, string>();
 	for (const referral of newestFirst) {
 		const id = stringOrNull(referral.id)?.toLowerCase();
@@ -240,7 +255,10 @@ export function targetFilter(targets: string[]): string | undefined {
  * the remembered state stays bounded by MAX_WINDOW). A Date ahead of n8n's clock is not needed:
  * a window started by n8n's clock just starts earlier.
  */
-export function serviceClock(localMs: number, response?: { date: unknown; receivedMs: number }): number {
+export function serviceClock(
+	localMs: number,
+	response?: { date: unknown; receivedMs: number },
+): number {
 	const date = response ? time(response.date) : Number.NaN;
 	if (!response || Number.isNaN(date)) return localMs;
 	return Math.min(localMs, localMs + (date - response.receivedMs));
@@ -300,7 +318,11 @@ function isNewVersion(
 }
 
 /** Whether status `target` ("Closed" or "Closed/Won") matches a referral's state. */
-export function matchesTarget(targets: string[], status: string | null, substatus: string | null): boolean {
+export function matchesTarget(
+	targets: string[],
+	status: string | null,
+	substatus: string | null,
+): boolean {
 	if (targets.length === 0) return true;
 	const state = `${status ?? ''}/${substatus ?? ''}`.toLowerCase();
 	return targets.some((target) => {
@@ -316,7 +338,8 @@ function latestById(referrals: Iterable<IDataObject>): Map<string, IDataObject> 
 		const id = stringOrNull(referral.id)?.toLowerCase();
 		if (id === undefined) continue;
 		const previous = latest.get(id);
-		if (!previous || stamp(referral.updatedDateTime) >= stamp(previous.updatedDateTime)) latest.set(id, referral);
+		if (!previous || stamp(referral.updatedDateTime) >= stamp(previous.updatedDateTime))
+			latest.set(id, referral);
 	}
 	return latest;
 }
@@ -350,7 +373,11 @@ export function detectChanges(
 		if (before && !isNewVersion(version, before, serviceNowMs)) continue;
 		seen[id] = version;
 		const code = useMemory ? memory?.[id] : undefined;
-		const previous = before ? ([before[2], before[3]] as [string, string]) : code === undefined ? undefined : decodeStatus(code);
+		const previous = before
+			? ([before[2], before[3]] as [string, string])
+			: code === undefined
+				? undefined
+				: decodeStatus(code);
 		if (open) {
 			// kept current, the most recently seen last; a Closed referral cannot move any more
 			delete open[id];
@@ -358,7 +385,12 @@ export function detectChanges(
 		}
 		if (firesFor(event, targetStatuses, referral, version, before, previous, windowStart)) {
 			const [statusBefore, substatusBefore] = previous ?? [];
-			changes.push({ referral, event, previousStatus: statusBefore || null, previousSubstatus: substatusBefore || null });
+			changes.push({
+				referral,
+				event,
+				previousStatus: statusBefore || null,
+				previousSubstatus: substatusBefore || null,
+			});
 		}
 	}
 	changes.sort((a, b) => stamp(a.referral.updatedDateTime) - stamp(b.referral.updatedDateTime));
@@ -438,5 +470,8 @@ function nextWindow(
 		inside = insideFrom(from);
 	}
 	const kept = newestFirst.slice(0, Math.max(inside, MAX_REMEMBERED));
-	return { state: { version: 3, from: new Date(from).toISOString(), seen: Object.fromEntries(kept) }, overflow };
+	return {
+		state: { version: 3, from: new Date(from).toISOString(), seen: Object.fromEntries(kept) },
+		overflow,
+	};
 }

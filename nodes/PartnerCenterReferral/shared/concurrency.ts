@@ -110,7 +110,10 @@ export class AdaptiveThrottle implements RequestThrottle {
 
 	throttled = 0;
 
-	private readonly waiting: Array<{ resolve: (release: ReleaseSlot) => void; reject: (error: unknown) => void }> = [];
+	private readonly waiting: Array<{
+		resolve: (release: ReleaseSlot) => void;
+		reject: (error: unknown) => void;
+	}> = [];
 
 	/** Set when an item failed: requests not yet sent are never sent. */
 	private closed = false;
@@ -194,7 +197,9 @@ export class AdaptiveThrottle implements RequestThrottle {
 	async acquire(): Promise<ReleaseSlot> {
 		if (this.closed) throw new Error(NOT_SENT);
 		if (this.waiting.length === 0 && this.mayStart()) return this.start();
-		const slot = new Promise<ReleaseSlot>((resolve, reject) => this.waiting.push({ resolve, reject }));
+		const slot = new Promise<ReleaseSlot>((resolve, reject) =>
+			this.waiting.push({ resolve, reject }),
+		);
 		this.drain();
 		return await slot;
 	}
@@ -207,7 +212,8 @@ export class AdaptiveThrottle implements RequestThrottle {
 	/** Whether a request may start now (a slot free, no pause, the pace kept); starts a pacing wait if that is all that is missing. */
 	private mayStart(): boolean {
 		if (this.inFlight >= this.limit || this.paused) return false;
-		if (this.rate === Number.POSITIVE_INFINITY || this.paced || this.nextSendAt <= timing.now()) return true;
+		if (this.rate === Number.POSITIVE_INFINITY || this.paced || this.nextSendAt <= timing.now())
+			return true;
 		if (!this.pacing) {
 			this.pacing = true;
 			void timing.sleep(this.nextSendAt - timing.now()).then(() => {
@@ -247,7 +253,11 @@ export class AdaptiveThrottle implements RequestThrottle {
 		if (this.inFlight > this.peak) this.peak = this.inFlight;
 		const level = this.inFlight;
 		const startedAt = timing.now();
-		while (this.recentStart < this.recent.length && this.recent[this.recentStart].at <= startedAt - 2000) this.recentStart++;
+		while (
+			this.recentStart < this.recent.length &&
+			this.recent[this.recentStart].at <= startedAt - 2000
+		)
+			this.recentStart++;
 		if (this.recentStart >= 256) {
 			this.recent.splice(0, this.recentStart);
 			this.recentStart = 0;
@@ -258,7 +268,8 @@ export class AdaptiveThrottle implements RequestThrottle {
 		if (Number.isFinite(this.rate)) {
 			// on schedule when a wait ended a little late (a busy event loop); afresh after a longer gap (a pause, no work)
 			const interval = 1000 / this.rate;
-			this.nextSendAt = (startedAt - this.nextSendAt < interval ? this.nextSendAt : startedAt) + interval;
+			this.nextSendAt =
+				(startedAt - this.nextSendAt < interval ? this.nextSendAt : startedAt) + interval;
 		}
 		let released = false;
 		return (outcome, waitMs) => {
@@ -295,9 +306,15 @@ export class AdaptiveThrottle implements RequestThrottle {
 			this.rate = Math.max(MIN_RATE, this.rate * RATE_CUT);
 		} else {
 			// what the service let through in the second before this request: the successes, and those still in flight (a 429 comes back at once)
-			const accepted = this.recent.slice(this.recentStart).filter(
-				(sent) => sent !== refused && sent.at > startedAt - 1000 && sent.at <= startedAt && (sent.outcome ?? 'success') === 'success',
-			).length;
+			const accepted = this.recent
+				.slice(this.recentStart)
+				.filter(
+					(sent) =>
+						sent !== refused &&
+						sent.at > startedAt - 1000 &&
+						sent.at <= startedAt &&
+						(sent.outcome ?? 'success') === 'success',
+				).length;
 			this.rate = Math.max(MIN_RATE, accepted * RATE_FIRST_SHARE);
 		}
 		this.rateBeforeProbe = undefined;
@@ -323,7 +340,8 @@ export class AdaptiveThrottle implements RequestThrottle {
 			this.growing = false;
 			const limit = Math.max(1, Math.min(this.limit, level - 1));
 			// A refused step up: wait twice as long before the next one.
-			if (this.probing && limit < this.limit) this.rounds = Math.min(this.rounds * 2, MAX_PROBE_ROUNDS);
+			if (this.probing && limit < this.limit)
+				this.rounds = Math.min(this.rounds * 2, MAX_PROBE_ROUNDS);
 			this.probing = false;
 			this.limit = limit;
 			this.steady = Math.min(this.steady, limit);

@@ -9,7 +9,8 @@ export const REFERRALS_PATH = '/v1.0/engagements/referrals';
 /** The service answers at most this many referrals a page. */
 export const MAX_PAGE_SIZE = 100;
 
-export const GUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+export const GUID_PATTERN =
+	'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 export const EXAMPLE_REFERRAL_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
 

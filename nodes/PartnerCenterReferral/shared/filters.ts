@@ -42,14 +42,21 @@ export function buildReferralFilter(
 ): string | undefined {
 	const read = new ValueReader(context, itemIndex, 'filter');
 	const clauses: string[] = [];
-	const add = <T>(parameter: string, value: unknown, rule: Rule<T>, clause: (found: T) => string) => {
+	const add = <T>(
+		parameter: string,
+		value: unknown,
+		rule: Rule<T>,
+		clause: (found: T) => string,
+	) => {
 		const found = read.optional(parameter, value, rule);
 		if (found !== undefined) clauses.push(clause(found));
 	};
 
 	// The enum filters, also the single-option ones, take one value or several (any of them).
 	const anyOf = (field: string, parameter: string, value: unknown, values: readonly string[]) => {
-		const parts = (read.optional(parameter, value, someOf(values)) ?? []).map((entry) => `${field} eq ${quote(entry)}`);
+		const parts = (read.optional(parameter, value, someOf(values)) ?? []).map(
+			(entry) => `${field} eq ${quote(entry)}`,
+		);
 		if (parts.length > 0) clauses.push(parts.length === 1 ? parts[0] : `(${parts.join(' or ')})`);
 	};
 	anyOf('status', 'Status', filters.status, STATUSES);
@@ -58,12 +65,37 @@ export function buildReferralFilter(
 	anyOf('qualification', 'Qualification', filters.qualification, QUALIFICATIONS);
 	anyOf('direction', 'Direction', filters.direction, DIRECTIONS);
 
-	add('Customer Country', filters.customerCountry, country, (code) => `customerProfile/address/country eq ${quote(code)}`);
+	add(
+		'Customer Country',
+		filters.customerCountry,
+		country,
+		(code) => `customerProfile/address/country eq ${quote(code)}`,
+	);
 	add('Engagement ID', filters.engagementId, guid, (id) => `engagementId eq ${quote(id)}`);
-	add('Created After', filters.createdAfter, dateTime, (instant) => `createdDateTime ge ${instant}`);
-	add('Updated After', filters.updatedAfter, dateTime, (instant) => `updatedDateTime ge ${instant}`);
-	add('Updated Before', filters.updatedBefore, dateTime, (instant) => `updatedDateTime lt ${instant}`);
-	add('Team Member Email', filters.teamMemberEmail, email, (address) => `team/any(t:t/email eq ${quote(address)})`);
+	add(
+		'Created After',
+		filters.createdAfter,
+		dateTime,
+		(instant) => `createdDateTime ge ${instant}`,
+	);
+	add(
+		'Updated After',
+		filters.updatedAfter,
+		dateTime,
+		(instant) => `updatedDateTime ge ${instant}`,
+	);
+	add(
+		'Updated Before',
+		filters.updatedBefore,
+		dateTime,
+		(instant) => `updatedDateTime lt ${instant}`,
+	);
+	add(
+		'Team Member Email',
+		filters.teamMemberEmail,
+		email,
+		(address) => `team/any(t:t/email eq ${quote(address)})`,
+	);
 	// Balanced, so wrapping it keeps it inside the `and`.
 	const custom = read.optional('Custom Filter (OData)', filters.customFilter, odataExpression);
 	if (custom !== undefined) clauses.push(clauses.length > 0 ? `(${custom})` : custom);

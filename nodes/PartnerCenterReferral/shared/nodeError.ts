@@ -10,6 +10,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
 			: new NodeOperationError(node, error as Error, { itemIndex });
-	if (nodeError.context.itemIndex === undefined && itemIndex !== undefined) nodeError.context.itemIndex = itemIndex;
+	if (nodeError.context.itemIndex === undefined && itemIndex !== undefined)
+		nodeError.context.itemIndex = itemIndex;
 	return nodeError;
 }

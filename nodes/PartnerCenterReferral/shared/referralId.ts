@@ -9,21 +9,33 @@ const EXACT_GUID = new RegExp(`^${GUID_PATTERN}$`);
  * Reads a referral resource locator (or a plain string from an expression) and returns
  * the referral GUID, trimmed and URL-encoded. Anything else fails here, before a request.
  */
-export function getReferralId(this: IExecuteFunctions, itemIndex: number, parameterName = 'referralId'): string {
+export function getReferralId(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	parameterName = 'referralId',
+): string {
 	const parameter = this.getNodeParameter(parameterName, itemIndex) as string | IDataObject;
-	const locator = typeof parameter === 'object' && parameter !== null ? parameter : { mode: 'id', value: parameter };
+	const locator =
+		typeof parameter === 'object' && parameter !== null
+			? parameter
+			: { mode: 'id', value: parameter };
 	const mode = String(locator.mode ?? 'id');
 	const raw = locator.value === undefined || locator.value === null ? '' : String(locator.value);
 	const id = parseReferralId(raw, mode);
 	if (id === undefined) {
-		const shown = raw.trim() === '' ? 'empty' : `"${raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}"`;
-		throw new NodeOperationError(this.getNode(), `The Referral parameter is not a valid referral ID (it is ${shown})`, {
-			description:
-				mode === 'url'
-					? `"Referral" (By URL) expects a link with the referral's GUID right after /leads/ or /referrals/ (or /opportunities/) in its path: a Partner Center lead or co-sell link, or the API's /v1.0/engagements/referrals/${EXAMPLE_REFERRAL_ID}.`
-					: `"Referral" expects a referral GUID such as ${EXAMPLE_REFERRAL_ID} (36 characters, hex digits and dashes). In an expression, map the "id" field of a previous Partner Center node, e.g. {{ $json.id }}.`,
-			itemIndex,
-		});
+		const shown =
+			raw.trim() === '' ? 'empty' : `"${raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}"`;
+		throw new NodeOperationError(
+			this.getNode(),
+			`The Referral parameter is not a valid referral ID (it is ${shown})`,
+			{
+				description:
+					mode === 'url'
+						? `"Referral" (By URL) expects a link with the referral's GUID right after /leads/ or /referrals/ (or /opportunities/) in its path: a Partner Center lead or co-sell link, or the API's /v1.0/engagements/referrals/${EXAMPLE_REFERRAL_ID}.`
+						: `"Referral" expects a referral GUID such as ${EXAMPLE_REFERRAL_ID} (36 characters, hex digits and dashes). In an expression, map the "id" field of a previous Partner Center node, e.g. {{ $json.id }}.`,
+				itemIndex,
+			},
+		);
 	}
 	return id;
 }
@@ -38,10 +50,18 @@ export function parseReferralId(raw: string, mode = 'id'): string | undefined {
  * Path segments after which a link carries the referral's GUID: the portal's leads and co-sell
  * opportunities, the API's /v1.0/engagements/referrals/{id} and /v1.0/engagements/{e}/referrals/{id}.
  */
-const REFERRAL_SEGMENTS = ['leads', 'lead', 'opportunities', 'opportunity', 'referrals', 'referral'];
+const REFERRAL_SEGMENTS = [
+	'leads',
+	'lead',
+	'opportunities',
+	'opportunity',
+	'referrals',
+	'referral',
+];
 
 /** A word in any letter case, as a character-class pattern (n8n's regex strings carry no flags). */
-const anyCase = (word: string): string => [...word].map((letter) => `[${letter.toUpperCase()}${letter}]`).join('');
+const anyCase = (word: string): string =>
+	[...word].map((letter) => `[${letter.toUpperCase()}${letter}]`).join('');
 
 /**
  * A link to a referral, up to its GUID, in the path only (a GUID in the query or fragment is

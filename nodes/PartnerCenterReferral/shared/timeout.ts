@@ -25,9 +25,14 @@ export function timeoutMsForOption(
 ): number {
 	if (isBlank(raw)) return DEFAULT_TIMEOUT_SECONDS * 1000;
 	const value = readsAs(context, amount, raw);
-	if (value !== undefined && value >= 1 && value <= MAX_TIMEOUT_SECONDS) return Math.round(value * 1000);
-	throw new NodeOperationError(context.getNode(), `Timeout (Seconds) must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`, {
-		description: `It is ${JSON.stringify(raw)}. Enter a number such as ${DEFAULT_TIMEOUT_SECONDS} (or an expression that gives one), or remove the option to use ${DEFAULT_TIMEOUT_SECONDS} seconds.`,
-		itemIndex,
-	});
+	if (value !== undefined && value >= 1 && value <= MAX_TIMEOUT_SECONDS)
+		return Math.round(value * 1000);
+	throw new NodeOperationError(
+		context.getNode(),
+		`Timeout (Seconds) must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`,
+		{
+			description: `It is ${JSON.stringify(raw)}. Enter a number such as ${DEFAULT_TIMEOUT_SECONDS} (or an expression that gives one), or remove the option to use ${DEFAULT_TIMEOUT_SECONDS} seconds.`,
+			itemIndex,
+		},
+	);
 }

@@ -36,7 +36,9 @@ function same(a: string | undefined, b: string | undefined): boolean {
 export function allowedMoves(current: ReferralState): string[] {
 	if (same(current.status, 'Closed')) return [];
 	const statuses = NEXT_STATUSES[canonical(current.status) ?? ''] ?? Object.keys(SUBSTATUSES_OF);
-	return statuses.flatMap((status) => SUBSTATUSES_OF[status].map((substatus) => `${status}/${substatus}`));
+	return statuses.flatMap((status) =>
+		SUBSTATUSES_OF[status].map((substatus) => `${status}/${substatus}`),
+	);
 }
 
 /** Undefined when the move is allowed, else the reason it is not. */
@@ -44,17 +46,23 @@ export function checkMove(current: ReferralState, target: ReferralState): string
 	const status = target.status ?? current.status;
 	const substatus = target.substatus;
 	const knownStatus = canonical(status);
-	if (knownStatus === undefined) return `"${status}" is not a referral status (expected New, Active or Closed)`;
-	if (substatus !== undefined && !SUBSTATUSES_OF[knownStatus].some((allowed) => same(allowed, substatus))) {
+	if (knownStatus === undefined)
+		return `"${status}" is not a referral status (expected New, Active or Closed)`;
+	if (
+		substatus !== undefined &&
+		!SUBSTATUSES_OF[knownStatus].some((allowed) => same(allowed, substatus))
+	) {
 		return `substatus ${substatus} does not go with status ${knownStatus} (allowed: ${SUBSTATUSES_OF[knownStatus].join(', ')})`;
 	}
 	const from = canonical(current.status);
 	if (from === 'Closed') {
-		if (knownStatus === 'Closed' && (substatus === undefined || same(substatus, current.substatus))) return undefined;
+		if (knownStatus === 'Closed' && (substatus === undefined || same(substatus, current.substatus)))
+			return undefined;
 		return 'Closed is final';
 	}
 	// A status the table does not know (None, or a new one) may move anywhere: the service decides.
-	if (from !== undefined && !NEXT_STATUSES[from].includes(knownStatus)) return `${from} cannot move back to ${knownStatus}`;
+	if (from !== undefined && !NEXT_STATUSES[from].includes(knownStatus))
+		return `${from} cannot move back to ${knownStatus}`;
 	if (substatus === undefined && !same(knownStatus, current.status)) {
 		return `a move to ${knownStatus} needs a substatus: one of ${SUBSTATUSES_OF[knownStatus].join(', ')}`;
 	}
@@ -67,7 +75,8 @@ export function checkMove(current: ReferralState, target: ReferralState): string
  */
 export function completeMove(current: ReferralState, target: ReferralState): ReferralState {
 	const status = canonical(target.status);
-	if (status === undefined || target.substatus !== undefined || same(status, current.status)) return target;
+	if (status === undefined || target.substatus !== undefined || same(status, current.status))
+		return target;
 	const substatuses = SUBSTATUSES_OF[status];
 	return substatuses.length === 1 ? { ...target, substatus: substatuses[0] } : target;
 }

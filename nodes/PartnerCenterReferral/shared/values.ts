@@ -33,7 +33,9 @@ function refuse(): never {
 }
 
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 function trimmedString(value: unknown): string {
@@ -44,10 +46,16 @@ function trimmedString(value: unknown): string {
 export const text: Rule<string> = {
 	expected: 'text',
 	read: (value) =>
-		(typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' ? String(value) : trimmedString(value),
+		(typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean'
+			? String(value)
+			: trimmedString(value),
 };
 
-function matching(pattern: RegExp, expected: string, normalise = (found: string) => found): Rule<string> {
+function matching(
+	pattern: RegExp,
+	expected: string,
+	normalise = (found: string) => found,
+): Rule<string> {
 	return {
 		expected,
 		read(value) {
@@ -59,13 +67,24 @@ function matching(pattern: RegExp, expected: string, normalise = (found: string)
 
 const upperCase = (found: string) => found.toUpperCase();
 
-export const country = matching(/^[A-Za-z]{2}$/, 'a two-letter ISO 3166 country code such as US or DE', upperCase);
+export const country = matching(
+	/^[A-Za-z]{2}$/,
+	'a two-letter ISO 3166 country code such as US or DE',
+	upperCase,
+);
 
-export const currency = matching(/^[A-Za-z]{3}$/, 'a three-letter ISO 4217 currency code such as USD or EUR', upperCase);
+export const currency = matching(
+	/^[A-Za-z]{3}$/,
+	'a three-letter ISO 4217 currency code such as USD or EUR',
+	upperCase,
+);
 
 export const email = matching(/^[^\s@]+@[^\s@]+$/, 'an email address such as someone@contoso.com');
 
-export const guid = matching(new RegExp(`^${GUID_PATTERN}$`), 'a GUID such as 65edc0b5-3485-41b7-a17e-dfa9ef4706e2');
+export const guid = matching(
+	new RegExp(`^${GUID_PATTERN}$`),
+	'a GUID such as 65edc0b5-3485-41b7-a17e-dfa9ef4706e2',
+);
 
 /** Enum values compare without case and spaces: "closed / won" is "Closed/Won", "Sales Qualified" is "SalesQualified". */
 const comparable = (value: string) => value.replace(/\s+/g, '').toLowerCase();
@@ -74,7 +93,10 @@ const comparable = (value: string) => value.replace(/\s+/g, '').toLowerCase();
  * One of `values` (text), without regard to case or spaces, read as spelled in `values`.
  * `aliases` are other names of a value (say, "Won" for "Closed/Won"), read the same way.
  */
-export function oneOf(values: readonly string[], aliases: Readonly<Record<string, string>> = {}): Rule<string> {
+export function oneOf(
+	values: readonly string[],
+	aliases: Readonly<Record<string, string>> = {},
+): Rule<string> {
 	const known = new Map<string, string>();
 	for (const [alias, value] of Object.entries(aliases)) known.set(comparable(alias), value);
 	for (const value of values) known.set(comparable(value), value);
@@ -105,14 +127,23 @@ const listShapes = (examples: readonly string[]) =>
 	`as a list, a comma-separated text such as "${examples.join(',')}", or a JSON array text such as ["${examples.join('","')}"]`;
 
 /** Several of `values` (a multi-option parameter), each read by `oneOf` (any case). */
-export function someOf(values: readonly string[], aliases: Readonly<Record<string, string>> = {}): Rule<string[]> {
+export function someOf(
+	values: readonly string[],
+	aliases: Readonly<Record<string, string>> = {},
+): Rule<string[]> {
 	const names = Object.keys(aliases);
 	const also = names.length > 0 ? `; also ${names.join(', ')} alone` : '';
-	return listOf(oneOf(values, aliases), `one or more of: ${values.join(', ')} (any case${also}), ${listShapes(values.slice(-2))}`);
+	return listOf(
+		oneOf(values, aliases),
+		`one or more of: ${values.join(', ')} (any case${also}), ${listShapes(values.slice(-2))}`,
+	);
 }
 
 /** Several texts (ids, say), each trimmed. */
-export const texts: Rule<string[]> = listOf(text, `one or more values, ${listShapes(['Microsoft365', 'Azure'])}`);
+export const texts: Rule<string[]> = listOf(
+	text,
+	`one or more values, ${listShapes(['Microsoft365', 'Azure'])}`,
+);
 
 /** The entries of a list, of a comma-separated or JSON array text, or a single other value (for the entry rule to judge). */
 function entriesOf(value: unknown): unknown[] {
@@ -135,7 +166,8 @@ function entriesOf(value: unknown): unknown[] {
  * (an expression that gives nothing) is refused, never read as the switch's default.
  */
 export const flag: Rule<boolean> = {
-	expected: 'true or false (a switch: from an expression, true, false, or the text "true" or "false")',
+	expected:
+		'true or false (a switch: from an expression, true, false, or the text "true" or "false")',
 	read(value) {
 		if (typeof value === 'boolean') return value;
 		const found = trimmedString(value).toLowerCase();
@@ -176,15 +208,21 @@ export const amount: Rule<number> = {
 /** A "Limit": a whole number of 1 or more, given as a number. */
 export const limit: Rule<number> = {
 	expected: 'a whole number of 1 or more, such as 50 (turn on "Return All" to get every referral)',
-	read: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : refuse()),
+	read: (value) =>
+		typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : refuse(),
 };
 
 /**
  * "Return All" and "Limit" of a listing operation, read before anything is sent: the limit,
  * or undefined when Return All is on (a switch, so also the text true or false).
  */
-export function readLimit(context: IExecuteFunctions, read: ValueReader, itemIndex: number): number | undefined {
-	if (read.required('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag)) return undefined;
+export function readLimit(
+	context: IExecuteFunctions,
+	read: ValueReader,
+	itemIndex: number,
+): number | undefined {
+	if (read.required('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag))
+		return undefined;
 	return read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
 }
 
@@ -206,9 +244,11 @@ export function toUtcIso(value: unknown, zone: string): string | undefined {
 	let date: DateTime | undefined;
 	if (DateTime.isDateTime(value)) date = value;
 	else if (value instanceof Date) date = DateTime.fromJSDate(value);
-	else if (typeof value === 'number' && Number.isInteger(value) && value >= EARLIEST_EPOCH_MS) date = DateTime.fromMillis(value);
+	else if (typeof value === 'number' && Number.isInteger(value) && value >= EARLIEST_EPOCH_MS)
+		date = DateTime.fromMillis(value);
 	// luxon reads digits alone as a time of today ("12") or a year or ordinal date ("2026013")
-	else if (typeof value === 'string' && !/^\d+$/.test(value.trim())) date = DateTime.fromISO(value.trim(), { zone, setZone: false });
+	else if (typeof value === 'string' && !/^\d+$/.test(value.trim()))
+		date = DateTime.fromISO(value.trim(), { zone, setZone: false });
 	if (!date || !date.isValid) return undefined;
 	return date.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;
 }
@@ -237,7 +277,12 @@ export const odataExpression: Rule<string> = {
 type ReaderContext = Pick<IExecuteFunctions | IPollFunctions, 'getNode' | 'getTimezone'>;
 
 /** What `rule` reads from a value, or undefined when it refuses it (for a caller with its own message). */
-export function readsAs<T>(context: ReaderContext, rule: Rule<T>, value: unknown, zone = 'UTC'): T | undefined {
+export function readsAs<T>(
+	context: ReaderContext,
+	rule: Rule<T>,
+	value: unknown,
+	zone = 'UTC',
+): T | undefined {
 	try {
 		return rule.read(value, zone);
 	} catch (error) {
@@ -260,10 +305,14 @@ export class ValueReader {
 	) {}
 
 	fail(parameter: string, value: unknown, expected: string): never {
-		throw new NodeOperationError(this.context.getNode(), `The ${this.noun} "${parameter}" has an invalid value: ${show(value)}`, {
-			description: `"${parameter}" expects ${expected}. Nothing was sent to Partner Center.`,
-			itemIndex: this.itemIndex,
-		});
+		throw new NodeOperationError(
+			this.context.getNode(),
+			`The ${this.noun} "${parameter}" has an invalid value: ${show(value)}`,
+			{
+				description: `"${parameter}" expects ${expected}. Nothing was sent to Partner Center.`,
+				itemIndex: this.itemIndex,
+			},
+		);
 	}
 
 	/** The value read by `rule`, or undefined when it is blank (not set). */
@@ -282,7 +331,9 @@ export class ValueReader {
 			return rule.read(value, (this.zone ??= this.context.getTimezone()));
 		} catch (error) {
 			if (error instanceof InvalidValue) this.fail(parameter, value, expected);
-			throw new NodeOperationError(this.context.getNode(), error as Error, { itemIndex: this.itemIndex });
+			throw new NodeOperationError(this.context.getNode(), error as Error, {
+				itemIndex: this.itemIndex,
+			});
 		}
 	}
 }

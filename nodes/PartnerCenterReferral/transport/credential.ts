@@ -87,20 +87,33 @@ export async function getBaseUrl(this: PartnerCenterContext): Promise<string> {
  * A link with a user name or password in it (https://user:pass@host/…) is refused too: the
  * HTTP client would send them as Basic credentials.
  */
-export function assertSameOrigin(this: PartnerCenterContext, link: string, baseUrl: string, itemIndex?: number) {
+export function assertSameOrigin(
+	this: PartnerCenterContext,
+	link: string,
+	baseUrl: string,
+	itemIndex?: number,
+) {
 	const parsed = parseUrl(link);
 	const linkOrigin = parsed?.origin;
 	if (parsed && (parsed.username !== '' || parsed.password !== '')) {
-		throw new NodeOperationError(this.getNode(), 'Partner Center returned a next-page link with a user name or password in it', {
-			description: `The link points at ${linkOrigin} with sign-in details in the address, so it was not followed: no credentials may be sent with it. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Partner Center returned a next-page link with a user name or password in it',
+			{
+				description: `The link points at ${linkOrigin} with sign-in details in the address, so it was not followed: no credentials may be sent with it. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
+				itemIndex,
+			},
+		);
 	}
 	if (linkOrigin !== new URL(baseUrl).origin) {
-		throw new NodeOperationError(this.getNode(), 'Partner Center returned a next-page link to another host', {
-			description: `The link points at ${linkOrigin ?? 'an invalid URL'}, not at the credential's API Base URL (${new URL(baseUrl).origin}), so it was not followed: your access token must not be sent there. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Partner Center returned a next-page link to another host',
+			{
+				description: `The link points at ${linkOrigin ?? 'an invalid URL'}, not at the credential's API Base URL (${new URL(baseUrl).origin}), so it was not followed: your access token must not be sent there. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
+				itemIndex,
+			},
+		);
 	}
 }
 

@@ -95,7 +95,10 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 function sentOnTheWire(layers: IDataObject[]): Sent {
 	let httpClientError = false;
 	for (const layer of layers) {
-		const socket = (layer.request as IDataObject | undefined)?.socket as IDataObject | undefined | null;
+		const socket = (layer.request as IDataObject | undefined)?.socket as
+			| IDataObject
+			| undefined
+			| null;
 		if (socket && typeof socket.bytesWritten === 'number') {
 			if (socket.bytesWritten > 0) return 'maybe';
 			// not a byte left before the time ran out: the connection (or its TLS handshake) never completed
@@ -104,11 +107,16 @@ function sentOnTheWire(layers: IDataObject[]): Sent {
 		if (typeof layer.syscall === 'string' && NOT_SENT_SYSCALLS.has(layer.syscall)) return false;
 		if (typeof layer.code === 'string' && NOT_SENT_CODES.has(layer.code)) return false;
 		if (typeof layer.httpCode === 'string' && NOT_SENT_CODES.has(layer.httpCode)) return false;
-		if (layer.isAxiosError === true || layer.request !== undefined || typeof layer.syscall === 'string') {
+		if (
+			layer.isAxiosError === true ||
+			layer.request !== undefined ||
+			typeof layer.syscall === 'string'
+		) {
 			httpClientError = true;
 		}
 		// n8n 1.x keeps only the socket code (as httpCode) of a network failure: it came from the HTTP client
-		if (typeof layer.httpCode === 'string' && layer.httpCode in NETWORK_FAILURES) httpClientError = true;
+		if (typeof layer.httpCode === 'string' && layer.httpCode in NETWORK_FAILURES)
+			httpClientError = true;
 	}
 	return httpClientError ? 'maybe' : false;
 }
@@ -139,22 +147,28 @@ export function inspectFailure(error: unknown): Failure {
 	for (const layer of layers) {
 		// n8n 1.x keeps a socket error's code only as the wrapper's httpCode ("ECONNREFUSED").
 		const code = [layer.code, layer.httpCode].find(
-			(candidate): candidate is string => typeof candidate === 'string' && candidate in NETWORK_FAILURES,
+			(candidate): candidate is string =>
+				typeof candidate === 'string' && candidate in NETWORK_FAILURES,
 		);
 		if (code) return { kind: 'network', code, sent: sentOnTheWire(layers) };
 	}
 	for (const layer of layers) {
-		if (layer instanceof SyntaxError || /JSON/.test(String(layer.message ?? ''))) return { kind: 'malformed' };
+		if (layer instanceof SyntaxError || /JSON/.test(String(layer.message ?? '')))
+			return { kind: 'malformed' };
 	}
 	for (const layer of layers) {
 		// n8n 1.x: only the status (as httpCode) and the body (as context.data) survive.
 		const status = Number(layer.httpCode ?? Number.NaN);
 		const body = (layer.context as IDataObject | undefined)?.data;
-		if (Number.isInteger(status) && status >= 100) return { kind: 'http', status, headers: {}, body };
+		if (Number.isInteger(status) && status >= 100)
+			return { kind: 'http', status, headers: {}, body };
 	}
-	const message = layers.find((layer) => typeof layer.message === 'string')?.message as string | undefined;
+	const message = layers.find((layer) => typeof layer.message === 'string')?.message as
+		| string
+		| undefined;
 	const sent = sentOnTheWire(layers);
-	if (message && /socket hang up|network|ECONNRESET/i.test(message)) return { kind: 'network', code: 'ECONNRESET', sent };
+	if (message && /socket hang up|network|ECONNRESET/i.test(message))
+		return { kind: 'network', code: 'ECONNRESET', sent };
 	return { kind: 'unknown', message, sent };
 }
 
@@ -169,7 +183,8 @@ const SIGN_IN_FAILURE = /reconnect|refresh token|invalid_grant|oauth/i;
 /** A failure in a few words: its status, or what happened to the connection. */
 function describeFailure(failure: Failure): string {
 	if (failure.kind === 'http') return String(failure.status);
-	if (failure.kind === 'network') return NETWORK_FAILURES[failure.code ?? ''] ?? 'the connection failed';
+	if (failure.kind === 'network')
+		return NETWORK_FAILURES[failure.code ?? ''] ?? 'the connection failed';
 	return failure.kind === 'malformed' ? 'an unreadable answer' : 'an unknown error';
 }
 
@@ -200,12 +215,16 @@ export function mapFailure(
 	const { itemIndex } = request;
 	const serviceError = readServiceError(failure.body);
 	// Cut only after masking: a secret cut in two would no longer be found.
-	const serviceCode = serviceError.code === undefined ? undefined : quote(serviceError.code, secrets, MAX_CODE_CHARS);
-	const serviceMessage = serviceError.message === undefined ? undefined : quote(serviceError.message, secrets);
+	const serviceCode =
+		serviceError.code === undefined ? undefined : quote(serviceError.code, secrets, MAX_CODE_CHARS);
+	const serviceMessage =
+		serviceError.message === undefined ? undefined : quote(serviceError.message, secrets);
 	const requestId = headerValue(failure.headers, 'request-id');
 	const said = [serviceCode, serviceMessage?.replace(/[.\s]+$/, '')].filter(Boolean).join(': ');
 	const service = said ? ` Partner Center said: ${said}.` : '';
-	const support = requestId ? ` Request ID for Microsoft support: ${quote(requestId, secrets, MAX_CODE_CHARS)}.` : '';
+	const support = requestId
+		? ` Request ID for Microsoft support: ${quote(requestId, secrets, MAX_CODE_CHARS)}.`
+		: '';
 	const after = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
 	const status = failure.status;
 	const writes = request.method !== 'GET';
@@ -248,7 +267,12 @@ export function mapFailure(
 			break;
 		case status === 401:
 		case status === 403:
-			({ message, description } = explainPartnerCenterRefusal(status, request, failure.headers, failure.body));
+			({ message, description } = explainPartnerCenterRefusal(
+				status,
+				request,
+				failure.headers,
+				failure.body,
+			));
 			description += service;
 			break;
 		case status === 404:

@@ -48,7 +48,11 @@ export function headerValue(headers: IDataObject | undefined, name: string): str
 	for (const key of Object.keys(headers)) {
 		if (key.toLowerCase() === name) {
 			const found = headers[key];
-			return Array.isArray(found) ? String(found[0]) : found === undefined ? undefined : String(found);
+			return Array.isArray(found)
+				? String(found[0])
+				: found === undefined
+					? undefined
+					: String(found);
 		}
 	}
 	return undefined;

@@ -81,10 +81,16 @@ export function isReferral(value: unknown): value is IDataObject {
 }
 
 /** The referrals of a list page; a page that is not a list of referrals is an error, not "no referrals". */
-function readPage(this: PartnerCenterContext, body: IDataObject | undefined, itemIndex?: number): IDataObject[] {
+function readPage(
+	this: PartnerCenterContext,
+	body: IDataObject | undefined,
+	itemIndex?: number,
+): IDataObject[] {
 	const value = body?.value;
 	if (Array.isArray(value) && value.every(isReferral)) return value as IDataObject[];
-	const what = Array.isArray(value) ? 'an entry that is not a referral (no id)' : 'no list of referrals ("value")';
+	const what = Array.isArray(value)
+		? 'an entry that is not a referral (no id)'
+		: 'no list of referrals ("value")';
 	throw new NodeOperationError(this.getNode(), `Partner Center returned a list page with ${what}`, {
 		description:
 			'The answer cannot be read as referrals (an empty result is "value": []), so the listing stopped rather than output wrong or missing referrals. Check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service) and run again; if it persists, report it to Microsoft support.',
@@ -183,7 +189,12 @@ function resolveLink(
 	} catch {
 		return link; // refused as an invalid URL below
 	}
-	if (url.protocol === 'http:' && base.protocol === 'https:' && url.hostname === base.hostname && url.port === '') {
+	if (
+		url.protocol === 'http:' &&
+		base.protocol === 'https:' &&
+		url.hostname === base.hostname &&
+		url.port === ''
+	) {
 		url.protocol = 'https:';
 	}
 	assertSameOrigin.call(this, url.href, baseUrl, itemIndex);

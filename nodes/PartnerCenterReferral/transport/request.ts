@@ -17,16 +17,27 @@ import type { Failure } from './errors';
 import { inspectFailure, isTimeout, mapFailure, mayHaveBeenProcessed } from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
 import { headerValue } from './http';
-import { isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelayMs, throttleRetryDelayMs } from './retry';
+import {
+	isRetryable,
+	MAX_ATTEMPTS,
+	parseRetryAfter,
+	retryDelayMs,
+	throttleRetryDelayMs,
+} from './retry';
 import { mapSignInFailure, whileRenewing } from './signIn';
 import { throttleOf } from './throttle';
 
 /** One API call with retries, throttling, timeouts and error mapping. */
-export async function apiRequest(this: PartnerCenterContext, request: ApiRequest): Promise<ApiResponse> {
+export async function apiRequest(
+	this: PartnerCenterContext,
+	request: ApiRequest,
+): Promise<ApiResponse> {
 	const { baseUrl, secrets, neverConnected, tokenHost } = await getCredentialFacts.call(this);
-	if (neverConnected) throw mapSignInFailure.call(this, { reason: 'notConnected' }, request, secrets);
+	if (neverConnected)
+		throw mapSignInFailure.call(this, { reason: 'notConnected' }, request, secrets);
 	const url = request.url ?? `${baseUrl}${request.path ?? ''}`;
-	if (request.url !== undefined) assertSameOrigin.call(this, request.url, baseUrl, request.itemIndex);
+	if (request.url !== undefined)
+		assertSameOrigin.call(this, request.url, baseUrl, request.itemIndex);
 
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -70,16 +81,26 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			const secrets = await currentSecrets.call(this);
 			throw mapFailure.call(this, previous, request, attempt - 1, secrets, earlierMaybeApplied);
 		}
-		const attemptOptions: IHttpRequestOptions = { ...options, timeout: deadline.attemptTimeoutMs() };
+		const attemptOptions: IHttpRequestOptions = {
+			...options,
+			timeout: deadline.attemptTimeoutMs(),
+		};
 		try {
 			let sent = await send.call(this, attemptOptions);
 			if (sent.statusCode === 401) {
 				// n8n 1.x ignores `except` and hands the 401 back: ask again the way that
 				// lets n8n refresh the token and retry.
-				sent = await send.call(this, { ...attemptOptions, ignoreHttpStatusErrors: false }).catch(whileRenewing(tokenHost));
+				sent = await send
+					.call(this, { ...attemptOptions, ignoreHttpStatusErrors: false })
+					.catch(whileRenewing(tokenHost));
 			}
 			if (sent.statusCode >= 300) {
-				failure = { kind: 'http', status: sent.statusCode, headers: sent.headers ?? {}, body: sent.body };
+				failure = {
+					kind: 'http',
+					status: sent.statusCode,
+					headers: sent.headers ?? {},
+					body: sent.body,
+				};
 			} else {
 				response = sent;
 			}
@@ -91,7 +112,13 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			const body = parseBody(response.body);
 			release?.('success');
 			if (body === MALFORMED) {
-				throw mapFailure.call(this, { kind: 'malformed' }, request, undefined, await currentSecrets.call(this));
+				throw mapFailure.call(
+					this,
+					{ kind: 'malformed' },
+					request,
+					undefined,
+					await currentSecrets.call(this),
+				);
 			}
 			return { statusCode: response.statusCode, headers: response.headers ?? {}, body };
 		}
@@ -109,14 +136,22 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 				continue;
 			}
 			stoppedByDeadline(failure, deadline);
-			throw mapFailure.call(this, failure, request, attempt, await currentSecrets.call(this), earlierMaybeApplied);
+			throw mapFailure.call(
+				this,
+				failure,
+				request,
+				attempt,
+				await currentSecrets.call(this),
+				earlierMaybeApplied,
+			);
 		}
 		release?.('failed');
 		const retryable = isRetryable(failure, request);
 		if (retryable && ++failed < MAX_ATTEMPTS) {
 			const wait = retryDelayMs(failure, failed);
 			if (deadline.allowsWait(wait) && deadline.allowsWait(askedWaitMs(failure) ?? 0)) {
-				if (request.method !== 'GET' && mayHaveBeenProcessed(failure)) earlierMaybeApplied ??= failure;
+				if (request.method !== 'GET' && mayHaveBeenProcessed(failure))
+					earlierMaybeApplied ??= failure;
 				previous = failure;
 				await timing.sleep(wait);
 				continue;
@@ -124,7 +159,14 @@ export async function apiRequest(this: PartnerCenterContext, request: ApiRequest
 			stoppedByDeadline(failure, deadline);
 		}
 		const secrets = await currentSecrets.call(this);
-		throw mapFailure.call(this, failure, request, retryable ? attempt : undefined, secrets, earlierMaybeApplied);
+		throw mapFailure.call(
+			this,
+			failure,
+			request,
+			retryable ? attempt : undefined,
+			secrets,
+			earlierMaybeApplied,
+		);
 	}
 }
 
@@ -140,8 +182,15 @@ function stoppedByDeadline(failure: Failure, deadline: Deadline): void {
 	failure.deadlineMs = deadline.totalMs;
 }
 
-async function send(this: PartnerCenterContext, options: IHttpRequestOptions): Promise<RawResponse> {
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as RawResponse;
+async function send(
+	this: PartnerCenterContext,
+	options: IHttpRequestOptions,
+): Promise<RawResponse> {
+	const response = (await this.helpers.httpRequestWithAuthentication.call(
+		this,
+		CREDENTIAL_TYPE,
+		options,
+	)) as RawResponse;
 	return { ...response, body: decodeBody(response.body) };
 }
 
@@ -150,7 +199,11 @@ async function send(this: PartnerCenterContext, options: IHttpRequestOptions): P
  * order mark, parsed when it is JSON, else the text itself (empty stays empty).
  */
 function decodeBody(body: unknown): unknown {
-	const bytes = Buffer.isBuffer(body) ? body : body instanceof ArrayBuffer ? Buffer.from(body) : undefined;
+	const bytes = Buffer.isBuffer(body)
+		? body
+		: body instanceof ArrayBuffer
+			? Buffer.from(body)
+			: undefined;
 	if (bytes === undefined) return body;
 	const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
 	if (text === '') return text;

@@ -57,9 +57,17 @@ export function retryDelayMs(failure: Failure, attempt: number): number {
  * (10% at most the first time, doubling with each further 429 up to 100%), so that
  * executions throttled together do not all come back at the same moment.
  */
-export function throttleRetryDelayMs(failure: Failure, throttled: number, remainingMs: number, now: number): number | undefined {
+export function throttleRetryDelayMs(
+	failure: Failure,
+	throttled: number,
+	remainingMs: number,
+	now: number,
+): number | undefined {
 	const retryAfter = parseRetryAfter(headerValue(failure.headers, 'retry-after'), now);
-	const base = Math.min(retryAfter ?? Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (throttled - 1)), MAX_RETRY_AFTER_MS);
+	const base = Math.min(
+		retryAfter ?? Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (throttled - 1)),
+		MAX_RETRY_AFTER_MS,
+	);
 	// a wait the service asks for that would pass the time limit is not slept through (nor its capped part)
 	if ((retryAfter ?? base) > remainingMs) return undefined;
 	const spread = Math.min(1, THROTTLE_JITTER_FIRST * 2 ** (throttled - 1));

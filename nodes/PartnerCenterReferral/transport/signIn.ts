@@ -70,12 +70,14 @@ const RFC_TEXTS: Array<[string, string]> = [
 
 const NOT_CONNECTED = /Unable to sign without access token|OAuth credentials not connected/i;
 /** n8n 2.x after invalid_grant; n8n 1.x / 2.x when the token data has no refresh token. */
-const RECONNECT_TEXT = /needs to be reconnected|refreshToken is required|no refresh token is available/i;
+const RECONNECT_TEXT =
+	/needs to be reconnected|refreshToken is required|no refresh token is available/i;
 /** client-oauth2 when the token endpoint's answer is not JSON (2.x; 1.x) */
 const NOT_AN_OAUTH_ANSWER = /OAuth2 token endpoint|Unsupported content type/i;
 const TOKEN_PATH = /\/oauth2\/(v2\.0\/)?token\b/i;
 /** Microsoft's sign-in hosts, to recognise a socket error that names the host (n8n 1.x keeps only the message). */
-const MICROSOFT_LOGIN_HOST = /\b(login\.microsoftonline\.(com|us)|login\.windows\.net|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn)\b/i;
+const MICROSOFT_LOGIN_HOST =
+	/\b(login\.microsoftonline\.(com|us)|login\.windows\.net|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn)\b/i;
 const TLS_CODE = /CERT|TLS|SSL|EPROTO|SELF_SIGNED/i;
 
 function textsOf(layer: IDataObject): string[] {
@@ -85,12 +87,20 @@ function textsOf(layer: IDataObject): string[] {
 
 /** Reads Microsoft's answer: `{ error, error_description: "AADSTS…: … Trace ID: … Correlation ID: … Timestamp: …", … }`. */
 export function readMicrosoftAnswer(body: IDataObject | string): Omit<SignInFailure, 'reason'> {
-	const description = typeof body === 'string' ? body : typeof body.error_description === 'string' ? body.error_description : '';
+	const description =
+		typeof body === 'string'
+			? body
+			: typeof body.error_description === 'string'
+				? body.error_description
+				: '';
 	const fields = typeof body === 'string' ? {} : body;
 	const pick = (key: string, label: string): string | undefined =>
-		typeof fields[key] === 'string' ? (fields[key] as string) : new RegExp(`${label}:\\s*(\\S+(?: \\S+Z)?)`).exec(description)?.[1];
+		typeof fields[key] === 'string'
+			? (fields[key] as string)
+			: new RegExp(`${label}:\\s*(\\S+(?: \\S+Z)?)`).exec(description)?.[1];
 	const codes = Array.isArray(fields.error_codes) ? fields.error_codes : [];
-	const code = /AADSTS(\d+)/.exec(description)?.[1] ?? (codes.length ? String(codes[0]) : undefined);
+	const code =
+		/AADSTS(\d+)/.exec(description)?.[1] ?? (codes.length ? String(codes[0]) : undefined);
 	const text = description
 		.split(/\s*Trace ID:/)[0]
 		.replace(/^AADSTS\d+:\s*/, '')
@@ -128,7 +138,10 @@ export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined 
 		const body = layer.body as IDataObject | undefined;
 		// n8n 2.x: client-oauth2's AuthError (code EAUTH) with Microsoft's answer
 		const oauthAnswer = body && typeof body === 'object' && typeof body.error === 'string';
-		if (oauthAnswer && (layer.code === 'EAUTH' || 'error_description' in body || 'error_codes' in body)) {
+		if (
+			oauthAnswer &&
+			(layer.code === 'EAUTH' || 'error_description' in body || 'error_codes' in body)
+		) {
 			return { reason: 'refused', ...readMicrosoftAnswer(body) };
 		}
 	}
@@ -146,7 +159,9 @@ export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined 
 	const reconnect = texts.find((text) => RECONNECT_TEXT.test(text));
 	if (reconnect) return { reason: 'reconnect', text: reconnect };
 	if (texts.some((text) => NOT_AN_OAUTH_ANSWER.test(text))) {
-		const status = layers.map((layer) => Number(layer.status ?? layer.httpCode)).find((value) => Number.isInteger(value) && value >= 100);
+		const status = layers
+			.map((layer) => Number(layer.status ?? layer.httpCode))
+			.find((value) => Number.isInteger(value) && value >= 100);
 		return { reason: 'unexpected', status };
 	}
 	for (const layer of layers) {
@@ -165,16 +180,27 @@ export function inspectSignIn(layers: IDataObject[]): SignInFailure | undefined 
 	}
 	for (const layer of layers) {
 		// n8n 1.x: the socket code as httpCode, the host only in the message ("getaddrinfo ENOTFOUND login.microsoftonline.com")
-		const code = typeof layer.httpCode === 'string' ? layer.httpCode : typeof layer.code === 'string' ? layer.code : undefined;
-		const host = textsOf(layer).map((text) => MICROSOFT_LOGIN_HOST.exec(text)?.[1]).find(Boolean);
-		if (code && host && (code in NETWORK_FAILURES || TLS_CODE.test(code))) return { reason: 'unreachable', networkCode: code, host };
+		const code =
+			typeof layer.httpCode === 'string'
+				? layer.httpCode
+				: typeof layer.code === 'string'
+					? layer.code
+					: undefined;
+		const host = textsOf(layer)
+			.map((text) => MICROSOFT_LOGIN_HOST.exec(text)?.[1])
+			.find(Boolean);
+		if (code && host && (code in NETWORK_FAILURES || TLS_CODE.test(code)))
+			return { reason: 'unreachable', networkCode: code, host };
 	}
 	const renewal = layers[0] ? renewing.get(layers[0]) : undefined;
 	if (renewal) {
 		// n8n 1.x while renewing: Partner Center had just answered, so a socket or TLS failure is the token host's
 		const code = layers
 			.flatMap((layer) => [layer.httpCode, layer.code])
-			.find((value): value is string => typeof value === 'string' && (value in NETWORK_FAILURES || TLS_CODE.test(value)));
+			.find(
+				(value): value is string =>
+					typeof value === 'string' && (value in NETWORK_FAILURES || TLS_CODE.test(value)),
+			);
 		if (code) return { reason: 'unreachable', networkCode: code, host: renewal };
 	}
 	return undefined;
@@ -190,7 +216,8 @@ const RECONNECT = `open ${CREDENTIAL} and ${SIGN_IN_AGAIN} as a Partner Center u
 const RECONNECT_STEP = `Then ${RECONNECT}`;
 const PERMISSION =
 	'the delegated API permission Microsoft Partner Center → user_impersonation (API permissions → Add a permission → APIs my organization uses → "Microsoft Partner Center"), with "Grant admin consent" done';
-const ROLES = 'Referrals Admin (create, update and read referrals) or Referrals User (read referrals whose team includes them)';
+const ROLES =
+	'Referrals Admin (create, update and read referrals) or Referrals User (read referrals whose team includes them)';
 
 interface Advice {
 	message: string;
@@ -228,11 +255,12 @@ const BY_CODE: Record<string, Advice> = {
 		fix: `Check Tenant ID in ${CREDENTIAL}: the Directory (tenant) ID GUID from the app's Overview page, a verified domain such as contoso.onmicrosoft.com, or "organizations" for a multi-tenant app. ${RECONNECT_STEP}`,
 	},
 	'50020': {
-		message: "The account used to connect belongs to another Microsoft Entra tenant",
+		message: 'The account used to connect belongs to another Microsoft Entra tenant',
 		fix: `Open ${CREDENTIAL}, ${SIGN_IN_AGAIN} with an account of the partner's own tenant (the one that holds the Partner Center account), or use Tenant ID "organizations" with a multi-tenant app.`,
 	},
 	'50076': {
-		message: 'Microsoft requires a multi-factor sign-in for Partner Center: reconnect the credential',
+		message:
+			'Microsoft requires a multi-factor sign-in for Partner Center: reconnect the credential',
 		fix: `Your organisation requires multi-factor authentication (Partner Center requires it for App+User access). Open ${CREDENTIAL}, ${SIGN_IN_AGAIN} and complete the multi-factor sign-in in the browser.`,
 	},
 	'50079': {
@@ -245,7 +273,8 @@ BY_CODE['700082'] = BY_CODE['70008'];
 /** Without a code (n8n 2.x on invalid_grant, n8n 1.x on RFC errors): what the OAuth error leaves possible. */
 const BY_ERROR: Record<string, Advice> = {
 	invalid_client: {
-		message: 'Microsoft did not accept the client secret or Client ID in the Partner Center credential',
+		message:
+			'Microsoft did not accept the client secret or Client ID in the Partner Center credential',
 		fix: `Usual causes: the client secret expired (AADSTS7000222), or its Secret ID was pasted instead of its Value (AADSTS7000215). In ${APP} → Certificates & secrets, check the secret's expiry, add a new one if needed, and paste its Value as Client Secret in ${CREDENTIAL}; check Client ID too. ${RECONNECT_STEP}`,
 	},
 	invalid_grant: {
@@ -283,8 +312,11 @@ function advise(failure: SignInFailure): Advice & { said?: string } {
 		: failure.error
 			? ` Microsoft answered: ${failure.error}.`
 			: '';
-	const known = (failure.code && BY_CODE[failure.code]) || (!failure.code && failure.error ? BY_ERROR[failure.error] : undefined);
-	if (known) return { ...known, fix: failure.code ? known.fix : `${known.fix} ${NO_CODE_NOTE}`, said };
+	const known =
+		(failure.code && BY_CODE[failure.code]) ||
+		(!failure.code && failure.error ? BY_ERROR[failure.error] : undefined);
+	if (known)
+		return { ...known, fix: failure.code ? known.fix : `${known.fix} ${NO_CODE_NOTE}`, said };
 	if (failure.code) {
 		return {
 			message: `Microsoft refused to renew the Partner Center sign-in (AADSTS${failure.code})`,
@@ -294,11 +326,18 @@ function advise(failure: SignInFailure): Advice & { said?: string } {
 	}
 	// no code and no OAuth error: what n8n passed on, with the advice of the most common case
 	const { message, fix } = BY_ERROR.invalid_grant;
-	return { message, fix: `${fix} ${NO_CODE_NOTE}`, said: failure.text ? ` n8n said: ${failure.text}` : said };
+	return {
+		message,
+		fix: `${fix} ${NO_CODE_NOTE}`,
+		said: failure.text ? ` n8n said: ${failure.text}` : said,
+	};
 }
 
 /** The message and description of a sign-in failure. */
-export function explainSignIn(failure: SignInFailure, request: ApiRequest): { message: string; description: string } {
+export function explainSignIn(
+	failure: SignInFailure,
+	request: ApiRequest,
+): { message: string; description: string } {
 	const host = failure.host ?? DEFAULT_TOKEN_HOST;
 	const outbound = `Check that every n8n process that runs executions or polls triggers (the main instance and, in queue mode, every worker) can reach ${host} over HTTPS: DNS, firewall and any proxy's allow-list must let ${host} through as well as api.partner.microsoft.com.`;
 	switch (failure.reason) {
@@ -310,7 +349,10 @@ export function explainSignIn(failure: SignInFailure, request: ApiRequest): { me
 		case 'reconnect': {
 			const { message, fix } = BY_ERROR.invalid_grant;
 			const said = failure.text ? `: ${failure.text.replace(/[.\s]+$/, '')}.` : '.';
-			return { message, description: `n8n could not renew the sign-in${said} ${fix} ${NO_CODE_NOTE} ${outcome(request, true)}` };
+			return {
+				message,
+				description: `n8n could not renew the sign-in${said} ${fix} ${NO_CODE_NOTE} ${outcome(request, true)}`,
+			};
 		}
 		case 'unreachable': {
 			const code = failure.networkCode ?? '';
@@ -347,13 +389,19 @@ export function mapSignInFailure(
 	const { message, description } = explainSignIn(failure, request);
 	const error = new NodeApiError(
 		this.getNode(),
-		{ message: redact(message, secrets), code: failure.code ? `AADSTS${failure.code}` : null } as JsonObject,
+		{
+			message: redact(message, secrets),
+			code: failure.code ? `AADSTS${failure.code}` : null,
+		} as JsonObject,
 		{
 			message: redact(message, secrets),
 			description: redact(description, secrets),
 			itemIndex: request.itemIndex,
 			// n8n 2.x's own error for a refused renewal declares this; keep it (n8n 1.x ignores it)
-			failure: failure.reason === 'unreachable' || failure.reason === 'unexpected' ? undefined : { cause: 'credential-invalid' },
+			failure:
+				failure.reason === 'unreachable' || failure.reason === 'unexpected'
+					? undefined
+					: { cause: 'credential-invalid' },
 		},
 	);
 	error.context.partnerCenterMapped = true;
@@ -386,7 +434,8 @@ export function explainPartnerCenterRefusal(
 ): { message: string; description: string } {
 	if (status === 401) {
 		return {
-			message: "Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
+			message:
+				"Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
 			description: `Microsoft signed the user in and n8n renewed the token, but Partner Center did not accept it. In ${APP} → API permissions, the app needs ${PERMISSION}; Tenant ID in ${CREDENTIAL} must be the partner's tenant; and the signed-in user needs the Partner Center role ${ROLES}. After changing a permission, reconnect the credential.`,
 		};
 	}

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { createReferral } from '../../api/referrals';
@@ -13,7 +18,16 @@ import { qualificationField, typeField } from '../../descriptions/fields';
 import { compact, readIds, readMembers } from '../../shared/body';
 import { QUALIFICATIONS, TYPES } from '../../shared/constants';
 import { formatReferral } from '../../shared/simplify';
-import { amount, country, currency, dateTime, flag, oneOf, text, ValueReader } from '../../shared/values';
+import {
+	amount,
+	country,
+	currency,
+	dateTime,
+	flag,
+	oneOf,
+	text,
+	ValueReader,
+} from '../../shared/values';
 import { readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
@@ -62,7 +76,7 @@ const properties: INodeProperties[] = [
 		name: 'consentToShareInfo',
 		type: 'boolean',
 		default: false,
-		description: "Whether the customer agreed that their details may be shared with other partners",
+		description: 'Whether the customer agreed that their details may be shared with other partners',
 	},
 	simplifyField,
 	{
@@ -72,36 +86,102 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ displayName: 'Closing Date', name: 'closingDateTime', type: 'dateTime', default: '', description: 'When the deal is expected to close' },
-			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'e.g. USD', description: 'Three-letter ISO 4217 code of the deal value' },
+			{
+				displayName: 'Closing Date',
+				name: 'closingDateTime',
+				type: 'dateTime',
+				default: '',
+				description: 'When the deal is expected to close',
+			},
+			{
+				displayName: 'Currency',
+				name: 'currency',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. USD',
+				description: 'Three-letter ISO 4217 code of the deal value',
+			},
 			{ displayName: 'Customer Address Line 1', name: 'addressLine1', type: 'string', default: '' },
 			{ displayName: 'Customer Address Line 2', name: 'addressLine2', type: 'string', default: '' },
 			{ displayName: 'Customer City', name: 'city', type: 'string', default: '' },
 			membersField('customerContacts', 'Customer Contacts', "The customer's people to contact"),
 			{ displayName: 'Customer Postal Code', name: 'postalCode', type: 'string', default: '' },
-			{ displayName: 'Customer Size', name: 'customerSize', type: 'string', default: '', placeholder: 'e.g. 51to1000employees', description: 'Company size as Partner Center names it' },
-			{ displayName: 'Customer State', name: 'state', type: 'string', default: '', placeholder: 'e.g. WA' },
-			{ displayName: 'Deal Value', name: 'dealValue', type: 'number', typeOptions: { minValue: 0 }, default: 0 },
-			{ displayName: 'External Reference ID', name: 'externalReferenceId', type: 'string', default: '', description: 'Your own ID for this deal, e.g. the CRM opportunity ID' },
-			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '' },
+			{
+				displayName: 'Customer Size',
+				name: 'customerSize',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 51to1000employees',
+				description: 'Company size as Partner Center names it',
+			},
+			{
+				displayName: 'Customer State',
+				name: 'state',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. WA',
+			},
+			{
+				displayName: 'Deal Value',
+				name: 'dealValue',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+			},
+			{
+				displayName: 'External Reference ID',
+				name: 'externalReferenceId',
+				type: 'string',
+				default: '',
+				description: 'Your own ID for this deal, e.g. the CRM opportunity ID',
+			},
+			{
+				displayName: 'Notes',
+				name: 'notes',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+			},
 			{
 				displayName: 'Private Deal',
 				name: 'privateDeal',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to keep the referral from Microsoft sellers (not shared with Microsoft)',
+				description:
+					'Whether to keep the referral from Microsoft sellers (not shared with Microsoft)',
 			},
-			{ displayName: 'Product IDs', name: 'products', type: 'string', default: '', placeholder: 'e.g. Microsoft365, Azure', description: 'Comma-separated product IDs the customer needs' },
+			{
+				displayName: 'Product IDs',
+				name: 'products',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Microsoft365, Azure',
+				description: 'Comma-separated product IDs the customer needs',
+			},
 			qualificationField,
-			{ displayName: 'Referral Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. Fabrikam Microsoft 365 rollout' },
+			{
+				displayName: 'Referral Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Fabrikam Microsoft 365 rollout',
+			},
 			{
 				displayName: 'Share with Microsoft (Co-Sell)',
 				name: 'shareWithMicrosoft',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to invite Microsoft to co-sell (targets Microsoft; needs Type Shared)',
+				description:
+					'Whether to invite Microsoft to co-sell (targets Microsoft; needs Type Shared)',
 			},
-			{ displayName: 'Solution IDs', name: 'solutions', type: 'string', default: '', placeholder: 'e.g. SOL-12345-ABC', description: 'Comma-separated IDs of your Partner Center solutions for this deal' },
+			{
+				displayName: 'Solution IDs',
+				name: 'solutions',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. SOL-12345-ABC',
+				description: 'Comma-separated IDs of your Partner Center solutions for this deal',
+			},
 			membersField('teamMembers', 'Team Members', 'Your people working this referral'),
 		],
 	},
@@ -117,19 +197,30 @@ export const writes = true;
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const read = new ValueReader(this, itemIndex);
-	const parameter = (name: string, fallback?: unknown): unknown => this.getNodeParameter(name, itemIndex, fallback);
+	const parameter = (name: string, fallback?: unknown): unknown =>
+		this.getNodeParameter(name, itemIndex, fallback);
 	const type = read.required('Type', parameter('type'), oneOf(TYPES));
 	const simplify = readSimplify(this, read, itemIndex);
 	const fields = parameter('additionalFields', {}) as IDataObject;
-	const customerName = read.required('Customer Name', parameter('customerName'), text, "the customer's company name");
+	const customerName = read.required(
+		'Customer Name',
+		parameter('customerName'),
+		text,
+		"the customer's company name",
+	);
 	const customerCountry = read.required('Customer Country', parameter('customerCountry'), country);
 	// Switches decide what is shared, so one added but set to a blank is refused, never read as off.
-	const addedSwitch = (name: string, key: string) => (key in fields ? read.required(name, fields[key], flag) : false);
+	const addedSwitch = (name: string, key: string) =>
+		key in fields ? read.required(name, fields[key], flag) : false;
 	const shareWithMicrosoft = addedSwitch('Share with Microsoft (Co-Sell)', 'shareWithMicrosoft');
 	const privateDeal = addedSwitch('Private Deal', 'privateDeal');
 
 	if (shareWithMicrosoft && privateDeal) {
-		read.fail('Share with Microsoft (Co-Sell)', true, '"Private Deal" to be off: a private deal is not shared with Microsoft');
+		read.fail(
+			'Share with Microsoft (Co-Sell)',
+			true,
+			'"Private Deal" to be off: a private deal is not shared with Microsoft',
+		);
 	}
 	if (shareWithMicrosoft && type !== 'Shared') {
 		read.fail('Type', type, 'Shared when "Share with Microsoft (Co-Sell)" is on');
@@ -157,8 +248,16 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		},
 		consent: {
 			// always sent: a blank (an expression giving nothing) is refused, never read as the default
-			consentToToShareInfoWithOthers: read.required('Customer Agreed to Share Info with Others', parameter('consentToShareInfo', false), flag),
-			consentToContact: read.required('Customer Agreed to Be Contacted', parameter('consentToContact', true), flag),
+			consentToToShareInfoWithOthers: read.required(
+				'Customer Agreed to Share Info with Others',
+				parameter('consentToShareInfo', false),
+				flag,
+			),
+			consentToContact: read.required(
+				'Customer Agreed to Be Contacted',
+				parameter('consentToContact', true),
+				flag,
+			),
 			consentToShareReferralWithMicrosoftSellers: !privateDeal,
 		},
 		details: {

@@ -1,8 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { collectReferrals } from '../../api/listing';
-import { limitField, optionsCollection, returnAllField, simplifyField, timeoutOption } from '../../descriptions/common';
+import {
+	limitField,
+	optionsCollection,
+	returnAllField,
+	simplifyField,
+	timeoutOption,
+} from '../../descriptions/common';
 import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../shared/filters';
 import { buildReferralFilter } from '../../shared/filters';
@@ -11,7 +22,12 @@ import { readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 const DEFAULT_SORT = 'updatedDateTime desc';
-const SORTS = ['createdDateTime desc', 'createdDateTime asc', 'updatedDateTime desc', 'updatedDateTime asc'];
+const SORTS = [
+	'createdDateTime desc',
+	'createdDateTime asc',
+	'updatedDateTime desc',
+	'updatedDateTime asc',
+];
 
 export const option: INodePropertyOptions = {
 	name: 'Get Many',
@@ -32,19 +48,22 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: referralFilterFields,
 	},
-	optionsCollection({
-		displayName: 'Sort',
-		name: 'sort',
-		type: 'options',
-		options: [
-			{ name: 'Created, Newest First', value: SORTS[0] },
-			{ name: 'Created, Oldest First', value: SORTS[1] },
-			{ name: 'Updated, Newest First', value: SORTS[2] },
-			{ name: 'Updated, Oldest First', value: SORTS[3] },
-		],
-		default: DEFAULT_SORT,
-		description: 'The order to return referrals in (newest update first when not set)',
-	}, timeoutOption),
+	optionsCollection(
+		{
+			displayName: 'Sort',
+			name: 'sort',
+			type: 'options',
+			options: [
+				{ name: 'Created, Newest First', value: SORTS[0] },
+				{ name: 'Created, Oldest First', value: SORTS[1] },
+				{ name: 'Updated, Newest First', value: SORTS[2] },
+				{ name: 'Updated, Oldest First', value: SORTS[3] },
+			],
+			default: DEFAULT_SORT,
+			description: 'The order to return referrals in (newest update first when not set)',
+		},
+		timeoutOption,
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -20,7 +20,8 @@ import type { SendItem } from '../types';
 export const option: INodePropertyOptions = {
 	name: 'Get Related',
 	value: 'getRelated',
-	description: 'Get all referrals of the same engagement as a referral (the referral itself included)',
+	description:
+		'Get all referrals of the same engagement as a referral (the referral itself included)',
 	action: 'Get related referrals',
 };
 
@@ -49,15 +50,25 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		const engagementId = referral.engagementId;
 		if (typeof engagementId !== 'string' || engagementId === '') {
 			throw new NodeOperationError(this.getNode(), `Referral ${id} has no engagement ID`, {
-				description: 'Partner Center returned the referral without an engagementId, so its related referrals cannot be listed.',
+				description:
+					'Partner Center returned the referral without an engagementId, so its related referrals cannot be listed.',
 				itemIndex,
 			});
 		}
 		// The referral itself is always part of its engagement, even when the list lags behind.
 		const filter = `engagementId eq ${quote(engagementId)}`;
-		const related = await collectReferrals.call(this, { $filter: filter }, limit, simplify, itemIndex, referral);
+		const related = await collectReferrals.call(
+			this,
+			{ $filter: filter },
+			limit,
+			simplify,
+			itemIndex,
+			referral,
+		);
 		// Simplified or raw, each carries engagementId at the top.
-		const stranger = related.find((entry) => String(entry.engagementId).toLowerCase() !== engagementId.toLowerCase());
+		const stranger = related.find(
+			(entry) => String(entry.engagementId).toLowerCase() !== engagementId.toLowerCase(),
+		);
 		if (stranger) {
 			throw new NodeOperationError(
 				this.getNode(),

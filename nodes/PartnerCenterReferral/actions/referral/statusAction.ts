@@ -36,19 +36,32 @@ export function statusAction(move: StatusMove): ReferralOperation {
 	const properties: INodeProperties[] = [
 		referralIdLocator,
 		simplifyField,
-		optionsCollection(concurrencyOption, eTagOption, {
-			displayName: 'Reason',
-			name: 'reason',
-			type: 'string',
-			default: '',
-			placeholder: move.reasonPlaceholder,
-			description: "Why, in free text (sent as the referral's status reason)",
-		}, timeoutOption),
+		optionsCollection(
+			concurrencyOption,
+			eTagOption,
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '',
+				placeholder: move.reasonPlaceholder,
+				description: "Why, in free text (sent as the referral's status reason)",
+			},
+			timeoutOption,
+		),
 	];
 
 	return {
-		option: { name: move.name, value: move.value, description: move.description, action: move.action },
-		description: updateDisplayOptions({ show: { resource: ['referral'], operation: [move.value] } }, properties),
+		option: {
+			name: move.name,
+			value: move.value,
+			description: move.description,
+			action: move.action,
+		},
+		description: updateDisplayOptions(
+			{ show: { resource: ['referral'], operation: [move.value] } },
+			properties,
+		),
 		writes: true,
 		prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 			const read = new ValueReader(this, itemIndex);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { JsonPatchOperation } from '../../api/referrals';
@@ -45,12 +50,39 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Closing Date', name: 'closingDateTime', type: 'dateTime', default: '' },
-			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'e.g. USD' },
-			membersField('customerContactsToAdd', 'Customer Contacts to Add', 'Customer contacts to add to the referral'),
-			{ displayName: 'Deal Value', name: 'dealValue', type: 'number', typeOptions: { minValue: 0 }, default: 0 },
-			{ displayName: 'External Reference ID', name: 'externalReferenceId', type: 'string', default: '' },
+			{
+				displayName: 'Currency',
+				name: 'currency',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. USD',
+			},
+			membersField(
+				'customerContactsToAdd',
+				'Customer Contacts to Add',
+				'Customer contacts to add to the referral',
+			),
+			{
+				displayName: 'Deal Value',
+				name: 'dealValue',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+			},
+			{
+				displayName: 'External Reference ID',
+				name: 'externalReferenceId',
+				type: 'string',
+				default: '',
+			},
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '' },
+			{
+				displayName: 'Notes',
+				name: 'notes',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+			},
 			qualificationField,
 			{
 				displayName: 'Status',
@@ -58,7 +90,8 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				options: UPDATE_STATUSES.map((status) => ({ name: status, value: status })),
 				default: 'Active',
-				description: 'Checked against the allowed moves before sending; Accept, Decline, Mark as Won and Mark as Lost do the common moves in one step',
+				description:
+					'Checked against the allowed moves before sending; Accept, Decline, Mark as Won and Mark as Lost do the common moves in one step',
 			},
 			{ displayName: 'Status Reason', name: 'statusReason', type: 'string', default: '' },
 			{
@@ -68,7 +101,11 @@ const properties: INodeProperties[] = [
 				options: UPDATE_SUBSTATUSES.map((substatus) => ({ name: substatus, value: substatus })),
 				default: 'Accepted',
 			},
-			membersField('teamMembersToAdd', 'Team Members to Add', 'Your people to add to the referral team'),
+			membersField(
+				'teamMembersToAdd',
+				'Team Members to Add',
+				'Your people to add to the referral team',
+			),
 		],
 	},
 	optionsCollection(concurrencyOption, eTagOption, timeoutOption),
@@ -89,7 +126,12 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 	const patch: JsonPatchOperation[] = [];
-	const replace = <T extends IDataObject[string]>(path: string, parameter: string, value: unknown, rule: Rule<T>) => {
+	const replace = <T extends IDataObject[string]>(
+		path: string,
+		parameter: string,
+		value: unknown,
+		rule: Rule<T>,
+	) => {
 		const found = read.optional(parameter, value, rule);
 		if (found !== undefined) patch.push({ op: 'replace', path, value: found });
 		return found;
@@ -107,7 +149,11 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	for (const member of readMembers(read, 'Team Members to Add', fields.teamMembersToAdd)) {
 		patch.push({ op: 'add', path: '/team/-', value: member });
 	}
-	for (const contact of readMembers(read, 'Customer Contacts to Add', fields.customerContactsToAdd)) {
+	for (const contact of readMembers(
+		read,
+		'Customer Contacts to Add',
+		fields.customerContactsToAdd,
+	)) {
 		patch.push({ op: 'add', path: '/customerProfile/team/-', value: contact });
 	}
 	if (patch.length === 0) {
@@ -119,13 +165,23 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		let eTag = expectedETag;
 		let filledSubstatus: string | undefined;
 		if (status !== undefined || substatus !== undefined) {
-			({ eTag, filledSubstatus } = await checkTransition.call(this, id, { status, substatus }, eTag, itemIndex));
+			({ eTag, filledSubstatus } = await checkTransition.call(
+				this,
+				id,
+				{ status, substatus },
+				eTag,
+				itemIndex,
+			));
 		}
 		let sent = patch;
 		if (filledSubstatus !== undefined) {
 			// right after /status, where a Substatus given would be
 			const at = patch.findIndex((operation) => operation.path === '/status') + 1;
-			sent = [...patch.slice(0, at), { op: 'replace', path: '/substatus', value: filledSubstatus }, ...patch.slice(at)];
+			sent = [
+				...patch.slice(0, at),
+				{ op: 'replace', path: '/substatus', value: filledSubstatus },
+				...patch.slice(at),
+			];
 		}
 		const updated = await patchReferral.call(this, id, sent, eTag, itemIndex);
 		if (filledSubstatus !== undefined) hintFilledSubstatus(this, `${status}/${filledSubstatus}`);
