@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { listReferrals } from './api/listing';
 import { optionsCollection, simplifyField, timeoutOption } from './descriptions/common';
 import {
 	customerCountryFilter,
@@ -37,7 +38,7 @@ import { timing } from './shared/timing';
 import { SUBSTATUSES_OF } from './shared/transitions';
 import { amount, flag, isBlank, readsAs, someOf, ValueReader } from './shared/values';
 import type { ApiResponse } from './transport';
-import { listReferrals, useTimeout } from './transport';
+import { useTimeout } from './transport';
 
 const MAX_LOOKBACK_DAYS = 90;
 

@@ -1,7 +1,56 @@
+/**
+ * What a referral is, as read from a list page or an answer, and the referral listing:
+ * the transport's pager (`listPages`) over Partner Center's referrals.
+ */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { REFERRALS_PATH } from '../shared/constants';
 import { formatReferral } from '../shared/simplify';
-import { listReferrals } from '../transport';
+import type { Collection, ListRequest, PartnerCenterContext } from '../transport';
+import { listPages } from '../transport';
+
+/** Whether a value read from Partner Center is a referral: an object with an id. */
+export function isReferral(value: unknown): value is IDataObject {
+	if (value === null || typeof value !== 'object') return false;
+	const { id } = value as IDataObject;
+	return typeof id === 'string' && id !== '';
+}
+
+/** The referrals of a list page; a page that is not a list of referrals is an error, not "no referrals". */
+function readPage(
+	this: PartnerCenterContext,
+	body: IDataObject | undefined,
+	itemIndex?: number,
+): IDataObject[] {
+	const value = body?.value;
+	if (Array.isArray(value) && value.every(isReferral)) return value as IDataObject[];
+	const what = Array.isArray(value)
+		? 'an entry that is not a referral (no id)'
+		: 'no list of referrals ("value")';
+	throw new NodeOperationError(this.getNode(), `Partner Center returned a list page with ${what}`, {
+		description:
+			'The answer cannot be read as referrals (an empty result is "value": []), so the listing stopped rather than output wrong or missing referrals. Check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service) and run again; if it persists, report it to Microsoft support.',
+		itemIndex,
+	});
+}
+
+const REFERRALS: Collection = {
+	path: REFERRALS_PATH,
+	readPage,
+	noun: { one: 'referral', many: 'referrals' },
+};
+
+/**
+ * Lists referrals page by page (see `listPages`): only on the credential's own origin,
+ * never the same link twice, never the same referral twice.
+ */
+export function listReferrals(
+	this: PartnerCenterContext,
+	request: ListRequest,
+): AsyncGenerator<IDataObject[]> {
+	return listPages.call(this, REFERRALS, request);
+}
 
 /**
  * Lists referrals for Get Many and Get Related: at most `limit` (undefined: all), simplified or not.

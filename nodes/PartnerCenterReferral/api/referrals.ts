@@ -5,7 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { REFERRALS_PATH } from '../shared/constants';
 import { toNodeError } from '../shared/nodeError';
 import type { PartnerCenterContext } from '../transport';
-import { apiRequest, isReferral, MAYBE_CREATED } from '../transport';
+import { apiRequest, MAYBE_CREATED } from '../transport';
+import { isReferral } from './listing';
 
 /** Reads one referral; an answer that is not a referral (no id, e.g. an empty body) is an error. */
 export async function getReferral(

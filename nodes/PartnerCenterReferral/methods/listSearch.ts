@@ -8,7 +8,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { getReferral } from '../api/referrals';
 import { GUID_PATTERN, PORTAL_REFERRALS_URL } from '../shared/constants';
-import { listReferrals } from '../transport';
+import { listReferrals } from '../api/listing';
 
 /**
  * "From list" for every Referral parameter: the most recently updated referrals, shown as

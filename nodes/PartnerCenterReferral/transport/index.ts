@@ -3,7 +3,8 @@
  *
  * - request.ts: one request, with the credential and n8n's token refresh, holding a slot
  *   of the execution's throttle (throttle.ts), retried as retry.ts says.
- * - paging.ts: `listReferrals`, following next-page links safely.
+ * - paging.ts: `listPages`, following next-page links safely for any collection (what a
+ *   referral is and the referral listing are api/'s).
  * - errors.ts: every failure becomes a NodeApiError saying what happened and how to fix it
  *   (the longer texts in hints.ts), with the credential's secrets masked (redact.ts).
  * - credential.ts: the API Base URL and the secrets, read once per execution context.
@@ -11,8 +12,8 @@
  */
 export type { ApiRequest, ApiResponse, PartnerCenterContext } from './http';
 export { ETAG_CHANGED_HINT, MAYBE_CREATED } from './hints';
-export type { ListRequest } from './paging';
-export { isReferral, listReferrals, MAX_EMPTY_PAGES_IN_A_ROW } from './paging';
+export type { Collection, ListRequest } from './paging';
+export { listPages, MAX_EMPTY_PAGES_IN_A_ROW } from './paging';
 export { apiRequest } from './request';
 export { useThrottle } from './throttle';
 export { DEADLINE_FACTOR, useTimeout } from './deadline';

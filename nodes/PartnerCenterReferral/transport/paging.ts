@@ -1,11 +1,12 @@
 /**
- * Paging: `listReferrals` follows `@odata.nextLink` page by page, only on the credential's
- * own origin, never the same link twice, never the same referral twice.
+ * Paging: `listPages` follows `@odata.nextLink` page by page for any collection, only on
+ * the credential's own origin, never the same link twice, never the same entry twice.
+ * What an entry is (and what a page must hold) is the caller's: it hands a page reader.
  */
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { MAX_PAGE_SIZE, REFERRALS_PATH } from '../shared/constants';
+import { MAX_PAGE_SIZE } from '../shared/constants';
 import { assertSameOrigin, getBaseUrl } from './credential';
 import { PAGING_FAULT_HINT } from './hints';
 import type { ApiRequest, ApiResponse, PartnerCenterContext } from './http';
@@ -17,7 +18,7 @@ export interface ListRequest {
 	qs?: IDataObject;
 	/** Start at this next-page link (one `onNextLink` reported) instead of the first page. */
 	resumeAt?: string;
-	/** Stop after this many referrals; undefined = all. */
+	/** Stop after this many entries; undefined = all. */
 	limit?: number;
 	itemIndex?: number;
 	/** Called with every page's response (e.g. to read its Date header) before the page is yielded. */
@@ -26,27 +27,45 @@ export interface ListRequest {
 	onNextLink?: (link: string | undefined) => void;
 }
 
+/** What a collection is, for `listPages`. */
+export interface Collection {
+	/** The path of the first page, from the API Base URL. */
+	path: string;
+	/**
+	 * The entries of a page's body, each an object with a string `id`; throws when the page
+	 * is not a list of them (an error, not "nothing").
+	 */
+	readPage: (
+		this: PartnerCenterContext,
+		body: IDataObject | undefined,
+		itemIndex?: number,
+	) => IDataObject[];
+	/** What an entry is called in the errors: one ("referral") and many ("referrals"). */
+	noun: { one: string; many: string };
+}
+
 /** Empty pages that still carry a next-page link, read in a row before the listing gives up. */
 export const MAX_EMPTY_PAGES_IN_A_ROW = 10;
 
 /**
- * Lists referrals page by page, following @odata.nextLink. Each page is handed to the
+ * Lists a collection page by page, following @odata.nextLink. Each page is handed to the
  * caller and then dropped, so memory stays flat however many pages there are (only the
  * ids already listed and the links already followed are kept, see ListingGuard).
  * Sends $top only when the limit fits in one page: standard OData reads $top as the size
  * of the whole answer, Microsoft's older docs as the page size, and only there do the two
  * agree. A larger limit pages by nextLink and stops on this side.
  */
-export async function* listReferrals(
+export async function* listPages(
 	this: PartnerCenterContext,
+	collection: Collection,
 	request: ListRequest,
 ): AsyncGenerator<IDataObject[]> {
 	const { limit, itemIndex } = request;
 	let remaining = limit ?? Number.POSITIVE_INFINITY;
 	if (remaining <= 0) return;
 	const baseUrl = await getBaseUrl.call(this);
-	const guard = new ListingGuard(this, itemIndex);
-	let pageUrl = `${baseUrl}${REFERRALS_PATH}`;
+	const guard = new ListingGuard(this, collection.noun, itemIndex);
+	let pageUrl = `${baseUrl}${collection.path}`;
 	let next: ApiRequest | undefined;
 	if (request.resumeAt !== undefined) {
 		pageUrl = guard.follow(resolveLink.call(this, request.resumeAt, pageUrl, baseUrl, itemIndex));
@@ -54,12 +73,12 @@ export async function* listReferrals(
 	} else {
 		const qs: IDataObject = { ...request.qs };
 		if (limit !== undefined && limit <= MAX_PAGE_SIZE) qs.$top = limit;
-		next = { method: 'GET', path: REFERRALS_PATH, qs, itemIndex };
+		next = { method: 'GET', path: collection.path, qs, itemIndex };
 	}
 	while (next) {
 		const response: ApiResponse = await apiRequest.call(this, next);
 		request.onResponse?.(response);
-		const fresh = guard.fresh(readPage.call(this, response.body, itemIndex), response);
+		const fresh = guard.fresh(collection.readPage.call(this, response.body, itemIndex), response);
 		const taken = fresh.length > remaining ? fresh.slice(0, remaining) : fresh;
 		remaining -= taken.length;
 		const link: unknown = response.body?.['@odata.nextLink'];
@@ -73,36 +92,11 @@ export async function* listReferrals(
 	}
 }
 
-/** Whether a value read from Partner Center is a referral: an object with an id. */
-export function isReferral(value: unknown): value is IDataObject {
-	if (value === null || typeof value !== 'object') return false;
-	const { id } = value as IDataObject;
-	return typeof id === 'string' && id !== '';
-}
-
-/** The referrals of a list page; a page that is not a list of referrals is an error, not "no referrals". */
-function readPage(
-	this: PartnerCenterContext,
-	body: IDataObject | undefined,
-	itemIndex?: number,
-): IDataObject[] {
-	const value = body?.value;
-	if (Array.isArray(value) && value.every(isReferral)) return value as IDataObject[];
-	const what = Array.isArray(value)
-		? 'an entry that is not a referral (no id)'
-		: 'no list of referrals ("value")';
-	throw new NodeOperationError(this.getNode(), `Partner Center returned a list page with ${what}`, {
-		description:
-			'The answer cannot be read as referrals (an empty result is "value": []), so the listing stopped rather than output wrong or missing referrals. Check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service) and run again; if it persists, report it to Microsoft support.',
-		itemIndex,
-	});
-}
-
 /**
  * Keeps one listing finite and free of repeats: a next-page link is followed once, a
- * referral is delivered once (repeats on a page are dropped; a page of nothing but repeats
+ * entry is delivered once (repeats on a page are dropped; a page of nothing but repeats
  * is the same page again), and empty pages in a row are bounded. Remembers only links and
- * ids, never referrals.
+ * ids, never entries.
  */
 class ListingGuard {
 	private readonly followed = new Set<string>();
@@ -113,26 +107,28 @@ class ListingGuard {
 
 	constructor(
 		private readonly context: PartnerCenterContext,
+		private readonly noun: Collection['noun'],
 		private readonly itemIndex: number | undefined,
 	) {}
 
-	/** The referrals of a page not listed before; fails when the page brings only repeats. */
+	/** The entries of a page not listed before; fails when the page brings only repeats. */
 	fresh(page: IDataObject[], response: ApiResponse): IDataObject[] {
+		const { one, many } = this.noun;
 		if (page.length === 0) {
 			this.emptyInARow++;
 			return page;
 		}
 		this.emptyInARow = 0;
-		const fresh = page.filter((referral) => {
-			const key = String(referral.id).toLowerCase();
+		const fresh = page.filter((entry) => {
+			const key = String(entry.id).toLowerCase();
 			if (this.listed.has(key)) return false;
 			this.listed.add(key);
 			return true;
 		});
 		if (fresh.length === 0) {
 			throw this.fail(
-				'Partner Center returned the same page again (every referral on it was already listed)',
-				`The listing stopped there, so no referral is output twice and it cannot loop forever; the referrals after that page were not read.${supportHint(response)}`,
+				`Partner Center returned the same page again (every ${one} on it was already listed)`,
+				`The listing stopped there, so no ${one} is output twice and it cannot loop forever; the ${many} after that page were not read.${supportHint(response)}`,
 			);
 		}
 		return fresh;
@@ -140,16 +136,17 @@ class ListingGuard {
 
 	/** Records a next-page link before it is followed; fails when it was followed before or after too many empty pages. */
 	follow(link: string): string {
+		const { one, many } = this.noun;
 		if (this.followed.has(link)) {
 			throw this.fail(
 				'Partner Center returned the same page again (a next-page link it had already given)',
-				'The listing stopped there, so it cannot loop forever and no referral is output twice; the referrals after that page were not read.',
+				`The listing stopped there, so it cannot loop forever and no ${one} is output twice; the ${many} after that page were not read.`,
 			);
 		}
 		if (this.emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
 			throw this.fail(
 				`Partner Center returned ${this.emptyInARow} empty pages in a row, each with a link to another`,
-				'The listing stopped there so that it cannot run on forever; the referrals after those pages, if any, were not read.',
+				`The listing stopped there so that it cannot run on forever; the ${many} after those pages, if any, were not read.`,
 			);
 		}
 		this.followed.add(link);
