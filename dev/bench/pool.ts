@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import {
 	DEFAULT_MAX_CONCURRENT,
 	START_CONCURRENT,
-} from '../../nodes/PartnerCenterReferral/shared/concurrency';
+} from '../../nodes/PartnerCenterReferral/transport/pool';
 import type { BatchResult, Target } from './run';
 
 export interface PoolRun {

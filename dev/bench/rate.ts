@@ -7,7 +7,7 @@
  *
  * run.ts measures each run; this file says which runs and what they must meet.
  */
-import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/concurrency';
+import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/constants';
 import type { BatchResult, Target } from './run';
 
 /** Requests per second the sandbox allows in these runs. */

@@ -38,7 +38,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
-import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/concurrency';
+import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/constants';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runNode, runPoll, type RunOptions } from '../harness';
 import { REFERENCE_DATE } from '../sandbox/data';

@@ -30,8 +30,8 @@ import {
 	targetFilter,
 } from './shared/changes';
 import { MAX_PAGE_SIZE } from './shared/constants';
-import type { ReferralFilters } from './shared/filters';
-import { buildReferralFilter } from './shared/filters';
+import type { ReferralFilters } from './shared/odataFilter';
+import { buildReferralFilter } from './shared/odataFilter';
 import { formatReferral } from './shared/simplify';
 import { timeoutMsForOption } from './shared/timeout';
 import { timing } from './shared/timing';

@@ -7,7 +7,7 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/shared/concurrency';
+import { AdaptiveThrottle } from '../../nodes/PartnerCenterReferral/transport/pool';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { API, guid, REFERRALS, referral, runReferral } from '../fixtures';
 import { flat, idFromItem, useNock, watchRequests } from './helpers';

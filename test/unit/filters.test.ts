@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { buildReferralFilter, quote } from '../../nodes/PartnerCenterReferral/shared/filters';
+import { buildReferralFilter, quote } from '../../nodes/PartnerCenterReferral/shared/odataFilter';
 import { toUtcIso } from '../../nodes/PartnerCenterReferral/shared/values';
 
 const context = {

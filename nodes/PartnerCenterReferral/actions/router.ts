@@ -19,11 +19,10 @@ import * as getRelated from './referral/getRelated.operation';
 import * as markLost from './referral/markLost.operation';
 import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
-import { throttleForOption } from '../shared/concurrency';
 import type { NodeError } from '../shared/nodeError';
 import { toNodeError } from '../shared/nodeError';
 import { timeoutMsForOption } from '../shared/timeout';
-import { useThrottle, useTimeout } from '../transport';
+import { throttleForOption, useThrottle, useTimeout } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
 	get,

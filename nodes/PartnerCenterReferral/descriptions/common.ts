@@ -1,8 +1,12 @@
 /** Field descriptions shared by several operations (and the trigger). */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_CONCURRENT, START_CONCURRENT } from '../shared/concurrency';
-import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from '../shared/constants';
+import {
+	DEFAULT_MAX_CONCURRENT,
+	EXAMPLE_REFERRAL_ID,
+	GUID_PATTERN,
+	START_CONCURRENT,
+} from '../shared/constants';
 import { REFERRAL_URL_EXTRACT, REFERRAL_URL_VALIDATION } from '../shared/referralId';
 import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from '../shared/timeout';
 

@@ -1,4 +1,4 @@
-/** The filter fields of Get Many, reused by the trigger. Names match shared/filters.ts. */
+/** The filter fields of Get Many, reused by the trigger. Names match shared/odataFilter.ts. */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DIRECTIONS, QUALIFICATIONS, STATUSES, SUBSTATUSES, TYPES } from '../shared/constants';

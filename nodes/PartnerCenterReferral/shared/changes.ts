@@ -30,7 +30,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { quote } from './filters';
+import { quote } from './odataFilter';
 import { serviceTimeMs } from './serviceTime';
 
 export type TriggerEvent = 'referralCreated' | 'referralUpdated' | 'statusChanged';

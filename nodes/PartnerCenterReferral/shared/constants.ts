@@ -9,6 +9,12 @@ export const REFERRALS_PATH = '/v1.0/engagements/referrals';
 /** The service answers at most this many referrals a page. */
 export const MAX_PAGE_SIZE = 100;
 
+/** Max Concurrent Requests when the user leaves it out: the ceiling of the adaptive pool (transport/pool.ts). */
+export const DEFAULT_MAX_CONCURRENT = 32;
+
+/** Requests the adaptive pool allows at once before the first answer; it grows from here. */
+export const START_CONCURRENT = 5;
+
 export const GUID_PATTERN =
 	'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 

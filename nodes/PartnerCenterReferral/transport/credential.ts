@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../shared/constants';
-import type { PartnerCenterContext } from './http';
+import type { PartnerCenterContext } from './types';
 import { isNeverConnected } from './signIn';
 
 /** What the transport keeps of the credential: where to send requests, and what must never be shown. */

@@ -16,8 +16,8 @@ import {
 	MAYBE_UPDATED,
 	NETWORK_FAILURES,
 } from './hints';
-import type { ApiRequest, PartnerCenterContext } from './http';
-import { headerValue, isRepeatable } from './http';
+import type { ApiRequest, PartnerCenterContext } from './types';
+import { headerValue, isRepeatable } from './types';
 import { redact } from './redact';
 import type { SignInFailure } from './signIn';
 import { explainPartnerCenterRefusal, inspectSignIn, mapSignInFailure } from './signIn';

@@ -2,7 +2,8 @@
  * The only code that talks HTTP to Partner Center; the rest of the node imports it from here.
  *
  * - request.ts: one request, with the credential and n8n's token refresh, holding a slot
- *   of the execution's throttle (throttle.ts), retried as retry.ts says.
+ *   of the execution's throttle (throttle.ts: what a throttle is and which one an execution
+ *   uses; pool.ts: the adaptive pool that the router creates), retried as retry.ts says.
  * - paging.ts: `listPages`, following next-page links safely for any collection (what a
  *   referral is and the referral listing are api/'s).
  * - errors.ts: every failure becomes a NodeApiError saying what happened and how to fix it
@@ -10,10 +11,11 @@
  * - credential.ts: the API Base URL and the secrets, read once per execution context.
  * - deadline.ts: how long one attempt and one request with its retries may take.
  */
-export type { ApiRequest, ApiResponse, PartnerCenterContext } from './http';
+export type { ApiRequest, ApiResponse, PartnerCenterContext } from './types';
 export { ETAG_CHANGED_HINT, MAYBE_CREATED } from './hints';
 export type { Collection, ListRequest } from './paging';
 export { listPages, MAX_EMPTY_PAGES_IN_A_ROW } from './paging';
 export { apiRequest } from './request';
 export { useThrottle } from './throttle';
+export { throttleForOption } from './pool';
 export { DEADLINE_FACTOR, useTimeout } from './deadline';

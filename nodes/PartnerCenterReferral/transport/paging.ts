@@ -9,8 +9,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MAX_PAGE_SIZE } from '../shared/constants';
 import { assertSameOrigin, getBaseUrl } from './credential';
 import { PAGING_FAULT_HINT } from './hints';
-import type { ApiRequest, ApiResponse, PartnerCenterContext } from './http';
-import { headerValue } from './http';
+import type { ApiRequest, ApiResponse, PartnerCenterContext } from './types';
+import { headerValue } from './types';
 import { apiRequest } from './request';
 
 export interface ListRequest {

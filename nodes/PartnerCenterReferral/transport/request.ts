@@ -15,8 +15,8 @@ import { assertSameOrigin, currentSecrets, getCredentialFacts } from './credenti
 import { Deadline, timeoutOf } from './deadline';
 import type { Failure } from './errors';
 import { inspectFailure, isTimeout, mapFailure, mayHaveBeenProcessed } from './errors';
-import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './http';
-import { headerValue } from './http';
+import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './types';
+import { headerValue } from './types';
 import {
 	isRetryable,
 	MAX_ATTEMPTS,

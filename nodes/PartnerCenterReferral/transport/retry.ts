@@ -8,8 +8,8 @@
  */
 import { timing } from '../shared/timing';
 import type { Failure } from './errors';
-import type { ApiRequest } from './http';
-import { headerValue, isRepeatable } from './http';
+import type { ApiRequest } from './types';
+import { headerValue, isRepeatable } from './types';
 
 export const MAX_ATTEMPTS = 5;
 export const MAX_RETRY_AFTER_MS = 60_000;

@@ -27,8 +27,8 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { NETWORK_FAILURES } from './hints';
-import type { ApiRequest, PartnerCenterContext } from './http';
-import { headerValue } from './http';
+import type { ApiRequest, PartnerCenterContext } from './types';
+import { headerValue } from './types';
 import { redact } from './redact';
 
 export interface SignInFailure {

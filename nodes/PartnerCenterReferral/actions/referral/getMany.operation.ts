@@ -15,8 +15,8 @@ import {
 	timeoutOption,
 } from '../../descriptions/common';
 import { referralFilterFields } from '../../descriptions/filters';
-import type { ReferralFilters } from '../../shared/filters';
-import { buildReferralFilter } from '../../shared/filters';
+import type { ReferralFilters } from '../../shared/odataFilter';
+import { buildReferralFilter } from '../../shared/odataFilter';
 import { oneOf, readLimit, ValueReader } from '../../shared/values';
 import { readSimplify } from '../parameters';
 import type { SendItem } from '../types';

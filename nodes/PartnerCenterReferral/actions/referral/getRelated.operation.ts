@@ -11,7 +11,7 @@ import {
 	simplifyField,
 	timeoutOption,
 } from '../../descriptions/common';
-import { quote } from '../../shared/filters';
+import { quote } from '../../shared/odataFilter';
 import { getReferralId } from '../../shared/referralId';
 import { readLimit, ValueReader } from '../../shared/values';
 import { readSimplify } from '../parameters';

@@ -4,8 +4,8 @@ import {
 	mapWithConcurrency,
 	START_CONCURRENT,
 	throttleForOption,
-} from '../../nodes/PartnerCenterReferral/shared/concurrency';
-import type { ReleaseSlot } from '../../nodes/PartnerCenterReferral/shared/throttle';
+} from '../../nodes/PartnerCenterReferral/transport/pool';
+import type { ReleaseSlot } from '../../nodes/PartnerCenterReferral/transport/throttle';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 
 /** A promise resolved from outside, to control completion order without timers. */

@@ -1,5 +1,6 @@
 /**
- * Bounded, adaptive concurrency for per-item operations.
+ * The adaptive pool: bounded, adaptive concurrency for per-item operations (the throttle
+ * interface it implements and the per-execution registry are in throttle.ts).
  *
  * `mapWithConcurrency` runs one worker per input item, at most `concurrency` at once,
  * and returns the results in input order whatever order they finish in.
@@ -28,14 +29,11 @@
  * request waits out a Retry-After never holds up the others, while the throttle decides how
  * many requests are actually in flight. Once an item fails, requests not yet sent never are.
  */
+import { DEFAULT_MAX_CONCURRENT, START_CONCURRENT } from '../shared/constants';
+import { timing } from '../shared/timing';
 import type { ReleaseSlot, RequestOutcome, RequestThrottle } from './throttle';
-import { timing } from './timing';
 
-/** The ceiling when the user leaves Max Concurrent Requests out. */
-export const DEFAULT_MAX_CONCURRENT = 32;
-
-/** Requests allowed at once before the first answer; the throttle grows from here. */
-export const START_CONCURRENT = 5;
+export { DEFAULT_MAX_CONCURRENT, START_CONCURRENT };
 
 /** What a request waiting for a slot fails with once an item failed (the item's own error is what the node reports). */
 const NOT_SENT = 'Not sent: an earlier item failed';
