@@ -1,8 +1,35 @@
 /** Parameters that several operations read the same way. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { referralIdOf } from '../shared/referralId';
 import type { ValueReader } from '../shared/values';
-import { eTag, flag, isBlank } from '../shared/values';
+import { eTag, flag, isBlank, limit } from '../shared/values';
+
+/**
+ * The referral GUID of the Referral parameter (a resource locator, or a plain string from an
+ * expression), trimmed and URL-encoded; anything else fails here, before a request.
+ */
+export function getReferralId(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	parameterName = 'referralId',
+): string {
+	return referralIdOf(this, this.getNodeParameter(parameterName, itemIndex), itemIndex);
+}
+
+/**
+ * "Return All" and "Limit" of a listing operation, read before anything is sent: the limit,
+ * or undefined when Return All is on (a switch, so also the text true or false).
+ */
+export function readLimit(
+	context: IExecuteFunctions,
+	read: ValueReader,
+	itemIndex: number,
+): number | undefined {
+	if (read.required('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag))
+		return undefined;
+	return read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
+}
 
 /**
  * The eTag from "Only Update If Unchanged", or undefined when the option is not added.

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from './constants';
@@ -6,19 +6,18 @@ import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from './constants';
 const EXACT_GUID = new RegExp(`^${GUID_PATTERN}$`);
 
 /**
- * Reads a referral resource locator (or a plain string from an expression) and returns
- * the referral GUID, trimmed and URL-encoded. Anything else fails here, before a request.
+ * The referral GUID of a referral resource locator's value (or a plain string from an
+ * expression), trimmed and URL-encoded. Anything else fails here, before a request.
  */
-export function getReferralId(
-	this: IExecuteFunctions,
+export function referralIdOf(
+	context: { getNode(): INode },
+	parameter: unknown,
 	itemIndex: number,
-	parameterName = 'referralId',
 ): string {
-	const parameter = this.getNodeParameter(parameterName, itemIndex) as string | IDataObject;
-	const locator =
+	const locator: IDataObject =
 		typeof parameter === 'object' && parameter !== null
-			? parameter
-			: { mode: 'id', value: parameter };
+			? (parameter as IDataObject)
+			: { mode: 'id', value: parameter as string };
 	const mode = String(locator.mode ?? 'id');
 	const raw = locator.value === undefined || locator.value === null ? '' : String(locator.value);
 	const id = parseReferralId(raw, mode);
@@ -26,7 +25,7 @@ export function getReferralId(
 		const shown =
 			raw.trim() === '' ? 'empty' : `"${raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}"`;
 		throw new NodeOperationError(
-			this.getNode(),
+			context.getNode(),
 			`The Referral parameter is not a valid referral ID (it is ${shown})`,
 			{
 				description:

@@ -213,20 +213,6 @@ export const limit: Rule<number> = {
 };
 
 /**
- * "Return All" and "Limit" of a listing operation, read before anything is sent: the limit,
- * or undefined when Return All is on (a switch, so also the text true or false).
- */
-export function readLimit(
-	context: IExecuteFunctions,
-	read: ValueReader,
-	itemIndex: number,
-): number | undefined {
-	if (read.required('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag))
-		return undefined;
-	return read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
-}
-
-/**
  * Numbers are epoch milliseconds; below this (3 March 1973) they are most likely epoch
  * seconds, which would silently mean a date in 1970.
  */

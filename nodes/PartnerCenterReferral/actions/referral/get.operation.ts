@@ -9,10 +9,9 @@ import {
 	simplifyField,
 	timeoutOption,
 } from '../../descriptions/common';
-import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import { ValueReader } from '../../shared/values';
-import { readSimplify } from '../parameters';
+import { getReferralId, readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {

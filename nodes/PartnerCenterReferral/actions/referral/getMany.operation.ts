@@ -17,8 +17,8 @@ import {
 import { referralFilterFields } from '../../descriptions/filters';
 import type { ReferralFilters } from '../../shared/odataFilter';
 import { buildReferralFilter } from '../../shared/odataFilter';
-import { oneOf, readLimit, ValueReader } from '../../shared/values';
-import { readSimplify } from '../parameters';
+import { oneOf, ValueReader } from '../../shared/values';
+import { readLimit, readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 const DEFAULT_SORT = 'updatedDateTime desc';

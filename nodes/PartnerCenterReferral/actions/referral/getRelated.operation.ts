@@ -12,9 +12,8 @@ import {
 	timeoutOption,
 } from '../../descriptions/common';
 import { quote } from '../../shared/odataFilter';
-import { getReferralId } from '../../shared/referralId';
-import { readLimit, ValueReader } from '../../shared/values';
-import { readSimplify } from '../parameters';
+import { ValueReader } from '../../shared/values';
+import { getReferralId, readLimit, readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {

@@ -16,10 +16,9 @@ import {
 	simplifyField,
 	timeoutOption,
 } from '../../descriptions/common';
-import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import { text, ValueReader } from '../../shared/values';
-import { readETagOption, readSimplify } from '../parameters';
+import { getReferralId, readETagOption, readSimplify } from '../parameters';
 import type { ReferralOperation, SendItem } from '../types';
 
 export interface StatusMove {

@@ -21,11 +21,10 @@ import {
 import { qualificationField } from '../../descriptions/fields';
 import { readMembers } from '../../shared/body';
 import { QUALIFICATIONS, STATUSES, SUBSTATUSES } from '../../shared/constants';
-import { getReferralId } from '../../shared/referralId';
 import { formatReferral } from '../../shared/simplify';
 import type { Rule } from '../../shared/values';
 import { amount, currency, dateTime, oneOf, text, ValueReader } from '../../shared/values';
-import { readETagOption, readSimplify } from '../parameters';
+import { getReferralId, readETagOption, readSimplify } from '../parameters';
 import type { SendItem } from '../types';
 
 /** The statuses and substatuses an update may set (None is not one to move to). */
