@@ -72,9 +72,51 @@ export default [
 		'api/ imports only shared/ and the transport (its index)',
 	),
 	restrictImports(
+		['nodes/*/trigger/**/*.ts'],
+		[
+			...DEV_AND_TESTS,
+			'../*',
+			'!../shared',
+			'!../shared/*',
+			'!../transport',
+			'../transport/*',
+			'!../api',
+			'!../api/*',
+			'!../descriptions',
+			'!../descriptions/*',
+		],
+		'trigger/ imports only shared/, the transport (its index), api/ and descriptions/',
+	),
+	restrictImports(
 		['nodes/*/*.node.ts', 'nodes/*/actions/**/*.ts', 'nodes/*/methods/**/*.ts'],
+		[...DEV_AND_TESTS, '**/transport/*', '**/*.node', '**/*.node.js', '**/trigger', '**/trigger/*'],
+		'above api/, the transport is used through its index only, nothing imports a node class, and only the trigger node imports trigger/',
+	),
+	restrictImports(
+		['nodes/*/*Trigger.node.ts'],
 		[...DEV_AND_TESTS, '**/transport/*', '**/*.node', '**/*.node.js'],
 		'above api/, the transport is used through its index only, and nothing imports a node class',
 	),
+	// Node parameters are read only in actions/, trigger/ and the .node.ts files; the layers
+	// below get plain values.
+	{
+		files: [
+			'nodes/*/shared/**/*.ts',
+			'nodes/*/transport/**/*.ts',
+			'nodes/*/api/**/*.ts',
+			'nodes/*/descriptions/**/*.ts',
+			'nodes/*/methods/**/*.ts',
+		],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[callee.property.name='getNodeParameter']",
+					message:
+						'node parameters are read only in actions/, trigger/ and the .node.ts files: hand plain values down',
+				},
+			],
+		},
+	},
 	restrictImports(['dev/**/*.ts'], ['**/test', '**/test/*'], 'the dev tools import no tests'),
 ];

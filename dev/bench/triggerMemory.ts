@@ -13,7 +13,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
-import { MAX_OPEN } from '../../nodes/PartnerCenterReferral/shared/changes';
+import { MAX_OPEN } from '../../nodes/PartnerCenterReferral/trigger/changes';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runPoll, type RunOptions } from '../harness';
 import { startSandbox } from '../sandbox';

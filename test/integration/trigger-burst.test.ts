@@ -7,7 +7,7 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { MAX_REMEMBERED, MAX_WINDOW } from '../../nodes/PartnerCenterReferral/shared/changes';
+import { MAX_REMEMBERED, MAX_WINDOW } from '../../nodes/PartnerCenterReferral/trigger/changes';
 import { setUpContainer } from '../../dev/harness/container';
 import { ids, incomingReferral, useSimulatedClockSandbox } from './helpers';
 

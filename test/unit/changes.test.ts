@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { TriggerEvent, TriggerState } from '../../nodes/PartnerCenterReferral/shared/changes';
+import type { TriggerEvent, TriggerState } from '../../nodes/PartnerCenterReferral/trigger/changes';
 import {
 	detectChanges,
 	MAX_CLOCK_SKEW_MS,
@@ -10,7 +10,7 @@ import {
 	readState,
 	serviceClock,
 	startState,
-} from '../../nodes/PartnerCenterReferral/shared/changes';
+} from '../../nodes/PartnerCenterReferral/trigger/changes';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const MINUTE = 60_000;

@@ -7,14 +7,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { TriggerState } from '../../nodes/PartnerCenterReferral/shared/changes';
+import type { TriggerState } from '../../nodes/PartnerCenterReferral/trigger/changes';
 import {
 	buildStatusMemory,
 	detectChanges,
 	MAX_OPEN,
 	readState,
 	targetFilter,
-} from '../../nodes/PartnerCenterReferral/shared/changes';
+} from '../../nodes/PartnerCenterReferral/trigger/changes';
 import { asUtcStamp, serviceTimeMs } from '../../nodes/PartnerCenterReferral/shared/serviceTime';
 import { simplifyReferral } from '../../nodes/PartnerCenterReferral/shared/simplify';
 

@@ -30,8 +30,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { quote } from './odataFilter';
-import { serviceTimeMs } from './serviceTime';
+import { quote } from '../shared/odataFilter';
+import { serviceTimeMs } from '../shared/serviceTime';
 
 export type TriggerEvent = 'referralCreated' | 'referralUpdated' | 'statusChanged';
 

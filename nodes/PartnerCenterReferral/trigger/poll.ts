@@ -1,0 +1,217 @@
+/**
+ * The trigger's poll: one poll of the active trigger (what changed since the state in static
+ * data, by the rules of changes.ts) or, in the editor, Fetch Test Event.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { listReferrals } from '../api/listing';
+import { MAX_PAGE_SIZE } from '../shared/constants';
+import type { ReferralFilters } from '../shared/odataFilter';
+import { buildReferralFilter } from '../shared/odataFilter';
+import { formatReferral } from '../shared/simplify';
+import { timing } from '../shared/timing';
+import type { ApiResponse } from '../transport';
+import { useTimeout } from '../transport';
+import type { Change, TriggerEvent } from './changes';
+import {
+	buildStatusMemory,
+	detectChanges,
+	matchesTarget,
+	MAX_OPEN,
+	MAX_WINDOW,
+	OPEN_STATUS_FILTER,
+	readState,
+	serviceClock,
+	startState,
+	targetFilter,
+} from './changes';
+import type { PollSettings } from './parameters';
+import { readPollSettings } from './parameters';
+
+/** A poll of the trigger: its parameters read first, then the changes or the test event. */
+export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const settings = readPollSettings.call(this);
+	const { event, userFilter, targets, simplify } = settings;
+	useTimeout(this, settings.timeoutMs);
+
+	if (this.getMode() === 'manual')
+		return await fetchTestEvent.call(this, event, userFilter, targets, simplify);
+
+	// Two polls of one trigger at once (one slower than the interval) share this object: the
+	// second yields, and the next poll lists everything since the state the first one leaves.
+	const staticData = this.getWorkflowStaticData('node');
+	if (pollsRunning.has(staticData)) {
+		this.logger.warn(
+			`Partner Center Referral Trigger "${this.getNode().name}": the previous poll is still running, so this one does nothing (the next poll picks up every change since).`,
+		);
+		return null;
+	}
+	pollsRunning.add(staticData);
+	try {
+		return await pollChanges.call(this, staticData, settings);
+	} finally {
+		pollsRunning.delete(staticData);
+	}
+}
+
+/** The static data of every poll running now (in this process). */
+const pollsRunning = new WeakSet<object>();
+
+/** One poll of the active trigger: what changed since the state in static data, and the next state. */
+async function pollChanges(
+	this: IPollFunctions,
+	staticData: IDataObject,
+	{ event, filters, userFilter, targets, simplify, lookbackDays }: PollSettings,
+): Promise<INodeExecutionData[][] | null> {
+	const name = this.getNode().name;
+	const startedMs = timing.now();
+	const { state: remembered, damaged } = readState(staticData.referrals);
+	let state = remembered ?? startState(startedMs, lookbackDays);
+	if (damaged !== undefined) {
+		const notice = `The trigger's saved state could not be read (${damaged}), so it started over on ${new Date(startedMs).toISOString()} as at activation: changes between its last good poll and then may not have fired.`;
+		this.logger.warn(`Partner Center Referral Trigger "${name}": ${notice}`);
+		state = { ...state, notice };
+	}
+	// Status Changed remembers the status of every referral that can still move (listed before
+	// the changes, so that every move after that listing is compared with it).
+	const buildMemory = event === 'statusChanged' && state.open === undefined;
+	if (buildMemory) state = { ...state, open: await listStatusMemory.call(this, filters) };
+	const { referrals, firstResponse } = await listChangedSince.call(this, state.from, userFilter);
+
+	const serviceNowMs = serviceClock(startedMs, firstResponse);
+	const detection = detectChanges(state, referrals, event, targets, serviceNowMs, !buildMemory);
+	const { changes, overflow, forgotten } = detection;
+	const next = detection.state;
+	if (overflow) {
+		this.logger.warn(
+			`Partner Center Referral Trigger "${name}": ${overflow.inWindow} referral changes are inside the poll window, more than the ${MAX_WINDOW} it remembers. Nothing fires twice: the next poll starts at ${overflow.from}, so a change Partner Center writes late with an earlier time would be missed.`,
+		);
+	}
+	if (forgotten > 0)
+		this.logger.warn(
+			memoryFullMessage(name, `${forgotten} referrals that can still move were forgotten`),
+		);
+	// The activation poll (without a look-back) only remembers what exists: nothing from before
+	// fires. Nor after a damaged state: the look-back would fire again what fired before.
+	const fired = remembered || (lookbackDays > 0 && damaged === undefined) ? changes : [];
+	const notice = fired.length > 0 ? next.notice : undefined;
+	if (notice !== undefined) delete next.notice;
+	// Only now, after every page arrived, does the state move: a failed poll loses nothing.
+	staticData.referrals = next as unknown as IDataObject;
+	if (fired.length === 0) return null;
+	return [fired.map((change) => toItem(change, simplify, notice))];
+}
+
+function memoryFullMessage(name: string, what: string): string {
+	return `Partner Center Referral Trigger "${name}": ${what}; it remembers the status of at most ${MAX_OPEN}. For the others Status Changed fires only when Partner Center stamps the move (acceptedDateTime, closedDateTime), so a move may not fire. Narrow the trigger's filters to fewer referrals.`;
+}
+
+/**
+ * The status memory of Status Changed: one listing of the referrals that can still move (not
+ * Closed) within the trigger's filters except Status and Substatus (a referral may move into
+ * those), the most recently updated first, at most MAX_OPEN.
+ */
+async function listStatusMemory(this: IPollFunctions, filters: ReferralFilters & IDataObject) {
+	const { status, substatus, ...rest } = filters;
+	const others = buildReferralFilter(this, rest);
+	const qs = {
+		$filter: others ? `${OPEN_STATUS_FILTER} and (${others})` : OPEN_STATUS_FILTER,
+		$orderby: 'updatedDateTime desc',
+	};
+	const listed: IDataObject[] = [];
+	for await (const page of listReferrals.call(this, { qs, limit: MAX_OPEN + 1 }))
+		listed.push(...page);
+	const { open, complete } = buildStatusMemory(listed);
+	if (!complete)
+		this.logger.warn(
+			memoryFullMessage(this.getNode().name, `more than ${MAX_OPEN} referrals can still move`),
+		);
+	return open;
+}
+
+/**
+ * "Fetch Test Event": the most recent referral the active trigger could fire for, with the
+ * same filters and To Statuses, leaving the state alone.
+ */
+async function fetchTestEvent(
+	this: IPollFunctions,
+	event: TriggerEvent,
+	userFilter: string | undefined,
+	targets: string[],
+	simplify: boolean,
+): Promise<INodeExecutionData[][]> {
+	const filter = [userFilter, targetFilter(targets)].filter((clause) => clause !== undefined);
+	const qs: IDataObject = {
+		$orderby: event === 'referralCreated' ? 'createdDateTime desc' : 'updatedDateTime desc',
+	};
+	if (filter.length > 0)
+		qs.$filter =
+			filter.length === 1 ? filter[0] : filter.map((clause) => `(${clause})`).join(' and ');
+	// checked here as well, as the active trigger does (a service that ignored the filter)
+	const limit = targets.length > 0 ? MAX_PAGE_SIZE : 1;
+	for await (const page of listReferrals.call(this, { qs, limit })) {
+		const match = page.find((referral) =>
+			matchesTarget(targets, stringOr(referral.status), stringOr(referral.substatus)),
+		);
+		if (match)
+			return [
+				[
+					toItem(
+						{ referral: match, event, previousStatus: null, previousSubstatus: null },
+						simplify,
+					),
+				],
+			];
+	}
+	throw new NodeOperationError(this.getNode(), 'No referral matches this trigger yet', {
+		description:
+			targets.length > 0
+				? `Partner Center has no referral that matches the filters and is in To Statuses (${targets.join(', ')}): Fetch Test Event applies both, as the active trigger does. Loosen the filters or To Statuses, or move a referral to one of those statuses in Partner Center, and fetch the test event again.`
+				: 'Partner Center has no referral that matches the filters: Fetch Test Event applies them, as the active trigger does. Loosen the filters, or create a referral in Partner Center, and fetch the test event again.',
+	});
+}
+
+function stringOr(value: unknown): string | null {
+	return typeof value === 'string' ? value : null;
+}
+
+/**
+ * An output item: the referral, then `event`, `previousStatus`, `previousSubstatus` (also for
+ * the test event), and `triggerNotice` on the items of the first poll that fires after the
+ * trigger had to start over (see docs/trigger-memory.md).
+ */
+function toItem(change: Change, simplify: boolean, notice?: string): INodeExecutionData {
+	return {
+		json: {
+			...formatReferral(change.referral, simplify),
+			event: change.event,
+			previousStatus: change.previousStatus,
+			previousSubstatus: change.previousSubstatus,
+			...(notice === undefined ? {} : { triggerNotice: notice }),
+		},
+	};
+}
+
+/**
+ * Every referral updated at or after `from` that matches the user's filters, oldest first,
+ * following every page; and the Date header of the first response with n8n's time at its arrival.
+ */
+async function listChangedSince(
+	this: IPollFunctions,
+	from: string,
+	userFilter: string | undefined,
+) {
+	const clause = `updatedDateTime ge ${from}`;
+	const qs = {
+		$filter: userFilter ? `${clause} and (${userFilter})` : clause,
+		$orderby: 'updatedDateTime asc',
+	};
+	let firstResponse: { date: unknown; receivedMs: number } | undefined;
+	const onResponse = (response: ApiResponse) => {
+		firstResponse ??= { date: response.headers.date, receivedMs: timing.now() };
+	};
+	const referrals: IDataObject[] = [];
+	for await (const page of listReferrals.call(this, { qs, onResponse })) referrals.push(...page);
+	return { referrals, firstResponse };
+}
