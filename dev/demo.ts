@@ -35,10 +35,10 @@ import {
 } from './workflows';
 import type { Sandbox } from './sandbox';
 import { startSandbox } from './sandbox';
+import { EXAMPLE_REFERRAL_ID } from './sandbox/data';
 
 const LIVE_BASE_URL = 'https://api.partner.microsoft.com';
 const CREDENTIAL_TYPE = 'partnerCenterOAuth2Api';
-const EXAMPLE_REFERRAL_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
 const SEEDED_REFERRALS = 200;
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 /** Shared test data: the documented example referral, credentials, and a node runner. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { exampleReferral as documentedExample } from '../dev/sandbox/data';
+import { exampleReferral as documentedExample, EXAMPLE_REFERRAL_ID } from '../dev/sandbox/data';
 
 import { PartnerCenterReferral } from '../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
@@ -15,7 +15,7 @@ export const ACCESS_TOKEN =
 	'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.access-token-that-must-not-leak.c2lnbmF0dXJl';
 export const REFRESH_TOKEN = 'refresh-token-that-must-not-leak-0123456789';
 export const REFERRALS = '/v1.0/engagements/referrals';
-export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
+export const EXAMPLE_ID = EXAMPLE_REFERRAL_ID;
 
 /**
  * The response of Microsoft's "get a referral by id" page, verbatim: the sandbox's copy of

@@ -15,7 +15,7 @@ import {
 	DEFAULT_MAX_CONCURRENT,
 	START_CONCURRENT,
 } from '../../nodes/PartnerCenterReferral/transport/pool';
-import type { BatchResult, Target } from './run';
+import type { BatchResult, Target } from './results';
 
 export interface PoolRun {
 	scenario: string;

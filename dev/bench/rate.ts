@@ -8,7 +8,7 @@
  * run.ts measures each run; this file says which runs and what they must meet.
  */
 import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/constants';
-import type { BatchResult, Target } from './run';
+import type { BatchResult, Target } from './results';
 
 /** Requests per second the sandbox allows in these runs. */
 export const RATE_LIMIT = 25;

@@ -60,6 +60,7 @@ import {
 } from './httpRequest';
 import { profileOwnCpu, type OwnCpu } from './profile';
 import type { CounterSnapshot, FaultSettings } from './protocol';
+import type { BatchResult, Target } from './results';
 import { RATE_LIMIT, rateScenarios, rateTargets, type RateRun } from './rate';
 import { RemoteSandbox } from './remote-sandbox';
 import { triggerBurstScenario, triggerBurstTable, triggerBurstTargets } from './trigger';
@@ -176,36 +177,6 @@ async function firstRequestPath<T>(
 
 /* ------------------------------------------------------------------------------------ */
 /* 1. Batch Get                                                                           */
-
-export interface BatchResult {
-	scenario: string;
-	ids: number;
-	concurrency: number | 'unbounded';
-	wallMs: number;
-	/** for a capped sequential run: the wall time scaled to all ids */
-	extrapolatedWallMs?: number;
-	requests: number;
-	throttled: number;
-	failedItems: number;
-	/** most requests in flight at once, as the sandbox saw them */
-	peakInFlight: number;
-	/** the service answers 429 above this many in flight */
-	serviceMaxConcurrent: number;
-	/** the service answers 429 above this many requests in one second (the rate rows) */
-	servicePerSecond?: number;
-	/** the service's own limit: ids / its limit in flight × latency (rate rows: ids / its requests per second) */
-	serviceLimitMs: number;
-	ratioToServiceLimit: number;
-	/** the limit of this client: ids / min(its concurrency, 10) × latency */
-	ownLimitMs?: number;
-	ratioToOwnLimit?: number;
-	/** sandbox time per request, arrival to response end (the 50 ms latency included) */
-	serverMsPerRequest: number;
-	cpuMicros: number;
-	cpuMicrosPerRequest: number;
-	sandboxCpuMicros: number;
-	note?: string;
-}
 
 function limitMs(ids: number, inFlight: number): number {
 	return Math.ceil(ids / inFlight) * LATENCY_MS;
@@ -874,13 +845,6 @@ async function triggerScenario(
 
 /* ------------------------------------------------------------------------------------ */
 /* report                                                                                 */
-
-export interface Target {
-	name: string;
-	target: string;
-	actual: string;
-	pass: boolean;
-}
 
 function table(
 	headers: string[],

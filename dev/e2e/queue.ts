@@ -25,6 +25,7 @@ import { createServer as createTlsServer } from 'node:tls';
 
 import type { Sandbox } from '../sandbox';
 import { incomingReferral, startSandbox } from '../sandbox';
+import { EXAMPLE_REFERRAL_ID } from '../sandbox/data';
 import type { Outcome } from './common';
 import { ACTION_TYPE, failure, installPackage, out, TRIGGER_TYPE, waitFor } from './common';
 import type { N8nInstall } from './install';
@@ -35,7 +36,6 @@ import { startPostgres, startRedis } from './services';
 
 /** The host n8n 2.x sends token refreshes to, whatever the stored credential says. */
 const TOKEN_HOST = 'login.microsoftonline.com';
-const REFERRAL_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37'; // the documented example the sandbox serves
 const WEBHOOK_PATH = 'pc-e2e-queue-get';
 // n8n 1.x saves a workflow's static data only for ids of at most 16 characters
 const WEBHOOK_WORKFLOW = 'pcQueueWebhook01';
@@ -240,9 +240,12 @@ const carries = (execution: StoredExecution, referralId: string): boolean =>
 async function getViaWebhook(
 	main: N8n,
 ): Promise<{ status: number; body: Record<string, unknown> | undefined; text: string }> {
-	const response = await fetch(`${main.baseUrl}/webhook/${WEBHOOK_PATH}?id=${REFERRAL_ID}`, {
-		signal: AbortSignal.timeout(300_000),
-	});
+	const response = await fetch(
+		`${main.baseUrl}/webhook/${WEBHOOK_PATH}?id=${EXAMPLE_REFERRAL_ID}`,
+		{
+			signal: AbortSignal.timeout(300_000),
+		},
+	);
 	const text = await response.text();
 	let body: Record<string, unknown> | undefined;
 	try {

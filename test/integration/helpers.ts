@@ -22,8 +22,7 @@ import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 export { incomingReferral } from '../../dev/sandbox';
 
 export const CREDENTIAL_TYPE = 'partnerCenterOAuth2Api';
-export const EXAMPLE_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
-export const EXAMPLE_ENGAGEMENT_ID = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
+export { EXAMPLE_ENGAGEMENT_ID, EXAMPLE_REFERRAL_ID as EXAMPLE_ID } from '../../dev/sandbox/data';
 
 export const byId = (id: string): INodeParameters => ({ __rl: true, mode: 'id', value: id });
 

@@ -4,6 +4,7 @@
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { EXAMPLE_ENGAGEMENT_ID as ENGAGEMENT } from '../../dev/sandbox/data';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { DEADLINE_FACTOR } from '../../nodes/PartnerCenterReferral/transport/deadline';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../nodes/PartnerCenterReferral/shared/timeout';
@@ -23,8 +24,6 @@ import {
 	TOKEN_PATH,
 } from '../fixtures';
 import { flat, watchRequests } from './helpers';
-
-const ENGAGEMENT = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
 
 const sleeps: number[] = [];
 

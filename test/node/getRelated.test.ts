@@ -4,6 +4,7 @@
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { EXAMPLE_ENGAGEMENT_ID as ENGAGEMENT } from '../../dev/sandbox/data';
 import {
 	API,
 	byId,
@@ -27,7 +28,6 @@ import {
 
 useNock();
 
-const ENGAGEMENT = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
 const FILTER = `engagementId eq '${ENGAGEMENT}'`;
 
 const getRelated = (

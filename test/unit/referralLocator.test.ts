@@ -9,12 +9,13 @@ import { NodeHelpers } from 'n8n-workflow';
 // n8n-core's own resource-locator extraction (not in its index; n8n-core has no exports map)
 import { extractValue } from 'n8n-core/dist/execution-engine/node-execution-context/utils/extract-value';
 
+import {
+	EXAMPLE_ENGAGEMENT_ID as ENGAGEMENT,
+	EXAMPLE_REFERRAL_ID as REFERRAL,
+} from '../../dev/sandbox/data';
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { referralIdLocator } from '../../nodes/PartnerCenterReferral/descriptions/common';
 import { parseReferralId } from '../../nodes/PartnerCenterReferral/shared/referralId';
-
-const REFERRAL = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
-const ENGAGEMENT = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
 
 const ACCEPTED: Array<[string, string]> = [
 	['a portal lead link', `https://partner.microsoft.com/dashboard/referrals/v2/leads/${REFERRAL}`],

@@ -1,6 +1,8 @@
 /**
- * Adversarial review: values that resolve to something the user did not mean must fail, not
- * be written as a default or read as another value.
+ * Silent misreads: a value that resolves to something the user did not mean (an expression
+ * that gives nothing, digits as a date, text as a switch) and an answer that is not what was
+ * asked for (another referral, a referral outside the filter, a repeat that may add twice)
+ * must fail or be told apart, never be written as a default or read as something else.
  */
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
