@@ -1,7 +1,7 @@
 /**
  * @jest-environment ./test/timeZoneEnvironment.js
  *
- * What the trigger remembers (shared/changes.ts) and how it reads the service's stamps
+ * What the trigger remembers (trigger/changes.ts) and how it reads the service's stamps
  * (shared/serviceTime.ts): the status memory of Status Changed and its bound, ids in any
  * case, damaged states, and zone-less stamps on a server in another time zone.
  */
