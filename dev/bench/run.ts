@@ -38,7 +38,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 // `.js`: tsx would otherwise resolve `X.node` to the codex file `X.node.json`
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
-import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/constants';
+import {
+	DEFAULT_MAX_CONCURRENT,
+	REFERRALS_PATH,
+} from '../../nodes/PartnerCenterReferral/shared/constants';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runNode, runPoll, type RunOptions } from '../harness';
 import { REFERENCE_DATE } from '../sandbox/data';
@@ -76,7 +79,6 @@ const RSS_SAMPLE_MS = 5;
 const MAX_REFERENCE_PAGES = 1000;
 /** A safety net: the bench takes about five minutes; nothing may keep it running for ever. */
 const WATCHDOG_MS = 600_000;
-const REFERRALS_PATH = '/v1.0/engagements/referrals';
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.json');
 /** What --only can select (all by default). */
 const GROUPS = ['pool', 'baselines', 'rate', 'getmany', 'trigger', 'burst', 'memory'];
