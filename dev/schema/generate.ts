@@ -8,7 +8,7 @@
  *   __schema__/v<x.y.z>.json                          the trigger (it has no resource/operation)
  *
  * `npm run schemas` (dev/schema/cli.ts) writes them into nodes/PartnerCenterReferral/__schema__/
- * (checked in; the build copies them into dist/); test/unit/schema.test.ts fails when the files
+ * (checked in; the build copies them into dist/); test/unit/schemas.test.ts fails when the files
  * differ from what this generates.
  */
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
  * Max Concurrent Requests through the engine: output order and pairing whatever order
  * the answers arrive in, errors paired under Continue On Fail, the adaptive limit after a
  * 429, and growth from the start towards the ceiling (default or set) counted server-side.
- * (The pool itself is unit-tested in test/unit/concurrency.test.ts.)
+ * (The pool itself is unit-tested in test/unit/pool.test.ts.)
  */
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
