@@ -10,6 +10,7 @@
  *   (the longer texts in hints.ts), with the credential's secrets masked (redact.ts).
  * - credential.ts: the API Base URL and the secrets, read once per execution context.
  * - deadline.ts: how long one attempt and one request with its retries may take.
+ * - types.ts: what a request and an answer are to the transport, and reading their headers.
  */
 export type { ApiRequest, ApiResponse, PartnerCenterContext } from './types';
 export { ETAG_CHANGED_HINT, MAYBE_CREATED } from './hints';
