@@ -244,15 +244,17 @@ function failedItems(items: INodeExecutionData[], ids: string[], runFailed: bool
 	return failed;
 }
 
-async function nodeBatchGet(
+/** The node's Get of `ids` (one item each), Max Concurrent Requests `concurrency` (left out: the default), under `faults`. */
+async function nodeGets(
 	sandbox: RemoteSandbox,
 	options: RunOptions,
 	ids: string[],
-	{ scenario, concurrency, serviceLimit }: PoolRun,
-): Promise<BatchResult> {
+	faults: FaultSettings,
+	concurrency: number | undefined,
+) {
 	const measured = await measure(
 		sandbox,
-		{ ...BATCH_FAULTS, maxConcurrent: serviceLimit },
+		faults,
 		async () =>
 			await runNode(
 				{
@@ -270,12 +272,26 @@ async function nodeBatchGet(
 			),
 	);
 	const run = measured.value;
+	const outcome = {
+		failedItems: failedItems(run.items, ids, run.error !== undefined),
+		...(run.error && { note: `run error: ${run.error.message}` }),
+	};
+	return { measured, outcome };
+}
+
+async function nodeBatchGet(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	ids: string[],
+	{ scenario, concurrency, serviceLimit }: PoolRun,
+): Promise<BatchResult> {
+	const faults = { ...BATCH_FAULTS, maxConcurrent: serviceLimit };
+	const { measured, outcome } = await nodeGets(sandbox, options, ids, faults, concurrency);
 	return batchResult(scenario, measured, {
 		ids: ids.length,
 		concurrency: concurrency ?? DEFAULT_MAX_CONCURRENT,
 		serviceLimit,
-		failedItems: failedItems(run.items, ids, run.error !== undefined),
-		...(run.error && { note: `run error: ${run.error.message}` }),
+		...outcome,
 	});
 }
 
@@ -377,32 +393,18 @@ async function nodeRateGet(
 	ids: string[],
 	{ scenario, perSecond }: RateRun,
 ): Promise<BatchResult> {
-	const measured = await measure(
+	const { measured, outcome } = await nodeGets(
 		sandbox,
+		options,
+		ids,
 		rateFaults(perSecond),
-		async () =>
-			await runNode(
-				{
-					type: 'partnerCenterReferral',
-					parameters: {
-						resource: 'referral',
-						operation: 'get',
-						referralId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-						options: {},
-					},
-					items: ids.map((id) => ({ id })),
-					onError: 'continueRegularOutput',
-				},
-				options,
-			),
+		undefined,
 	);
-	const run = measured.value;
 	return batchResult(scenario, measured, {
 		ids: ids.length,
 		concurrency: DEFAULT_MAX_CONCURRENT,
 		perSecond,
-		failedItems: failedItems(run.items, ids, run.error !== undefined),
-		...(run.error && { note: `run error: ${run.error.message}` }),
+		...outcome,
 	});
 }
 
