@@ -16,6 +16,7 @@ import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runPoll, type RunOptions } from '../harness';
 import { startSandbox } from '../sandbox';
 import { REFERENCE_DATE } from '../sandbox/data';
+import type { Target } from './results';
 
 const BURST = 10_000;
 const QUIET_POLLS = 1000;
@@ -48,13 +49,6 @@ export interface TriggerBurstResult {
 	/** the bounds in force */
 	maxWindow: number;
 	maxRemembered: number;
-}
-
-export interface TriggerBurstTarget {
-	name: string;
-	target: string;
-	actual: string;
-	pass: boolean;
 }
 
 export async function triggerBurstScenario(): Promise<TriggerBurstResult> {
@@ -170,7 +164,7 @@ export function triggerBurstTable(result: TriggerBurstResult): string {
 	].join('\n');
 }
 
-export function triggerBurstTargets(result: TriggerBurstResult): TriggerBurstTarget[] {
+export function triggerBurstTargets(result: TriggerBurstResult): Target[] {
 	return [
 		{
 			name: `Trigger burst: ${result.burst} fired exactly once`,
