@@ -41,6 +41,8 @@ export interface Failure {
 	timedOutAfterMs?: number;
 	/** The request was not tried again because the wait before it (ms) would pass the request's time limit. */
 	waitPastDeadlineMs?: number;
+	/** With waitPastDeadlineMs: the longest wait the time limit had left (ms), keeping time for one more attempt. */
+	waitLeftMs?: number;
 	/** The request's time limit (all attempts and waits), in ms; set when it stopped retrying because of it. */
 	deadlineMs?: number;
 	/** A failure to sign in (signIn.ts): nothing reached Partner Center's data. */
@@ -236,8 +238,8 @@ export function mapFailure(
 	let description: string;
 	switch (true) {
 		case failure.waitPastDeadlineMs !== undefined:
-			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${seconds(failure.waitPastDeadlineMs)}; that is past the timeout${failure.deadlineMs === undefined ? '' : ` of this request (${seconds(failure.deadlineMs)} in all)`}`;
-			description = `The node stopped at once rather than wait that long. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
+			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${preciseSeconds(failure.waitPastDeadlineMs, Math.ceil)}, but this request's time limit${failure.deadlineMs === undefined ? '' : ` (${seconds(failure.deadlineMs)} in all)`} had only ${preciseSeconds(failure.waitLeftMs ?? 0, Math.floor)} left to wait`;
+			description = `A wait must end with time left for one more attempt, so the node stopped at once rather than wait in vain. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
 			break;
 		case isTimeout(failure) && wasSent(failure) === false:
 			message = `Could not connect to Partner Center: timed out${timeout ? ` after ${timeout}` : ''}${after}`;
@@ -362,6 +364,16 @@ function quote(text: string, secrets: readonly string[], max = MAX_QUOTE_CHARS):
 /** A duration in whole seconds (at least 1), e.g. "60 s". */
 function seconds(ms: number): string {
 	return `${Math.max(1, Math.round(ms / 1000))} s`;
+}
+
+/**
+ * A duration rounded by `round` to a tenth of a second below 10 s, else to seconds, e.g.
+ * "0.4 s", "61 s": a wait asked for rounded up and the time left rounded down never read as
+ * if the wait had fitted.
+ */
+function preciseSeconds(ms: number, round: (value: number) => number): string {
+	const value = ms / 1000;
+	return `${value < 10 ? round(value * 10) / 10 : round(value)} s`;
 }
 
 function readServiceError(body: unknown): { code?: string; message?: string } {

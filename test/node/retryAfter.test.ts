@@ -1,11 +1,12 @@
 /**
- * Retry-After never makes the node hammer (issue 25.4): a wait asked for below a second
+ * Retry-After, as the node obeys it and says it. It never makes the node hammer (issue 25.4): a wait asked for below a second
  * (`Retry-After: 0.001`) is no usable hint, so every item backs off as for a 429 without one,
  * and the pool-wide pause after a rate-limit 429 lasts that backoff too. Several items at
  * once, through n8n's engine against nock, on a simulated clock: every wait (the items', the
  * pool's pauses and pacing) ends in the order of its end time, and the clock moves on only
  * while no request is in flight, so that the request times below are those of a real run
- * with an instant network.
+ * with an instant network. A wait that does not fit the request's time limit is refused
+ * saying how much of the limit was left (issue 25.5).
  */
 import nock from 'nock';
 
@@ -158,5 +159,31 @@ describe('Retry-After below a second (simulated clock)', () => {
 		expect(after.filter((request) => request.at > at && request.at < at + 500)).toEqual([]);
 		expect(after.filter((request) => request.at === at).length).toBeLessThanOrEqual(1);
 		expect(after.length).toBe(ids.length - 4);
+	});
+});
+
+describe('a Retry-After that does not fit what is left of the time limit', () => {
+	it('says how much of the limit was left to wait, not that the wait was past the whole limit', async () => {
+		const clock = { ms: START };
+		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
+		jest.spyOn(timing, 'sleep').mockImplementation(async (ms: number) => {
+			clock.ms += ms;
+		});
+		nock(API)
+			.get(`${REFERRALS}/${guid(1)}`)
+			.times(2)
+			.reply(429, { error: { code: 'tooManyRequests' } }, { 'Retry-After': '1' });
+
+		const { error } = await runReferral(
+			{ operation: 'get', referralId: idFromItem(), options: { timeout: 1 } },
+			{ items: [{ id: guid(1) }] },
+		);
+
+		// Timeout 1 s: 3 s in all. The first wait (1 s plus 5% jitter) fits; then 1.95 s are left, of
+		// which 1 s is kept for the next attempt: 0.95 s to wait, less than the 1 s asked
+		expect(error?.message).toBe(
+			"Partner Center is throttling requests (429) and asked to wait 1 s, but this request's time limit (3 s in all) had only 0.9 s left to wait",
+		);
+		expect(error?.description).toContain('time left for one more attempt');
 	});
 });
