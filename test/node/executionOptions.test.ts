@@ -100,3 +100,81 @@ describe('Limit as text', () => {
 		expect(queries[0].$top).toBe('50');
 	});
 });
+
+describe('options of the whole execution, given per item', () => {
+	const ids = [guid(1), guid(2), guid(3)];
+	const perItem = (field: string, values: Array<string | number>): IDataObject[] =>
+		ids.map((id, index) => ({ id, [field]: values[index] }));
+
+	it('refuses a later item whose Timeout differs from the first, naming it, and sends nothing', async () => {
+		const sent = watchRequests();
+		const { items, error } = await runReferral(get({ timeout: '={{ $json.timeout }}' }), {
+			items: perItem('timeout', [30, 30, 45]),
+		});
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(
+			'"Timeout (Seconds)" is 45 for item 2 but 30 for item 0: it must be the same for every item',
+		);
+		expect(error?.description).toContain('applies to the whole execution');
+		expect(error?.context.itemIndex).toBe(2);
+		expect(sent()).toEqual([]);
+	});
+
+	it('refuses a later item whose Timeout is invalid, naming it', async () => {
+		const sent = watchRequests();
+		const { error } = await runReferral(get({ timeout: '={{ $json.timeout }}' }), {
+			items: perItem('timeout', [30, 'soon', 30]),
+		});
+		expect(error?.message).toBe('Timeout (Seconds) must be a number of seconds from 1 to 600');
+		expect(error?.context.itemIndex).toBe(1);
+		expect(sent()).toEqual([]);
+	});
+
+	it('refuses a later item whose Max Concurrent Requests differs or is invalid, naming it', async () => {
+		const sent = watchRequests();
+		const differs = await runReferral(get({ concurrency: '={{ $json.concurrency }}' }), {
+			items: perItem('concurrency', [4, 4, 8]),
+		});
+		expect(differs.error?.message).toBe(
+			'"Max Concurrent Requests" is 8 for item 2 but 4 for item 0: it must be the same for every item',
+		);
+		const invalid = await runReferral(get({ concurrency: '={{ $json.concurrency }}' }), {
+			items: perItem('concurrency', [4, 'abc', 4]),
+		});
+		expect(invalid.error?.message).toBe(
+			'The field "Max Concurrent Requests" has an invalid value: "abc"',
+		);
+		expect(invalid.error?.context.itemIndex).toBe(1);
+		expect(sent()).toEqual([]);
+	});
+
+	it('with Continue On Fail, only the differing item fails; the others run', async () => {
+		serve([ids[0], ids[2]]);
+		const { items, error } = await runReferral(get({ timeout: '={{ $json.timeout }}' }), {
+			items: perItem('timeout', [30, 60, 30]),
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id ?? item.json.error)).toEqual([
+			ids[0],
+			'"Timeout (Seconds)" is 60 for item 1 but 30 for item 0: it must be the same for every item',
+			ids[2],
+		]);
+		expect(items.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+	});
+
+	it('accepts the same value in other shapes ("30" and 30, blank and the default)', async () => {
+		serve(ids);
+		const { error } = await runReferral(
+			get({ timeout: '={{ $json.timeout }}', concurrency: '={{ $json.concurrency }}' }),
+			{
+				items: ids.map((id, index) => ({
+					id,
+					timeout: [30, '30', ' 30 '][index],
+					concurrency: [undefined, 32, '32'][index],
+				})),
+			},
+		);
+		expect(error).toBeUndefined();
+	});
+});

@@ -1,5 +1,6 @@
 /** Parameters that several operations read the same way. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_MAX_CONCURRENT, MAX_CONCURRENT } from '../shared/constants';
 import { referralIdOf } from '../shared/referralId';
@@ -94,4 +95,31 @@ export function readExecutionOptions(
 				maxConcurrent,
 			) ?? DEFAULT_MAX_CONCURRENT,
 	};
+}
+
+/**
+ * A later item's execution options, which must be the first item's: the execution has one
+ * timeout and one pool, so a different value cannot apply to this item and is refused (naming
+ * the item) rather than ignored, as is an invalid one.
+ */
+export function checkExecutionOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	first: ExecutionOptions,
+): void {
+	const own = readExecutionOptions(context, itemIndex);
+	const differing = [
+		['Timeout (Seconds)', own.timeoutMs / 1000, first.timeoutMs / 1000],
+		[MAX_CONCURRENT_NAME, own.maxConcurrent, first.maxConcurrent],
+	].find(([, value, firstValue]) => value !== firstValue);
+	if (!differing) return;
+	const [name, value, firstValue] = differing;
+	throw new NodeOperationError(
+		context.getNode(),
+		`"${name}" is ${value} for item ${itemIndex} but ${firstValue} for item 0: it must be the same for every item`,
+		{
+			description: `"${name}" applies to the whole execution (one time limit and one pool of requests for all items), set from the first item (items counted from 0); a different value on a later item is refused rather than ignored. Give every item the same value (a fixed value, or an expression that gives the same for each item; not set means the default), or send these items in separate executions. Nothing was sent to Partner Center for this item.`,
+			itemIndex,
+		},
+	);
 }
