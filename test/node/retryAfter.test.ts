@@ -163,7 +163,7 @@ describe('Retry-After below a second (simulated clock)', () => {
 });
 
 describe('a Retry-After that does not fit what is left of the time limit', () => {
-	it('says how much of the limit was left to wait, not that the wait was past the whole limit', async () => {
+	it('says how much of the limit was left, not that the wait was past the whole limit', async () => {
 		const clock = { ms: START };
 		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
 		jest.spyOn(timing, 'sleep').mockImplementation(async (ms: number) => {
@@ -172,18 +172,18 @@ describe('a Retry-After that does not fit what is left of the time limit', () =>
 		nock(API)
 			.get(`${REFERRALS}/${guid(1)}`)
 			.times(2)
-			.reply(429, { error: { code: 'tooManyRequests' } }, { 'Retry-After': '1' });
+			.reply(429, { error: { code: 'tooManyRequests' } }, { 'Retry-After': '2' });
 
 		const { error } = await runReferral(
 			{ operation: 'get', referralId: idFromItem(), options: { timeout: 1 } },
 			{ items: [{ id: guid(1) }] },
 		);
 
-		// Timeout 1 s: 3 s in all. The first wait (1 s plus 5% jitter) fits; then 1.95 s are left, of
-		// which 1 s is kept for the next attempt: 0.95 s to wait, less than the 1 s asked
+		// Timeout 1 s: 3 s in all. The first wait (2 s; its jitter cut to the 2 s that leave 1 s for the
+		// next attempt) fits, leaving 1 s: too little for the second
 		expect(error?.message).toBe(
-			"Partner Center is throttling requests (429) and asked to wait 1 s, but this request's time limit (3 s in all) had only 0.9 s left to wait",
+			"Partner Center is throttling requests (429) and asked to wait 2 s, but this request's time limit (3 s in all) had only 1 s left",
 		);
-		expect(error?.description).toContain('time left for one more attempt');
+		expect(error?.description).toContain('stopped at once rather than wait past the time limit');
 	});
 });

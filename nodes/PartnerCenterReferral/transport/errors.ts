@@ -41,7 +41,7 @@ export interface Failure {
 	timedOutAfterMs?: number;
 	/** The request was not tried again because the wait before it (ms) would pass the request's time limit. */
 	waitPastDeadlineMs?: number;
-	/** With waitPastDeadlineMs: the longest wait the time limit had left (ms), keeping time for one more attempt. */
+	/** With waitPastDeadlineMs: what was left of the request's time limit then (ms). */
 	waitLeftMs?: number;
 	/** The request's time limit (all attempts and waits), in ms; set when it stopped retrying because of it. */
 	deadlineMs?: number;
@@ -238,8 +238,8 @@ export function mapFailure(
 	let description: string;
 	switch (true) {
 		case failure.waitPastDeadlineMs !== undefined:
-			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${preciseSeconds(failure.waitPastDeadlineMs, Math.ceil)}, but this request's time limit${failure.deadlineMs === undefined ? '' : ` (${seconds(failure.deadlineMs)} in all)`} had only ${preciseSeconds(failure.waitLeftMs ?? 0, Math.floor)} left to wait`;
-			description = `A wait must end with time left for one more attempt, so the node stopped at once rather than wait in vain. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
+			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${preciseSeconds(failure.waitPastDeadlineMs, Math.ceil)}, but this request's time limit${failure.deadlineMs === undefined ? '' : ` (${seconds(failure.deadlineMs)} in all)`} had only ${preciseSeconds(failure.waitLeftMs ?? 0, Math.floor)} left`;
+			description = `The node stopped at once rather than wait past the time limit. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
 			break;
 		case isTimeout(failure) && wasSent(failure) === false:
 			message = `Could not connect to Partner Center: timed out${timeout ? ` after ${timeout}` : ''}${after}`;

@@ -178,7 +178,7 @@ function askedWaitMs(failure: Failure): number | undefined {
 /** Records on a failure that it was not tried again because of the request's time limit (and the wait asked for, with what was left, if that did not fit). */
 function stoppedByDeadline(failure: Failure, deadline: Deadline): void {
 	const asked = askedWaitMs(failure);
-	const left = deadline.waitBudgetMs();
+	const left = deadline.remainingMs();
 	if (asked !== undefined && asked > left) {
 		failure.waitPastDeadlineMs = asked;
 		failure.waitLeftMs = left;
