@@ -36,8 +36,8 @@ const TRANSIENT_NETWORK_CODES = new Set([
 	'ECONNREFUSED',
 ]);
 
+/** Whether a failure other than a 429 (which the request retries on its own terms, see throttleRetryDelayMs) is worth another attempt. */
 export function isRetryable(failure: Failure, request: ApiRequest): boolean {
-	if (failure.kind === 'http' && failure.status === 429) return true;
 	if (!isRepeatable(request)) return false;
 	if (failure.kind === 'http') return RETRYABLE_STATUSES.has(failure.status ?? 0);
 	return failure.kind === 'network' && TRANSIENT_NETWORK_CODES.has(failure.code ?? '');
