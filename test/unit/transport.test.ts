@@ -145,6 +145,19 @@ describe('transport when the request after a 401 fails (n8n 1.x)', () => {
 			apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' }),
 		).rejects.toThrow('The Partner Center sign-in has expired or was revoked');
 	});
+
+	it('does not guess an expired sign-in from words in an unknown error: quotes it as a failed request', async () => {
+		const { ctx } = context(async () => {
+			throw new Error('OAuth proxy plugin crashed while reading its configuration');
+		});
+		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		await expect(request).rejects.toThrow('The request to Partner Center failed');
+		await expect(request).rejects.toMatchObject({
+			description: expect.stringContaining(
+				'OAuth proxy plugin crashed while reading its configuration',
+			),
+		});
+	});
 });
 
 describe('Retry-After', () => {

@@ -179,9 +179,6 @@ export function isTimeout(failure: Failure): boolean {
 	return failure.kind === 'network' && TIMEOUT_CODES.has(failure.code ?? '');
 }
 
-/** n8n's words when it could not refresh the token (the request itself got a 401). */
-const SIGN_IN_FAILURE = /reconnect|refresh token|invalid_grant|oauth/i;
-
 /** A failure in a few words: its status, or what happened to the connection. */
 function describeFailure(failure: Failure): string {
 	if (failure.kind === 'http') return String(failure.status);
@@ -307,10 +304,6 @@ export function mapFailure(
 		case status !== undefined:
 			message = `Partner Center answered with an error (${status})`;
 			description = `Check the node's parameters and the credential.${service}`;
-			break;
-		case SIGN_IN_FAILURE.test(failure.message ?? ''):
-			message = 'The Partner Center sign-in has expired or was revoked';
-			description = `${quote(failure.message ?? '', secrets)} Open the Partner Center OAuth2 API credential and sign in again (Reconnect). This happens when the refresh token expired or was revoked, for example after a password change or when an admin removed the app's consent.`;
 			break;
 		default:
 			message = 'The request to Partner Center failed';
