@@ -354,17 +354,14 @@ describe('Max Concurrent Requests', () => {
 		expect(throttles[0].throttle.limit).toBeGreaterThan(5);
 	});
 
-	it('treats a concurrency below 1 as 1', async () => {
-		const server = new Server();
-		IDS.slice(0, 3).forEach((id) =>
-			server.watch(nock(API).get(`${REFERRALS}/${id}`).delay(5).reply(200, referral(id)), id),
-		);
+	it('refuses a concurrency below 1 naming the option (it used to run one at a time without a word)', async () => {
+		const sent = watchRequests();
 		const { items, error } = await runReferral(
 			{ operation: 'get', referralId: idFromItem(), options: { concurrency: '={{ 0 }}' } },
 			{ items: IDS.slice(0, 3).map((id) => ({ id })) },
 		);
-		expect(error).toBeUndefined();
-		expect(server.atArrival).toEqual([1, 1, 1]);
-		expect(items.map((item) => item.json.id)).toEqual(IDS.slice(0, 3));
+		expect(items).toEqual([]);
+		expect(error?.message).toBe('The field "Max Concurrent Requests" has an invalid value: 0');
+		expect(sent()).toEqual([]);
 	});
 });

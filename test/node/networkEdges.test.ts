@@ -354,7 +354,7 @@ describe('Retry-After past the time limit (simulated clock)', () => {
 		expect(sleeps).toEqual([52_500, 66_000]);
 		expect(api.requests).toHaveLength(3);
 		expect(error?.message).toBe(
-			'Partner Center is throttling requests (429) and asked to wait 100 s; that is past the timeout of this request (180 s in all)',
+			"Partner Center is throttling requests (429) and asked to wait 100 s, but this request's time limit (180 s in all) had only 61 s left",
 		);
 		expect(error?.description).toContain('stopped at once');
 	});
@@ -370,7 +370,7 @@ describe('Retry-After past the time limit (simulated clock)', () => {
 		expect(sleeps).toEqual([]);
 		expect(api.requests).toHaveLength(1);
 		expect(error?.message).toBe(
-			'Partner Center answered 503 and asked to wait 3600 s; that is past the timeout of this request (30 s in all)',
+			"Partner Center answered 503 and asked to wait 3600 s, but this request's time limit (30 s in all) had only 30 s left",
 		);
 	});
 });

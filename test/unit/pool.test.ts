@@ -289,15 +289,9 @@ describe('throttleForOption (Max Concurrent Requests)', () => {
 	it('set: that number is the ceiling; the start is 5, or the number when it is lower', () => {
 		expect([throttleForOption(10).max, throttleForOption(10).limit]).toEqual([10, 5]);
 		expect([throttleForOption(3).max, throttleForOption(3).limit]).toEqual([3, 3]);
-		expect([throttleForOption(7.9).max, throttleForOption(7.9).limit]).toEqual([7, 5]);
 	});
 
-	it('below 1 or not a number: one at a time', () => {
-		for (const value of [0, -4, 'many', Number.NaN]) {
-			const throttle = throttleForOption(value);
-			expect([throttle.max, throttle.limit]).toEqual([1, 1]);
-		}
-	});
+	// reading the option (text, blank, invalid values) is the value rules' job: test/node/executionOptions.test.ts
 });
 
 describe('AdaptiveThrottle growth', () => {

@@ -145,6 +145,19 @@ describe('transport when the request after a 401 fails (n8n 1.x)', () => {
 			apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' }),
 		).rejects.toThrow('The Partner Center sign-in has expired or was revoked');
 	});
+
+	it('does not guess an expired sign-in from words in an unknown error: quotes it as a failed request', async () => {
+		const { ctx } = context(async () => {
+			throw new Error('OAuth proxy plugin crashed while reading its configuration');
+		});
+		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		await expect(request).rejects.toThrow('The request to Partner Center failed');
+		await expect(request).rejects.toMatchObject({
+			description: expect.stringContaining(
+				'OAuth proxy plugin crashed while reading its configuration',
+			),
+		});
+	});
 });
 
 describe('Retry-After', () => {
@@ -165,11 +178,18 @@ describe('Retry-After', () => {
 		['a date in the past', 'Wed, 25 Nov 2026 09:59:00 GMT'],
 		['a date that is now', 'Wed, 25 Nov 2026 10:00:00 GMT'],
 		['text', 'soon'],
+		['a thousandth of a second', '0.001'],
+		['half a second', '0.5'],
+		['just under a second', '0.999'],
 	])('reads %s as no usable hint', (_label, value) => {
 		expect(parseRetryAfter(value)).toBeUndefined();
 	});
 
-	it.each(['0', '-3', 'Wed, 25 Nov 2026 09:59:00 GMT'])(
+	it('reads a wait of one second as a hint', () => {
+		expect(parseRetryAfter('1')).toBe(1000);
+	});
+
+	it.each(['0', '-3', 'Wed, 25 Nov 2026 09:59:00 GMT', '0.001'])(
 		'backs off as without a hint when Retry-After is %j (never 0 ms)',
 		(value) => {
 			const failure = { kind: 'http' as const, status: 429, headers: { 'Retry-After': value } };
@@ -206,6 +226,13 @@ describe('throttleRetryDelayMs (a 429)', () => {
 		expect(
 			[1, 2, 3, 4, 5, 6].map((count) => throttleRetryDelayMs(throttled(), count, 600_000, NOW)),
 		).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+	});
+
+	it('backs off the same when Retry-After asks for less than a second', () => {
+		jest.spyOn(timing, 'random').mockReturnValue(0);
+		expect(
+			[1, 2, 3].map((count) => throttleRetryDelayMs(throttled('0.001'), count, 600_000, NOW)),
+		).toEqual([500, 1000, 2000]);
 	});
 
 	it('gives up (undefined) when the wait would not end within the time budget left, and cuts the jitter to it', () => {

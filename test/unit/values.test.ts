@@ -9,6 +9,7 @@ import {
 	InvalidValue,
 	isBlank,
 	limit,
+	wholeNumber,
 	odataExpression,
 	oneOf,
 	someOf,
@@ -54,10 +55,18 @@ describe('value rules', () => {
 		expect(refused.map((value) => read(amount, value))).toEqual(refused.map(() => 'refused'));
 	});
 
-	it('reads a limit only from a whole number of 1 or more', () => {
-		expect([1, 50, 1000].map((value) => read(limit, value))).toEqual([1, 50, 1000]);
-		const refused = [0, -1, 2.5, Number.NaN, '25', true];
+	it('reads a limit only from a whole number of 1 or more, as a number or as plain decimal text', () => {
+		const accepted = [1, 50, 1000, '50', ' 25 ', '50.0'];
+		expect(accepted.map((value) => read(limit, value))).toEqual([1, 50, 1000, 50, 25, 50]);
+		const refused = [0, -1, 2.5, Number.NaN, '0', '-5', '2.5', '1e3', '0x10', '+5', '1,000', true];
 		expect(refused.map((value) => read(limit, value))).toEqual(refused.map(() => 'refused'));
+	});
+
+	it('reads every whole number by one rule: a number or plain decimal text, within its bounds', () => {
+		const rule = wholeNumber(1, 50);
+		expect([1, '7', 50, '50'].map((value) => read(rule, value))).toEqual([1, 7, 50, 50]);
+		const refused = [0, 51, '51', 'abc', '3.5', '', ' ', null];
+		expect(refused.map((value) => read(rule, value))).toEqual(refused.map(() => 'refused'));
 	});
 
 	it('reads date-times from ISO text, Date, luxon and epoch milliseconds, refusing the rest', () => {

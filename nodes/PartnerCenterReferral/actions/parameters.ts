@@ -1,9 +1,11 @@
 /** Parameters that several operations read the same way. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { DEFAULT_MAX_CONCURRENT, MAX_CONCURRENT } from '../shared/constants';
 import { referralIdOf } from '../shared/referralId';
-import type { ValueReader } from '../shared/values';
-import { eTag, flag, isBlank, limit } from '../shared/values';
+import { timeoutMsForOption } from '../shared/timeout';
+import { eTag, flag, isBlank, limit, ValueReader, wholeNumber } from '../shared/values';
 
 /**
  * The referral GUID of the Referral parameter (a resource locator, or a plain string from an
@@ -56,4 +58,68 @@ export function readSimplify(
 	itemIndex: number,
 ): boolean {
 	return read.required('Simplify', context.getNodeParameter('simplify', itemIndex, true), flag);
+}
+
+/** The options that hold for a whole execution: one timeout and one pool of requests for all items. */
+export interface ExecutionOptions {
+	/** Options → Timeout (Seconds), in ms. */
+	timeoutMs: number;
+	/** Options → Max Concurrent Requests (the default when not set). */
+	maxConcurrent: number;
+}
+
+const MAX_CONCURRENT_NAME = 'Max Concurrent Requests';
+
+const maxConcurrent = wholeNumber(
+	1,
+	MAX_CONCURRENT,
+	`a whole number from 1 to ${MAX_CONCURRENT}, as a number or as text of digits such as "${DEFAULT_MAX_CONCURRENT}" (or nothing, for the default of ${DEFAULT_MAX_CONCURRENT})`,
+);
+
+/**
+ * Timeout (Seconds) and Max Concurrent Requests as one item gives them, by the value rules
+ * (blank is the default; anything else invalid fails naming the option and the item, before
+ * anything is sent).
+ */
+export function readExecutionOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): ExecutionOptions {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		timeoutMs: timeoutMsForOption(context, options.timeout, itemIndex),
+		maxConcurrent:
+			new ValueReader(context, itemIndex).optional(
+				MAX_CONCURRENT_NAME,
+				options.concurrency,
+				maxConcurrent,
+			) ?? DEFAULT_MAX_CONCURRENT,
+	};
+}
+
+/**
+ * A later item's execution options, which must be the first item's: the execution has one
+ * timeout and one pool, so a different value cannot apply to this item and is refused (naming
+ * the item) rather than ignored, as is an invalid one.
+ */
+export function checkExecutionOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	first: ExecutionOptions,
+): void {
+	const own = readExecutionOptions(context, itemIndex);
+	const differing = [
+		['Timeout (Seconds)', own.timeoutMs / 1000, first.timeoutMs / 1000],
+		[MAX_CONCURRENT_NAME, own.maxConcurrent, first.maxConcurrent],
+	].find(([, value, firstValue]) => value !== firstValue);
+	if (!differing) return;
+	const [name, value, firstValue] = differing;
+	throw new NodeOperationError(
+		context.getNode(),
+		`"${name}" is ${value} for item ${itemIndex} but ${firstValue} for item 0: it must be the same for every item`,
+		{
+			description: `"${name}" applies to the whole execution (one time limit and one pool of requests for all items), set from the first item (items counted from 0); a different value on a later item is refused rather than ignored. Give every item the same value (a fixed value, or an expression that gives the same for each item; not set means the default), or send these items in separate executions. Nothing was sent to Partner Center for this item.`,
+			itemIndex,
+		},
+	);
 }

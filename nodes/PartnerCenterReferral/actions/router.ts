@@ -5,10 +5,14 @@
  * are sent with at most "Max Concurrent Requests" requests at once (adaptively fewer: see
  * AdaptiveThrottle), output in input order, every item paired with its input. When a
  * write fails and stops the node, its error says which items were already written.
+ * Timeout (Seconds) and Max Concurrent Requests hold for the whole execution: read from the
+ * first item, and a later item that gives another (or an invalid) value fails, naming it.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ExecutionOptions } from './parameters';
+import { checkExecutionOptions, readExecutionOptions } from './parameters';
 import type { ReferralOperation, SendItem } from './types';
 import * as accept from './referral/accept.operation';
 import * as create from './referral/create.operation';
@@ -21,7 +25,6 @@ import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
 import type { NodeError } from '../shared/nodeError';
 import { toNodeError } from '../shared/nodeError';
-import { timeoutMsForOption } from '../shared/timeout';
 import { throttleForOption, useThrottle, useTimeout } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
@@ -50,14 +53,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const throttle = throttleForOption(options.concurrency);
+	// One timeout and one pool for the execution, from the first item (later items must agree)
+	const execution = readExecutionOptions(this, 0);
+	const throttle = throttleForOption(execution.maxConcurrent);
 	// Every request of this execution holds a slot of it (transport/throttle.ts).
 	useThrottle(this, throttle);
 	// ... and waits at most this long for an answer (transport/deadline.ts).
-	useTimeout(this, timeoutMsForOption(this, options.timeout));
+	useTimeout(this, execution.timeoutMs);
 
-	const prepared = items.map((_, itemIndex) => prepareItem.call(this, handler, itemIndex));
+	const prepared = items.map((_, itemIndex) =>
+		prepareItem.call(this, handler, itemIndex, execution),
+	);
 	const written: WrittenItem[] = [];
 	try {
 		const perItem = await throttle.map(items.length, async (itemIndex) => {
@@ -93,8 +99,10 @@ function prepareItem(
 	this: IExecuteFunctions,
 	handler: ReferralOperation,
 	itemIndex: number,
+	execution: ExecutionOptions,
 ): { send: SendItem } | { error: NodeError } {
 	try {
+		if (itemIndex > 0) checkExecutionOptions(this, itemIndex, execution);
 		return { send: handler.prepare.call(this, itemIndex) };
 	} catch (error) {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex);

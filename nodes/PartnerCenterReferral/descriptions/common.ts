@@ -5,6 +5,7 @@ import {
 	DEFAULT_MAX_CONCURRENT,
 	EXAMPLE_REFERRAL_ID,
 	GUID_PATTERN,
+	MAX_CONCURRENT,
 	START_CONCURRENT,
 } from '../shared/constants';
 import { REFERRAL_URL_EXTRACT, REFERRAL_URL_VALIDATION } from '../shared/referralId';
@@ -94,7 +95,7 @@ export const concurrencyOption: INodeProperties = {
 	displayName: 'Max Concurrent Requests',
 	name: 'concurrency',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 50 },
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENT },
 	default: DEFAULT_MAX_CONCURRENT,
 	description: `The most requests sent to Partner Center at once: the node starts at ${START_CONCURRENT} and adds more while Partner Center keeps up, backing off whenever it answers 429 (Too Many Requests)`,
 };

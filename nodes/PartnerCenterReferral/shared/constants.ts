@@ -12,6 +12,9 @@ export const MAX_PAGE_SIZE = 100;
 /** Max Concurrent Requests when the user leaves it out: the ceiling of the adaptive pool (transport/pool.ts). */
 export const DEFAULT_MAX_CONCURRENT = 32;
 
+/** The highest Max Concurrent Requests the option accepts. */
+export const MAX_CONCURRENT = 50;
+
 /** Requests the adaptive pool allows at once before the first answer; it grows from here. */
 export const START_CONCURRENT = 5;
 

@@ -205,12 +205,31 @@ export const amount: Rule<number> = {
 	},
 };
 
-/** A "Limit": a whole number of 1 or more, given as a number. */
-export const limit: Rule<number> = {
-	expected: 'a whole number of 1 or more, such as 50 (turn on "Return All" to get every referral)',
-	read: (value) =>
-		typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : refuse(),
-};
+/**
+ * The one rule of every whole number: a number, or plain decimal text ("50", as spreadsheets
+ * and AI agents hand numbers over), that is a whole number from `min` to `max`. No sign,
+ * exponent, hex or separator (the `amount` rule).
+ */
+export function wholeNumber(
+	min: number,
+	max: number,
+	expected = `a whole number from ${min} to ${max}, as a number or as text of digits such as "${min}"`,
+): Rule<number> {
+	return {
+		expected,
+		read(value, zone) {
+			const found = amount.read(value, zone);
+			return Number.isSafeInteger(found) && found >= min && found <= max ? found : refuse();
+		},
+	};
+}
+
+/** A "Limit": a whole number of 1 or more, as a number or as text ("50"). */
+export const limit: Rule<number> = wholeNumber(
+	1,
+	Number.MAX_SAFE_INTEGER,
+	'a whole number of 1 or more, such as 50 or "50" (turn on "Return All" to get every referral)',
+);
 
 /**
  * Numbers are epoch milliseconds; below this (3 March 1973) they are most likely epoch

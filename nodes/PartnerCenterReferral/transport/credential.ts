@@ -13,7 +13,10 @@ import { isNeverConnected } from './signIn';
 /** What the transport keeps of the credential: where to send requests, and what must never be shown. */
 export interface CredentialFacts {
 	baseUrl: string;
-	/** The client secret, access token and refresh token, masked by value in every error. */
+	/**
+	 * The client secret, access token and refresh token, and the Basic value of
+	 * `client_id:client_secret` (base64), masked by value in every error (redact.ts).
+	 */
 	secrets: string[];
 	/** Saved but never connected (no access token): nothing can be sent. */
 	neverConnected: boolean;
@@ -56,9 +59,22 @@ async function readCredentialFacts(this: PartnerCenterContext): Promise<Credenti
 
 function secretsOf(credentials: IDataObject): string[] {
 	const tokens = (credentials.oauthTokenData ?? {}) as IDataObject;
-	return [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
+	const secrets = [credentials.clientSecret, tokens.access_token, tokens.refresh_token].filter(
 		(value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
 	);
+	const { clientId, clientSecret } = credentials;
+	if (typeof clientSecret === 'string' && secrets.includes(clientSecret)) {
+		// HTTP Basic sign-in sends both in one base64 value, as they are or form-encoded (RFC 6749 2.3.1)
+		const id = typeof clientId === 'string' ? clientId : '';
+		for (const pair of [`${id}:${clientSecret}`, `${formEncoded(id)}:${formEncoded(clientSecret)}`])
+			secrets.push(Buffer.from(pair, 'utf8').toString('base64'));
+	}
+	return [...new Set(secrets)];
+}
+
+/** A value as application/x-www-form-urlencoded writes it (a space as +, ~ as %7E). */
+function formEncoded(value: string): string {
+	return new URLSearchParams({ value }).toString().slice('value='.length);
 }
 
 /**

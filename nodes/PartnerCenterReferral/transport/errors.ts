@@ -41,6 +41,8 @@ export interface Failure {
 	timedOutAfterMs?: number;
 	/** The request was not tried again because the wait before it (ms) would pass the request's time limit. */
 	waitPastDeadlineMs?: number;
+	/** With waitPastDeadlineMs: what was left of the request's time limit then (ms). */
+	waitLeftMs?: number;
 	/** The request's time limit (all attempts and waits), in ms; set when it stopped retrying because of it. */
 	deadlineMs?: number;
 	/** A failure to sign in (signIn.ts): nothing reached Partner Center's data. */
@@ -177,9 +179,6 @@ export function isTimeout(failure: Failure): boolean {
 	return failure.kind === 'network' && TIMEOUT_CODES.has(failure.code ?? '');
 }
 
-/** n8n's words when it could not refresh the token (the request itself got a 401). */
-const SIGN_IN_FAILURE = /reconnect|refresh token|invalid_grant|oauth/i;
-
 /** A failure in a few words: its status, or what happened to the connection. */
 function describeFailure(failure: Failure): string {
 	if (failure.kind === 'http') return String(failure.status);
@@ -236,8 +235,8 @@ export function mapFailure(
 	let description: string;
 	switch (true) {
 		case failure.waitPastDeadlineMs !== undefined:
-			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${seconds(failure.waitPastDeadlineMs)}; that is past the timeout${failure.deadlineMs === undefined ? '' : ` of this request (${seconds(failure.deadlineMs)} in all)`}`;
-			description = `The node stopped at once rather than wait that long. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
+			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${preciseSeconds(failure.waitPastDeadlineMs, Math.ceil)}, but this request's time limit${failure.deadlineMs === undefined ? '' : ` (${seconds(failure.deadlineMs)} in all)`} had only ${preciseSeconds(failure.waitLeftMs ?? 0, Math.floor)} left`;
+			description = `The node stopped at once rather than wait past the time limit. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
 			break;
 		case isTimeout(failure) && wasSent(failure) === false:
 			message = `Could not connect to Partner Center: timed out${timeout ? ` after ${timeout}` : ''}${after}`;
@@ -306,10 +305,6 @@ export function mapFailure(
 			message = `Partner Center answered with an error (${status})`;
 			description = `Check the node's parameters and the credential.${service}`;
 			break;
-		case SIGN_IN_FAILURE.test(failure.message ?? ''):
-			message = 'The Partner Center sign-in has expired or was revoked';
-			description = `${quote(failure.message ?? '', secrets)} Open the Partner Center OAuth2 API credential and sign in again (Reconnect). This happens when the refresh token expired or was revoked, for example after a password change or when an admin removed the app's consent.`;
-			break;
 		default:
 			message = 'The request to Partner Center failed';
 			description = `${failure.message ? quote(failure.message, secrets) : 'An unknown error occurred.'} Check the credential's API Base URL${uncertain ? '.' : ' and try again.'}`;
@@ -362,6 +357,16 @@ function quote(text: string, secrets: readonly string[], max = MAX_QUOTE_CHARS):
 /** A duration in whole seconds (at least 1), e.g. "60 s". */
 function seconds(ms: number): string {
 	return `${Math.max(1, Math.round(ms / 1000))} s`;
+}
+
+/**
+ * A duration rounded by `round` to a tenth of a second below 10 s, else to seconds, e.g.
+ * "0.4 s", "61 s": a wait asked for rounded up and the time left rounded down never read as
+ * if the wait had fitted.
+ */
+function preciseSeconds(ms: number, round: (value: number) => number): string {
+	const value = ms / 1000;
+	return `${value < 10 ? round(value * 10) / 10 : round(value)} s`;
 }
 
 function readServiceError(body: unknown): { code?: string; message?: string } {

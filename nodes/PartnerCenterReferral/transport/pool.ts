@@ -86,12 +86,14 @@ export async function mapWithConcurrency<T>(
 }
 
 /**
- * The throttle for one execution, from the Max Concurrent Requests option: its value (or
- * DEFAULT_MAX_CONCURRENT when left out) is the ceiling, and it starts at START_CONCURRENT.
+ * The throttle for one execution, from the Max Concurrent Requests option as actions/ read it
+ * (a whole number, by the value rules): its value (or DEFAULT_MAX_CONCURRENT when left out) is
+ * the ceiling, and it starts at START_CONCURRENT.
  */
-export function throttleForOption(maxConcurrent: unknown): AdaptiveThrottle {
-	const ceiling = Math.max(1, Math.floor(Number(maxConcurrent ?? DEFAULT_MAX_CONCURRENT)) || 1);
-	return new AdaptiveThrottle(ceiling, { start: START_CONCURRENT });
+export function throttleForOption(
+	maxConcurrent: number = DEFAULT_MAX_CONCURRENT,
+): AdaptiveThrottle {
+	return new AdaptiveThrottle(maxConcurrent, { start: START_CONCURRENT });
 }
 
 export class AdaptiveThrottle implements RequestThrottle {

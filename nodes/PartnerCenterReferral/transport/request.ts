@@ -175,10 +175,14 @@ function askedWaitMs(failure: Failure): number | undefined {
 	return parseRetryAfter(headerValue(failure.headers, 'retry-after'));
 }
 
-/** Records on a failure that it was not tried again because of the request's time limit (and the wait asked for, if that was past it). */
+/** Records on a failure that it was not tried again because of the request's time limit (and the wait asked for, with what was left, if that did not fit). */
 function stoppedByDeadline(failure: Failure, deadline: Deadline): void {
 	const asked = askedWaitMs(failure);
-	if (asked !== undefined && asked > deadline.remainingMs()) failure.waitPastDeadlineMs = asked;
+	const left = deadline.remainingMs();
+	if (asked !== undefined && asked > left) {
+		failure.waitPastDeadlineMs = asked;
+		failure.waitLeftMs = left;
+	}
 	failure.deadlineMs = deadline.totalMs;
 }
 

@@ -13,6 +13,12 @@ import { headerValue, isRepeatable } from './types';
 
 export const MAX_ATTEMPTS = 5;
 export const MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * The shortest wait a Retry-After may ask for: a shorter one (0.001, 0.5) is no usable hint.
+ * Obeyed, it would have one item send hundreds of requests a second; the backoff used without
+ * a hint keeps every item to a few a second.
+ */
+export const MIN_RETRY_AFTER_MS = 1000;
 /** The jitter on a throttled request's wait: this share of it at most the first time, doubling with every further 429, up to all of it. */
 const THROTTLE_JITTER_FIRST = 0.1;
 const BACKOFF_BASE_MS = 500;
@@ -30,8 +36,8 @@ const TRANSIENT_NETWORK_CODES = new Set([
 	'ECONNREFUSED',
 ]);
 
+/** Whether a failure other than a 429 (which the request retries on its own terms, see throttleRetryDelayMs) is worth another attempt. */
 export function isRetryable(failure: Failure, request: ApiRequest): boolean {
-	if (failure.kind === 'http' && failure.status === 429) return true;
 	if (!isRepeatable(request)) return false;
 	if (failure.kind === 'http') return RETRYABLE_STATUSES.has(failure.status ?? 0);
 	return failure.kind === 'network' && TRANSIENT_NETWORK_CODES.has(failure.code ?? '');
@@ -39,8 +45,9 @@ export function isRetryable(failure: Failure, request: ApiRequest): boolean {
 
 /**
  * Retry-After (seconds or an HTTP date, capped) when it asks for a wait, else exponential
- * backoff with jitter. A hint of no wait (0, a negative number, a date now or past) is no
- * usable hint: obeying it would fire every attempt at once.
+ * backoff with jitter. A hint of no wait or of less than MIN_RETRY_AFTER_MS (0, 0.001, a
+ * negative number, a date now or past) is no usable hint: obeying it would fire the attempts
+ * at once.
  */
 export function retryDelayMs(failure: Failure, attempt: number): number {
 	const retryAfter = parseRetryAfter(headerValue(failure.headers, 'retry-after'));
@@ -74,7 +81,10 @@ export function throttleRetryDelayMs(
 	return Math.min(remainingMs, Math.round(base * (1 + timing.random() * spread)));
 }
 
-/** The wait a Retry-After value asks for in ms, or undefined when it asks for none or cannot be read. */
+/**
+ * The wait a Retry-After value asks for in ms, or undefined when it is no usable hint: it
+ * cannot be read, or asks for less than MIN_RETRY_AFTER_MS (fractions of a second included).
+ */
 export function parseRetryAfter(value: string | undefined, now = timing.now()): number | undefined {
 	const trimmed = value?.trim() ?? '';
 	if (trimmed === '') return undefined;
@@ -82,5 +92,5 @@ export function parseRetryAfter(value: string | undefined, now = timing.now()): 
 	const wait = /^[+-]?\d+(\.\d+)?$/.test(trimmed)
 		? Math.round(Number(trimmed) * 1000)
 		: Date.parse(trimmed) - now;
-	return wait > 0 ? wait : undefined;
+	return wait >= MIN_RETRY_AFTER_MS ? wait : undefined;
 }
