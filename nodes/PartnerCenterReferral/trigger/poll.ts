@@ -13,11 +13,13 @@ import { formatReferral } from '../shared/simplify';
 import { timing } from '../shared/timing';
 import type { ApiResponse } from '../transport';
 import { useTimeout } from '../transport';
-import type { Change, TriggerEvent } from './changes';
+import type { Change, StateOwner, TriggerEvent, TriggerState } from './changes';
 import {
 	buildStatusMemory,
 	detectChanges,
 	matchesTarget,
+	otherOwner,
+	stateOwner,
 	MAX_OPEN,
 	MAX_WINDOW,
 	OPEN_STATUS_FILTER,
@@ -62,27 +64,29 @@ const pollsRunning = new WeakSet<object>();
 async function pollChanges(
 	this: IPollFunctions,
 	staticData: IDataObject,
-	{ event, filters, userFilter, targets, simplify, lookbackDays }: PollSettings,
+	settings: PollSettings,
 ): Promise<INodeExecutionData[][] | null> {
+	const { event, filters, userFilter, targets, simplify } = settings;
 	const name = this.getNode().name;
 	const startedMs = timing.now();
-	const { state: remembered, damaged } = readState(staticData.referrals);
-	let state = remembered ?? startState(startedMs, lookbackDays);
-	if (damaged !== undefined) {
-		const notice = `The trigger's saved state could not be read (${damaged}), so it started over on ${new Date(startedMs).toISOString()} as at activation: changes between its last good poll and then may not have fired.`;
-		this.logger.warn(`Partner Center Referral Trigger "${name}": ${notice}`);
-		state = { ...state, notice };
-	}
+	const owner = stateOwner(this.getNode().id ?? '', event, userFilter);
+	const opened = openState.call(this, staticData.referrals, owner, startedMs, settings);
+	const { remembered } = opened;
+	let { state } = opened;
 	// Status Changed remembers the status of every referral that can still move (listed before
 	// the changes, so that every move after that listing is compared with it).
 	const buildMemory = event === 'statusChanged' && state.open === undefined;
 	if (buildMemory) state = { ...state, open: await listStatusMemory.call(this, filters) };
-	const { referrals, firstResponse } = await listChangedSince.call(this, state.from, userFilter);
+	const clause = `updatedDateTime ge ${state.from}`;
+	const { referrals, firstResponse } = await listDated.call(this, {
+		$filter: userFilter ? `${clause} and (${userFilter})` : clause,
+		$orderby: 'updatedDateTime asc',
+	});
 
 	const serviceNowMs = serviceClock(startedMs, firstResponse);
 	const detection = detectChanges(state, referrals, event, targets, serviceNowMs, !buildMemory);
 	const { changes, overflow, forgotten } = detection;
-	const next = detection.state;
+	const next = { ...detection.state, owner };
 	if (overflow) {
 		this.logger.warn(
 			`Partner Center Referral Trigger "${name}": ${overflow.inWindow} referral changes are inside the poll window, more than the ${MAX_WINDOW} it remembers. Nothing fires twice: the next poll starts at ${overflow.from}, so a change Partner Center writes late with an earlier time would be missed.`,
@@ -93,14 +97,65 @@ async function pollChanges(
 			memoryFullMessage(name, `${forgotten} referrals that can still move were forgotten`),
 		);
 	// The activation poll (without a look-back) only remembers what exists: nothing from before
-	// fires. Nor after a damaged state: the look-back would fire again what fired before.
-	const fired = remembered || (lookbackDays > 0 && damaged === undefined) ? changes : [];
+	// fires. Nor after a start-over (a damaged state, or one of another event or other filters):
+	// the look-back would fire again what fired before.
+	const fired = remembered || opened.lookBack ? changes : [];
 	const notice = fired.length > 0 ? next.notice : undefined;
 	if (notice !== undefined) delete next.notice;
 	// Only now, after every page arrived, does the state move: a failed poll loses nothing.
 	staticData.referrals = next as unknown as IDataObject;
 	if (fired.length === 0) return null;
 	return [fired.map((change) => toItem(change, simplify, notice))];
+}
+
+/** The state a poll starts from, and how it was found. */
+interface OpenedState {
+	state: TriggerState;
+	/** A state of this trigger was saved (false: activation, or a start-over). */
+	remembered: boolean;
+	/** The first poll fires Include Changes From the Last (Days). */
+	lookBack: boolean;
+}
+
+/**
+ * The saved state if it is this trigger's (a state saved before states knew their trigger
+ * counts as this one's, and is stamped now). Else a start as at activation: nothing saved (the
+ * look-back applies); a damaged state or one made for another trigger node of the same name,
+ * another event or other filters (said once in the log and in the next fired items; the
+ * look-back applies only to another node, which never fired anything).
+ */
+function openState(
+	this: IPollFunctions,
+	saved: unknown,
+	owner: StateOwner,
+	startedMs: number,
+	{ event, lookbackDays }: PollSettings,
+): OpenedState {
+	const { state: read, damaged } = readState(saved);
+	const other = read ? otherOwner(read.owner, owner) : undefined;
+	if (read && other === undefined) return { state: read, remembered: true, lookBack: false };
+	const lookBack = lookbackDays > 0 && (other === 'node' || (read === undefined && !damaged));
+	const state = startState(startedMs, lookBack ? lookbackDays : 0);
+	if (read === undefined && damaged === undefined) return { state, remembered: false, lookBack };
+	const at = new Date(startedMs).toISOString();
+	const notice =
+		damaged !== undefined
+			? `The trigger's saved state could not be read (${damaged}), so it started over on ${at} as at activation: changes between its last good poll and then may not have fired.`
+			: `The trigger's saved state was made for ${madeFor(other, read?.owner, event)}, so it started over on ${at} as at activation: what changed before then does not fire.`;
+	this.logger.warn(`Partner Center Referral Trigger "${this.getNode().name}": ${notice}`);
+	return { state: { ...state, notice }, remembered: false, lookBack };
+}
+
+/** Whom a saved state of another trigger was made for, in words. */
+function madeFor(
+	other: ReturnType<typeof otherOwner>,
+	saved: StateOwner | undefined,
+	event: string,
+): string {
+	if (other === 'event')
+		return `Trigger On "${saved?.event ?? ''}", not "${event}" (the same trigger node)`;
+	if (other === 'filters') return 'other filters (the same trigger node)';
+	return `another trigger node of the same name (n8n keeps a deleted node's state under its name; that node's id was ${saved?.node ?? ''})`;
 }
 
 function memoryFullMessage(name: string, what: string): string {
@@ -194,19 +249,10 @@ function toItem(change: Change, simplify: boolean, notice?: string): INodeExecut
 }
 
 /**
- * Every referral updated at or after `from` that matches the user's filters, oldest first,
- * following every page; and the Date header of the first response with n8n's time at its arrival.
+ * Every referral of a listing, following every page; and the Date header of the first
+ * response with n8n's time at its arrival.
  */
-async function listChangedSince(
-	this: IPollFunctions,
-	from: string,
-	userFilter: string | undefined,
-) {
-	const clause = `updatedDateTime ge ${from}`;
-	const qs = {
-		$filter: userFilter ? `${clause} and (${userFilter})` : clause,
-		$orderby: 'updatedDateTime asc',
-	};
+async function listDated(this: IPollFunctions, qs: IDataObject) {
 	let firstResponse: { date: unknown; receivedMs: number } | undefined;
 	const onResponse = (response: ApiResponse) => {
 		firstResponse ??= { date: response.headers.date, receivedMs: timing.now() };
