@@ -32,8 +32,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { quote } from '../shared/odataFilter';
 import { serviceTimeMs } from '../shared/serviceTime';
+import type { ExpiryMemory } from './expiry';
+import { readExpiryMemory } from './expiry';
 
-export type TriggerEvent = 'referralCreated' | 'referralUpdated' | 'statusChanged';
+export type TriggerEvent =
+	| 'referralCreated'
+	| 'referralUpdated'
+	| 'statusChanged'
+	| 'aboutToExpire';
 
 /** How far before the service's time each window starts (late writes, clock skew). */
 export const OVERLAP_MS = 5 * 60 * 1000;
@@ -81,6 +87,8 @@ export interface TriggerState {
 	 * a node's static data under its name, so a new trigger given a deleted one's name finds it.
 	 */
 	owner?: StateOwner;
+	/** About to Expire only: what fired for which expiry (see expiry.ts). */
+	expiry?: ExpiryMemory;
 }
 
 /** The trigger a state was made for: n8n's node id, the event, a hash of the filters. */
@@ -158,7 +166,7 @@ export function startState(nowMs: number, lookbackDays: number): TriggerState {
 export function readState(value: unknown): StateReading {
 	if (value === undefined || value === null) return {};
 	if (!isRecord(value)) return { damaged: 'it is not an object' };
-	const { from, seen, open, notice, owner } = value;
+	const { from, seen, open, notice, owner, expiry } = value;
 	// version 1 had no version field
 	const version = value.version ?? 1;
 	if (version !== 1 && version !== 2 && version !== 3)
@@ -189,6 +197,11 @@ export function readState(value: unknown): StateReading {
 	if (version === 3 && owner !== undefined) {
 		if (!isRecord(owner) || !isOwner(owner)) return { damaged: 'its owner does not read' };
 		state.owner = { node: owner.node, event: owner.event, filters: owner.filters };
+	}
+	if (version === 3 && expiry !== undefined) {
+		const memory = readExpiryMemory(expiry);
+		if (memory === undefined) return { damaged: 'its memory of expiry alerts does not read' };
+		state.expiry = memory;
 	}
 	return { state };
 }
@@ -473,6 +486,8 @@ function firesFor(
 	previous: [string, string] | undefined,
 	windowStart: number,
 ): boolean {
+	// About to Expire does not fire on changes (expiry.ts decides it)
+	if (event === 'aboutToExpire') return false;
 	const created = !before && time(referral.createdDateTime) >= windowStart;
 	if (event === 'referralCreated') return created;
 	if (event === 'referralUpdated') return !created;

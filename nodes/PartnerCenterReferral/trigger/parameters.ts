@@ -11,6 +11,7 @@ import { timeoutMsForOption } from '../shared/timeout';
 import { SUBSTATUSES_OF } from '../shared/transitions';
 import { amount, flag, isBlank, readsAs, someOf, ValueReader } from '../shared/values';
 import type { TriggerEvent } from './changes';
+import { HOUR_MS, MAX_NOTIFY_DAYS } from './expiry';
 
 /** The most days Include Changes From the Last (Days) may reach back. */
 export const MAX_LOOKBACK_DAYS = 90;
@@ -43,6 +44,8 @@ export interface PollSettings {
 	targets: string[];
 	simplify: boolean;
 	lookbackDays: number;
+	/** About to Expire: Notify Before in milliseconds (0 for the other events). */
+	notifyMs: number;
 	/** Options → Timeout, in milliseconds. */
 	timeoutMs: number;
 }
@@ -50,7 +53,10 @@ export interface PollSettings {
 /** Every parameter of the trigger, checked; a bad one fails with an error naming it. */
 export function readPollSettings(this: IPollFunctions): PollSettings {
 	const event = this.getNodeParameter('event') as TriggerEvent;
-	const filters = this.getNodeParameter('filters', {}) as ReferralFilters & IDataObject;
+	const given = this.getNodeParameter('filters', {}) as ReferralFilters & IDataObject;
+	// About to Expire lists only referrals in status New: a Status filter has no say
+	const { status, ...withoutStatus } = given;
+	const filters = event === 'aboutToExpire' ? withoutStatus : given;
 	const read = new ValueReader(this, undefined);
 	const simplify = read.required('Simplify', this.getNodeParameter('simplify', true), flag);
 	const lookbackDays = readLookbackDays.call(this);
@@ -62,8 +68,30 @@ export function readPollSettings(this: IPollFunctions): PollSettings {
 		this,
 		(this.getNodeParameter('options', {}) as IDataObject).timeout,
 	);
+	const notifyMs = event === 'aboutToExpire' ? readNotifyMs.call(this) : 0;
 	const userFilter = buildReferralFilter(this, filters);
-	return { event, filters, userFilter, targets, simplify, lookbackDays, timeoutMs };
+	return { event, filters, userFilter, targets, simplify, lookbackDays, notifyMs, timeoutMs };
+}
+
+/** Notify Before (more than 0, at most 30 days) in the unit of Notify Before Unit, in ms. */
+function readNotifyMs(this: IPollFunctions): number {
+	const unit = this.getNodeParameter('notifyBeforeUnit', 'days');
+	const raw = this.getNodeParameter('notifyBefore', 2);
+	const amountGiven = isBlank(raw) ? undefined : readsAs(this, amount, raw);
+	const unitMs = unit === 'hours' ? HOUR_MS : unit === 'days' ? 24 * HOUR_MS : undefined;
+	if (unitMs === undefined)
+		throw new NodeOperationError(this.getNode(), 'Notify Before Unit must be hours or days', {
+			description: `It is ${JSON.stringify(unit)}. Choose Hours or Days. Nothing was sent to Partner Center.`,
+		});
+	const notifyMs = amountGiven === undefined ? Number.NaN : amountGiven * unitMs;
+	if (notifyMs > 0 && notifyMs <= MAX_NOTIFY_DAYS * 24 * HOUR_MS) return notifyMs;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Notify Before must be a number more than 0 and at most ${MAX_NOTIFY_DAYS} days`,
+		{
+			description: `It is ${JSON.stringify(raw)} ${String(unit)}. Enter a number such as 2 (with Notify Before Unit Days) or 36 (Hours), or an expression that gives one. Nothing was sent to Partner Center.`,
+		},
+	);
 }
 
 /** Options → Include Changes From the Last (Days): 0 to 90 (an expression may give anything). */

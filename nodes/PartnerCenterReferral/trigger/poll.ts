@@ -19,6 +19,7 @@ import {
 	detectChanges,
 	matchesTarget,
 	otherOwner,
+	OVERLAP_MS,
 	stateOwner,
 	MAX_OPEN,
 	MAX_WINDOW,
@@ -28,6 +29,8 @@ import {
 	startState,
 	targetFilter,
 } from './changes';
+import type { Expiring } from './expiry';
+import { detectExpiring, expiresMsOf, hoursLeft, isWaiting } from './expiry';
 import type { PollSettings } from './parameters';
 import { readPollSettings } from './parameters';
 
@@ -38,7 +41,9 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	useTimeout(this, settings.timeoutMs);
 
 	if (this.getMode() === 'manual')
-		return await fetchTestEvent.call(this, event, userFilter, targets, simplify);
+		return event === 'aboutToExpire'
+			? await fetchTestExpiry.call(this, userFilter, simplify)
+			: await fetchTestEvent.call(this, event, userFilter, targets, simplify);
 
 	// Two polls of one trigger at once (one slower than the interval) share this object: the
 	// second yields, and the next poll lists everything since the state the first one leaves.
@@ -71,6 +76,8 @@ async function pollChanges(
 	const startedMs = timing.now();
 	const owner = stateOwner(this.getNode().id ?? '', event, userFilter);
 	const opened = openState.call(this, staticData.referrals, owner, startedMs, settings);
+	if (event === 'aboutToExpire')
+		return await pollExpiring.call(this, staticData, opened, owner, startedMs, settings);
 	const { remembered } = opened;
 	let { state } = opened;
 	// Status Changed remembers the status of every referral that can still move (listed before
@@ -115,6 +122,8 @@ interface OpenedState {
 	remembered: boolean;
 	/** The first poll fires Include Changes From the Last (Days). */
 	lookBack: boolean;
+	/** About to Expire, after a change of filters: what fired before, so it does not fire again. */
+	alerted?: Record<string, number>;
 }
 
 /**
@@ -143,7 +152,8 @@ function openState(
 			? `The trigger's saved state could not be read (${damaged}), so it started over on ${at} as at activation: changes between its last good poll and then may not have fired.`
 			: `The trigger's saved state was made for ${madeFor(other, read?.owner, event)}, so it started over on ${at} as at activation: what changed before then does not fire.`;
 	this.logger.warn(`Partner Center Referral Trigger "${this.getNode().name}": ${notice}`);
-	return { state: { ...state, notice }, remembered: false, lookBack };
+	const alerted = other === 'filters' ? read?.expiry?.alerted : undefined;
+	return { state: { ...state, notice }, remembered: false, lookBack, alerted };
 }
 
 /** Whom a saved state of another trigger was made for, in words. */
@@ -157,6 +167,48 @@ function madeFor(
 	if (other === 'filters') return 'other filters (the same trigger node)';
 	return `another trigger node of the same name (n8n keeps a deleted node's state under its name; that node's id was ${saved?.node ?? ''})`;
 }
+
+/**
+ * A poll of About to Expire: one listing of the referrals waiting for an answer (New, the
+ * user's filters), and those whose expiry came within Notify Before fire (expiry.ts).
+ */
+async function pollExpiring(
+	this: IPollFunctions,
+	staticData: IDataObject,
+	{ state, remembered, alerted }: OpenedState,
+	owner: StateOwner,
+	startedMs: number,
+	{ userFilter, notifyMs, simplify }: PollSettings,
+): Promise<INodeExecutionData[][] | null> {
+	const { referrals, firstResponse } = await listDated.call(this, waitingQuery(userFilter));
+	const nowMs = serviceClock(startedMs, firstResponse);
+	const memory = remembered
+		? state.expiry
+		: alerted === undefined
+			? undefined
+			: { polled: nowMs, alerted };
+	const detection = detectExpiring(memory, referrals, notifyMs, nowMs);
+	const notice = detection.expiring.length > 0 ? state.notice : undefined;
+	const next: TriggerState = {
+		version: 3,
+		from: new Date(nowMs - OVERLAP_MS).toISOString(),
+		seen: {},
+		owner,
+		expiry: detection.memory,
+	};
+	if (state.notice !== undefined && notice === undefined) next.notice = state.notice;
+	// Only now, after every page arrived, does the state move: a failed poll loses nothing.
+	staticData.referrals = next as unknown as IDataObject;
+	if (detection.expiring.length === 0) return null;
+	return [detection.expiring.map((found) => expiryItem(found, nowMs, simplify, notice))];
+}
+
+/** The listing of the referrals waiting for an answer: status New within the user's filters. */
+function waitingQuery(userFilter: string | undefined): IDataObject {
+	return { $filter: userFilter ? `${WAITING_FILTER} and (${userFilter})` : WAITING_FILTER };
+}
+
+const WAITING_FILTER = "status eq 'New'";
 
 function memoryFullMessage(name: string, what: string): string {
 	return `Partner Center Referral Trigger "${name}": ${what}; it remembers the status of at most ${MAX_OPEN}. For the others Status Changed fires only when Partner Center stamps the move (acceptedDateTime, closedDateTime), so a move may not fire. Narrow the trigger's filters to fewer referrals.`;
@@ -225,6 +277,59 @@ async function fetchTestEvent(
 				? `Partner Center has no referral that matches the filters and is in To Statuses (${targets.join(', ')}): Fetch Test Event applies both, as the active trigger does. Loosen the filters or To Statuses, or move a referral to one of those statuses in Partner Center, and fetch the test event again.`
 				: 'Partner Center has no referral that matches the filters: Fetch Test Event applies them, as the active trigger does. Loosen the filters, or create a referral in Partner Center, and fetch the test event again.',
 	});
+}
+
+/**
+ * "Fetch Test Event" of About to Expire: of the referrals waiting for an answer (New, the
+ * filters) with an expirationDateTime, the one that expires soonest (not yet expired), whether
+ * or not it is inside Notify Before yet; leaves the state alone.
+ */
+async function fetchTestExpiry(
+	this: IPollFunctions,
+	userFilter: string | undefined,
+	simplify: boolean,
+): Promise<INodeExecutionData[][]> {
+	const { referrals, firstResponse } = await listDated.call(this, waitingQuery(userFilter));
+	const nowMs = serviceClock(timing.now(), firstResponse);
+	const waiting = referrals.filter(isWaiting);
+	let soonest: Expiring | undefined;
+	for (const referral of waiting) {
+		const expiresMs = expiresMsOf(referral);
+		if (expiresMs > nowMs && (soonest === undefined || expiresMs < soonest.expiresMs))
+			soonest = { referral, expiresMs };
+	}
+	if (soonest) return [[expiryItem(soonest, nowMs, simplify)]];
+	const dated = waiting.filter((referral) => !Number.isNaN(expiresMsOf(referral))).length;
+	throw new NodeOperationError(this.getNode(), 'No referral is waiting for an answer', {
+		description:
+			waiting.length === 0
+				? 'Partner Center has no referral in status New that matches the filters: Fetch Test Event applies them, as the active trigger does. Loosen the filters, or wait for a new referral, and fetch the test event again.'
+				: `Partner Center has ${waiting.length} referral(s) in status New that match the filters, but ${dated === 0 ? 'none has an expirationDateTime (the trigger never guesses one)' : 'their expirationDateTime has passed'}, so none can fire. Fetch the test event again when a new referral arrives.`,
+	});
+}
+
+/**
+ * An About to Expire item: the referral, `event`, `previousStatus` / `previousSubstatus` (null,
+ * as every item has them), `expiresInHours` (whole hours left, never negative), `expiresAt`
+ * (the expiry as ISO UTC) and the notice after a start-over.
+ */
+function expiryItem(
+	{ referral, expiresMs }: Expiring,
+	nowMs: number,
+	simplify: boolean,
+	notice?: string,
+): INodeExecutionData {
+	return {
+		json: {
+			...formatReferral(referral, simplify),
+			event: 'aboutToExpire',
+			previousStatus: null,
+			previousSubstatus: null,
+			expiresInHours: hoursLeft(expiresMs, nowMs),
+			expiresAt: new Date(expiresMs).toISOString(),
+			...(notice === undefined ? {} : { triggerNotice: notice }),
+		},
+	};
 }
 
 function stringOr(value: unknown): string | null {
