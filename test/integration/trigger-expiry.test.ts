@@ -213,6 +213,34 @@ describe('Partner Center Referral Trigger: About to Expire', () => {
 	);
 });
 
+describe('Partner Center Referral Trigger: About to Expire, a state of another trigger', () => {
+	it('other filters on the same node start over without firing again what fired; another node fires as at activation', async () => {
+		const alerted = waiting(DAY);
+		const trigger = await activate();
+		expect(ids(trigger.first ?? [])).toEqual([alerted.id]);
+		const outgoing = waiting(DAY, { direction: 'Outgoing' });
+
+		// the same node, now for every direction: the outgoing one fires, the one that fired does not
+		const everyDirection = { ...EXPIRY, filters: {} };
+		clock.ms += HOUR;
+		const { items } = await env.session.poll(everyDirection, trigger.staticData);
+		expect(json(items ?? [])).toEqual([
+			expect.objectContaining({
+				id: outgoing.id,
+				triggerNotice: expect.stringContaining('other filters'),
+			}),
+		]);
+
+		// another node of the same name: as at activation, both are inside the window
+		clock.ms += HOUR;
+		const other = await env.session.poll(everyDirection, trigger.staticData, {
+			nodeId: 'another-node',
+		});
+		expect(ids(other.items ?? []).sort()).toEqual([alerted.id, outgoing.id].sort());
+		expect(other.items?.[0].json.triggerNotice).toContain('another trigger node');
+	});
+});
+
 describe('Partner Center Referral Trigger: About to Expire, Fetch Test Event', () => {
 	it('shows the referral that expires soonest among those that match, and leaves the state alone', async () => {
 		waiting(5 * DAY);
