@@ -241,6 +241,22 @@ describe('Partner Center Referral Trigger: About to Expire, a state of another t
 	});
 });
 
+describe('Partner Center Referral Trigger: About to Expire after a damaged state', () => {
+	it('starts over as at activation: what is inside the window fires once, with the notice', async () => {
+		const inside = waiting(DAY);
+		const trigger = await activate(EXPIRY, {
+			[STATE_KEY]: { referrals: { version: 3, from: 'yesterday', seen: {} } },
+		});
+		expect(json(trigger.first ?? [])).toEqual([
+			expect.objectContaining({
+				id: inside.id,
+				triggerNotice: expect.stringContaining('saved state could not be read'),
+			}),
+		]);
+		for (const ms of [MINUTE, HOUR, DAY]) expect(await trigger.poll(ms)).toBeNull();
+	});
+});
+
 describe('Partner Center Referral Trigger: About to Expire, Fetch Test Event', () => {
 	it('shows the referral that expires soonest among those that match, and leaves the state alone', async () => {
 		waiting(5 * DAY);
