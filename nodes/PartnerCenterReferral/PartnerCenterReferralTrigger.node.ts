@@ -14,7 +14,7 @@ import {
 	statusFilter,
 	typeFilter,
 } from './descriptions/filters';
-import { MAX_LOOKBACK_DAYS, statusTargets } from './trigger/parameters';
+import { DEFAULT_NOTIFY_BEFORE, MAX_LOOKBACK_DAYS, statusTargets } from './trigger/parameters';
 import { poll } from './trigger/poll';
 
 export class PartnerCenterReferralTrigger implements INodeType {
@@ -69,7 +69,7 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				name: 'notifyBefore',
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 2,
+				default: DEFAULT_NOTIFY_BEFORE,
 				description:
 					'Fire once for each referral waiting for an answer (New) when its expiry (expirationDateTime) is this close. A referral already this close at activation fires at the first poll.',
 				displayOptions: { show: { event: ['aboutToExpire'] } },

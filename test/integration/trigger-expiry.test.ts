@@ -201,6 +201,25 @@ describe('Partner Center Referral Trigger: About to Expire', () => {
 		},
 	);
 
+	it.each<[string, INodeParameters]>([
+		[
+			'text from an expression, in any case',
+			{ notifyBefore: '={{ "36" }}', notifyBeforeUnit: '={{ " Hours" }}' },
+		],
+		['blank (not set: 2 days)', { notifyBefore: '={{ "" }}', notifyBeforeUnit: '={{ "" }}' }],
+	])('reads Notify Before given as %s', async (_what, given) => {
+		const inside = waiting(35 * HOUR);
+		waiting(49 * HOUR);
+		const { first } = await activate({ ...EXPIRY, ...given });
+		expect(ids(first ?? [])).toEqual([inside.id]);
+	});
+
+	it('refuses a Notify Before Unit other than hours or days, and sends nothing', async () => {
+		const polled = env.session.poll({ ...EXPIRY, notifyBeforeUnit: '={{ "weeks" }}' }, {});
+		await expect(polled).rejects.toThrow('Notify Before Unit must be hours or days');
+		expect(env.session.sandbox.counters.requests).toBe(0);
+	});
+
 	it.each([0, -1, 'abc', 31])(
 		'refuses Notify Before %j (more than 0, at most 30 days), and sends nothing',
 		async (given) => {

@@ -13,6 +13,9 @@ import { amount, flag, isBlank, readsAs, someOf, ValueReader } from '../shared/v
 import type { TriggerEvent } from './changes';
 import { HOUR_MS, MAX_NOTIFY_DAYS } from './expiry';
 
+/** Notify Before when it is not set, in days. */
+export const DEFAULT_NOTIFY_BEFORE = 2;
+
 /** The most days Include Changes From the Last (Days) may reach back. */
 export const MAX_LOOKBACK_DAYS = 90;
 
@@ -73,15 +76,19 @@ export function readPollSettings(this: IPollFunctions): PollSettings {
 	return { event, filters, userFilter, targets, simplify, lookbackDays, notifyMs, timeoutMs };
 }
 
-/** Notify Before (more than 0, at most 30 days) in the unit of Notify Before Unit, in ms. */
+/**
+ * Notify Before (more than 0, at most 30 days) in the unit of Notify Before Unit (hours or days,
+ * any case), in ms. Blank (an expression that gives nothing) is not set: 2, days.
+ */
 function readNotifyMs(this: IPollFunctions): number {
-	const unit = this.getNodeParameter('notifyBeforeUnit', 'days');
-	const raw = this.getNodeParameter('notifyBefore', 2);
-	const amountGiven = isBlank(raw) ? undefined : readsAs(this, amount, raw);
+	const rawUnit = this.getNodeParameter('notifyBeforeUnit', 'days');
+	const unit = isBlank(rawUnit) ? 'days' : String(rawUnit).trim().toLowerCase();
+	const raw = this.getNodeParameter('notifyBefore', DEFAULT_NOTIFY_BEFORE);
+	const amountGiven = isBlank(raw) ? DEFAULT_NOTIFY_BEFORE : readsAs(this, amount, raw);
 	const unitMs = unit === 'hours' ? HOUR_MS : unit === 'days' ? 24 * HOUR_MS : undefined;
 	if (unitMs === undefined)
 		throw new NodeOperationError(this.getNode(), 'Notify Before Unit must be hours or days', {
-			description: `It is ${JSON.stringify(unit)}. Choose Hours or Days. Nothing was sent to Partner Center.`,
+			description: `It is ${JSON.stringify(rawUnit)}. Choose Hours or Days. Nothing was sent to Partner Center.`,
 		});
 	const notifyMs = amountGiven === undefined ? Number.NaN : amountGiven * unitMs;
 	if (notifyMs > 0 && notifyMs <= MAX_NOTIFY_DAYS * 24 * HOUR_MS) return notifyMs;
@@ -89,7 +96,7 @@ function readNotifyMs(this: IPollFunctions): number {
 		this.getNode(),
 		`Notify Before must be a number more than 0 and at most ${MAX_NOTIFY_DAYS} days`,
 		{
-			description: `It is ${JSON.stringify(raw)} ${String(unit)}. Enter a number such as 2 (with Notify Before Unit Days) or 36 (Hours), or an expression that gives one. Nothing was sent to Partner Center.`,
+			description: `It is ${JSON.stringify(raw)} (${unit}). Enter a number such as 2 (with Notify Before Unit Days) or 36 (Hours), or an expression that gives one. Nothing was sent to Partner Center.`,
 		},
 	);
 }
