@@ -23,7 +23,7 @@
  * Prints a table and writes bench/results.json. Exits 0 whether targets pass or not, 1 only
  * if something crashed. Options: --sequential=N (ids of the sequential baseline, default 200,
  * extrapolated to 1,000; --sequential=1000 runs them all, about 40 s more); --only=GROUPS
- * (comma-separated, of pool, baselines, rate, getmany, trigger, burst, memory: run only those, e.g.
+ * (comma-separated, of pool, baselines, rate, getmany, trigger, burst, memory, expiry: run only those, e.g.
  * --only=pool,rate to compare the throttling rows without the rest).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
@@ -68,6 +68,7 @@ import { RATE_LIMIT, rateScenarios, rateTargets, type RateRun } from './rate';
 import { RemoteSandbox } from './remote-sandbox';
 import { triggerBurstScenario, triggerBurstTable, triggerBurstTargets } from './trigger';
 import { statusMemoryScenario, statusMemoryTable, statusMemoryTargets } from './triggerMemory';
+import { expiryScenario } from './expiry';
 
 const LATENCY_MS = 50;
 const RETRY_AFTER_SECONDS = 1;
@@ -81,7 +82,7 @@ const MAX_REFERENCE_PAGES = 1000;
 const WATCHDOG_MS = 600_000;
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.json');
 /** What --only can select (all by default). */
-const GROUPS = ['pool', 'baselines', 'rate', 'getmany', 'trigger', 'burst', 'memory'];
+const GROUPS = ['pool', 'baselines', 'rate', 'getmany', 'trigger', 'burst', 'memory', 'expiry'];
 
 const BATCH_FAULTS: FaultSettings = {
 	latencyMs: LATENCY_MS,
@@ -1286,11 +1287,14 @@ async function main(): Promise<void> {
 			);
 		}
 
+		// 6. About to Expire over 10,000 referrals waiting for an answer (expiry.ts)
+		const expiry = runs('expiry') ? await expiryScenario() : undefined;
 		const targets = [
 			...evaluate(batch, nodeCpu, many, trigger),
 			...(runs('rate') ? rateTargets(rate) : []),
 			...(burst ? triggerBurstTargets(burst) : []),
 			...(statusMemory ? statusMemoryTargets(statusMemory) : []),
+			...(expiry?.targets ?? []),
 		];
 		const cpus = os.cpus();
 		const machine = {
@@ -1328,6 +1332,7 @@ async function main(): Promise<void> {
 			trigger,
 			triggerBurst: burst,
 			triggerStatusMemory: statusMemory,
+			triggerExpiry: expiry?.result,
 			targets,
 			durationMs,
 		};
@@ -1356,6 +1361,7 @@ async function main(): Promise<void> {
 				...(trigger ? ['', triggerTable(trigger)] : []),
 				...(burst ? ['', triggerBurstTable(burst)] : []),
 				...(statusMemory ? ['', statusMemoryTable(statusMemory)] : []),
+				...(expiry ? ['', expiry.table] : []),
 				'',
 				table(
 					['Target', 'wanted', 'actual', ''],

@@ -91,6 +91,8 @@ export interface PollSpec {
 	/** Workflow static data; pass the same object to the next call to keep the node's state. */
 	staticData?: IDataObject;
 	credentialsName?: string;
+	/** n8n's id of the trigger node (default 'poll-node'): another id is another node of the same name. */
+	nodeId?: string;
 }
 
 export interface PollResult {
@@ -353,7 +355,7 @@ export async function runPoll(spec: PollSpec, options: RunOptions): Promise<Poll
 	if (typeof nodeType.poll !== 'function')
 		throw new UnexpectedError(`Node type "${spec.type}" has no poll()`);
 	const node: INode = {
-		id: 'poll-node',
+		id: spec.nodeId ?? 'poll-node',
 		name: nodeType.description.defaults.name ?? nodeType.description.displayName,
 		type: spec.type,
 		typeVersion: spec.typeVersion ?? nodeTypes.latestVersion(spec.type),

@@ -136,15 +136,26 @@ export function generateSchemas(
 					description:
 						'Substatus before the change (null when the trigger had not seen the referral before)',
 				},
+				expiresInHours: {
+					type: 'number',
+					description:
+						'About to Expire only: whole hours until the referral expires, rounded down, never negative',
+				},
+				expiresAt: {
+					type: 'string',
+					description:
+						'About to Expire only: when the referral expires (its expirationDateTime as ISO UTC, e.g. 2026-12-09T10:00:00.000Z)',
+				},
 				triggerNotice: {
 					type: 'string',
 					description:
-						'Only on the items of the first poll that fires after the trigger had to start over (its saved state could not be read): why a change may not have fired',
+						'Only on the items of the first poll that fires after the trigger had to start over (its saved state could not be read, or was made for another trigger node, event or filters): why, and what may not have fired',
 				},
 			},
 		);
-		// only after a start-over (docs/trigger-memory.md)
-		schema.required = schema.required.filter((key) => key !== 'triggerNotice');
+		// only after a start-over (docs/trigger-memory.md); only on About to Expire's items
+		const sometimes = ['triggerNotice', 'expiresInHours', 'expiresAt'];
+		schema.required = schema.required.filter((key) => !sometimes.includes(key));
 		files.set(`${versionFolder(version)}.json`, schema);
 	}
 	return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));

@@ -14,7 +14,7 @@ import {
 	statusFilter,
 	typeFilter,
 } from './descriptions/filters';
-import { MAX_LOOKBACK_DAYS, statusTargets } from './trigger/parameters';
+import { DEFAULT_NOTIFY_BEFORE, MAX_LOOKBACK_DAYS, statusTargets } from './trigger/parameters';
 import { poll } from './trigger/poll';
 
 export class PartnerCenterReferralTrigger implements INodeType {
@@ -26,7 +26,7 @@ export class PartnerCenterReferralTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
 		description:
-			'Starts the workflow when a Partner Center referral is created, updated or changes status',
+			'Starts the workflow when a Partner Center referral is created, updated, changes status or is about to expire',
 		defaults: { name: 'Partner Center Referral Trigger' },
 		polling: true,
 		inputs: [],
@@ -53,10 +53,37 @@ export class PartnerCenterReferralTrigger implements INodeType {
 						name: 'Status Changed',
 						value: 'statusChanged',
 						description:
-							'A referral moved to another status or substatus (e.g. accepted, won, lost)',
+							'A referral moved to another status or substatus (e.g. accepted, won, lost, expired: To Statuses Closed / Expired)',
+					},
+					{
+						name: 'About to Expire',
+						value: 'aboutToExpire',
+						description:
+							'A referral still waiting for your answer (New) expires within Notify Before. Once it expires it moves to Closed / Expired, which Status Changed reports.',
 					},
 				],
 				default: 'referralCreated',
+			},
+			{
+				displayName: 'Notify Before',
+				name: 'notifyBefore',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: DEFAULT_NOTIFY_BEFORE,
+				description:
+					'Fire once for each referral waiting for an answer (New) when its expiry (expirationDateTime) is this close. A referral already this close at activation fires at the first poll.',
+				displayOptions: { show: { event: ['aboutToExpire'] } },
+			},
+			{
+				displayName: 'Notify Before Unit',
+				name: 'notifyBeforeUnit',
+				type: 'options',
+				options: [
+					{ name: 'Hours', value: 'hours' },
+					{ name: 'Days', value: 'days' },
+				],
+				default: 'days',
+				displayOptions: { show: { event: ['aboutToExpire'] } },
 			},
 			{
 				displayName: 'To Statuses',
@@ -78,7 +105,11 @@ export class PartnerCenterReferralTrigger implements INodeType {
 					customerCountryFilter,
 					directionFilter,
 					qualificationFilter,
-					statusFilter,
+					{
+						...statusFilter,
+						// About to Expire lists only referrals waiting for an answer (New)
+						displayOptions: { hide: { '/event': ['aboutToExpire'] } },
+					},
 					typeFilter,
 				],
 			},
@@ -92,6 +123,8 @@ export class PartnerCenterReferralTrigger implements INodeType {
 					default: 0,
 					description:
 						'On the first poll after activation, also fire for referrals changed this many days before. 0 fires only what changes after activation.',
+					// About to Expire fires at activation what is inside Notify Before already
+					displayOptions: { hide: { '/event': ['aboutToExpire'] } },
 				},
 				timeoutOption,
 			),

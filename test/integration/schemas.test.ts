@@ -205,6 +205,21 @@ describe('Partner Center Referral Trigger: fired items match its shipped schema'
 		expectValid(shippedSchema(), fired);
 	});
 
+	it('About to Expire, with expiresInHours and expiresAt', async () => {
+		session.sandbox.referrals.create(
+			incomingReferral({ expirationDateTime: new Date(clock + 30 * 60 * MINUTE).toISOString() }),
+		);
+		const { items } = await session.poll({ event: 'aboutToExpire', filters: {} }, {});
+		expect(items?.[0].json).toMatchObject({ event: 'aboutToExpire', expiresInHours: 30 });
+		expectValid(shippedSchema(), items);
+		const testEvent = await session.poll(
+			{ event: 'aboutToExpire', filters: {} },
+			{},
+			{ mode: 'manual' },
+		);
+		expectValid(shippedSchema(), testEvent.items);
+	});
+
 	it('Fetch Test Event', async () => {
 		const { items } = await session.poll(
 			{ event: 'referralUpdated', filters: {} },

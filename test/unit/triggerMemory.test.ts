@@ -216,6 +216,11 @@ describe('a damaged or unknown saved state', () => {
 			'its entry for referral a does not read',
 		],
 		[
+			'an owner that is not one',
+			{ version: 3, from: at(0), seen: {}, owner: { node: 'a', event: 7 } },
+			'its owner does not read',
+		],
+		[
 			'a memory entry that is no status',
 			{ version: 3, from: at(0), seen: {}, open: { a: 'z' } },
 			'its status memory entry for referral a does not read',

@@ -32,8 +32,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { quote } from '../shared/odataFilter';
 import { serviceTimeMs } from '../shared/serviceTime';
+import type { ExpiryMemory } from './expiry';
+import { readExpiryMemory } from './expiry';
 
-export type TriggerEvent = 'referralCreated' | 'referralUpdated' | 'statusChanged';
+export type TriggerEvent =
+	| 'referralCreated'
+	| 'referralUpdated'
+	| 'statusChanged'
+	| 'aboutToExpire';
 
 /** How far before the service's time each window starts (late writes, clock skew). */
 export const OVERLAP_MS = 5 * 60 * 1000;
@@ -76,6 +82,45 @@ export interface TriggerState {
 	open?: Record<string, string>;
 	/** Said in the items of the next poll that fires (then dropped): why a gap may exist. */
 	notice?: string;
+	/**
+	 * Which trigger the state was made for (absent in states saved before it existed). n8n keeps
+	 * a node's static data under its name, so a new trigger given a deleted one's name finds it.
+	 */
+	owner?: StateOwner;
+	/** About to Expire only: what fired for which expiry (see expiry.ts). */
+	expiry?: ExpiryMemory;
+}
+
+/** The trigger a state was made for: n8n's node id, the event, a hash of the filters. */
+export interface StateOwner {
+	node: string;
+	event: string;
+	filters: string;
+}
+
+/** The owner of a state made now for this node, event and filters (their OData $filter). */
+export function stateOwner(
+	nodeId: string,
+	event: TriggerEvent,
+	userFilter: string | undefined,
+): StateOwner {
+	return { node: nodeId, event, filters: shortHash(userFilter ?? '') };
+}
+
+/**
+ * Why a state saved for `saved` is not this trigger's (`current`): made for another node, or
+ * for this node with another event or other filters; undefined when it is this trigger's. A
+ * state without an owner (saved by an earlier version) counts as this trigger's.
+ */
+export function otherOwner(
+	saved: StateOwner | undefined,
+	current: StateOwner,
+): 'node' | 'event' | 'filters' | undefined {
+	if (saved === undefined) return undefined;
+	if (saved.node !== current.node) return 'node';
+	if (saved.event !== current.event) return 'event';
+	if (saved.filters !== current.filters) return 'filters';
+	return undefined;
 }
 
 /** What static data held: a state (this format or an older one converted), nothing, or a damaged one. */
@@ -121,7 +166,7 @@ export function startState(nowMs: number, lookbackDays: number): TriggerState {
 export function readState(value: unknown): StateReading {
 	if (value === undefined || value === null) return {};
 	if (!isRecord(value)) return { damaged: 'it is not an object' };
-	const { from, seen, open, notice } = value;
+	const { from, seen, open, notice, owner, expiry } = value;
 	// version 1 had no version field
 	const version = value.version ?? 1;
 	if (version !== 1 && version !== 2 && version !== 3)
@@ -149,7 +194,20 @@ export function readState(value: unknown): StateReading {
 		state.open = memory;
 	}
 	if (version === 3 && typeof notice === 'string' && notice !== '') state.notice = notice;
+	if (version === 3 && owner !== undefined) {
+		if (!isRecord(owner) || !isOwner(owner)) return { damaged: 'its owner does not read' };
+		state.owner = { node: owner.node, event: owner.event, filters: owner.filters };
+	}
+	if (version === 3 && expiry !== undefined) {
+		const memory = readExpiryMemory(expiry);
+		if (memory === undefined) return { damaged: 'its memory of expiry alerts does not read' };
+		state.expiry = memory;
+	}
 	return { state };
+}
+
+function isOwner(value: Record<string, unknown>): value is Record<keyof StateOwner, string> {
+	return ['node', 'event', 'filters'].every((key) => typeof value[key] === 'string');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -283,10 +341,14 @@ function stamp(value: unknown): number {
 /** A short, stable stand-in for an eTag (FNV-1a): only compared with the same referral's. */
 function eTagKey(value: unknown): string {
 	const eTag = stringOrNull(value);
-	if (eTag === null) return '';
+	return eTag === null ? '' : shortHash(eTag);
+}
+
+/** FNV-1a of a text, in base 36: a short stand-in that is only compared, never read back. */
+function shortHash(text: string): string {
 	let hash = 0x811c9dc5;
-	for (let index = 0; index < eTag.length; index++) {
-		hash ^= eTag.charCodeAt(index);
+	for (let index = 0; index < text.length; index++) {
+		hash ^= text.charCodeAt(index);
 		hash = Math.imul(hash, 0x01000193) >>> 0;
 	}
 	return hash.toString(36);
@@ -424,6 +486,8 @@ function firesFor(
 	previous: [string, string] | undefined,
 	windowStart: number,
 ): boolean {
+	// About to Expire does not fire on changes (expiry.ts decides it)
+	if (event === 'aboutToExpire') return false;
 	const created = !before && time(referral.createdDateTime) >= windowStart;
 	if (event === 'referralCreated') return created;
 	if (event === 'referralUpdated') return !created;

@@ -11,6 +11,10 @@ import { timeoutMsForOption } from '../shared/timeout';
 import { SUBSTATUSES_OF } from '../shared/transitions';
 import { amount, flag, isBlank, readsAs, someOf, ValueReader } from '../shared/values';
 import type { TriggerEvent } from './changes';
+import { HOUR_MS, MAX_NOTIFY_DAYS } from './expiry';
+
+/** Notify Before when it is not set, in days. */
+export const DEFAULT_NOTIFY_BEFORE = 2;
 
 /** The most days Include Changes From the Last (Days) may reach back. */
 export const MAX_LOOKBACK_DAYS = 90;
@@ -43,6 +47,8 @@ export interface PollSettings {
 	targets: string[];
 	simplify: boolean;
 	lookbackDays: number;
+	/** About to Expire: Notify Before in milliseconds (0 for the other events). */
+	notifyMs: number;
 	/** Options → Timeout, in milliseconds. */
 	timeoutMs: number;
 }
@@ -50,7 +56,10 @@ export interface PollSettings {
 /** Every parameter of the trigger, checked; a bad one fails with an error naming it. */
 export function readPollSettings(this: IPollFunctions): PollSettings {
 	const event = this.getNodeParameter('event') as TriggerEvent;
-	const filters = this.getNodeParameter('filters', {}) as ReferralFilters & IDataObject;
+	const given = this.getNodeParameter('filters', {}) as ReferralFilters & IDataObject;
+	// About to Expire lists only referrals in status New: a Status filter has no say
+	const { status, ...withoutStatus } = given;
+	const filters = event === 'aboutToExpire' ? withoutStatus : given;
 	const read = new ValueReader(this, undefined);
 	const simplify = read.required('Simplify', this.getNodeParameter('simplify', true), flag);
 	const lookbackDays = readLookbackDays.call(this);
@@ -62,8 +71,34 @@ export function readPollSettings(this: IPollFunctions): PollSettings {
 		this,
 		(this.getNodeParameter('options', {}) as IDataObject).timeout,
 	);
+	const notifyMs = event === 'aboutToExpire' ? readNotifyMs.call(this) : 0;
 	const userFilter = buildReferralFilter(this, filters);
-	return { event, filters, userFilter, targets, simplify, lookbackDays, timeoutMs };
+	return { event, filters, userFilter, targets, simplify, lookbackDays, notifyMs, timeoutMs };
+}
+
+/**
+ * Notify Before (more than 0, at most 30 days) in the unit of Notify Before Unit (hours or days,
+ * any case), in ms. Blank (an expression that gives nothing) is not set: 2, days.
+ */
+function readNotifyMs(this: IPollFunctions): number {
+	const rawUnit = this.getNodeParameter('notifyBeforeUnit', 'days');
+	const unit = isBlank(rawUnit) ? 'days' : String(rawUnit).trim().toLowerCase();
+	const raw = this.getNodeParameter('notifyBefore', DEFAULT_NOTIFY_BEFORE);
+	const amountGiven = isBlank(raw) ? DEFAULT_NOTIFY_BEFORE : readsAs(this, amount, raw);
+	const unitMs = unit === 'hours' ? HOUR_MS : unit === 'days' ? 24 * HOUR_MS : undefined;
+	if (unitMs === undefined)
+		throw new NodeOperationError(this.getNode(), 'Notify Before Unit must be hours or days', {
+			description: `It is ${JSON.stringify(rawUnit)}. Choose Hours or Days. Nothing was sent to Partner Center.`,
+		});
+	const notifyMs = amountGiven === undefined ? Number.NaN : amountGiven * unitMs;
+	if (notifyMs > 0 && notifyMs <= MAX_NOTIFY_DAYS * 24 * HOUR_MS) return notifyMs;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Notify Before must be a number more than 0 and at most ${MAX_NOTIFY_DAYS} days`,
+		{
+			description: `It is ${JSON.stringify(raw)} (${unit}). Enter a number such as 2 (with Notify Before Unit Days) or 36 (Hours), or an expression that gives one. Nothing was sent to Partner Center.`,
+		},
+	);
 }
 
 /** Options → Include Changes From the Last (Days): 0 to 90 (an expression may give anything). */

@@ -13,11 +13,14 @@ import { formatReferral } from '../shared/simplify';
 import { timing } from '../shared/timing';
 import type { ApiResponse } from '../transport';
 import { useTimeout } from '../transport';
-import type { Change, TriggerEvent } from './changes';
+import type { Change, StateOwner, TriggerEvent, TriggerState } from './changes';
 import {
 	buildStatusMemory,
 	detectChanges,
 	matchesTarget,
+	otherOwner,
+	OVERLAP_MS,
+	stateOwner,
 	MAX_OPEN,
 	MAX_WINDOW,
 	OPEN_STATUS_FILTER,
@@ -26,6 +29,8 @@ import {
 	startState,
 	targetFilter,
 } from './changes';
+import type { Expiring } from './expiry';
+import { detectExpiring, expiresMsOf, hoursLeft, isWaiting } from './expiry';
 import type { PollSettings } from './parameters';
 import { readPollSettings } from './parameters';
 
@@ -36,7 +41,9 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	useTimeout(this, settings.timeoutMs);
 
 	if (this.getMode() === 'manual')
-		return await fetchTestEvent.call(this, event, userFilter, targets, simplify);
+		return event === 'aboutToExpire'
+			? await fetchTestExpiry.call(this, userFilter, simplify)
+			: await fetchTestEvent.call(this, event, userFilter, targets, simplify);
 
 	// Two polls of one trigger at once (one slower than the interval) share this object: the
 	// second yields, and the next poll lists everything since the state the first one leaves.
@@ -62,27 +69,31 @@ const pollsRunning = new WeakSet<object>();
 async function pollChanges(
 	this: IPollFunctions,
 	staticData: IDataObject,
-	{ event, filters, userFilter, targets, simplify, lookbackDays }: PollSettings,
+	settings: PollSettings,
 ): Promise<INodeExecutionData[][] | null> {
+	const { event, filters, userFilter, targets, simplify } = settings;
 	const name = this.getNode().name;
 	const startedMs = timing.now();
-	const { state: remembered, damaged } = readState(staticData.referrals);
-	let state = remembered ?? startState(startedMs, lookbackDays);
-	if (damaged !== undefined) {
-		const notice = `The trigger's saved state could not be read (${damaged}), so it started over on ${new Date(startedMs).toISOString()} as at activation: changes between its last good poll and then may not have fired.`;
-		this.logger.warn(`Partner Center Referral Trigger "${name}": ${notice}`);
-		state = { ...state, notice };
-	}
+	const owner = stateOwner(this.getNode().id ?? '', event, userFilter);
+	const opened = openState.call(this, staticData.referrals, owner, startedMs, settings);
+	if (event === 'aboutToExpire')
+		return await pollExpiring.call(this, staticData, opened, owner, startedMs, settings);
+	const { remembered } = opened;
+	let { state } = opened;
 	// Status Changed remembers the status of every referral that can still move (listed before
 	// the changes, so that every move after that listing is compared with it).
 	const buildMemory = event === 'statusChanged' && state.open === undefined;
 	if (buildMemory) state = { ...state, open: await listStatusMemory.call(this, filters) };
-	const { referrals, firstResponse } = await listChangedSince.call(this, state.from, userFilter);
+	const clause = `updatedDateTime ge ${state.from}`;
+	const { referrals, firstResponse } = await listDated.call(this, {
+		$filter: userFilter ? `${clause} and (${userFilter})` : clause,
+		$orderby: 'updatedDateTime asc',
+	});
 
 	const serviceNowMs = serviceClock(startedMs, firstResponse);
 	const detection = detectChanges(state, referrals, event, targets, serviceNowMs, !buildMemory);
 	const { changes, overflow, forgotten } = detection;
-	const next = detection.state;
+	const next = { ...detection.state, owner };
 	if (overflow) {
 		this.logger.warn(
 			`Partner Center Referral Trigger "${name}": ${overflow.inWindow} referral changes are inside the poll window, more than the ${MAX_WINDOW} it remembers. Nothing fires twice: the next poll starts at ${overflow.from}, so a change Partner Center writes late with an earlier time would be missed.`,
@@ -93,8 +104,9 @@ async function pollChanges(
 			memoryFullMessage(name, `${forgotten} referrals that can still move were forgotten`),
 		);
 	// The activation poll (without a look-back) only remembers what exists: nothing from before
-	// fires. Nor after a damaged state: the look-back would fire again what fired before.
-	const fired = remembered || (lookbackDays > 0 && damaged === undefined) ? changes : [];
+	// fires. Nor after a start-over (a damaged state, or one of another event or other filters):
+	// the look-back would fire again what fired before.
+	const fired = remembered || opened.lookBack ? changes : [];
 	const notice = fired.length > 0 ? next.notice : undefined;
 	if (notice !== undefined) delete next.notice;
 	// Only now, after every page arrived, does the state move: a failed poll loses nothing.
@@ -102,6 +114,101 @@ async function pollChanges(
 	if (fired.length === 0) return null;
 	return [fired.map((change) => toItem(change, simplify, notice))];
 }
+
+/** The state a poll starts from, and how it was found. */
+interface OpenedState {
+	state: TriggerState;
+	/** A state of this trigger was saved (false: activation, or a start-over). */
+	remembered: boolean;
+	/** The first poll fires Include Changes From the Last (Days). */
+	lookBack: boolean;
+	/** About to Expire, after a change of filters: what fired before, so it does not fire again. */
+	alerted?: Record<string, number>;
+}
+
+/**
+ * The saved state if it is this trigger's (a state saved before states knew their trigger
+ * counts as this one's, and is stamped now). Else a start as at activation: nothing saved (the
+ * look-back applies); a damaged state or one made for another trigger node of the same name,
+ * another event or other filters (said once in the log and in the next fired items; the
+ * look-back applies only to another node, which never fired anything).
+ */
+function openState(
+	this: IPollFunctions,
+	saved: unknown,
+	owner: StateOwner,
+	startedMs: number,
+	{ event, lookbackDays }: PollSettings,
+): OpenedState {
+	const { state: read, damaged } = readState(saved);
+	const other = read ? otherOwner(read.owner, owner) : undefined;
+	if (read && other === undefined) return { state: read, remembered: true, lookBack: false };
+	const lookBack = lookbackDays > 0 && (other === 'node' || (read === undefined && !damaged));
+	const state = startState(startedMs, lookBack ? lookbackDays : 0);
+	if (read === undefined && damaged === undefined) return { state, remembered: false, lookBack };
+	const at = new Date(startedMs).toISOString();
+	const notice =
+		damaged !== undefined
+			? `The trigger's saved state could not be read (${damaged}), so it started over on ${at} as at activation: changes between its last good poll and then may not have fired.`
+			: `The trigger's saved state was made for ${madeFor(other, read?.owner, event)}, so it started over on ${at} as at activation: what changed before then does not fire.`;
+	this.logger.warn(`Partner Center Referral Trigger "${this.getNode().name}": ${notice}`);
+	const alerted = other === 'filters' ? read?.expiry?.alerted : undefined;
+	return { state: { ...state, notice }, remembered: false, lookBack, alerted };
+}
+
+/** Whom a saved state of another trigger was made for, in words. */
+function madeFor(
+	other: ReturnType<typeof otherOwner>,
+	saved: StateOwner | undefined,
+	event: string,
+): string {
+	if (other === 'event')
+		return `Trigger On "${saved?.event ?? ''}", not "${event}" (the same trigger node)`;
+	if (other === 'filters') return 'other filters (the same trigger node)';
+	return `another trigger node of the same name (n8n keeps a deleted node's state under its name; that node's id was ${saved?.node ?? ''})`;
+}
+
+/**
+ * A poll of About to Expire: one listing of the referrals waiting for an answer (New, the
+ * user's filters), and those whose expiry came within Notify Before fire (expiry.ts).
+ */
+async function pollExpiring(
+	this: IPollFunctions,
+	staticData: IDataObject,
+	{ state, remembered, alerted }: OpenedState,
+	owner: StateOwner,
+	startedMs: number,
+	{ userFilter, notifyMs, simplify }: PollSettings,
+): Promise<INodeExecutionData[][] | null> {
+	const { referrals, firstResponse } = await listDated.call(this, waitingQuery(userFilter));
+	const nowMs = serviceClock(startedMs, firstResponse);
+	const memory = remembered
+		? state.expiry
+		: alerted === undefined
+			? undefined
+			: { polled: nowMs, alerted };
+	const detection = detectExpiring(memory, referrals, notifyMs, nowMs);
+	const notice = detection.expiring.length > 0 ? state.notice : undefined;
+	const next: TriggerState = {
+		version: 3,
+		from: new Date(nowMs - OVERLAP_MS).toISOString(),
+		seen: {},
+		owner,
+		expiry: detection.memory,
+	};
+	if (state.notice !== undefined && notice === undefined) next.notice = state.notice;
+	// Only now, after every page arrived, does the state move: a failed poll loses nothing.
+	staticData.referrals = next as unknown as IDataObject;
+	if (detection.expiring.length === 0) return null;
+	return [detection.expiring.map((found) => expiryItem(found, nowMs, simplify, notice))];
+}
+
+/** The listing of the referrals waiting for an answer: status New within the user's filters. */
+function waitingQuery(userFilter: string | undefined): IDataObject {
+	return { $filter: userFilter ? `${WAITING_FILTER} and (${userFilter})` : WAITING_FILTER };
+}
+
+const WAITING_FILTER = "status eq 'New'";
 
 function memoryFullMessage(name: string, what: string): string {
 	return `Partner Center Referral Trigger "${name}": ${what}; it remembers the status of at most ${MAX_OPEN}. For the others Status Changed fires only when Partner Center stamps the move (acceptedDateTime, closedDateTime), so a move may not fire. Narrow the trigger's filters to fewer referrals.`;
@@ -172,6 +279,59 @@ async function fetchTestEvent(
 	});
 }
 
+/**
+ * "Fetch Test Event" of About to Expire: of the referrals waiting for an answer (New, the
+ * filters) with an expirationDateTime, the one that expires soonest (not yet expired), whether
+ * or not it is inside Notify Before yet; leaves the state alone.
+ */
+async function fetchTestExpiry(
+	this: IPollFunctions,
+	userFilter: string | undefined,
+	simplify: boolean,
+): Promise<INodeExecutionData[][]> {
+	const { referrals, firstResponse } = await listDated.call(this, waitingQuery(userFilter));
+	const nowMs = serviceClock(timing.now(), firstResponse);
+	const waiting = referrals.filter(isWaiting);
+	let soonest: Expiring | undefined;
+	for (const referral of waiting) {
+		const expiresMs = expiresMsOf(referral);
+		if (expiresMs > nowMs && (soonest === undefined || expiresMs < soonest.expiresMs))
+			soonest = { referral, expiresMs };
+	}
+	if (soonest) return [[expiryItem(soonest, nowMs, simplify)]];
+	const dated = waiting.filter((referral) => !Number.isNaN(expiresMsOf(referral))).length;
+	throw new NodeOperationError(this.getNode(), 'No referral is waiting for an answer', {
+		description:
+			waiting.length === 0
+				? 'Partner Center has no referral in status New that matches the filters: Fetch Test Event applies them, as the active trigger does. Loosen the filters, or wait for a new referral, and fetch the test event again.'
+				: `Partner Center has ${waiting.length} referral(s) in status New that match the filters, but ${dated === 0 ? 'none has an expirationDateTime (the trigger never guesses one)' : 'their expirationDateTime has passed'}, so none can fire. Fetch the test event again when a new referral arrives.`,
+	});
+}
+
+/**
+ * An About to Expire item: the referral, `event`, `previousStatus` / `previousSubstatus` (null,
+ * as every item has them), `expiresInHours` (whole hours left, never negative), `expiresAt`
+ * (the expiry as ISO UTC) and the notice after a start-over.
+ */
+function expiryItem(
+	{ referral, expiresMs }: Expiring,
+	nowMs: number,
+	simplify: boolean,
+	notice?: string,
+): INodeExecutionData {
+	return {
+		json: {
+			...formatReferral(referral, simplify),
+			event: 'aboutToExpire',
+			previousStatus: null,
+			previousSubstatus: null,
+			expiresInHours: hoursLeft(expiresMs, nowMs),
+			expiresAt: new Date(expiresMs).toISOString(),
+			...(notice === undefined ? {} : { triggerNotice: notice }),
+		},
+	};
+}
+
 function stringOr(value: unknown): string | null {
 	return typeof value === 'string' ? value : null;
 }
@@ -194,19 +354,10 @@ function toItem(change: Change, simplify: boolean, notice?: string): INodeExecut
 }
 
 /**
- * Every referral updated at or after `from` that matches the user's filters, oldest first,
- * following every page; and the Date header of the first response with n8n's time at its arrival.
+ * Every referral of a listing, following every page; and the Date header of the first
+ * response with n8n's time at its arrival.
  */
-async function listChangedSince(
-	this: IPollFunctions,
-	from: string,
-	userFilter: string | undefined,
-) {
-	const clause = `updatedDateTime ge ${from}`;
-	const qs = {
-		$filter: userFilter ? `${clause} and (${userFilter})` : clause,
-		$orderby: 'updatedDateTime asc',
-	};
+async function listDated(this: IPollFunctions, qs: IDataObject) {
 	let firstResponse: { date: unknown; receivedMs: number } | undefined;
 	const onResponse = (response: ApiResponse) => {
 		firstResponse ??= { date: response.headers.date, receivedMs: timing.now() };
