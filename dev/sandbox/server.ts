@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import type { SignInFailureName } from './auth';
 import { AuthService, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SIGN_IN_FAILURES } from './auth';
 import { formatTimestamp, generateDataset } from './data';
 import {
@@ -40,6 +39,7 @@ import type {
 	ResponseShape,
 	Sandbox,
 	SandboxOptions,
+	SignInFailureName,
 } from './types';
 
 export type * from './types';

@@ -1,11 +1,25 @@
 /**
- * Public types of the Partner Center Referrals sandbox (dev-only).
+ * Public types of the Partner Center Referrals sandbox (dev-only): the one home of the types the
+ * sandbox's files share. It imports nothing, so every other file of the sandbox can import it.
  *
  * The referral types are deliberately loose: the real service returns more fields than its
  * documentation shows, so every object also carries `[key: string]: unknown`.
  */
 
-import type { SignInFailureName } from './auth';
+/** The token endpoint's failures the sandbox can answer (auth.ts's SIGN_IN_FAILURES, one entry each). */
+export type SignInFailureName =
+	| 'secretExpired'
+	| 'secretInvalid'
+	| 'grantExpired'
+	| 'refreshTokenInactive'
+	| 'grantRevoked'
+	| 'consentMissing'
+	| 'appNotFound'
+	| 'tenantNotFound'
+	| 'userFromOtherTenant'
+	| 'mfaRequired'
+	| 'mfaEnrollment'
+	| 'other';
 
 export type ReferralStatus = 'None' | 'New' | 'Active' | 'Closed';
 export type ReferralSubstatus =
