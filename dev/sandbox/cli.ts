@@ -11,7 +11,6 @@ export interface CliOptions {
 	latencyMs: number;
 	maxConcurrent: number;
 	retryAfterSeconds: number;
-	rateLimit: { requests: number; perMs: number } | null;
 	maxPerSecond: number;
 	/** lifetime of the printed ready-to-use access token */
 	printedTokenLifetimeSeconds: number;
@@ -30,7 +29,6 @@ Usage: npm run sandbox -- [options]
   --latency MS           latency added to every API response (default 0)
   --max-concurrent N     answer 429 above N in-flight API requests (default 0 = off)
   --retry-after S        Retry-After of injected 429s (default 1)
-  --rate-limit N/MS      at most N API requests per MS milliseconds, e.g. 100/60000
   --max-per-second N     answer 429 above N API requests in any one second (default 0 = off)
   --token-lifetime S     access-token lifetime of the token endpoint (default 3600)
   --print-token-lifetime S  lifetime of the access token printed at start (default 2592000 = 30 days)
@@ -56,7 +54,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 		latencyMs: 0,
 		maxConcurrent: 0,
 		retryAfterSeconds: 1,
-		rateLimit: null,
 		maxPerSecond: 0,
 		printedTokenLifetimeSeconds: 30 * 86_400,
 		quiet: false,
@@ -100,14 +97,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 			case '--retry-after':
 				options.retryAfterSeconds = integer(name, value());
 				break;
-			case '--rate-limit': {
-				const text = value() ?? '';
-				const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-				if (!match || Number(match[2]) < 1)
-					throw new Error(`--rate-limit needs N/MS (e.g. 100/60000), got '${text}'`);
-				options.rateLimit = { requests: Number(match[1]), perMs: Number(match[2]) };
-				break;
-			}
 			case '--no-auth':
 				options.sandbox.requireAuth = false;
 				break;
@@ -140,9 +129,6 @@ export function banner(
 		options.latencyMs ? `latency ${options.latencyMs} ms` : '',
 		options.maxConcurrent ? `max ${options.maxConcurrent} concurrent` : '',
 		options.maxPerSecond ? `max ${options.maxPerSecond} per second` : '',
-		options.rateLimit
-			? `rate limit ${options.rateLimit.requests}/${options.rateLimit.perMs} ms`
-			: '',
 	].filter((part) => part !== '');
 	return [
 		'Partner Center Referrals API sandbox is running',
@@ -206,7 +192,6 @@ export async function main(argv: readonly string[]): Promise<void> {
 	sandbox.faults.latencyMs = options.latencyMs;
 	sandbox.faults.maxConcurrent = options.maxConcurrent;
 	sandbox.faults.retryAfterSeconds = options.retryAfterSeconds;
-	sandbox.faults.rateLimit = options.rateLimit;
 	sandbox.faults.maxPerSecond = options.maxPerSecond;
 	const token = sandbox.issueToken(options.printedTokenLifetimeSeconds);
 	process.stdout.write(banner(sandbox, token, options));

@@ -211,8 +211,6 @@ export interface FaultControls {
 	maxConcurrent: number;
 	/** value of Retry-After on fault 429s (default 1) */
 	retryAfterSeconds: number;
-	/** fixed window: at most `requests` API requests per `perMs`; over it -> 429 + Retry-After */
-	rateLimit: { requests: number; perMs: number } | null;
 	/**
 	 * 0 = off; at most this many API requests in any one second (a sliding window on the
 	 * sandbox clock, `now`); above it 429 with Retry-After = the whole seconds until the oldest
