@@ -26,6 +26,8 @@ Usage: npm run sandbox -- [options]
   --referrals N          generated referrals besides the documented example (default 50)
   --seed N               data seed (default 1)
   --page-size N          server page size (default 100)
+  --expiring-soon N      N of the New incoming referrals expire within 1-40 hours of the start
+                         (spread evenly), to see the trigger's About to Expire at once (default 0)
   --latency MS           latency added to every API response (default 0)
   --max-concurrent N     answer 429 above N in-flight API requests (default 0 = off)
   --retry-after S        Retry-After of injected 429s (default 1)
@@ -78,6 +80,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 				break;
 			case '--page-size':
 				options.sandbox.pageSize = integer(name, value(), 1);
+				break;
+			case '--expiring-soon':
+				options.sandbox.expiringSoon = integer(name, value());
 				break;
 			case '--token-lifetime':
 				options.sandbox.tokenLifetimeSeconds = integer(name, value(), 1);
@@ -140,6 +145,11 @@ export function banner(
 		`  Client Secret      ${sandbox.clientSecret}`,
 		`  Scope              ${TOKEN_SCOPE}`,
 		`  Referrals          ${sandbox.referrals.count()}${options.sandbox.requireAuth === false ? ' (auth disabled)' : ''}`,
+		...(options.sandbox.expiringSoon
+			? [
+					`  Expiring soon      ${options.sandbox.expiringSoon} New incoming referral(s), within 40 hours`,
+				]
+			: []),
 		...(faults.length ? [`  Faults             ${faults.join(', ')}`] : []),
 		'',
 		`Access token (valid ${Math.round(token.expiresIn / 86_400)} days):`,
@@ -185,6 +195,12 @@ export async function main(argv: readonly string[]): Promise<void> {
 				`Port ${options.sandbox.port} on 127.0.0.1 is in use: pass --port <another> or --port 0 for a random free one.\n`,
 			);
 			process.exitCode = 1;
+			return;
+		}
+		if (error instanceof RangeError) {
+			// an option the data cannot satisfy (e.g. more --expiring-soon than New incoming referrals)
+			process.stderr.write(`${error.message}\n`);
+			process.exitCode = 2;
 			return;
 		}
 		throw error;

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 
 import { AuthService, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SIGN_IN_FAILURES } from './auth';
-import { formatTimestamp, generateDataset } from './data';
+import { formatTimestamp, generateDataset, makeExpiringSoon } from './data';
 import {
 	ApiError,
 	applyJsonPatch,
@@ -336,7 +336,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	if (!Number.isInteger(referralCount) || referralCount < 0)
 		throw new RangeError(`referralCount must be a non-negative integer, got ${referralCount}`);
 
-	const store = new ReferralStore(generateDataset(referralCount, seed), now, seed);
+	// the data is dated relative to the sandbox's clock at start: open referrals close in the future
+	const reference = now().getTime();
+	const dataset = generateDataset(referralCount, seed, reference);
+	makeExpiringSoon(dataset, options.expiringSoon ?? 0, reference);
+	const store = new ReferralStore(dataset, now, seed);
 	const auth = new AuthService(
 		options.clientId ?? SANDBOX_CLIENT_ID,
 		options.clientSecret ?? SANDBOX_CLIENT_SECRET,

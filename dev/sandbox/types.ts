@@ -158,8 +158,19 @@ export interface SandboxOptions {
 	pageSize?: number;
 	/** access-token lifetime of the token endpoint, default 3600 */
 	tokenLifetimeSeconds?: number;
-	/** injectable clock for createdDateTime/updatedDateTime stamps and token expiry */
+	/**
+	 * The sandbox's clock: the generated data is dated relative to it at start (created and updated
+	 * in the past, open referrals closing in the future), it stamps every change, decides token
+	 * expiry, the per-second limit and when a New referral expires (Closed / Expired at its
+	 * expirationDateTime). Default: the machine's clock.
+	 */
 	now?: () => Date;
+	/**
+	 * Makes this many of the New incoming referrals (the first in store order) expire within 1 to
+	 * 40 hours of the start, spread evenly, created 14 days before (default 0). More than the data
+	 * holds is a RangeError. CLI: `--expiring-soon N`.
+	 */
+	expiringSoon?: number;
 	/** default true */
 	requireAuth?: boolean;
 	/** the registered app's client id (default SANDBOX_CLIENT_ID) */
