@@ -125,7 +125,7 @@ describe('the examples against the sandbox', () => {
 		const result = await run(loadExample(EXAMPLE_FILES.alert));
 		expect(json(result.output('Build alert text'))).toEqual([
 			{
-				text: `New referral from Fabrikam Customer Inc worth 10000 USD, closing 2020-12-01 (Incoming, New/Pending). Open it: https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}`,
+				text: `New referral from Fabrikam Customer Inc worth 10000 USD, closing 2020-12-01 (Incoming, New/Pending). Find it in Partner Center's Referrals workspace: https://partner.microsoft.com/dashboard/referrals/v2/leads (referral ${EXAMPLE_ID})`,
 				referralId: EXAMPLE_ID,
 			},
 		]);
@@ -200,7 +200,7 @@ describe('the examples against the sandbox', () => {
 		const result = await run(withFiredItems(workflow, fired));
 		expect(json(result.output('Build Slack message'))).toEqual([
 			{
-				text: `:incoming_envelope: New incoming referral from *Tailwind Traders* (DE): Microsoft 365 rollout, worth 48000 EUR, closing ${closing.slice(0, 10)}. Accept or decline it before ${expiry.slice(0, 10)}: https://partner.microsoft.com/dashboard/referrals/v2/leads/${referral.id}`,
+				text: `:incoming_envelope: New incoming referral from *Tailwind Traders* (DE): Microsoft 365 rollout, worth 48000 EUR, closing ${closing.slice(0, 10)}. Accept or decline it before ${expiry.slice(0, 10)} in Partner Center's Referrals workspace: https://partner.microsoft.com/dashboard/referrals/v2/leads (referral ${referral.id})`,
 				referralId: referral.id,
 			},
 		]);
