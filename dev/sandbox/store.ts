@@ -208,8 +208,9 @@ export class ReferralStore implements ReferralStoreApi {
 
 	/**
 	 * insert without the defensive copies (the HTTP layer passes an object it owns). A New incoming
-	 * referral gets an expirationDateTime 14 days after its creation unless `given` has one (or has
-	 * the key with the value undefined: then it has none).
+	 * referral gets an expirationDateTime 14 days after it arrives (now, even when `given` dates its
+	 * createdDateTime earlier, so that a test's "referral from a month ago" is still waiting) unless
+	 * `given` has one (or has the key with the value undefined: then it has none).
 	 */
 	insert(given: Record<string, unknown>): Referral {
 		const partial = Object.fromEntries(
