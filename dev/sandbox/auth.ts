@@ -7,7 +7,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 import { PARTNER_ORGANIZATION_ID } from './data';
-import type { TokenSet } from './types';
+import type { SignInFailureName, TokenSet } from './types';
 
 export const SANDBOX_CLIENT_ID = '3c8a5e4f-7d21-4b9a-8f6e-51a2c0d9e7b3';
 export const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret';
@@ -143,9 +143,7 @@ export const SIGN_IN_FAILURES = {
 		description:
 			"Specified tenant identifier 'not a tenant' is neither a valid DNS name, nor a valid external domain.",
 	},
-} satisfies Record<string, EntraFailure>;
-
-export type SignInFailureName = keyof typeof SIGN_IN_FAILURES;
+} satisfies Record<SignInFailureName, EntraFailure>;
 
 export type AccessTokenState = 'valid' | 'expired' | 'unknown';
 

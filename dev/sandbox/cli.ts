@@ -11,7 +11,6 @@ export interface CliOptions {
 	latencyMs: number;
 	maxConcurrent: number;
 	retryAfterSeconds: number;
-	rateLimit: { requests: number; perMs: number } | null;
 	maxPerSecond: number;
 	/** lifetime of the printed ready-to-use access token */
 	printedTokenLifetimeSeconds: number;
@@ -27,10 +26,11 @@ Usage: npm run sandbox -- [options]
   --referrals N          generated referrals besides the documented example (default 50)
   --seed N               data seed (default 1)
   --page-size N          server page size (default 100)
+  --expiring-soon N      N of the New incoming referrals expire within 1-40 hours of the start
+                         (spread evenly), to see the trigger's About to Expire at once (default 0)
   --latency MS           latency added to every API response (default 0)
   --max-concurrent N     answer 429 above N in-flight API requests (default 0 = off)
   --retry-after S        Retry-After of injected 429s (default 1)
-  --rate-limit N/MS      at most N API requests per MS milliseconds, e.g. 100/60000
   --max-per-second N     answer 429 above N API requests in any one second (default 0 = off)
   --token-lifetime S     access-token lifetime of the token endpoint (default 3600)
   --print-token-lifetime S  lifetime of the access token printed at start (default 2592000 = 30 days)
@@ -56,7 +56,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 		latencyMs: 0,
 		maxConcurrent: 0,
 		retryAfterSeconds: 1,
-		rateLimit: null,
 		maxPerSecond: 0,
 		printedTokenLifetimeSeconds: 30 * 86_400,
 		quiet: false,
@@ -82,6 +81,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 			case '--page-size':
 				options.sandbox.pageSize = integer(name, value(), 1);
 				break;
+			case '--expiring-soon':
+				options.sandbox.expiringSoon = integer(name, value());
+				break;
 			case '--token-lifetime':
 				options.sandbox.tokenLifetimeSeconds = integer(name, value(), 1);
 				break;
@@ -100,14 +102,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 			case '--retry-after':
 				options.retryAfterSeconds = integer(name, value());
 				break;
-			case '--rate-limit': {
-				const text = value() ?? '';
-				const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-				if (!match || Number(match[2]) < 1)
-					throw new Error(`--rate-limit needs N/MS (e.g. 100/60000), got '${text}'`);
-				options.rateLimit = { requests: Number(match[1]), perMs: Number(match[2]) };
-				break;
-			}
 			case '--no-auth':
 				options.sandbox.requireAuth = false;
 				break;
@@ -140,9 +134,6 @@ export function banner(
 		options.latencyMs ? `latency ${options.latencyMs} ms` : '',
 		options.maxConcurrent ? `max ${options.maxConcurrent} concurrent` : '',
 		options.maxPerSecond ? `max ${options.maxPerSecond} per second` : '',
-		options.rateLimit
-			? `rate limit ${options.rateLimit.requests}/${options.rateLimit.perMs} ms`
-			: '',
 	].filter((part) => part !== '');
 	return [
 		'Partner Center Referrals API sandbox is running',
@@ -154,6 +145,11 @@ export function banner(
 		`  Client Secret      ${sandbox.clientSecret}`,
 		`  Scope              ${TOKEN_SCOPE}`,
 		`  Referrals          ${sandbox.referrals.count()}${options.sandbox.requireAuth === false ? ' (auth disabled)' : ''}`,
+		...(options.sandbox.expiringSoon
+			? [
+					`  Expiring soon      ${options.sandbox.expiringSoon} New incoming referral(s), within 40 hours`,
+				]
+			: []),
 		...(faults.length ? [`  Faults             ${faults.join(', ')}`] : []),
 		'',
 		`Access token (valid ${Math.round(token.expiresIn / 86_400)} days):`,
@@ -201,12 +197,17 @@ export async function main(argv: readonly string[]): Promise<void> {
 			process.exitCode = 1;
 			return;
 		}
+		if (error instanceof RangeError) {
+			// an option the data cannot satisfy (e.g. more --expiring-soon than New incoming referrals)
+			process.stderr.write(`${error.message}\n`);
+			process.exitCode = 2;
+			return;
+		}
 		throw error;
 	}
 	sandbox.faults.latencyMs = options.latencyMs;
 	sandbox.faults.maxConcurrent = options.maxConcurrent;
 	sandbox.faults.retryAfterSeconds = options.retryAfterSeconds;
-	sandbox.faults.rateLimit = options.rateLimit;
 	sandbox.faults.maxPerSecond = options.maxPerSecond;
 	const token = sandbox.issueToken(options.printedTokenLifetimeSeconds);
 	process.stdout.write(banner(sandbox, token, options));

@@ -1,13 +1,19 @@
 /**
  * Deterministic seeded referral data for the sandbox: the documented example referral plus N
- * generated ones. Everything derives from a mulberry32 PRNG and a fixed reference date, so the
- * same (count, seed) always yields identical data, independent of the wall clock.
+ * generated ones. Everything derives from a mulberry32 PRNG and a reference instant (the
+ * sandbox's clock when it starts; REFERENCE_DATE by default), so the same (count, seed, reference)
+ * always yields identical data: dates relative to the reference, nothing from the wall clock.
  */
 import { QUALIFICATIONS, SUBSTATUSES_BY_STATUS } from './model';
 import type { Referral, ReferralDetails, ReferralMember } from './types';
 
-/** Generated dates spread over the ~365 days before this instant. */
+/**
+ * The default reference instant of generated data (the sandbox uses its clock at start instead):
+ * created and updated stamps lie before it, open referrals close after it.
+ */
 export const REFERENCE_DATE = Date.UTC(2026, 0, 1);
+/** An incoming referral expires this long after it was created, as Partner Center does (about 14 days). */
+export const EXPIRY_MS = 14 * 86_400_000;
 export const EXAMPLE_REFERRAL_ID = 'c5fbb3b6-be74-4795-9fb5-4324c73fed37';
 export const EXAMPLE_ENGAGEMENT_ID = '65edc0b5-3485-41b7-a17e-dfa9ef4706e2';
 /** The partner organization the sandbox plays (the one of the documented example). */
@@ -579,6 +585,7 @@ function makeReferral(
 	customer: Customer,
 	shared: boolean,
 	groupPosition: number,
+	reference: number,
 ): Referral {
 	const id = flat(rng.guid());
 	const { location } = customer;
@@ -596,8 +603,31 @@ function makeReferral(
 	const qualification =
 		index < QUALIFICATIONS.length ? QUALIFICATIONS[index] : rng.pick(QUALIFICATIONS);
 
-	const created = REFERENCE_DATE - floor(rng.float() * 365 * DAY_MS);
-	const updated = created + floor(rng.float() * min(REFERENCE_DATE - created, 60 * DAY_MS));
+	const incoming = direction === 'Incoming';
+	// New referrals arrived in the last 13 days (an incoming one is still open for at least a
+	// day); an expired one arrived at least 14 days ago; the rest over the past year.
+	const age = rng.float();
+	const created =
+		status === 'New'
+			? reference - floor(age * 13 * DAY_MS)
+			: incoming && substatus === 'Expired'
+				? reference - EXPIRY_MS - floor(age * 351 * DAY_MS)
+				: reference - floor(age * 365 * DAY_MS);
+	const change = rng.float();
+	// an expired referral last changed when it expired; a declined incoming one before it would have
+	const updated =
+		incoming && substatus === 'Expired'
+			? created + EXPIRY_MS
+			: created +
+				floor(
+					change *
+						min(
+							reference - created,
+							incoming && substatus === 'Declined' ? 13 * DAY_MS : 60 * DAY_MS,
+						),
+				);
+	// an incoming referral is accepted before it expires
+	const answered = incoming ? min(updated, created + 13 * DAY_MS) : updated;
 	const productIndex = rng.int(PRODUCTS.length);
 	const product = PRODUCTS[productIndex];
 	const solutionIndex = rng.int(SOLUTIONS.length);
@@ -624,10 +654,9 @@ function makeReferral(
 	referral.organizationName = PARTNER_ORGANIZATION_NAME;
 	referral.createdDateTime = flat(formatTimestamp(created));
 	referral.updatedDateTime = flat(formatTimestamp(updated));
-	if (direction === 'Incoming')
-		referral.expirationDateTime = flat(formatTimestamp(created + 14 * DAY_MS));
+	if (incoming) referral.expirationDateTime = flat(formatTimestamp(created + EXPIRY_MS));
 	if (status === 'Active' || substatus === 'Won' || substatus === 'Lost') {
-		referral.acceptedDateTime = flat(formatTimestamp(created + floor((updated - created) / 2)));
+		referral.acceptedDateTime = flat(formatTimestamp(created + floor((answered - created) / 2)));
 	}
 	referral.status = status;
 	referral.substatus = substatus;
@@ -648,7 +677,10 @@ function makeReferral(
 		// a few deal values arrive as strings in real data
 		dealValue: rng.chance(0.06) || index === 3 ? `${dealNumber}` : dealNumber,
 		currency,
-		closingDateTime: flat(formatDay(created + (30 + rng.int(150)) * DAY_MS)),
+		// open referrals (New, Active) close in the future
+		closingDateTime: flat(
+			formatDay((status === 'Active' ? reference : created) + (30 + rng.int(150)) * DAY_MS),
+		),
 		requirements: parts.requirements.get(
 			((industryIndex * PRODUCTS.length + productIndex) * SERVICES.length + serviceIndex) *
 				SOLUTIONS.length +
@@ -729,7 +761,7 @@ function weightedIndex(x: number): number {
  * directions, all ten countries, a dealValue string, extra unknown fields and the customer
  * "O'Brien Consulting"; referrals 0-1 share one engagement, later groups of 2-4 appear at random.
  */
-export function generateReferrals(count: number, seed = 1): Referral[] {
+export function generateReferrals(count: number, seed = 1, reference = REFERENCE_DATE): Referral[] {
 	const rng = new Rng(seed);
 	const parts = new SharedParts();
 	const out: Referral[] = [];
@@ -742,16 +774,54 @@ export function generateReferrals(count: number, seed = 1): Referral[] {
 		const customer = pickCustomer(rng, group);
 		group++;
 		for (let g = 0; g < size; g++) {
-			out.push(makeReferral(rng, parts, index, engagementId, customer, size > 1, g));
+			out.push(makeReferral(rng, parts, index, engagementId, customer, size > 1, g, reference));
 			index++;
 		}
 	}
 	return out;
 }
 
-/** The sandbox's initial data: the documented example first, then the generated referrals. */
-export function generateDataset(count = 50, seed = 1): Referral[] {
-	return [exampleReferral(), ...generateReferrals(count, seed)];
+/**
+ * The sandbox's initial data: the documented example first (exactly as the docs show it, with
+ * their 2020 dates and no expirationDateTime), then the generated referrals, dated relative to
+ * `reference`.
+ */
+export function generateDataset(count = 50, seed = 1, reference = REFERENCE_DATE): Referral[] {
+	return [exampleReferral(), ...generateReferrals(count, seed, reference)];
+}
+
+/** Hours until the expiry of the `index`-th of `count` referrals made to expire soon: spread over 1–40. */
+export function expiringSoonHours(index: number, count: number): number {
+	return 1 + floor((39 * (index + 1)) / (count + 1));
+}
+
+/**
+ * Makes the first `count` New incoming referrals of `data` (in store order; those with an
+ * expirationDateTime) expire soon after `reference`: within 1 to 40 hours, spread evenly
+ * (expiringSoonHours), created 14 days before that expiry. Returns them; throws a RangeError when
+ * `data` holds fewer.
+ */
+export function makeExpiringSoon(data: Referral[], count: number, reference: number): Referral[] {
+	if (!Number.isInteger(count) || count < 0)
+		throw new RangeError(`expiringSoon must be a non-negative integer, got ${count}`);
+	const waiting = data.filter(
+		(referral) =>
+			referral.status === 'New' &&
+			referral.direction === 'Incoming' &&
+			referral.expirationDateTime !== undefined,
+	);
+	if (count > waiting.length) {
+		throw new RangeError(
+			`expiringSoon ${count} is more than the ${waiting.length} New incoming referrals of the data: ask for more referrals (referralCount) or fewer expiring soon`,
+		);
+	}
+	return waiting.slice(0, count).map((referral, index) => {
+		const expiry = reference + expiringSoonHours(index, count) * 3_600_000;
+		referral.expirationDateTime = flat(formatTimestamp(expiry));
+		referral.createdDateTime = flat(formatTimestamp(expiry - EXPIRY_MS));
+		referral.updatedDateTime = referral.createdDateTime;
+		return referral;
+	});
 }
 
 /** A new incoming referral as Microsoft would send it (direct store access, no HTTP). */

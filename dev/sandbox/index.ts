@@ -25,6 +25,7 @@ export type {
 	ResponseShape,
 	Sandbox,
 	SandboxOptions,
+	SignInFailureName,
 	TokenSet,
 } from './types';
 export {
@@ -62,5 +63,4 @@ export {
 	checkTransition,
 } from './model';
 export { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SIGN_IN_FAILURES, TOKEN_SCOPE } from './auth';
-export type { SignInFailureName } from './auth';
 export { parseArgs as parseCliArgs } from './cli';

@@ -1,15 +1,15 @@
 /**
  * A local simulation of Microsoft's Partner Center Referrals REST API (dev-only): the referral
  * endpoints under /v1.0/engagements/referrals, an Entra ID v2 look-alike OAuth2 endpoint, and
- * fault injection (latency, concurrency limit, rate limit, failures, malformed bodies, resets).
+ * fault injection (latency, concurrency limit, per-second rate limit, failures, malformed bodies,
+ * resets).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import type { SignInFailureName } from './auth';
 import { AuthService, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SIGN_IN_FAILURES } from './auth';
-import { formatTimestamp, generateDataset } from './data';
+import { formatTimestamp, generateDataset, makeExpiringSoon } from './data';
 import {
 	ApiError,
 	applyJsonPatch,
@@ -40,6 +40,7 @@ import type {
 	ResponseShape,
 	Sandbox,
 	SandboxOptions,
+	SignInFailureName,
 } from './types';
 
 export type * from './types';
@@ -70,7 +71,6 @@ export class FaultState implements FaultControls {
 	latencyMs = 0;
 	maxConcurrent = 0;
 	retryAfterSeconds = 1;
-	rateLimit: { requests: number; perMs: number } | null = null;
 	maxPerSecond = 0;
 	private readonly queue: Array<{ fault: QueuedFault; remaining: number }> = [];
 	private readonly signInQueue: Array<{ failure: SignInFailureName; remaining: number }> = [];
@@ -127,7 +127,6 @@ export class FaultState implements FaultControls {
 		this.latencyMs = 0;
 		this.maxConcurrent = 0;
 		this.retryAfterSeconds = 1;
-		this.rateLimit = null;
 		this.maxPerSecond = 0;
 		this.queue.length = 0;
 		this.signInQueue.length = 0;
@@ -337,7 +336,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	if (!Number.isInteger(referralCount) || referralCount < 0)
 		throw new RangeError(`referralCount must be a non-negative integer, got ${referralCount}`);
 
-	const store = new ReferralStore(generateDataset(referralCount, seed), now, seed);
+	// the data is dated relative to the sandbox's clock at start: open referrals close in the future
+	const reference = now().getTime();
+	const dataset = generateDataset(referralCount, seed, reference);
+	makeExpiringSoon(dataset, options.expiringSoon ?? 0, reference);
+	const store = new ReferralStore(dataset, now, seed);
 	const auth = new AuthService(
 		options.clientId ?? SANDBOX_CLIENT_ID,
 		options.clientSecret ?? SANDBOX_CLIENT_SECRET,
@@ -361,9 +364,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		tokenRequests: 0,
 		unauthorized: 0,
 	};
-	let rateWindow:
-		| { config: { requests: number; perMs: number }; start: number; used: number }
-		| undefined;
 	/** when the requests accepted under `faults.maxPerSecond` arrived (sandbox clock, ms), oldest first */
 	const acceptedAt: number[] = [];
 
@@ -677,7 +677,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	}
 
 	/* ---------------------------------------------------------------------------------- */
-	/* API pipeline: count -> concurrency -> rate limits -> one-shot faults -> auth -> latency */
+	/* API pipeline: count -> concurrency -> per-second limit -> one-shot faults -> auth -> latency */
 
 	function throttle(ctx: RequestContext, retryAfter: number, message: string): void {
 		counters.throttled++;
@@ -706,22 +706,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				`Too many concurrent requests (limit ${faults.maxConcurrent}). Retry after ${faults.retryAfterSeconds} second(s).`,
 			);
 			return;
-		}
-		const limit = faults.rateLimit;
-		if (limit && limit.perMs > 0) {
-			const t = performance.now();
-			if (!rateWindow || rateWindow.config !== limit || t - rateWindow.start >= limit.perMs)
-				rateWindow = { config: limit, start: t, used: 0 };
-			if (rateWindow.used >= limit.requests) {
-				const retryAfter = Math.max(1, Math.ceil((rateWindow.start + limit.perMs - t) / 1000));
-				throttle(
-					ctx,
-					retryAfter,
-					`Rate limit exceeded (${limit.requests} requests per ${limit.perMs} ms). Retry after ${retryAfter} second(s).`,
-				);
-				return;
-			}
-			rateWindow.used++;
 		}
 		if (faults.maxPerSecond > 0) {
 			const t = now().getTime();
@@ -993,7 +977,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		resetFaults: () => {
 			faults.reset();
 			Object.assign(responses, defaultShape);
-			rateWindow = undefined;
 			acceptedAt.length = 0;
 		},
 		close: () => {

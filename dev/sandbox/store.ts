@@ -1,8 +1,10 @@
 /**
  * The in-memory referral store: insertion-ordered, copy-on-write (a change replaces the stored
- * object, so arrays returned by all() stay consistent snapshots), with keyset paging.
+ * object, so arrays returned by all() stay consistent snapshots), with keyset paging. It closes
+ * New referrals as Closed / Expired when their expirationDateTime passes on the sandbox clock.
  */
 import {
+	EXPIRY_MS,
 	formatTimestamp,
 	PARTNER_ORGANIZATION_ID,
 	PARTNER_ORGANIZATION_NAME,
@@ -83,12 +85,25 @@ export function decodeToken(text: string): ContinuationToken | undefined {
 	}
 }
 
+/** When a referral's expiry closes it: its expirationDateTime while it is New, else never. */
+function pendingExpiry(referral: Referral): number | undefined {
+	if (referral.status !== 'New' || referral.expirationDateTime === undefined) return undefined;
+	const at = parseInstant(referral.expirationDateTime);
+	return Number.isFinite(at) ? at : undefined;
+}
+
 export class ReferralStore implements ReferralStoreApi {
 	private readonly items: Referral[];
 	/** lower-case id -> position in items */
 	private readonly positions = new Map<string, number>();
 	private readonly rng: Rng;
 	private eTagCounter = 0;
+	/**
+	 * The expiries still to come: New referrals with an expirationDateTime, latest first (the next
+	 * one to pass is last). A referral whose expiry or status changed may have stale entries:
+	 * expireDue checks the stored referral before closing it.
+	 */
+	private readonly expiries: Array<{ at: number; id: string }> = [];
 
 	constructor(
 		initial: Referral[],
@@ -100,10 +115,60 @@ export class ReferralStore implements ReferralStoreApi {
 			this.positions.set(referral.id.toLowerCase(), position),
 		);
 		this.rng = new Rng((seed ^ 0x5bd1e995) >>> 0);
+		for (const referral of initial) {
+			const at = pendingExpiry(referral);
+			if (at !== undefined) this.expiries.push({ at, id: referral.id.toLowerCase() });
+		}
+		this.expiries.sort((a, b) => b.at - a.at);
+	}
+
+	private schedule(referral: Referral): void {
+		const at = pendingExpiry(referral);
+		if (at === undefined) return;
+		const entry = { at, id: referral.id.toLowerCase() };
+		// first position whose expiry is earlier (the array is latest first)
+		let lo = 0;
+		let hi = this.expiries.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (this.expiries[mid].at >= at) lo = mid + 1;
+			else hi = mid;
+		}
+		this.expiries.splice(lo, 0, entry);
+	}
+
+	/**
+	 * Closes every New referral whose expirationDateTime has passed on the sandbox clock as
+	 * Closed / Expired, as Partner Center does: updatedDateTime and closedDateTime are the expiry
+	 * (when it happened, whenever the sandbox notices), and a new eTag. Called before every read,
+	 * so no answer shows a referral New after its expiry.
+	 */
+	private expireDue(): void {
+		const { expiries } = this;
+		if (expiries.length === 0) return;
+		const now = this.now().getTime();
+		while (expiries.length > 0 && expiries[expiries.length - 1].at <= now) {
+			const { at, id } = expiries.pop()!;
+			const position = this.positions.get(id);
+			if (position === undefined) continue;
+			const current = this.items[position];
+			if (pendingExpiry(current) !== at) continue;
+			const stamp = formatTimestamp(at);
+			this.items[position] = {
+				...current,
+				status: 'Closed',
+				substatus: 'Expired',
+				closedDateTime: stamp,
+				updatedDateTime: stamp,
+				eTag: this.newETag(),
+			};
+			this.version++;
+		}
 	}
 
 	/** the stored object itself (treat as read-only) */
 	peek(id: string): Referral | undefined {
+		this.expireDue();
 		const position = this.positions.get(id.toLowerCase());
 		return position === undefined ? undefined : this.items[position];
 	}
@@ -114,6 +179,7 @@ export class ReferralStore implements ReferralStoreApi {
 	}
 
 	all(): Referral[] {
+		this.expireDue();
 		return this.items.slice();
 	}
 
@@ -140,7 +206,12 @@ export class ReferralStore implements ReferralStoreApi {
 		return structuredClone(this.insert(structuredClone(partial)));
 	}
 
-	/** insert without the defensive copies (the HTTP layer passes an object it owns) */
+	/**
+	 * insert without the defensive copies (the HTTP layer passes an object it owns). A New incoming
+	 * referral gets an expirationDateTime 14 days after it arrives (now, even when `given` dates its
+	 * createdDateTime earlier, so that a test's "referral from a month ago" is still waiting) unless
+	 * `given` has one (or has the key with the value undefined: then it has none).
+	 */
 	insert(given: Record<string, unknown>): Referral {
 		const partial = Object.fromEntries(
 			Object.entries(given).filter(([, value]) => value !== undefined),
@@ -152,7 +223,8 @@ export class ReferralStore implements ReferralStoreApi {
 			typeof partial.engagementId === 'string' && partial.engagementId !== ''
 				? partial.engagementId
 				: this.rng.guid();
-		const stamp = formatTimestamp(this.now());
+		const created = this.now().getTime();
+		const stamp = formatTimestamp(created);
 		const referral: Referral = {
 			id,
 			engagementId,
@@ -167,11 +239,18 @@ export class ReferralStore implements ReferralStoreApi {
 		};
 		referral.id = id;
 		referral.engagementId = engagementId;
+		if (
+			!('expirationDateTime' in given) &&
+			referral.status === 'New' &&
+			referral.direction === 'Incoming'
+		)
+			referral.expirationDateTime = formatTimestamp(created + EXPIRY_MS);
 		if (referral.links === undefined) referral.links = referralLinks(id, engagementId);
 		if (typeof referral.eTag !== 'string' || referral.eTag === '') referral.eTag = this.newETag();
 		this.positions.set(id.toLowerCase(), this.items.length);
 		this.items.push(referral);
 		this.version++;
+		this.schedule(referral);
 		return referral;
 	}
 
@@ -196,6 +275,7 @@ export class ReferralStore implements ReferralStoreApi {
 		if (position === undefined) throw new Error(`No referral with id ${next.id}`);
 		this.items[position] = next;
 		this.version++;
+		this.schedule(next);
 	}
 
 	/** bumped on every change, so a cached list result is never stale */
@@ -204,6 +284,7 @@ export class ReferralStore implements ReferralStoreApi {
 	private cached?: { key: string; version: number; entries: Entry[] };
 
 	list(query: ListQuery): ListResult {
+		this.expireDue();
 		const { predicate, orderBy, pageSize } = query;
 		const reuse =
 			query.cacheKey !== undefined &&

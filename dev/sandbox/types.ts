@@ -1,11 +1,25 @@
 /**
- * Public types of the Partner Center Referrals sandbox (dev-only).
+ * Public types of the Partner Center Referrals sandbox (dev-only): the one home of the types the
+ * sandbox's files share. It imports nothing, so every other file of the sandbox can import it.
  *
  * The referral types are deliberately loose: the real service returns more fields than its
  * documentation shows, so every object also carries `[key: string]: unknown`.
  */
 
-import type { SignInFailureName } from './auth';
+/** The token endpoint's failures the sandbox can answer (auth.ts's SIGN_IN_FAILURES, one entry each). */
+export type SignInFailureName =
+	| 'secretExpired'
+	| 'secretInvalid'
+	| 'grantExpired'
+	| 'refreshTokenInactive'
+	| 'grantRevoked'
+	| 'consentMissing'
+	| 'appNotFound'
+	| 'tenantNotFound'
+	| 'userFromOtherTenant'
+	| 'mfaRequired'
+	| 'mfaEnrollment'
+	| 'other';
 
 export type ReferralStatus = 'None' | 'New' | 'Active' | 'Closed';
 export type ReferralSubstatus =
@@ -144,8 +158,19 @@ export interface SandboxOptions {
 	pageSize?: number;
 	/** access-token lifetime of the token endpoint, default 3600 */
 	tokenLifetimeSeconds?: number;
-	/** injectable clock for createdDateTime/updatedDateTime stamps and token expiry */
+	/**
+	 * The sandbox's clock: the generated data is dated relative to it at start (created and updated
+	 * in the past, open referrals closing in the future), it stamps every change, decides token
+	 * expiry, the per-second limit and when a New referral expires (Closed / Expired at its
+	 * expirationDateTime). Default: the machine's clock.
+	 */
 	now?: () => Date;
+	/**
+	 * Makes this many of the New incoming referrals (the first in store order) expire within 1 to
+	 * 40 hours of the start, spread evenly, created 14 days before (default 0). More than the data
+	 * holds is a RangeError. CLI: `--expiring-soon N`.
+	 */
+	expiringSoon?: number;
 	/** default true */
 	requireAuth?: boolean;
 	/** the registered app's client id (default SANDBOX_CLIENT_ID) */
@@ -197,8 +222,6 @@ export interface FaultControls {
 	maxConcurrent: number;
 	/** value of Retry-After on fault 429s (default 1) */
 	retryAfterSeconds: number;
-	/** fixed window: at most `requests` API requests per `perMs`; over it -> 429 + Retry-After */
-	rateLimit: { requests: number; perMs: number } | null;
 	/**
 	 * 0 = off; at most this many API requests in any one second (a sliding window on the
 	 * sandbox clock, `now`); above it 429 with Retry-After = the whole seconds until the oldest

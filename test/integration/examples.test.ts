@@ -125,7 +125,7 @@ describe('the examples against the sandbox', () => {
 		const result = await run(loadExample(EXAMPLE_FILES.alert));
 		expect(json(result.output('Build alert text'))).toEqual([
 			{
-				text: `New referral from Fabrikam Customer Inc worth 10000 USD, closing 2020-12-01 (Incoming, New/Pending). Open it: https://partner.microsoft.com/dashboard/referrals/v2/leads/${EXAMPLE_ID}`,
+				text: `New referral from Fabrikam Customer Inc worth 10000 USD, closing 2020-12-01 (Incoming, New/Pending). Find it in Partner Center's Referrals workspace: https://partner.microsoft.com/dashboard/referrals/v2/leads (referral ${EXAMPLE_ID})`,
 				referralId: EXAMPLE_ID,
 			},
 		]);
@@ -183,10 +183,14 @@ describe('the examples against the sandbox', () => {
 		const poll = async () => (await session.poll(trigger.parameters, staticData)).items;
 		expect(await poll()).toBeNull();
 
+		// dates from the same clock: a referral whose expiry has passed is Closed / Expired at once
+		const day = 86_400_000;
+		const expiry = new Date(Date.now() + 14 * day).toISOString();
+		const closing = `${new Date(Date.now() + 90 * day).toISOString().slice(0, 10)}T00:00:00Z`;
 		const referral = session.sandbox.referrals.create(
 			incomingReferral({
-				expirationDateTime: '2026-06-15T08:00:00Z',
-				details: { dealValue: 48000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00Z' },
+				expirationDateTime: expiry,
+				details: { dealValue: 48000, currency: 'EUR', closingDateTime: closing },
 			}),
 		);
 		session.sandbox.referrals.create(incomingReferral({ direction: 'Outgoing' }));
@@ -196,7 +200,7 @@ describe('the examples against the sandbox', () => {
 		const result = await run(withFiredItems(workflow, fired));
 		expect(json(result.output('Build Slack message'))).toEqual([
 			{
-				text: `:incoming_envelope: New incoming referral from *Tailwind Traders* (DE): Microsoft 365 rollout, worth 48000 EUR, closing 2026-09-30. Accept or decline it before 2026-06-15: https://partner.microsoft.com/dashboard/referrals/v2/leads/${referral.id}`,
+				text: `:incoming_envelope: New incoming referral from *Tailwind Traders* (DE): Microsoft 365 rollout, worth 48000 EUR, closing ${closing.slice(0, 10)}. Accept or decline it before ${expiry.slice(0, 10)} in Partner Center's Referrals workspace: https://partner.microsoft.com/dashboard/referrals/v2/leads (referral ${referral.id})`,
 				referralId: referral.id,
 			},
 		]);

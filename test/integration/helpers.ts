@@ -150,6 +150,22 @@ export const ids = (items: INodeExecutionData[]): string[] =>
 /** PATCH requests the sandbox received so far. */
 export const patches = (sandbox: Sandbox): number => sandbox.counters.byMethod.PATCH ?? 0;
 
+/**
+ * The referrals the sandbox itself closed as Closed / Expired after `from` and up to `to` (ms, its
+ * clock), oldest first: seeded New referrals expire 1 to 14 days after the sandbox starts, and a
+ * trigger reports that change like any other.
+ */
+export function expiredBetween(sandbox: Sandbox, from: number, to: number): Referral[] {
+	return sortedBy(
+		sandbox.referrals.all().filter((referral) => {
+			const at = Date.parse(String(referral.updatedDateTime));
+			return referral.substatus === 'Expired' && at > from && at <= to;
+		}),
+		'updatedDateTime',
+		false,
+	);
+}
+
 /** Store order by `field` like the service: the field, then the id (lower-case) as a tie-break. */
 export function sortedBy(
 	referrals: Referral[],

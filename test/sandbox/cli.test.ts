@@ -16,8 +16,6 @@ describe('sandbox CLI', () => {
 			'4',
 			'--max-per-second',
 			'20',
-			'--rate-limit',
-			'100/60000',
 			'--seed',
 			'3',
 			'--page-size',
@@ -36,7 +34,6 @@ describe('sandbox CLI', () => {
 			latencyMs: 200,
 			maxConcurrent: 4,
 			maxPerSecond: 20,
-			rateLimit: { requests: 100, perMs: 60000 },
 			quiet: true,
 		});
 		expect(parseCliArgs(['--zoneless-timestamps', '--no-status-stamps']).sandbox.responses).toEqual(
@@ -47,7 +44,10 @@ describe('sandbox CLI', () => {
 		);
 		expect(parseCliArgs([]).sandbox.port).toBe(8080);
 		expect(() => parseCliArgs(['--port', 'abc'])).toThrow(/--port/);
-		expect(() => parseCliArgs(['--rate-limit', '5'])).toThrow(/N\/MS/);
+		// the fixed-window --rate-limit (it read the wall clock, not the sandbox's) is gone: --max-per-second
+		expect(() => parseCliArgs(['--rate-limit', '100/60000'])).toThrow(
+			/Unknown option '--rate-limit'/,
+		);
 		expect(parseCliArgs([]).maxPerSecond).toBe(0);
 		expect(() => parseCliArgs(['--max-per-second', '1.5'])).toThrow(/--max-per-second/);
 		expect(() => parseCliArgs(['--bogus'])).toThrow(/Unknown option/);

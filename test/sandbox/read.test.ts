@@ -1,6 +1,7 @@
 import {
 	EXAMPLE_REFERRAL_ID,
 	exampleReferral,
+	REFERENCE_DATE,
 	startSandbox,
 	type Referral,
 	type Sandbox,
@@ -16,7 +17,8 @@ describe('sandbox: reading referrals over HTTP', () => {
 	let all: Referral[];
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ referralCount: 300 });
+		// the data is dated relative to the sandbox's clock: a fixed one, for the date filters below
+		sandbox = await startSandbox({ referralCount: 300, now: () => new Date(REFERENCE_DATE) });
 		client = new Client(sandbox);
 		all = sandbox.referrals.all();
 	});
