@@ -7,6 +7,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
+import { REFERRAL } from '../../nodes/PartnerCenterReferral/api/listing';
 import { apiRequest, useThrottle } from '../../nodes/PartnerCenterReferral/transport';
 import { inspectFailure } from '../../nodes/PartnerCenterReferral/transport/errors';
 import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
@@ -121,7 +122,8 @@ describe('transport when the request after a 401 fails (n8n 1.x)', () => {
 		const request = apiRequest.call(ctx, {
 			method: 'GET',
 			path: '/v1.0/engagements/referrals/x',
-			referralId: 'x',
+			resource: REFERRAL,
+			id: 'x',
 		});
 		await expect(request).rejects.toThrow('Referral x was not found');
 		await expect(request).rejects.toMatchObject({
@@ -250,7 +252,12 @@ describe("a write's fate, by what reached the wire", () => {
 			throw error;
 		});
 		return await apiRequest
-			.call(ctx, { method: 'POST', path: '/v1.0/engagements/referrals', body: {} })
+			.call(ctx, {
+				method: 'POST',
+				path: '/v1.0/engagements/referrals',
+				body: {},
+				resource: REFERRAL,
+			})
 			.catch((e: unknown) => e);
 	};
 

@@ -5,8 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { REFERRALS_PATH } from '../shared/constants';
 import { toNodeError } from '../shared/nodeError';
 import type { PartnerCenterContext } from '../transport';
-import { apiRequest, MAYBE_CREATED } from '../transport';
-import { isReferral } from './listing';
+import { apiRequest, maybeCreated } from '../transport';
+import { isReferral, REFERRAL } from './listing';
 
 /** Reads one referral; an answer that is not a referral (no id, e.g. an empty body) is an error. */
 export async function getReferral(
@@ -18,7 +18,8 @@ export async function getReferral(
 		method: 'GET',
 		path: `${REFERRALS_PATH}/${id}`,
 		itemIndex,
-		referralId: id,
+		resource: REFERRAL,
+		id,
 	});
 	if (isReferral(body)) {
 		if (isReferralOf(body, id)) return body;
@@ -59,6 +60,7 @@ export async function createReferral(
 		body,
 		headers: { 'Content-Type': 'application/json' },
 		itemIndex,
+		resource: REFERRAL,
 	});
 	return createdReferral.call(this, created, itemIndex);
 }
@@ -74,7 +76,7 @@ function createdReferral(
 		this.getNode(),
 		'Partner Center answered the create without the created referral',
 		{
-			description: `Its answer had no referral id (an empty or unexpected body). ${MAYBE_CREATED}`,
+			description: `Its answer had no referral id (an empty or unexpected body). ${maybeCreated(REFERRAL)}`,
 			itemIndex,
 		},
 	);
@@ -109,7 +111,8 @@ export async function patchReferral(
 		body: operations,
 		headers,
 		itemIndex,
-		referralId: id,
+		resource: REFERRAL,
+		id,
 		adds: operations.some((operation) => operation.op === 'add'),
 	});
 	if (isReferral(body) && isReferralOf(body, id)) return body;

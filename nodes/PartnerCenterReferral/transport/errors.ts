@@ -9,15 +9,9 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { DEADLINE_FACTOR } from './deadline';
-import {
-	ETAG_CHANGED_HINT,
-	MAYBE_ADDED,
-	MAYBE_CREATED,
-	MAYBE_UPDATED,
-	NETWORK_FAILURES,
-} from './hints';
+import { etagChangedHint, maybeAdded, maybeCreated, maybeUpdated, NETWORK_FAILURES } from './hints';
 import type { ApiRequest, PartnerCenterContext } from './types';
-import { headerValue, isRepeatable } from './types';
+import { headerValue, isRepeatable, resourceOf } from './types';
 import { redact } from './redact';
 import type { SignInFailure } from './signIn';
 import { explainPartnerCenterRefusal, inspectSignIn, mapSignInFailure } from './signIn';
@@ -231,6 +225,9 @@ export function mapFailure(
 	// A create or an add that may have happened: "try again" is bad advice (see writeFate).
 	const uncertain = !isRepeatable(request) && mayHaveBeenProcessed(failure);
 	const timeout = failure.timedOutAfterMs === undefined ? '' : seconds(failure.timedOutAfterMs);
+	const resource = resourceOf(request);
+	const { one } = resource.noun;
+	const named = request.id ? ` ${request.id}` : '';
 
 	let message: string;
 	let description: string;
@@ -276,23 +273,23 @@ export function mapFailure(
 			description += service;
 			break;
 		case status === 404:
-			message = request.referralId
-				? `Referral ${request.referralId} was not found`
+			message = request.id
+				? `${capitalized(one)} ${request.id} was not found`
 				: 'Partner Center could not find what was asked for (404)';
-			description = `Check the referral ID. A Referrals User only sees referrals whose team includes them; a Referrals Admin sees all referrals of the partner's locations.${service}`;
+			description = `Check the ${one} ID.${resource.notFoundHint ? ` ${resource.notFoundHint}` : ''}${service}`;
 			break;
 		case status === 409:
 			message = 'Partner Center reported a conflict (409)';
-			description = `The referral was changed by someone else or is in a state that does not allow this. Get it again and retry.${service}`;
+			description = `The ${one} was changed by someone else or is in a state that does not allow this. Get it again and retry.${service}`;
 			break;
 		case status === 412 && earlierMaybeApplied !== undefined:
 			// the retry's If-Match may have been outdated by the earlier attempt itself
-			message = `The referral${request.referralId ? ` ${request.referralId}` : ''} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`;
-			description = `An earlier attempt of this request failed (${describeFailure(earlierMaybeApplied)}) after Partner Center may have applied it, so the change may be this one. Get the referral and check whether it already has the new values before running this item again.${service}`;
+			message = `The ${one}${named} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`;
+			description = `An earlier attempt of this request failed (${describeFailure(earlierMaybeApplied)}) after Partner Center may have applied it, so the change may be this one. Get the ${one} and check whether it already has the new values before running this item again.${service}`;
 			break;
 		case status === 412:
-			message = `The referral${request.referralId ? ` ${request.referralId}` : ''} changed since it was read (eTag mismatch, 412)`;
-			description = `${ETAG_CHANGED_HINT}${service}`;
+			message = `The ${one}${named} changed since it was read (eTag mismatch, 412)`;
+			description = `${etagChangedHint(resource)}${service}`;
 			break;
 		case status === 429:
 			message = `Partner Center is throttling requests (429) and still was${after || ' after retrying'}`;
@@ -338,14 +335,21 @@ export function mapFailure(
 /** What became of a write that failed: not done, maybe done (and what to check), or nothing sent at all. */
 function writeFate(failure: Failure, request: ApiRequest, uncertain: boolean): string {
 	if (request.method === 'GET') return '';
+	const resource = resourceOf(request);
+	const { one } = resource.noun;
 	// A POST is a create (the only POST of this API).
 	const isCreate = request.method === 'POST';
-	if (uncertain) return ` ${isCreate ? MAYBE_CREATED : MAYBE_ADDED}`;
-	if (mayHaveBeenProcessed(failure)) return ` ${MAYBE_UPDATED}`;
+	if (uncertain) return ` ${isCreate ? maybeCreated(resource) : maybeAdded(resource)}`;
+	if (mayHaveBeenProcessed(failure)) return ` ${maybeUpdated(resource)}`;
 	if (wasSent(failure) === false) {
-		return ` Nothing was sent to Partner Center. The referral was not ${isCreate ? 'created' : 'changed'}.`;
+		return ` Nothing was sent to Partner Center. The ${one} was not ${isCreate ? 'created' : 'changed'}.`;
 	}
-	return isCreate ? ' The referral was not created.' : '';
+	return isCreate ? ` The ${one} was not created.` : '';
+}
+
+/** "referral" → "Referral". */
+function capitalized(word: string): string {
+	return `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
 }
 
 /** The most of a service's message quoted in an error; a service could send a whole page (or a megabyte). */

@@ -12,8 +12,8 @@
  * - deadline.ts: how long one attempt and one request with its retries may take.
  * - types.ts: what a request and an answer are to the transport, and reading their headers.
  */
-export type { ApiRequest, ApiResponse, PartnerCenterContext } from './types';
-export { ETAG_CHANGED_HINT, MAYBE_CREATED } from './hints';
+export type { ApiRequest, ApiResponse, Noun, PartnerCenterContext, Resource } from './types';
+export { etagChangedHint, maybeCreated } from './hints';
 export type { Collection, ListRequest } from './paging';
 export { listPages, MAX_EMPTY_PAGES_IN_A_ROW } from './paging';
 export { apiRequest } from './request';

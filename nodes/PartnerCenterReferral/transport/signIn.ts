@@ -27,8 +27,8 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { NETWORK_FAILURES } from './hints';
-import type { ApiRequest, PartnerCenterContext } from './types';
-import { headerValue } from './types';
+import type { ApiRequest, PartnerCenterContext, Resource } from './types';
+import { headerValue, resourceOf } from './types';
 import { redact } from './redact';
 
 export interface SignInFailure {
@@ -216,8 +216,10 @@ const RECONNECT = `open ${CREDENTIAL} and ${SIGN_IN_AGAIN} as a Partner Center u
 const RECONNECT_STEP = `Then ${RECONNECT}`;
 const PERMISSION =
 	'the delegated API permission Microsoft Partner Center → user_impersonation (API permissions → Add a permission → APIs my organization uses → "Microsoft Partner Center"), with "Grant admin consent" done';
-const ROLES =
-	'Referrals Admin (create, update and read referrals) or Referrals User (read referrals whose team includes them)';
+/** Partner Center's two roles that open its referrals API (their names are the service's), what each allows said with the resource's noun. */
+function roles({ noun }: Resource): string {
+	return `Referrals Admin (create, update and read ${noun.many}) or Referrals User (read ${noun.many} whose team includes them)`;
+}
 
 interface Advice {
 	message: string;
@@ -295,7 +297,8 @@ const NO_CODE_NOTE =
 
 /** What happened to the request itself: nothing reached Partner Center's data. */
 function outcome(request: ApiRequest, sent: boolean): string {
-	const created = request.method === 'POST' ? ' The referral was not created.' : '';
+	const created =
+		request.method === 'POST' ? ` The ${resourceOf(request).noun.one} was not created.` : '';
 	return sent
 		? `Partner Center did not carry out the request: it refused the expired access token, and n8n could not get a new one.${created}`
 		: `Nothing was sent to Partner Center.${created}`;
@@ -344,7 +347,7 @@ export function explainSignIn(
 		case 'notConnected':
 			return {
 				message: 'The Partner Center credential is not connected yet',
-				description: `The credential was saved but never connected to a Microsoft account, so n8n has no access token. Open ${CREDENTIAL} and click ${CONNECT_BUTTON}, then sign in as a Partner Center user with the role ${ROLES}. ${outcome(request, false)}`,
+				description: `The credential was saved but never connected to a Microsoft account, so n8n has no access token. Open ${CREDENTIAL} and click ${CONNECT_BUTTON}, then sign in as a Partner Center user with the role ${roles(resourceOf(request))}. ${outcome(request, false)}`,
 			};
 		case 'reconnect': {
 			const { message, fix } = BY_ERROR.invalid_grant;
@@ -436,7 +439,7 @@ export function explainPartnerCenterRefusal(
 		return {
 			message:
 				"Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
-			description: `Microsoft signed the user in and n8n renewed the token, but Partner Center did not accept it. In ${APP} → API permissions, the app needs ${PERMISSION}; Tenant ID in ${CREDENTIAL} must be the partner's tenant; and the signed-in user needs the Partner Center role ${ROLES}. After changing a permission, reconnect the credential.`,
+			description: `Microsoft signed the user in and n8n renewed the token, but Partner Center did not accept it. In ${APP} → API permissions, the app needs ${PERMISSION}; Tenant ID in ${CREDENTIAL} must be the partner's tenant; and the signed-in user needs the Partner Center role ${roles(resourceOf(request))}. After changing a permission, reconnect the credential.`,
 		};
 	}
 	const challenge = `${headerValue(headers, 'www-authenticate') ?? ''} ${typeof body === 'string' ? body : JSON.stringify(body ?? '')}`;
@@ -447,10 +450,11 @@ export function explainPartnerCenterRefusal(
 		};
 	}
 	const writes = request.method !== 'GET';
+	const resource = resourceOf(request);
 	return {
 		message: writes
 			? 'Partner Center denied the change (403): the signed-in user needs the Referrals Admin role'
-			: 'Partner Center denied access to referrals (403): the signed-in user needs the Referrals Admin or Referrals User role',
-		description: `In Partner Center → Settings → Account settings → User management, give the user who connected the credential the role ${writes ? 'Referrals Admin (a Referrals User may only read)' : ROLES}; role changes can take a while to apply. The app also needs ${PERMISSION}.`,
+			: `Partner Center denied access to ${resource.noun.many} (403): the signed-in user needs the Referrals Admin or Referrals User role`,
+		description: `In Partner Center → Settings → Account settings → User management, give the user who connected the credential the role ${writes ? 'Referrals Admin (a Referrals User may only read)' : roles(resource)}; role changes can take a while to apply. The app also needs ${PERMISSION}.`,
 	};
 }
