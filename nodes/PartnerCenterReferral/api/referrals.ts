@@ -61,8 +61,25 @@ export async function createReferral(
 		headers: { 'Content-Type': 'application/json' },
 		itemIndex,
 		resource: REFERRAL,
+		findCreated: findCreated(body),
 	});
 	return createdReferral.call(this, created, itemIndex);
+}
+
+/**
+ * How to find the referral a create made when its answer was lost: by what it was sent with
+ * (its external reference ID, else its name, else the customer's name), newest first.
+ */
+function findCreated(body: IDataObject): string {
+	const customer = (body.customerProfile as IDataObject | undefined)?.name;
+	const [label, value] =
+		[
+			['external reference ID', body.externalReferenceId],
+			['name', body.name],
+			['customer name', customer],
+		].find(([, candidate]) => typeof candidate === 'string' && candidate !== '') ?? [];
+	const by = label ? `: it has the ${String(label)} ${JSON.stringify(value)}` : '';
+	return `To find it, run Get Many with Sort "Created, Newest First" (it is among the first)${by}, or see the Referrals page of the Partner Center portal.`;
 }
 
 /** The referral a create answered with; an answer without one (no id) may still mean it was created. */

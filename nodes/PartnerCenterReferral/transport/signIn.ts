@@ -35,9 +35,10 @@ export interface SignInFailure {
 	/**
 	 * notConnected: the credential has no access token; refused: Microsoft refused to renew the
 	 * token; reconnect: n8n says to reconnect without Microsoft's answer; unreachable: the token
-	 * endpoint could not be reached; unexpected: something that is not Microsoft answered there.
+	 * endpoint could not be reached; unexpected: something that is not Microsoft answered there;
+	 * timedOut: the token endpoint did not answer within the attempt's time (attempt.ts).
 	 */
-	reason: 'notConnected' | 'refused' | 'reconnect' | 'unreachable' | 'unexpected';
+	reason: 'notConnected' | 'refused' | 'reconnect' | 'unreachable' | 'unexpected' | 'timedOut';
 	/** OAuth error, e.g. invalid_client */
 	error?: string;
 	/** AADSTS code, e.g. "7000222" */
@@ -53,6 +54,8 @@ export interface SignInFailure {
 	host?: string;
 	/** unexpected: the status of the answer */
 	status?: number;
+	/** timedOut: how long the node waited (ms) */
+	timeoutMs?: number;
 }
 
 /** The RFC 6749 texts @n8n/client-oauth2 puts in place of Microsoft's answer, by their start. */
@@ -370,6 +373,11 @@ export function explainSignIn(
 				description: `n8n needed a new access token and could not connect to ${host} (${code}). ${outbound}${tls} ${outcome(request, true)}`,
 			};
 		}
+		case 'timedOut':
+			return {
+				message: `The Microsoft sign-in service (${host}) did not answer in time`,
+				description: `Partner Center refused the expired access token (401) and n8n asked ${host} for a new one, but no answer came within ${Math.max(1, Math.round((failure.timeoutMs ?? 0) / 1000))} s ("Timeout (Seconds)"), so the node stopped waiting and did not send the request again. Nothing was written. ${outbound} If ${host} is only slow, raise "Timeout (Seconds)" in the node's options. ${outcome(request, true)}`,
+			};
 		case 'unexpected':
 			return {
 				message: `The Microsoft sign-in service answered with something that is not a sign-in answer${failure.status ? ` (${failure.status})` : ''}`,
@@ -402,7 +410,9 @@ export function mapSignInFailure(
 			itemIndex: request.itemIndex,
 			// n8n 2.x's own error for a refused renewal declares this; keep it (n8n 1.x ignores it)
 			failure:
-				failure.reason === 'unreachable' || failure.reason === 'unexpected'
+				failure.reason === 'unreachable' ||
+				failure.reason === 'unexpected' ||
+				failure.reason === 'timedOut'
 					? undefined
 					: { cause: 'credential-invalid' },
 		},

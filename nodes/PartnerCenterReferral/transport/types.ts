@@ -44,6 +44,8 @@ export interface ApiRequest {
 	resource?: Resource;
 	/** The entry it reads or changes, named in the message of a 404 or 412. */
 	id?: string;
+	/** A create: how to find the entry it makes, from what it sends (said when its answer is cut off). */
+	findCreated?: string;
 	/** The request adds to a referral (a patch with an `add`): sent twice, it would add twice. */
 	adds?: boolean;
 }
