@@ -150,6 +150,7 @@ describe('Timeout (Seconds) bounds the whole answer: headers at once, then a byt
 			expect(error?.description).toContain(
 				'Partner Center answered 200, but the whole answer did not arrive within 1 s',
 			);
+			expect(error?.description).toContain('raise "Timeout (Seconds)"');
 			expect(error?.description).toContain('at most 3 s');
 			expect(api.requests.length).toBeLessThanOrEqual(3);
 			await allClosed(api);

@@ -297,7 +297,11 @@ export function mapFailure(
 				failure.timedOutAfterMs === undefined ? 'was cut off' : 'did not arrive in time';
 			if (!writes) {
 				message = `Partner Center's answer ${answer} (${status})${after}`;
-				description = `Partner Center answered ${status}, but ${cut}. Check your network and any proxy between n8n and Partner Center (something may be cutting answers short), and try again.`;
+				const check =
+					failure.timedOutAfterMs === undefined
+						? 'Check'
+						: `If Partner Center is just slow, raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that); otherwise check`;
+				description = `Partner Center answered ${status}, but ${cut}. ${check} your network and any proxy between n8n and Partner Center (something may be cutting answers short), and try again.`;
 			} else if (request.method === 'POST') {
 				message = `Partner Center created the ${one}, but its answer ${answer}`;
 				description = `It answered ${status}, but ${cut}, so the node cannot output the new ${one}. Do not run this item again: that would create a second ${one}. ${request.findCreated ?? resource.findCreatedHint ?? `Find the new ${one} in Partner Center.`}`;
