@@ -33,7 +33,12 @@ interface RawServer {
 	open: Set<ServerResponse>;
 }
 
-type Handler = (request: IncomingMessage, response: ServerResponse, server: RawServer) => void;
+type Handler = (
+	request: IncomingMessage,
+	response: ServerResponse,
+	server: RawServer,
+	body: string,
+) => void;
 
 const servers: Server[] = [];
 
@@ -50,7 +55,10 @@ async function rawServer(handler: Handler): Promise<RawServer> {
 		raw.requests.push(`${request.method} ${request.url}`);
 		raw.open.add(response);
 		response.on('close', () => raw.open.delete(response));
-		request.on('data', () => undefined).on('end', () => handler(request, response, raw));
+		let body = '';
+		request
+			.on('data', (chunk: Buffer) => (body += chunk.toString()))
+			.on('end', () => handler(request, response, raw, body));
 	});
 	return raw;
 }
@@ -250,6 +258,27 @@ describe('A 2xx whose body is cut off: the write was done, a read is read again'
 			expect(error?.description).not.toMatch(/not created|may or may not|parameters/);
 		},
 	);
+
+	it('a Create cut off while another item fails: the node error counts it as already written', async () => {
+		const api = await rawServer((_request, response, _server, body) => {
+			if (body.includes('CRM-1')) return cutOff(response, 201, referral(guid(9)));
+			json(response, 400, { error: { code: 'badRequest', message: 'Invalid referral.' } });
+		});
+
+		const { error } = await runReferral(
+			create({
+				additionalFields: { externalReferenceId: '={{ $json.ref }}' },
+				options: { timeout: 5, concurrency: 2 },
+			}),
+			{ items: [{ ref: 'CRM-0' }, { ref: 'CRM-1' }] },
+			withBase(api.url),
+		);
+
+		expect(api.requests).toHaveLength(2);
+		expect(error?.description).toContain(
+			'Already written before the node stopped (items counted from 0): item 1.',
+		);
+	});
 
 	it('Update answered 200 and cut off: says the change was made, not to check the parameters', async () => {
 		const api = await rawServer((_request, response) =>

@@ -403,6 +403,8 @@ export function mapFailure(
 		},
 	);
 	error.context.partnerCenterMapped = true;
+	// a write Partner Center answered with success, though the answer was lost: it was done
+	if (failure.kind === 'cutOff' && writes) error.context.writeDone = true;
 	if (serviceCode) error.context.serviceErrorCode = serviceCode;
 	if (requestId) error.context.requestId = quote(requestId, secrets, MAX_CODE_CHARS);
 	return error;
