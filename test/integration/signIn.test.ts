@@ -225,6 +225,90 @@ describe('the token endpoint cannot be reached', () => {
 	});
 });
 
+describe('the token endpoint never answers (n8n renews the token after a 401, and waits)', () => {
+	/** A token endpoint that takes requests and answers none until told to. */
+	async function silentTokenEndpoint() {
+		const held: Array<import('node:http').ServerResponse> = [];
+		const server = createServer((request, response) => {
+			request.on('data', () => undefined).on('end', () => held.push(response));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		session.credentials = {
+			...session.credentials,
+			accessTokenUrl: `http://127.0.0.1:${port}/organizations/oauth2/v2.0/token`,
+		};
+		return {
+			host: `127.0.0.1:${port}`,
+			held,
+			/** Answers the held requests with a token, as a slow Microsoft finally would. */
+			answerLate: () => {
+				for (const response of held.splice(0)) {
+					response.writeHead(200, { 'Content-Type': 'application/json' });
+					response.end(
+						JSON.stringify({
+							access_token: 'late-access-token-0123456789',
+							refresh_token: 'late-refresh-token-0123456789',
+							token_type: 'Bearer',
+							expires_in: 3600,
+						}),
+					);
+				}
+			},
+			close: async () => {
+				server.closeAllConnections();
+				await new Promise((resolve) => server.close(resolve));
+			},
+		};
+	}
+
+	it('a Get stops when its time is up, naming the sign-in service and saying nothing was written', async () => {
+		const tokens = await silentTokenEndpoint();
+		try {
+			session.sandbox.expireAccessTokens();
+			const { error, items } = await session.run({
+				operation: 'get',
+				referralId: byId(EXAMPLE_ID),
+				options: { timeout: 1 },
+			});
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(
+				`The Microsoft sign-in service (${tokens.host}) did not answer in time`,
+			);
+			expect(error?.description).toContain('no answer came within 1 s');
+			expect(error?.description).toContain('Nothing was written.');
+			expect(error?.description).toContain('the main instance and, in queue mode, every worker');
+			expect(error?.description).toContain('raise "Timeout (Seconds)"');
+			expect(tokens.held).toHaveLength(1);
+			expect(session.sandbox.counters.byMethod.GET).toBe(1);
+		} finally {
+			await tokens.close();
+		}
+	}, 20_000);
+
+	it('a Create creates nothing, and is not sent when the token comes after the node gave up', async () => {
+		const tokens = await silentTokenEndpoint();
+		try {
+			const before = session.sandbox.referrals.count();
+			session.sandbox.expireAccessTokens();
+			const { error } = await session.run(createParameters({ options: { timeout: 1 } }));
+			expect(error?.message).toBe(
+				`The Microsoft sign-in service (${tokens.host}) did not answer in time`,
+			);
+			expect(error?.description).toContain('The referral was not created.');
+			expect(error?.description).not.toMatch(/may or may not/);
+
+			tokens.answerLate();
+			// n8n's renewal now ends; the create it would send again must stay unsent
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			expect(session.sandbox.counters.byMethod.POST).toBe(1);
+			expect(session.sandbox.referrals.count()).toBe(before);
+		} finally {
+			await tokens.close();
+		}
+	}, 20_000);
+});
+
 describe("Partner Center's own 401 and 403 after a good sign-in", () => {
 	it('401 with a renewed token: names the API permission and the roles', async () => {
 		session.sandbox.faults.failNext(2, 401, {

@@ -16,6 +16,7 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { AuthService } from '../../dev/sandbox/auth';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SignInFailureName } from '../../dev/sandbox';
+import { REFERRAL } from '../../nodes/PartnerCenterReferral/api/listing';
 import type { ApiRequest } from '../../nodes/PartnerCenterReferral/transport';
 import { apiRequest } from '../../nodes/PartnerCenterReferral/transport';
 import {
@@ -30,8 +31,17 @@ const node = {
 	type: 'n8n-nodes-partner-center.partnerCenterReferral',
 } as INode;
 const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
-const GET: ApiRequest = { method: 'GET', path: '/v1.0/engagements/referrals/x' };
-const CREATE: ApiRequest = { method: 'POST', path: '/v1.0/engagements/referrals' };
+// the resource api/ describes referrals with: the messages read as the node's users see them
+const GET: ApiRequest = {
+	method: 'GET',
+	path: '/v1.0/engagements/referrals/x',
+	resource: REFERRAL,
+};
+const CREATE: ApiRequest = {
+	method: 'POST',
+	path: '/v1.0/engagements/referrals',
+	resource: REFERRAL,
+};
 const SECRET = 'the-client-secret-value-0123456789';
 
 function explain(error: unknown, request: ApiRequest = GET) {

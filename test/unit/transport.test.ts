@@ -7,6 +7,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
+import { REFERRAL } from '../../nodes/PartnerCenterReferral/api/listing';
 import { apiRequest, useThrottle } from '../../nodes/PartnerCenterReferral/transport';
 import { inspectFailure } from '../../nodes/PartnerCenterReferral/transport/errors';
 import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
@@ -121,7 +122,8 @@ describe('transport when the request after a 401 fails (n8n 1.x)', () => {
 		const request = apiRequest.call(ctx, {
 			method: 'GET',
 			path: '/v1.0/engagements/referrals/x',
-			referralId: 'x',
+			resource: REFERRAL,
+			id: 'x',
 		});
 		await expect(request).rejects.toThrow('Referral x was not found');
 		await expect(request).rejects.toMatchObject({
@@ -277,7 +279,12 @@ describe("a write's fate, by what reached the wire", () => {
 			throw error;
 		});
 		return await apiRequest
-			.call(ctx, { method: 'POST', path: '/v1.0/engagements/referrals', body: {} })
+			.call(ctx, {
+				method: 'POST',
+				path: '/v1.0/engagements/referrals',
+				body: {},
+				resource: REFERRAL,
+			})
 			.catch((e: unknown) => e);
 	};
 
@@ -344,6 +351,126 @@ describe('the time limit of one request', () => {
 		await expect(request).rejects.toMatchObject({
 			description: expect.stringContaining('at most 180 s'),
 		});
+		expect(calls).toHaveLength(1);
+	});
+});
+
+describe("an attempt's time limit, as n8n 1.x's flow meets it (simulated timer)", () => {
+	/** The attempts' timers: each fires when the test says (timing.signalAfter). */
+	let timers: AbortController[];
+	beforeEach(() => {
+		timers = [];
+		jest.spyOn(timing, 'signalAfter').mockImplementation(() => {
+			const timer = new AbortController();
+			timers.push(timer);
+			return timer.signal;
+		});
+	});
+	const timeUp = () => timers.at(-1)?.abort();
+	const settles = async () => await new Promise((resolve) => setImmediate(resolve));
+
+	type Signal = {
+		aborted: boolean;
+		addEventListener(type: string, listener: () => void): void;
+		removeEventListener(type: string, listener: () => void): void;
+	};
+	/** What axios does with `signal`: listens while its request is under way. */
+	const axiosStarts = (options: IHttpRequestOptions) => {
+		const signal = options.abortSignal as unknown as Signal;
+		const listener = () => undefined;
+		signal.addEventListener('abort', listener);
+		return { signal, done: () => signal.removeEventListener('abort', listener) };
+	};
+
+	it('a 401, then a renewal that never answers: the sign-in service did not answer, nothing was written', async () => {
+		const { ctx } = context(async (options) => {
+			const request = axiosStarts(options);
+			request.done(); // Partner Center answered 401
+			if (options.ignoreHttpStatusErrors !== false)
+				return { statusCode: 401, headers: {}, body: {} };
+			return await new Promise(() => undefined); // n8n renews the token: no answer, ever
+		});
+		const request = apiRequest.call(ctx, {
+			method: 'POST',
+			path: '/v1.0/engagements/referrals',
+			body: {},
+			resource: REFERRAL,
+		});
+		await settles();
+		timeUp();
+		await expect(request).rejects.toThrow(
+			'The Microsoft sign-in service (login.microsoftonline.com) did not answer in time',
+		);
+		await expect(request).rejects.toMatchObject({
+			description: expect.stringContaining('Nothing was written.'),
+		});
+	});
+
+	it('a request on the wire when the time is up is aborted; a Create may then have been made (1.x keeps no socket)', async () => {
+		let aborted = false;
+		const { ctx } = context(async (options) => {
+			const request = axiosStarts(options);
+			return await new Promise((_resolve, reject) => {
+				request.signal.addEventListener('abort', () => {
+					aborted = true;
+					request.done();
+					reject(n8n1Error('canceled', 'ERR_CANCELED'));
+				});
+			});
+		});
+		const request = apiRequest.call(ctx, {
+			method: 'POST',
+			path: '/v1.0/engagements/referrals',
+			body: {},
+			resource: REFERRAL,
+		});
+		await settles();
+		timeUp();
+		await expect(request).rejects.toThrow(
+			/^Partner Center did not answer within \d+ s \(timed out\)$/,
+		);
+		await expect(request).rejects.toMatchObject({
+			description: expect.stringContaining('The referral may or may not have been created'),
+		});
+		expect(aborted).toBe(true);
+	});
+
+	it("keeps its own signal when n8n sets the execution's cancel signal, and follows that one", async () => {
+		const cancel = new AbortController();
+		let seen: Signal | undefined;
+		const { ctx } = context(async (options) => {
+			// both majors: httpRequestWithAuthentication puts the execution's signal in abortSignal
+			options.abortSignal = cancel.signal;
+			const request = axiosStarts(options);
+			seen = request.signal;
+			return await new Promise((_resolve, reject) => {
+				request.signal.addEventListener('abort', () =>
+					reject(n8n1Error('canceled', 'ERR_CANCELED')),
+				);
+			});
+		});
+		const request = apiRequest.call(ctx, { method: 'GET', path: '/v1.0/engagements/referrals/x' });
+		request.catch(() => undefined);
+		await settles();
+		expect(seen).not.toBe(cancel.signal);
+		expect(seen?.aborted).toBe(false);
+		cancel.abort();
+		expect(seen?.aborted).toBe(true);
+	});
+
+	it('a 201 whose body was cut off (n8n 1.x: only its status survives, as httpCode) says the referral was created', async () => {
+		const { ctx, calls } = context(async () => {
+			throw n8n1Error('stream has been aborted', '201');
+		});
+		const request = apiRequest.call(ctx, {
+			method: 'POST',
+			path: '/v1.0/engagements/referrals',
+			body: {},
+			resource: REFERRAL,
+		});
+		await expect(request).rejects.toThrow(
+			'Partner Center created the referral, but its answer was cut off',
+		);
 		expect(calls).toHaveLength(1);
 	});
 });

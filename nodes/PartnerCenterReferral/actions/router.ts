@@ -78,6 +78,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				);
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, itemIndex);
+				// its answer was lost, but Partner Center did the write (transport: a cut-off answer)
+				if (handler.writes && nodeError.context.writeDone === true)
+					written.push({ itemIndex, ids: [] });
 				if (!this.continueOnFail()) throw nodeError;
 				return [errorItem(nodeError, itemIndex)];
 			}

@@ -7,7 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { REFERRALS_PATH } from '../shared/constants';
 import { formatReferral } from '../shared/simplify';
-import type { Collection, ListRequest, PartnerCenterContext } from '../transport';
+import type { Collection, ListRequest, PartnerCenterContext, Resource } from '../transport';
 import { listPages } from '../transport';
 
 /** Whether a value read from Partner Center is a referral: an object with an id. */
@@ -35,10 +35,19 @@ function readPage(
 	});
 }
 
+/** A referral to the transport: its words, and the advice about referrals only api/ can give. */
+export const REFERRAL: Resource = {
+	noun: { one: 'referral', many: 'referrals' },
+	notFoundHint:
+		"A Referrals User only sees referrals whose team includes them; a Referrals Admin sees all referrals of the partner's locations.",
+	findCreatedHint:
+		"Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or the Referrals page of the Partner Center portal.",
+};
+
 const REFERRALS: Collection = {
+	...REFERRAL,
 	path: REFERRALS_PATH,
 	readPage,
-	noun: { one: 'referral', many: 'referrals' },
 };
 
 /**

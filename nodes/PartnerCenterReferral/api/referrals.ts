@@ -5,8 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { REFERRALS_PATH } from '../shared/constants';
 import { toNodeError } from '../shared/nodeError';
 import type { PartnerCenterContext } from '../transport';
-import { apiRequest, MAYBE_CREATED } from '../transport';
-import { isReferral } from './listing';
+import { apiRequest, maybeCreated } from '../transport';
+import { isReferral, REFERRAL } from './listing';
 
 /** Reads one referral; an answer that is not a referral (no id, e.g. an empty body) is an error. */
 export async function getReferral(
@@ -18,7 +18,8 @@ export async function getReferral(
 		method: 'GET',
 		path: `${REFERRALS_PATH}/${id}`,
 		itemIndex,
-		referralId: id,
+		resource: REFERRAL,
+		id,
 	});
 	if (isReferral(body)) {
 		if (isReferralOf(body, id)) return body;
@@ -59,8 +60,26 @@ export async function createReferral(
 		body,
 		headers: { 'Content-Type': 'application/json' },
 		itemIndex,
+		resource: REFERRAL,
+		findCreated: findCreated(body),
 	});
 	return createdReferral.call(this, created, itemIndex);
+}
+
+/**
+ * How to find the referral a create made when its answer was lost: by what it was sent with
+ * (its external reference ID, else its name, else the customer's name), newest first.
+ */
+function findCreated(body: IDataObject): string {
+	const customer = (body.customerProfile as IDataObject | undefined)?.name;
+	const [label, value] =
+		[
+			['external reference ID', body.externalReferenceId],
+			['name', body.name],
+			['customer name', customer],
+		].find(([, candidate]) => typeof candidate === 'string' && candidate !== '') ?? [];
+	const by = label ? `: it has the ${String(label)} ${JSON.stringify(value)}` : '';
+	return `To find it, run Get Many with Sort "Created, Newest First" (it is among the first)${by}, or see the Referrals page of the Partner Center portal.`;
 }
 
 /** The referral a create answered with; an answer without one (no id) may still mean it was created. */
@@ -74,7 +93,7 @@ function createdReferral(
 		this.getNode(),
 		'Partner Center answered the create without the created referral',
 		{
-			description: `Its answer had no referral id (an empty or unexpected body). ${MAYBE_CREATED}`,
+			description: `Its answer had no referral id (an empty or unexpected body). ${maybeCreated(REFERRAL)}`,
 			itemIndex,
 		},
 	);
@@ -109,7 +128,8 @@ export async function patchReferral(
 		body: operations,
 		headers,
 		itemIndex,
-		referralId: id,
+		resource: REFERRAL,
+		id,
 		adds: operations.some((operation) => operation.op === 'add'),
 	});
 	if (isReferral(body) && isReferralOf(body, id)) return body;

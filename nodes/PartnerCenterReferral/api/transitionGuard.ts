@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ReferralState } from '../shared/transitions';
 import { allowedMoves, checkMove, completeMove, describeState } from '../shared/transitions';
-import { ETAG_CHANGED_HINT } from '../transport';
+import { etagChangedHint } from '../transport';
+import { REFERRAL } from './listing';
 import { getReferral } from './referrals';
 
 /** What a checked move sends: the eTag to guard the update with, and a substatus the check filled in. */
@@ -50,7 +51,7 @@ export async function checkTransition(
 			this.getNode(),
 			`The referral ${id} changed since it was read (its eTag is no longer ${expectedETag})`,
 			{
-				description: `Nothing was sent. ${ETAG_CHANGED_HINT}`,
+				description: `Nothing was sent. ${etagChangedHint(REFERRAL)}`,
 				itemIndex,
 			},
 		);

@@ -8,22 +8,22 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { AttemptTimedOut } from './attempt';
 import { DEADLINE_FACTOR } from './deadline';
-import {
-	ETAG_CHANGED_HINT,
-	MAYBE_ADDED,
-	MAYBE_CREATED,
-	MAYBE_UPDATED,
-	NETWORK_FAILURES,
-} from './hints';
+import { etagChangedHint, maybeAdded, maybeCreated, maybeUpdated, NETWORK_FAILURES } from './hints';
 import type { ApiRequest, PartnerCenterContext } from './types';
-import { headerValue, isRepeatable } from './types';
+import { headerValue, isRepeatable, resourceOf } from './types';
 import { redact } from './redact';
 import type { SignInFailure } from './signIn';
 import { explainPartnerCenterRefusal, inspectSignIn, mapSignInFailure } from './signIn';
 
 export interface Failure {
-	kind: 'http' | 'network' | 'malformed' | 'unknown';
+	/**
+	 * http: an answer with an error status; cutOff: a 2xx whose status line came but whose
+	 * body did not arrive in full (the connection closed, or the attempt's time ran out): the
+	 * service did what was asked.
+	 */
+	kind: 'http' | 'cutOff' | 'network' | 'malformed' | 'unknown';
 	status?: number;
 	headers?: IDataObject;
 	body?: unknown;
@@ -37,7 +37,7 @@ export interface Failure {
 	sent?: Sent;
 	/** A redirect (3xx): where it pointed, as "host" (or "host (plain http)"), if it said. */
 	redirectTo?: string;
-	/** The request got no answer within this many ms (the per-request timeout). */
+	/** The request got no (whole) answer within this many ms (the per-request timeout). */
 	timedOutAfterMs?: number;
 	/** The request was not tried again because the wait before it (ms) would pass the request's time limit. */
 	waitPastDeadlineMs?: number;
@@ -58,7 +58,8 @@ export type Sent = false | 'maybe';
  * A sign-in that failed before the request (no token, a refresh refused) is `false`.
  */
 export function wasSent(failure: Failure): Sent {
-	if (failure.kind === 'http' || failure.kind === 'malformed') return 'maybe';
+	if (failure.kind === 'http' || failure.kind === 'cutOff' || failure.kind === 'malformed')
+		return 'maybe';
 	return failure.sent ?? 'maybe';
 }
 
@@ -125,13 +126,7 @@ function sentOnTheWire(layers: IDataObject[]): Sent {
 
 /** Finds status, headers, body and network code wherever n8n (1.x or 2.x) put them. */
 export function inspectFailure(error: unknown): Failure {
-	const layers: IDataObject[] = [];
-	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		layers.push(current as IDataObject);
-		const next: unknown = (current as IDataObject).cause ?? (current as IDataObject).errorResponse;
-		current = next === current ? undefined : next;
-	}
+	const layers = layersOf(error);
 	const signIn = inspectSignIn(layers);
 	if (signIn) return { kind: 'unknown', signIn };
 	for (const layer of layers) {
@@ -139,7 +134,8 @@ export function inspectFailure(error: unknown): Failure {
 		const status = Number(response?.status ?? response?.statusCode ?? Number.NaN);
 		if (response && Number.isInteger(status) && status >= 100) {
 			return {
-				kind: 'http',
+				// a 2xx that comes as an error: its body could not be read in full
+				kind: isSuccess(status) ? 'cutOff' : 'http',
 				status,
 				headers: (response.headers as IDataObject) ?? {},
 				body: response.data ?? response.body,
@@ -163,7 +159,7 @@ export function inspectFailure(error: unknown): Failure {
 		const status = Number(layer.httpCode ?? Number.NaN);
 		const body = (layer.context as IDataObject | undefined)?.data;
 		if (Number.isInteger(status) && status >= 100)
-			return { kind: 'http', status, headers: {}, body };
+			return { kind: isSuccess(status) ? 'cutOff' : 'http', status, headers: {}, body };
 	}
 	const message = layers.find((layer) => typeof layer.message === 'string')?.message as
 		| string
@@ -172,6 +168,56 @@ export function inspectFailure(error: unknown): Failure {
 	if (message && /socket hang up|network|ECONNRESET/i.test(message))
 		return { kind: 'network', code: 'ECONNRESET', sent };
 	return { kind: 'unknown', message, sent };
+}
+
+/** The error, its cause, and theirs (n8n 2.x keeps the HTTP client's error as `cause`; n8n 1.x keeps none). */
+function layersOf(error: unknown): IDataObject[] {
+	const layers: IDataObject[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		layers.push(current as IDataObject);
+		const next: unknown = (current as IDataObject).cause ?? (current as IDataObject).errorResponse;
+		current = next === current ? undefined : next;
+	}
+	return layers;
+}
+
+function isSuccess(status: number | undefined): boolean {
+	return status !== undefined && status >= 200 && status < 300;
+}
+
+/**
+ * An attempt whose time ran out (attempt.ts), as the wire shows it: while n8n renewed the
+ * token, a sign-in that did not answer; a 2xx whose status line came but not its whole body,
+ * an answer cut off; else a timeout, with nothing sent when the socket wrote no byte. n8n
+ * 1.x keeps none of the HTTP client's error: then it may have been sent.
+ */
+export function attemptTimedOut(timedOut: AttemptTimedOut, tokenHost: string | undefined): Failure {
+	if (timedOut.underWay === 'renewing') {
+		return {
+			kind: 'unknown',
+			signIn: { reason: 'timedOut', host: tokenHost, timeoutMs: timedOut.afterMs },
+		};
+	}
+	let sent: Sent = 'maybe';
+	for (const layer of layersOf(timedOut.clientError)) {
+		const request = layer.request as IDataObject | undefined;
+		// Node's request keeps the answer whose status line it received (`res`), complete or not
+		const answer = request?.res as IDataObject | undefined;
+		const status = Number(answer?.statusCode ?? Number.NaN);
+		if (isSuccess(status)) {
+			return {
+				kind: 'cutOff',
+				status,
+				headers: (answer?.headers as IDataObject) ?? {},
+				timedOutAfterMs: timedOut.afterMs,
+			};
+		}
+		const socket = request?.socket as IDataObject | undefined | null;
+		if (socket && typeof socket.bytesWritten === 'number' && !answer)
+			sent = socket.bytesWritten > 0 ? 'maybe' : false;
+	}
+	return { kind: 'network', code: 'ETIMEDOUT', sent, timedOutAfterMs: timedOut.afterMs };
 }
 
 /** Whether a failure is a request that got no answer in time (a network failure with a timeout code). */
@@ -230,6 +276,9 @@ export function mapFailure(
 	// A create or an add that may have happened: "try again" is bad advice (see writeFate).
 	const uncertain = !isRepeatable(request) && mayHaveBeenProcessed(failure);
 	const timeout = failure.timedOutAfterMs === undefined ? '' : seconds(failure.timedOutAfterMs);
+	const resource = resourceOf(request);
+	const { one } = resource.noun;
+	const named = request.id ? ` ${request.id}` : '';
 
 	let message: string;
 	let description: string;
@@ -238,6 +287,30 @@ export function mapFailure(
 			message = `Partner Center ${status === 429 ? 'is throttling requests (429) and ' : status !== undefined ? `answered ${status} and ` : ''}asked to wait ${preciseSeconds(failure.waitPastDeadlineMs, Math.ceil)}, but this request's time limit${failure.deadlineMs === undefined ? '' : ` (${seconds(failure.deadlineMs)} in all)`} had only ${preciseSeconds(failure.waitLeftMs ?? 0, Math.floor)} left`;
 			description = `The node stopped at once rather than wait past the time limit. Run it again later, lower "Max Concurrent Requests" or poll less often, or raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that).${service}`;
 			break;
+		case failure.kind === 'cutOff': {
+			const cut =
+				failure.timedOutAfterMs === undefined
+					? 'the connection closed before the whole answer had arrived'
+					: `the whole answer did not arrive within ${timeout}`;
+			const answer =
+				failure.timedOutAfterMs === undefined ? 'was cut off' : 'did not arrive in time';
+			if (!writes) {
+				message = `Partner Center's answer ${answer} (${status})${after}`;
+				const check =
+					failure.timedOutAfterMs === undefined
+						? 'Check'
+						: `If Partner Center is just slow, raise "Timeout (Seconds)" in the node's options (one request with its retries may take ${DEADLINE_FACTOR} times that); otherwise check`;
+				description = `Partner Center answered ${status}, but ${cut}. ${check} your network and any proxy between n8n and Partner Center (something may be cutting answers short), and try again.`;
+			} else if (request.method === 'POST') {
+				message = `Partner Center created the ${one}, but its answer ${answer}`;
+				description = `It answered ${status}, but ${cut}, so the node cannot output the new ${one}. Do not run this item again: that would create a second ${one}. ${request.findCreated ?? resource.findCreatedHint ?? `Find the new ${one} in Partner Center.`}`;
+			} else {
+				message = `Partner Center made the change${named ? ` to ${one}${named}` : ''}, but its answer ${answer}`;
+				description = `It answered ${status}, but ${cut}. The change was made: do not run this item again; Get the ${one} to see it.`;
+			}
+			description += service;
+			break;
+		}
 		case isTimeout(failure) && wasSent(failure) === false:
 			message = `Could not connect to Partner Center: timed out${timeout ? ` after ${timeout}` : ''}${after}`;
 			description = `No connection to the API Base URL was made in time (${failure.code}), so nothing was sent. Check the credential's API Base URL, your network or proxy, and try again.`;
@@ -275,23 +348,23 @@ export function mapFailure(
 			description += service;
 			break;
 		case status === 404:
-			message = request.referralId
-				? `Referral ${request.referralId} was not found`
+			message = request.id
+				? `${capitalized(one)} ${request.id} was not found`
 				: 'Partner Center could not find what was asked for (404)';
-			description = `Check the referral ID. A Referrals User only sees referrals whose team includes them; a Referrals Admin sees all referrals of the partner's locations.${service}`;
+			description = `Check the ${one} ID.${resource.notFoundHint ? ` ${resource.notFoundHint}` : ''}${service}`;
 			break;
 		case status === 409:
 			message = 'Partner Center reported a conflict (409)';
-			description = `The referral was changed by someone else or is in a state that does not allow this. Get it again and retry.${service}`;
+			description = `The ${one} was changed by someone else or is in a state that does not allow this. Get it again and retry.${service}`;
 			break;
 		case status === 412 && earlierMaybeApplied !== undefined:
 			// the retry's If-Match may have been outdated by the earlier attempt itself
-			message = `The referral${request.referralId ? ` ${request.referralId}` : ''} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`;
-			description = `An earlier attempt of this request failed (${describeFailure(earlierMaybeApplied)}) after Partner Center may have applied it, so the change may be this one. Get the referral and check whether it already has the new values before running this item again.${service}`;
+			message = `The ${one}${named} changed since it was read (eTag mismatch, 412), possibly by this node's own earlier attempt`;
+			description = `An earlier attempt of this request failed (${describeFailure(earlierMaybeApplied)}) after Partner Center may have applied it, so the change may be this one. Get the ${one} and check whether it already has the new values before running this item again.${service}`;
 			break;
 		case status === 412:
-			message = `The referral${request.referralId ? ` ${request.referralId}` : ''} changed since it was read (eTag mismatch, 412)`;
-			description = `${ETAG_CHANGED_HINT}${service}`;
+			message = `The ${one}${named} changed since it was read (eTag mismatch, 412)`;
+			description = `${etagChangedHint(resource)}${service}`;
 			break;
 		case status === 429:
 			message = `Partner Center is throttling requests (429) and still was${after || ' after retrying'}`;
@@ -325,6 +398,8 @@ export function mapFailure(
 		},
 	);
 	error.context.partnerCenterMapped = true;
+	// a write Partner Center answered with success, though the answer was lost: it was done
+	if (failure.kind === 'cutOff' && writes) error.context.writeDone = true;
 	if (serviceCode) error.context.serviceErrorCode = serviceCode;
 	if (requestId) error.context.requestId = quote(requestId, secrets, MAX_CODE_CHARS);
 	return error;
@@ -332,15 +407,23 @@ export function mapFailure(
 
 /** What became of a write that failed: not done, maybe done (and what to check), or nothing sent at all. */
 function writeFate(failure: Failure, request: ApiRequest, uncertain: boolean): string {
-	if (request.method === 'GET') return '';
+	// a cut-off answer says itself that the write was done
+	if (request.method === 'GET' || failure.kind === 'cutOff') return '';
+	const resource = resourceOf(request);
+	const { one } = resource.noun;
 	// A POST is a create (the only POST of this API).
 	const isCreate = request.method === 'POST';
-	if (uncertain) return ` ${isCreate ? MAYBE_CREATED : MAYBE_ADDED}`;
-	if (mayHaveBeenProcessed(failure)) return ` ${MAYBE_UPDATED}`;
+	if (uncertain) return ` ${isCreate ? maybeCreated(resource) : maybeAdded(resource)}`;
+	if (mayHaveBeenProcessed(failure)) return ` ${maybeUpdated(resource)}`;
 	if (wasSent(failure) === false) {
-		return ` Nothing was sent to Partner Center. The referral was not ${isCreate ? 'created' : 'changed'}.`;
+		return ` Nothing was sent to Partner Center. The ${one} was not ${isCreate ? 'created' : 'changed'}.`;
 	}
-	return isCreate ? ' The referral was not created.' : '';
+	return isCreate ? ` The ${one} was not created.` : '';
+}
+
+/** "referral" → "Referral". */
+function capitalized(word: string): string {
+	return `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
 }
 
 /** The most of a service's message quoted in an error; a service could send a whole page (or a megabyte). */

@@ -1,4 +1,5 @@
 /** The longer texts of the transport's errors, apart from the code that picks them. */
+import type { Resource } from './types';
 
 /** Socket errors, in words (n8n replaces an error message that names the raw code). */
 export const NETWORK_FAILURES: Record<string, string> = {
@@ -15,21 +16,25 @@ export const NETWORK_FAILURES: Record<string, string> = {
 };
 
 /** After a create that failed when the service may still have carried it out. */
-export const MAYBE_CREATED =
-	"The referral may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second referral. Before re-running this item, check whether it exists: Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or the Referrals page of the Partner Center portal.";
+export function maybeCreated({ noun, findCreatedHint }: Resource): string {
+	return `The ${noun.one} may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second ${noun.one}. Before re-running this item, check whether it exists${findCreatedHint ? `: ${findCreatedHint}` : '.'}`;
+}
 
 /** After a patch that adds people failed when the service may still have carried it out. */
-export const MAYBE_ADDED =
-	'The update may or may not have been made: Partner Center may have received it before it failed. It was not sent again, because a second one would add the people twice. Get the referral and check its team and customer contacts before re-running this item.';
+export function maybeAdded({ noun }: Resource): string {
+	return `The update may or may not have been made: Partner Center may have received it before it failed. It was not sent again, because a second one would add the people twice. Get the ${noun.one} and check its team and customer contacts before re-running this item.`;
+}
 
 /** After an update that failed when the service may still have carried it out (sending it again would do no harm, but was not done or failed too). */
-export const MAYBE_UPDATED =
-	'The update may or may not have been made: Partner Center may have received it before it failed. Get the referral and check it before re-running this item.';
+export function maybeUpdated({ noun }: Resource): string {
+	return `The update may or may not have been made: Partner Center may have received it before it failed. Get the ${noun.one} and check it before re-running this item.`;
+}
 
 /** What to do about a listing that Partner Center's paging broke. */
 export const PAGING_FAULT_HINT =
 	"This is a fault in Partner Center's paging (or in a proxy in front of it). Run again; if it persists, narrow the filters (e.g. Updated After) so fewer pages are needed, and report it to Microsoft support.";
 
-/** After an update refused because the referral changed since it was read (its eTag moved on). */
-export const ETAG_CHANGED_HINT =
-	'Get the referral again and use its new eTag in "Only Update If Unchanged", or clear that option to update regardless.';
+/** After an update refused because the entry changed since it was read (its eTag moved on). */
+export function etagChangedHint({ noun }: Resource): string {
+	return `Get the ${noun.one} again and use its new eTag in "Only Update If Unchanged", or clear that option to update regardless.`;
+}

@@ -10,10 +10,13 @@
  *   (the longer texts in hints.ts), with the credential's secrets masked (redact.ts).
  * - credential.ts: the API Base URL and the secrets, read once per execution context.
  * - deadline.ts: how long one attempt and one request with its retries may take.
- * - types.ts: what a request and an answer are to the transport, and reading their headers.
+ * - attempt.ts: one attempt's time limit kept on the wire (the abort signal handed to n8n),
+ *   and what was under way when it ran out.
+ * - types.ts: what a request and an answer are to the transport (and the Resource that api/
+ *   describes: the transport knows no resource), and reading their headers.
  */
-export type { ApiRequest, ApiResponse, PartnerCenterContext } from './types';
-export { ETAG_CHANGED_HINT, MAYBE_CREATED } from './hints';
+export type { ApiRequest, ApiResponse, Noun, PartnerCenterContext, Resource } from './types';
+export { etagChangedHint, maybeCreated } from './hints';
 export type { Collection, ListRequest } from './paging';
 export { listPages, MAX_EMPTY_PAGES_IN_A_ROW } from './paging';
 export { apiRequest } from './request';

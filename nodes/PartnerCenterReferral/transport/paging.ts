@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MAX_PAGE_SIZE } from '../shared/constants';
 import { assertSameOrigin, getBaseUrl } from './credential';
 import { PAGING_FAULT_HINT } from './hints';
-import type { ApiRequest, ApiResponse, PartnerCenterContext } from './types';
+import type { ApiRequest, ApiResponse, PartnerCenterContext, Resource } from './types';
 import { headerValue } from './types';
 import { apiRequest } from './request';
 
@@ -27,8 +27,8 @@ export interface ListRequest {
 	onNextLink?: (link: string | undefined) => void;
 }
 
-/** What a collection is, for `listPages`. */
-export interface Collection {
+/** What a collection is, for `listPages`; its noun names an entry in the errors ("referral", "referrals"). */
+export interface Collection extends Resource {
 	/** The path of the first page, from the API Base URL. */
 	path: string;
 	/**
@@ -40,8 +40,6 @@ export interface Collection {
 		body: IDataObject | undefined,
 		itemIndex?: number,
 	) => IDataObject[];
-	/** What an entry is called in the errors: one ("referral") and many ("referrals"). */
-	noun: { one: string; many: string };
 }
 
 /** Empty pages that still carry a next-page link, read in a row before the listing gives up. */
@@ -69,11 +67,11 @@ export async function* listPages(
 	let next: ApiRequest | undefined;
 	if (request.resumeAt !== undefined) {
 		pageUrl = guard.follow(resolveLink.call(this, request.resumeAt, pageUrl, baseUrl, itemIndex));
-		next = { method: 'GET', url: pageUrl, itemIndex };
+		next = { method: 'GET', url: pageUrl, itemIndex, resource: collection };
 	} else {
 		const qs: IDataObject = { ...request.qs };
 		if (limit !== undefined && limit <= MAX_PAGE_SIZE) qs.$top = limit;
-		next = { method: 'GET', path: collection.path, qs, itemIndex };
+		next = { method: 'GET', path: collection.path, qs, itemIndex, resource: collection };
 	}
 	while (next) {
 		const response: ApiResponse = await apiRequest.call(this, next);
@@ -85,7 +83,7 @@ export async function* listPages(
 		next = undefined;
 		if (remaining > 0 && typeof link === 'string' && link !== '') {
 			pageUrl = guard.follow(resolveLink.call(this, link, pageUrl, baseUrl, itemIndex));
-			next = { method: 'GET', url: pageUrl, itemIndex };
+			next = { method: 'GET', url: pageUrl, itemIndex, resource: collection };
 		}
 		request.onNextLink?.(next?.url);
 		if (taken.length > 0) yield taken;

@@ -2,7 +2,7 @@
  * One request to Partner Center. It goes through n8n's `httpRequestWithAuthentication` with
  * the Partner Center OAuth2 credential (n8n signs it and refreshes the token on a 401), holds
  * a slot of the execution's throttle per attempt (see throttle.ts), waits at most the
- * timeouts of deadline.ts, is retried as retry.ts says (a 429 for as long as the request's
+ * timeouts of deadline.ts (each attempt bounded on the wire by attempt.ts), is retried as retry.ts says (a 429 for as long as the request's
  * time limit lasts, the whole pool pausing when the pool cannot explain it), and a failure
  * becomes the error errors.ts maps it to. Redirects are never followed (a 3xx is a failure):
  * n8n would send the token to wherever the redirect points, and send a write again.
@@ -13,8 +13,15 @@ import { CREDENTIAL_TYPE } from '../shared/constants';
 import { timing } from '../shared/timing';
 import { assertSameOrigin, currentSecrets, getCredentialFacts } from './credential';
 import { Deadline, timeoutOf } from './deadline';
+import { Attempt, AttemptTimedOut } from './attempt';
 import type { Failure } from './errors';
-import { inspectFailure, isTimeout, mapFailure, mayHaveBeenProcessed } from './errors';
+import {
+	attemptTimedOut,
+	inspectFailure,
+	isTimeout,
+	mapFailure,
+	mayHaveBeenProcessed,
+} from './errors';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, RawResponse } from './types';
 import { headerValue } from './types';
 import {
@@ -83,16 +90,22 @@ export async function apiRequest(
 		}
 		const attemptOptions: IHttpRequestOptions = {
 			...options,
+			// the HTTP client's own timer notices a connection or a socket idle that long
 			timeout: deadline.attemptTimeoutMs(),
 		};
+		// and this one the whole attempt, from the first byte sent to the answer's last
+		const wire = new Attempt(attemptOptions.timeout ?? timeoutMs);
 		try {
-			let sent = await send.call(this, attemptOptions);
+			let sent = await wire.run(async () => await send.call(this, wire.options(attemptOptions)));
 			if (sent.statusCode === 401) {
 				// n8n 1.x ignores `except` and hands the 401 back: ask again the way that
 				// lets n8n refresh the token and retry.
-				sent = await send
-					.call(this, { ...attemptOptions, ignoreHttpStatusErrors: false })
-					.catch(whileRenewing(tokenHost));
+				sent = await wire.run(
+					async () =>
+						await send
+							.call(this, wire.options({ ...attemptOptions, ignoreHttpStatusErrors: false }))
+							.catch(whileRenewing(tokenHost)),
+				);
 			}
 			if (sent.statusCode >= 300) {
 				failure = {
@@ -105,8 +118,13 @@ export async function apiRequest(
 				response = sent;
 			}
 		} catch (error) {
-			failure = inspectFailure(error);
+			failure =
+				error instanceof AttemptTimedOut
+					? attemptTimedOut(error, tokenHost)
+					: inspectFailure(error);
 			if (failure.kind === 'http') failure.body = decodeBody(failure.body);
+		} finally {
+			wire.end();
 		}
 		if (response) {
 			const body = parseBody(response.body);

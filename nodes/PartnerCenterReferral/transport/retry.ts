@@ -38,6 +38,8 @@ const TRANSIENT_NETWORK_CODES = new Set([
 
 /** Whether a failure other than a 429 (which the request retries on its own terms, see throttleRetryDelayMs) is worth another attempt. */
 export function isRetryable(failure: Failure, request: ApiRequest): boolean {
+	// a read whose answer was cut off is read again; a write it answered was done
+	if (failure.kind === 'cutOff') return request.method === 'GET';
 	if (!isRepeatable(request)) return false;
 	if (failure.kind === 'http') return RETRYABLE_STATUSES.has(failure.status ?? 0);
 	return failure.kind === 'network' && TRANSIENT_NETWORK_CODES.has(failure.code ?? '');

@@ -27,17 +27,18 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { NETWORK_FAILURES } from './hints';
-import type { ApiRequest, PartnerCenterContext } from './types';
-import { headerValue } from './types';
+import type { ApiRequest, PartnerCenterContext, Resource } from './types';
+import { headerValue, resourceOf } from './types';
 import { redact } from './redact';
 
 export interface SignInFailure {
 	/**
 	 * notConnected: the credential has no access token; refused: Microsoft refused to renew the
 	 * token; reconnect: n8n says to reconnect without Microsoft's answer; unreachable: the token
-	 * endpoint could not be reached; unexpected: something that is not Microsoft answered there.
+	 * endpoint could not be reached; unexpected: something that is not Microsoft answered there;
+	 * timedOut: the token endpoint did not answer within the attempt's time (attempt.ts).
 	 */
-	reason: 'notConnected' | 'refused' | 'reconnect' | 'unreachable' | 'unexpected';
+	reason: 'notConnected' | 'refused' | 'reconnect' | 'unreachable' | 'unexpected' | 'timedOut';
 	/** OAuth error, e.g. invalid_client */
 	error?: string;
 	/** AADSTS code, e.g. "7000222" */
@@ -53,6 +54,8 @@ export interface SignInFailure {
 	host?: string;
 	/** unexpected: the status of the answer */
 	status?: number;
+	/** timedOut: how long the node waited (ms) */
+	timeoutMs?: number;
 }
 
 /** The RFC 6749 texts @n8n/client-oauth2 puts in place of Microsoft's answer, by their start. */
@@ -216,8 +219,10 @@ const RECONNECT = `open ${CREDENTIAL} and ${SIGN_IN_AGAIN} as a Partner Center u
 const RECONNECT_STEP = `Then ${RECONNECT}`;
 const PERMISSION =
 	'the delegated API permission Microsoft Partner Center → user_impersonation (API permissions → Add a permission → APIs my organization uses → "Microsoft Partner Center"), with "Grant admin consent" done';
-const ROLES =
-	'Referrals Admin (create, update and read referrals) or Referrals User (read referrals whose team includes them)';
+/** Partner Center's two roles that open its referrals API (their names are the service's), what each allows said with the resource's noun. */
+function roles({ noun }: Resource): string {
+	return `Referrals Admin (create, update and read ${noun.many}) or Referrals User (read ${noun.many} whose team includes them)`;
+}
 
 interface Advice {
 	message: string;
@@ -295,7 +300,8 @@ const NO_CODE_NOTE =
 
 /** What happened to the request itself: nothing reached Partner Center's data. */
 function outcome(request: ApiRequest, sent: boolean): string {
-	const created = request.method === 'POST' ? ' The referral was not created.' : '';
+	const created =
+		request.method === 'POST' ? ` The ${resourceOf(request).noun.one} was not created.` : '';
 	return sent
 		? `Partner Center did not carry out the request: it refused the expired access token, and n8n could not get a new one.${created}`
 		: `Nothing was sent to Partner Center.${created}`;
@@ -344,7 +350,7 @@ export function explainSignIn(
 		case 'notConnected':
 			return {
 				message: 'The Partner Center credential is not connected yet',
-				description: `The credential was saved but never connected to a Microsoft account, so n8n has no access token. Open ${CREDENTIAL} and click ${CONNECT_BUTTON}, then sign in as a Partner Center user with the role ${ROLES}. ${outcome(request, false)}`,
+				description: `The credential was saved but never connected to a Microsoft account, so n8n has no access token. Open ${CREDENTIAL} and click ${CONNECT_BUTTON}, then sign in as a Partner Center user with the role ${roles(resourceOf(request))}. ${outcome(request, false)}`,
 			};
 		case 'reconnect': {
 			const { message, fix } = BY_ERROR.invalid_grant;
@@ -367,6 +373,11 @@ export function explainSignIn(
 				description: `n8n needed a new access token and could not connect to ${host} (${code}). ${outbound}${tls} ${outcome(request, true)}`,
 			};
 		}
+		case 'timedOut':
+			return {
+				message: `The Microsoft sign-in service (${host}) did not answer in time`,
+				description: `Partner Center refused the expired access token (401) and n8n asked ${host} for a new one, but no answer came within ${Math.max(1, Math.round((failure.timeoutMs ?? 0) / 1000))} s ("Timeout (Seconds)"), so the node stopped waiting and did not send the request again. Nothing was written. ${outbound} If ${host} is only slow, raise "Timeout (Seconds)" in the node's options. ${outcome(request, true)}`,
+			};
 		case 'unexpected':
 			return {
 				message: `The Microsoft sign-in service answered with something that is not a sign-in answer${failure.status ? ` (${failure.status})` : ''}`,
@@ -399,7 +410,9 @@ export function mapSignInFailure(
 			itemIndex: request.itemIndex,
 			// n8n 2.x's own error for a refused renewal declares this; keep it (n8n 1.x ignores it)
 			failure:
-				failure.reason === 'unreachable' || failure.reason === 'unexpected'
+				failure.reason === 'unreachable' ||
+				failure.reason === 'unexpected' ||
+				failure.reason === 'timedOut'
 					? undefined
 					: { cause: 'credential-invalid' },
 		},
@@ -436,7 +449,7 @@ export function explainPartnerCenterRefusal(
 		return {
 			message:
 				"Partner Center refused the access token (401): check the app's Microsoft Partner Center API permission",
-			description: `Microsoft signed the user in and n8n renewed the token, but Partner Center did not accept it. In ${APP} → API permissions, the app needs ${PERMISSION}; Tenant ID in ${CREDENTIAL} must be the partner's tenant; and the signed-in user needs the Partner Center role ${ROLES}. After changing a permission, reconnect the credential.`,
+			description: `Microsoft signed the user in and n8n renewed the token, but Partner Center did not accept it. In ${APP} → API permissions, the app needs ${PERMISSION}; Tenant ID in ${CREDENTIAL} must be the partner's tenant; and the signed-in user needs the Partner Center role ${roles(resourceOf(request))}. After changing a permission, reconnect the credential.`,
 		};
 	}
 	const challenge = `${headerValue(headers, 'www-authenticate') ?? ''} ${typeof body === 'string' ? body : JSON.stringify(body ?? '')}`;
@@ -447,10 +460,11 @@ export function explainPartnerCenterRefusal(
 		};
 	}
 	const writes = request.method !== 'GET';
+	const resource = resourceOf(request);
 	return {
 		message: writes
 			? 'Partner Center denied the change (403): the signed-in user needs the Referrals Admin role'
-			: 'Partner Center denied access to referrals (403): the signed-in user needs the Referrals Admin or Referrals User role',
-		description: `In Partner Center → Settings → Account settings → User management, give the user who connected the credential the role ${writes ? 'Referrals Admin (a Referrals User may only read)' : ROLES}; role changes can take a while to apply. The app also needs ${PERMISSION}.`,
+			: `Partner Center denied access to ${resource.noun.many} (403): the signed-in user needs the Referrals Admin or Referrals User role`,
+		description: `In Partner Center → Settings → Account settings → User management, give the user who connected the credential the role ${writes ? 'Referrals Admin (a Referrals User may only read)' : roles(resource)}; role changes can take a while to apply. The app also needs ${PERMISSION}.`,
 	};
 }

@@ -9,6 +9,27 @@ import type {
 
 export type PartnerCenterContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
+/** What the entries of a resource are called in messages: one and many. */
+export interface Noun {
+	one: string;
+	many: string;
+}
+
+/**
+ * A resource as its caller (api/) describes it to the transport, which knows none: what its
+ * entries are called, and the advice only the caller can give.
+ */
+export interface Resource {
+	noun: Noun;
+	/** After "Check the <one> ID." when Partner Center found none (404): who may see one. */
+	notFoundHint?: string;
+	/** How to find the entry a create made, or check whether it made one: where to look, and by what. */
+	findCreatedHint?: string;
+}
+
+/** The words of a request made without a resource (the transport's own tests). */
+export const ANY_RESOURCE: Resource = { noun: { one: 'entry', many: 'entries' } };
+
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	/** A path under the credential's base URL, e.g. /v1.0/engagements/referrals/{id}. */
@@ -19,10 +40,19 @@ export interface ApiRequest {
 	body?: IDataObject | IDataObject[];
 	headers?: IDataObject;
 	itemIndex?: number;
-	/** Named in the message of a 404. */
-	referralId?: string;
+	/** What the request reads or writes (ANY_RESOURCE when not said). */
+	resource?: Resource;
+	/** The entry it reads or changes, named in the message of a 404 or 412. */
+	id?: string;
+	/** A create: how to find the entry it makes, from what it sends (said when its answer is cut off). */
+	findCreated?: string;
 	/** The request adds to a referral (a patch with an `add`): sent twice, it would add twice. */
 	adds?: boolean;
+}
+
+/** The resource a request is about, as its caller described it. */
+export function resourceOf(request: ApiRequest): Resource {
+	return request.resource ?? ANY_RESOURCE;
 }
 
 /**
