@@ -203,7 +203,7 @@ async function main(): Promise<void> {
 		if (runs('getmany')) {
 			many = await getManyScenario(sandbox, options, httpRequest);
 			log(
-				`  Get Many: ${seconds(many.node.wallMs)}, the node's own CPU ${many.nodeOwnCpu.ownMicrosPerItem} µs per item (reference ${seconds(many.reference.wallMs)})`,
+				`  Get Many: ${seconds(many.node.wallMs)}, the node's own CPU ${many.nodeOwnCpu.ownMicrosPerItem} µs per item (${many.nodeOwnCpu.ownWithoutDecodingMicrosPerItem} without the body's decoding; reference ${seconds(many.reference.wallMs)})`,
 			);
 		}
 		let trigger: TriggerResult | undefined;
