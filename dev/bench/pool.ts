@@ -5,7 +5,7 @@
  * the node's own CPU time per request, from a CPU profile of a default run. `poolTargets`
  * states the targets of these runs as PASS/FAIL.
  *
- * run.ts measures each run (`RunBatch`); this file says which runs and what they must meet.
+ * batch.ts measures each run (`nodeBatchGet`, passed in by run.ts as `RunBatch`); this file says which runs and what they must meet.
  */
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -45,7 +45,7 @@ export interface NodeCpu {
 	note: string;
 }
 
-/** The batch Get's ids, and how many requests at once the service allows in it (run.ts's other batch scenarios too). */
+/** The batch Get's ids, and how many requests at once the service allows in it (baselines.ts's batch runs too). */
 export const BATCH_IDS = 1000;
 export const SERVICE_LIMIT = 10;
 const STRICT_SERVICE_LIMIT = 2;

@@ -7,6 +7,11 @@
  * the process waited for a core. So the node's CPU is its share of the busy self time (all but
  * `(idle)`) times the CPU time (process.cpuUsage) of the same profiled run; the raw self time
  * is kept beside it.
+ *
+ * Builtins count for the JS function that calls them, so `JSON.parse` and the UTF-8 decoding of
+ * a response's body are in the transport's `decodeBody` (it asks n8n for the body as bytes and
+ * decodes it itself). That decoding is split out (`decodingCpuMicros`): every client pays it,
+ * in n8n's code or in ours, and it grows with the page, not with what the node does.
  */
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -17,6 +22,11 @@ const OWN_SOURCES = ['nodes', 'credentials'].map(
 	(folder) => pathToFileURL(path.join(REPO, folder)).href + '/',
 );
 const SAMPLING_INTERVAL_MICROS = 100;
+/** The function (file relative to the repository, name) that decodes a response body: UTF-8 and JSON.parse. */
+const BODY_DECODING = {
+	file: 'nodes/PartnerCenterReferral/transport/request.ts',
+	name: 'decodeBody',
+};
 
 export interface OwnCpu {
 	/** CPU time (user + system) of this process during the profiled run */
@@ -25,6 +35,10 @@ export interface OwnCpu {
 	ownCpuMicros: number;
 	/** the node's share of the busy self time */
 	ownShare: number;
+	/** of ownCpuMicros, the decoding of the response bodies (UTF-8 text and JSON.parse, in `decodeBody`) */
+	decodingCpuMicros: number;
+	/** its share of the busy self time */
+	decodingShare: number;
 	/** raw self time in the node's own files (wall clock between samples: includes waits for a core) */
 	ownSelfMicros: number;
 	/** raw self time of all busy samples */
@@ -85,6 +99,7 @@ export async function profileOwnCpu<T>(run: () => Promise<T>): Promise<{ value: 
 		const deltas = profile.timeDeltas ?? [];
 		let busySelfMicros = 0;
 		let ownSelfMicros = 0;
+		let decodingSelfMicros = 0;
 		const byFile = new Map<string, number>();
 		const byFunction = new Map<string, number>();
 		for (let index = 0; index < samples.length; index++) {
@@ -96,6 +111,8 @@ export async function profileOwnCpu<T>(run: () => Promise<T>): Promise<{ value: 
 			if (!OWN_SOURCES.some((prefix) => frame.url.startsWith(prefix))) continue;
 			ownSelfMicros += self;
 			const file = path.relative(REPO, new URL(frame.url).pathname);
+			if (file === BODY_DECODING.file && frame.functionName === BODY_DECODING.name)
+				decodingSelfMicros += self;
 			byFile.set(file, (byFile.get(file) ?? 0) + self);
 			const name = `${file}:${frame.functionName || '(anonymous)'}:${frame.lineNumber + 1}`;
 			byFunction.set(name, (byFunction.get(name) ?? 0) + self);
@@ -107,6 +124,8 @@ export async function profileOwnCpu<T>(run: () => Promise<T>): Promise<{ value: 
 				processCpuMicros,
 				ownCpuMicros: Math.round(ownSelfMicros * toCpu),
 				ownShare: Math.round((ownSelfMicros / Math.max(1, busySelfMicros)) * 1000) / 1000,
+				decodingCpuMicros: Math.round(decodingSelfMicros * toCpu),
+				decodingShare: Math.round((decodingSelfMicros / Math.max(1, busySelfMicros)) * 1000) / 1000,
 				ownSelfMicros,
 				busySelfMicros,
 				byFile: sortedRecord(byFile, toCpu),

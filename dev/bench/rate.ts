@@ -5,9 +5,18 @@
  * same run: plain fetch that knows the limit and sends at exactly RATE_LIMIT a second, waiting
  * out a 429's Retry-After if it gets one. `rateTargets` states the targets as PASS/FAIL.
  *
- * run.ts measures each run; this file says which runs and what they must meet.
+ * This file says which runs, runs them (the node through batch.ts's runner) and states what they
+ * must meet; run.ts calls it for the group `rate`.
  */
-import { DEFAULT_MAX_CONCURRENT } from '../../nodes/PartnerCenterReferral/shared/constants';
+import {
+	DEFAULT_MAX_CONCURRENT,
+	REFERRALS_PATH,
+} from '../../nodes/PartnerCenterReferral/shared/constants';
+import type { RunOptions } from '../harness';
+import { batchResult, nodeGets } from './batch';
+import { LATENCY_ONLY, measure, seconds, table } from './measure';
+import type { FaultSettings } from './protocol';
+import type { RemoteSandbox } from './remote-sandbox';
 import type { BatchResult, Target } from './results';
 
 /** Requests per second the sandbox allows in these runs. */
@@ -62,4 +71,94 @@ export function rateTargets(results: BatchResult[]): Target[] {
 			},
 		];
 	});
+}
+
+const rateFaults = (perSecond: number): FaultSettings => ({
+	...LATENCY_ONLY,
+	maxPerSecond: perSecond,
+});
+
+export async function nodeRateGet(
+	sandbox: RemoteSandbox,
+	options: RunOptions,
+	ids: string[],
+	{ scenario, perSecond }: RateRun,
+): Promise<BatchResult> {
+	const { measured, outcome } = await nodeGets(
+		sandbox,
+		options,
+		ids,
+		rateFaults(perSecond),
+		undefined,
+	);
+	return batchResult(scenario, measured, {
+		ids: ids.length,
+		concurrency: DEFAULT_MAX_CONCURRENT,
+		perSecond,
+		...outcome,
+	});
+}
+
+const wait = async (ms: number) =>
+	await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Reference: plain fetch that knows the limit: request i goes at i ÷ perSecond s, a 429 waits its Retry-After and goes again. */
+export async function referenceRateGet(
+	sandbox: RemoteSandbox,
+	ids: string[],
+	{ scenario, perSecond }: RateRun,
+): Promise<BatchResult> {
+	const { url, accessToken } = sandbox.info;
+	const measured = await measure(sandbox, rateFaults(perSecond), async () => {
+		const started = performance.now();
+		return await Promise.all(
+			ids.map(async (id, index) => {
+				await wait(started + (index * 1000) / perSecond - performance.now());
+				for (let tries = 0; tries < 20; tries++) {
+					const response = await fetch(`${url}${REFERRALS_PATH}/${id}`, {
+						headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+					});
+					await response.arrayBuffer();
+					if (response.status !== 429) return response.ok;
+					await wait(Number(response.headers.get('retry-after') ?? 1) * 1000);
+				}
+				return false;
+			}),
+		);
+	});
+	return batchResult(scenario, measured, {
+		ids: ids.length,
+		concurrency: 'unbounded',
+		perSecond,
+		failedItems: measured.value.filter((ok) => !ok).length,
+		note: `plain fetch sending at exactly ${perSecond} a second (it knows the limit), a 429 waiting its Retry-After`,
+	});
+}
+
+export function rateTable(results: BatchResult[]): string {
+	return table(
+		[
+			`Batch Get, 50 ms, 429 above ${RATE_LIMIT} a second`,
+			'wall',
+			'requests',
+			'429s',
+			'failed',
+			'peak',
+			`÷ ids/${RATE_LIMIT}/s`,
+			'server/req',
+			'CPU/req',
+		],
+		results.map((result) => [
+			result.scenario,
+			seconds(result.wallMs),
+			result.requests,
+			result.throttled,
+			result.failedItems,
+			result.peakInFlight,
+			`${ratio(result.ratioToServiceLimit)} of ${seconds(result.serviceLimitMs)}`,
+			`${result.serverMsPerRequest} ms`,
+			`${(result.cpuMicrosPerRequest / 1000).toFixed(2)} ms`,
+		]),
+		[1, 2, 3, 4, 5, 6, 7, 8],
+	);
 }

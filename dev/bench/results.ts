@@ -1,6 +1,6 @@
 /**
- * The shapes of the bench's results, shared by run.ts and the scenario files (pool.ts,
- * rate.ts), which run.ts imports: the imports go one way.
+ * The shapes of the bench's results, shared by run.ts and the group files (batch.ts,
+ * baselines.ts, pool.ts, rate.ts, …), which run.ts imports: the imports go one way.
  */
 
 /** One run of many Get requests (the pool and rate rows). */

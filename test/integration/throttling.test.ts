@@ -4,10 +4,13 @@
  * many executions at once that know nothing of each other (a burst of webhook calls, n8n's
  * queue-mode workers).
  *
- * The clock is simulated and runs FAST times faster than the real one: the node's
- * `timing.now`/`timing.sleep` and the sandbox's clock (its per-second window, its latency)
- * read and wait on the same fast clock, so a Retry-After of 1 s costs 1000 / FAST ms of test
- * time while the order of events (requests, 429s, waits, jitter) is that of a real run.
+ * The clock is simulated: the node's `timing.now`/`timing.sleep` and the sandbox's clock (its
+ * per-second window, its latency) read and wait on the same clock, which moves only when
+ * something sleeps (to that sleeper's wake-up time), never while code runs. So the requests, 429s
+ * and waits, and every time budget (a request's limit of three times its timeout), are the same
+ * on a busy machine as on an idle one: a clock that ran with the real one counted the machine's
+ * slowness against the node. A sleep takes 1/FAST of its time in real time, so that sleepers
+ * wake in the order of their wake-up times; a Retry-After of 1 s costs 1000 / FAST ms.
  */
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import type { SandboxSession } from './helpers';
@@ -15,10 +18,13 @@ import { byId, openSandbox } from './helpers';
 
 const FAST = 10;
 const START = Date.UTC(2026, 0, 2);
-const realStart = performance.now();
-const simulatedNow = () => START + (performance.now() - realStart) * FAST;
-const simulatedSleep = async (ms: number) =>
-	await new Promise<void>((resolve) => setTimeout(resolve, ms / FAST));
+let simulatedMs = START;
+const simulatedNow = () => simulatedMs;
+const simulatedSleep = async (ms: number) => {
+	const wakeAt = simulatedMs + Math.max(0, ms);
+	await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms) / FAST));
+	simulatedMs = Math.max(simulatedMs, wakeAt);
+};
 
 let session: SandboxSession;
 
