@@ -13,6 +13,7 @@ import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GUID_PATTERN } from './constants';
+import { argumentNameOf, runsAsTool } from './tool';
 
 /**
  * One rule: what it accepts, in words for the error ("a two-letter ISO 3166 country code
@@ -291,11 +292,15 @@ export class ValueReader {
 	) {}
 
 	fail(parameter: string, value: unknown, expected: string): never {
+		const node = this.context.getNode();
+		// A model calling the node as a tool knows the parameter by its $fromAI key only.
+		const argument = runsAsTool(node) ? argumentNameOf(node, parameter) : undefined;
+		const [noun, name] = argument === undefined ? [this.noun, parameter] : ['argument', argument];
 		throw new NodeOperationError(
-			this.context.getNode(),
-			`The ${this.noun} "${parameter}" has an invalid value: ${show(value)}`,
+			node,
+			`The ${noun} "${name}" has an invalid value: ${show(value)}`,
 			{
-				description: `"${parameter}" expects ${expected}. Nothing was sent to Partner Center.`,
+				description: `"${name}" expects ${expected}. Nothing was sent to Partner Center.`,
 				itemIndex: this.itemIndex,
 			},
 		);
