@@ -7,7 +7,9 @@
  *   - every manually started examples/*.json run with `n8n execute`;
  *   - every trigger example activated, `n8n start`ed, and seen to fire once on a new referral;
  *   - the items this package's nodes output there validated against the shipped output schemas;
- *   - while n8n runs: every output schema served at /schemas/... with 200 and the shipped content.
+ *   - while n8n runs: every output schema served at /schemas/... with 200 and the shipped content;
+ *   - the MCP example published and its tools called with the MCP client (mcp.ts); the AI Agent
+ *     example needs a chat model and is listed as not run.
  * One line per example per version; exits 1 on any error. n8n may connect to 127.0.0.1 only
  * (loopback-only.cjs); whatever else it tried is reported.
  *
@@ -48,6 +50,7 @@ import type { N8nInstall, N8nRelease } from './install';
 import { CACHE_DIR, ensureN8n, installedEngines } from './install';
 import type { RunResult } from './n8n';
 import { freePort, leftovers, N8n, sleep, stopAll } from './n8n';
+import { checkMcp, MCP_TRIGGER_TYPE } from './mcp';
 import { runQueueVersion } from './queue';
 import type { E2eArgs } from './versions';
 import {
@@ -74,7 +77,16 @@ interface Example {
 		nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
 	};
 	isTrigger: boolean;
+	/** An AI example: an MCP Server Trigger's tools, or an AI Agent's (which needs a model). */
+	ai?: 'mcp' | 'agent';
 }
+
+const aiKind = (workflow: Example['workflow']): Example['ai'] =>
+	workflow.nodes.some((node) => node.type === MCP_TRIGGER_TYPE)
+		? 'mcp'
+		: workflow.nodes.some((node) => node.type.startsWith('@n8n/n8n-nodes-langchain.'))
+			? 'agent'
+			: undefined;
 
 /** The examples with an id each (n8n keeps imported ids), trigger polls every minute here. */
 function loadExamples(): Example[] {
@@ -92,6 +104,7 @@ function loadExamples(): Example[] {
 				id: `pcE2eExample${String(index + 1).padStart(4, '0')}`,
 				workflow,
 				isTrigger: trigger !== undefined,
+				ai: aiKind(workflow),
 			};
 		});
 }
@@ -109,10 +122,14 @@ function packPackage(work: string): string {
 	return join(work, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
 }
 
+/** The credential's secrets the run imported, which must reach no MCP client. */
+const importedSecrets: string[] = [];
+
 function credentialFile(work: string, sandbox: Sandbox): string {
 	// a day-long token: on n8n 2.x hidden credential fields keep their defaults, so a refresh
 	// would go to the tenant's Microsoft token URL, not to the sandbox
 	const token = sandbox.issueToken(86_400);
+	importedSecrets.push(sandbox.clientSecret, token.accessToken, token.refreshToken);
 	const file = join(work, 'credential.json');
 	const data = {
 		baseUrl: sandbox.url,
@@ -358,12 +375,13 @@ async function runVersion(
 		await n8n.must(['import:credentials', `--input=${credentialFile(dir, sandbox)}`]);
 		await n8n.must(['import:workflow', '--separate', `--input=${workflowsDir(dir, examples)}`]);
 
-		for (const example of examples.filter((candidate) => !candidate.isTrigger)) {
+		for (const example of examples.filter((candidate) => !candidate.isTrigger && !candidate.ai)) {
 			report(await executeExample(n8n, example, schemaDir), example.file);
 		}
 
 		const triggers = examples.filter((candidate) => candidate.isTrigger);
-		for (const example of triggers) {
+		const mcp = examples.filter((candidate) => candidate.ai === 'mcp');
+		for (const example of [...triggers, ...mcp]) {
 			const major = Number(install.version.split('.')[0]);
 			await n8n.must(
 				major >= 2
@@ -375,6 +393,20 @@ async function runVersion(
 		for (const example of triggers)
 			report(await fireTrigger(n8n, sandbox, example, () => listings, schemaDir), example.file);
 		for (const outcome of await checkSchemas(n8n, schemaDir)) report(outcome, 'output schema');
+		for (const example of mcp)
+			for (const outcome of await checkMcp(
+				n8n.baseUrl,
+				example.workflow,
+				sandbox,
+				importedSecrets,
+				dir,
+			))
+				report(outcome, example.file);
+		for (const example of examples.filter((candidate) => candidate.ai === 'agent'))
+			report(
+				{ ok: true, line: 'not run: it needs a chat model (its tools are the MCP example’s)' },
+				example.file,
+			);
 	} catch (error) {
 		report({ ok: false, line: `FAILED: ${(error as Error).message}` }, 'setup');
 	} finally {
