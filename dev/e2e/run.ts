@@ -9,7 +9,7 @@
  *   - the items this package's nodes output there validated against the shipped output schemas;
  *   - while n8n runs: every output schema served at /schemas/... with 200 and the shipped content;
  *   - the MCP example published and its tools called with the MCP client (mcp.ts); the AI Agent
- *     example needs a chat model and is listed as not run.
+ *     example executed with a stand-in chat model on 127.0.0.1 (agent.ts).
  * One line per example per version; exits 1 on any error. n8n may connect to 127.0.0.1 only
  * (loopback-only.cjs); whatever else it tried is reported.
  *
@@ -50,6 +50,13 @@ import type { N8nInstall, N8nRelease } from './install';
 import { CACHE_DIR, ensureN8n, installedEngines } from './install';
 import type { RunResult } from './n8n';
 import { freePort, leftovers, N8n, sleep, stopAll } from './n8n';
+import type { StandInModel } from './agent';
+import {
+	checkAgentRun,
+	executableAgentWorkflow,
+	OPENAI_CREDENTIAL,
+	startStandInModel,
+} from './agent';
 import { checkMcp, MCP_TRIGGER_TYPE } from './mcp';
 import { runQueueVersion } from './queue';
 import type { E2eArgs } from './versions';
@@ -75,6 +82,7 @@ interface Example {
 	workflow: {
 		name: string;
 		nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
+		connections: Record<string, Record<string, unknown>>;
 	};
 	isTrigger: boolean;
 	/** An AI example: an MCP Server Trigger's tools, or an AI Agent's (which needs a model). */
@@ -125,7 +133,7 @@ function packPackage(work: string): string {
 /** The credential's secrets the run imported, which must reach no MCP client. */
 const importedSecrets: string[] = [];
 
-function credentialFile(work: string, sandbox: Sandbox): string {
+function credentialFile(work: string, sandbox: Sandbox, model: StandInModel): string {
 	// a day-long token: on n8n 2.x hidden credential fields keep their defaults, so a refresh
 	// would go to the tenant's Microsoft token URL, not to the sandbox
 	const token = sandbox.issueToken(86_400);
@@ -141,7 +149,9 @@ function credentialFile(work: string, sandbox: Sandbox): string {
 			token_type: 'Bearer',
 		},
 	};
-	writeFileSync(file, JSON.stringify([{ ...CREDENTIAL, data }]));
+	// the AI Agent example's chat model: the stand-in on 127.0.0.1 (agent.ts)
+	const openAi = { ...OPENAI_CREDENTIAL, data: { apiKey: 'sk-e2e-stand-in', url: model.url } };
+	writeFileSync(file, JSON.stringify([{ ...CREDENTIAL, data }, openAi]));
 	return file;
 }
 
@@ -151,7 +161,11 @@ function workflowsDir(work: string, examples: Example[]): string {
 	for (const example of examples) {
 		writeFileSync(
 			join(dir, example.file),
-			JSON.stringify({ ...example.workflow, id: example.id, active: false }),
+			JSON.stringify({
+				...(example.ai === 'agent' ? executableAgentWorkflow(example.workflow) : example.workflow),
+				id: example.id,
+				active: false,
+			}),
 		);
 	}
 	return dir;
@@ -357,6 +371,7 @@ async function runVersion(
 			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) listings++;
 		},
 	});
+	const model = await startStandInModel('List_referrals');
 	const n8n = new N8n(
 		install,
 		userFolder,
@@ -372,11 +387,15 @@ async function runVersion(
 	};
 	try {
 		installPackage(userFolder, tarball);
-		await n8n.must(['import:credentials', `--input=${credentialFile(dir, sandbox)}`]);
+		await n8n.must(['import:credentials', `--input=${credentialFile(dir, sandbox, model)}`]);
 		await n8n.must(['import:workflow', '--separate', `--input=${workflowsDir(dir, examples)}`]);
 
 		for (const example of examples.filter((candidate) => !candidate.isTrigger && !candidate.ai)) {
 			report(await executeExample(n8n, example, schemaDir), example.file);
+		}
+		for (const example of examples.filter((candidate) => candidate.ai === 'agent')) {
+			const { code, run } = await n8n.execute(example.id);
+			report(checkAgentRun(run, code ?? -1, model, example.workflow), example.file);
 		}
 
 		const triggers = examples.filter((candidate) => candidate.isTrigger);
@@ -402,16 +421,12 @@ async function runVersion(
 				dir,
 			))
 				report(outcome, example.file);
-		for (const example of examples.filter((candidate) => candidate.ai === 'agent'))
-			report(
-				{ ok: true, line: 'not run: it needs a chat model (its tools are the MCP example’s)' },
-				example.file,
-			);
 	} catch (error) {
 		report({ ok: false, line: `FAILED: ${(error as Error).message}` }, 'setup');
 	} finally {
 		await n8n.stop();
 		await sandbox.close();
+		await model.close();
 	}
 	const blocked = existsSync(n8n.blockedLog)
 		? [...new Set(readFileSync(n8n.blockedLog, 'utf8').split('\n').filter(Boolean))]
