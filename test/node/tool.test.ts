@@ -92,6 +92,16 @@ describe('Tool descriptions: what the model is told', () => {
 			expect((await callTool({ operation }, [])).description).toContain('Closed is final');
 	});
 
+	it('a tool saved before this version: "Set Automatically" gets the text, one written by hand stays', async () => {
+		const auto = await callTool({ operation: 'getMany', descriptionType: 'auto' }, []);
+		expect(auto.description).toBe(operations.getMany.toolDescription);
+		const manual = await callTool(
+			{ operation: 'getMany', descriptionType: 'manual', toolDescription: 'My deals' },
+			[],
+		);
+		expect(manual.description).toBe('My deals');
+	});
+
 	it('a description the user wrote is what the model gets', async () => {
 		const tool = await callTool({ operation: 'get', toolDescription: 'Look up a deal' }, []);
 		expect(tool.description).toBe('Look up a deal');
