@@ -190,6 +190,18 @@ describe('Tool errors: what the model is told', () => {
 		);
 	});
 
+	it('a date: what the model can send, no expression advice', async () => {
+		const tool = await callTool(
+			{ operation: 'getMany', filters: { updatedAfter: fromAI('since', 'Updated since') } },
+			[{ since: 'last week' }],
+		);
+		expect(tool.answers[0].text).toBe(
+			'Error: The argument "since" has an invalid value: "last week"\n\nDetails: "since" expects a date and time as ISO 8601 text: ' +
+				"a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDThh:mm:ssZ, in UTC with the Z; without it, in the workflow's time zone). " +
+				'Nothing was sent to Partner Center.',
+		);
+	});
+
 	it('a referral that does not exist: Partner Center’s 404, as the node says it', async () => {
 		nock(API)
 			.get(`${REFERRALS}/${guid(9)}`)

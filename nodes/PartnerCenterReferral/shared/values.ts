@@ -23,6 +23,8 @@ import { argumentNameOf, runsAsTool } from './tool';
  */
 export interface Rule<T> {
 	expected: string;
+	/** `expected` for a model calling the node as a tool, when `expected` gives editor advice. */
+	forModel?: string;
 	read(value: unknown, zone: string): T;
 }
 
@@ -223,6 +225,8 @@ const EARLIEST_EPOCH_MS = 100_000_000_000;
 export const dateTime: Rule<string> = {
 	expected:
 		"a date and time: ISO 8601 text such as 2026-01-31T09:00:00Z (without an offset, in the workflow's time zone), a date from an expression such as {{ $now.minus({ days: 1 }) }}, or epoch milliseconds such as 1767225600000",
+	forModel:
+		"a date and time as ISO 8601 text: a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDThh:mm:ssZ, in UTC with the Z; without it, in the workflow's time zone)",
 	read: (value, zone) => toUtcIso(value, zone) ?? refuse(),
 };
 
@@ -308,13 +312,17 @@ export class ValueReader {
 
 	/** The value read by `rule`, or undefined when it is blank (not set). */
 	optional<T>(parameter: string, value: unknown, rule: Rule<T>): T | undefined {
-		return isBlank(value) ? undefined : this.apply(parameter, value, rule, rule.expected);
+		return isBlank(value) ? undefined : this.apply(parameter, value, rule, this.expected(rule));
 	}
 
 	/** The value read by `rule`; a blank or refused one fails saying `expected`. */
-	required<T>(parameter: string, value: unknown, rule: Rule<T>, expected = rule.expected): T {
+	required<T>(parameter: string, value: unknown, rule: Rule<T>, expected = this.expected(rule)): T {
 		if (isBlank(value)) this.fail(parameter, value, expected);
 		return this.apply(parameter, value, rule, expected);
+	}
+
+	private expected(rule: Rule<unknown>): string {
+		return (runsAsTool(this.context.getNode()) && rule.forModel) || rule.expected;
 	}
 
 	private apply<T>(parameter: string, value: unknown, rule: Rule<T>, expected: string): T {
