@@ -393,13 +393,19 @@ async function runVersion(
 		for (const example of examples.filter((candidate) => !candidate.isTrigger && !candidate.ai)) {
 			report(await executeExample(n8n, example, schemaDir), example.file);
 		}
-		for (const example of examples.filter((candidate) => candidate.ai === 'agent')) {
+		// older n8n (1.85.3, the oldest supported) lacks the AI nodes' versions the AI examples use
+		const missing = missingAiNodes(install);
+		for (const example of examples.filter((candidate) => candidate.ai && missing[candidate.ai]))
+			report({ ok: true, line: `not run: ${missing[example.ai ?? 'mcp']}` }, example.file);
+		const runs = (kind: 'mcp' | 'agent') =>
+			examples.filter((candidate) => candidate.ai === kind && !missing[kind]);
+		for (const example of runs('agent')) {
 			const { code, run } = await n8n.execute(example.id);
 			report(checkAgentRun(run, code ?? -1, model, example.workflow), example.file);
 		}
 
 		const triggers = examples.filter((candidate) => candidate.isTrigger);
-		const mcp = examples.filter((candidate) => candidate.ai === 'mcp');
+		const mcp = runs('mcp');
 		for (const example of [...triggers, ...mcp]) {
 			const major = Number(install.version.split('.')[0]);
 			await n8n.must(
@@ -435,6 +441,31 @@ async function runVersion(
 		`  connections outside 127.0.0.1: ${blocked.length ? `${blocked.join(', ')} (refused)` : 'none attempted'}`,
 	);
 	return ok;
+}
+
+/**
+ * Why an AI example cannot run on this n8n: it has not the AI node versions the example uses
+ * (MCP Server Trigger 2; AI Agent 3, Chat Trigger 1.4, OpenAI Chat Model 1.2), read from the
+ * install's node files.
+ */
+function missingAiNodes(install: N8nInstall): Partial<Record<'mcp' | 'agent', string>> {
+	const nodes = join(install.modules, '@n8n', 'n8n-nodes-langchain', 'dist', 'nodes');
+	const has = (file: string, version: string) => {
+		const path = join(nodes, file);
+		if (!existsSync(path)) return false;
+		const versions = /version: \[([^\]]*)\]/.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
+		return versions.split(',').some((entry) => entry.trim() === version);
+	};
+	const missing: Partial<Record<'mcp' | 'agent', string>> = {};
+	if (!has('mcp/McpTrigger/McpTrigger.node.js', '2'))
+		missing.mcp = `n8n ${install.version} has no MCP Server Trigger version 2`;
+	if (
+		!has('agents/Agent/V3/AgentV3.node.js', '3') ||
+		!has('trigger/ChatTrigger/ChatTrigger.node.js', '1.4') ||
+		!has('llms/LMChatOpenAi/LmChatOpenAi.node.js', '1.2')
+	)
+		missing.agent = `n8n ${install.version} has not the AI Agent 3, Chat Trigger 1.4 and OpenAI Chat Model 1.2 the example uses`;
+	return missing;
 }
 
 /**
