@@ -22,12 +22,13 @@ import type {
 import { PartnerCenterReferral } from '../nodes/PartnerCenterReferral/PartnerCenterReferral.node.js';
 import { PartnerCenterReferralTrigger } from '../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node.js';
 import type { RunOptions, WorkflowRun } from './harness';
-import { runPoll, runWorkflow } from './harness';
+import { runPoll, runTool, runWorkflow } from './harness';
 import type { ExampleWorkflow } from './workflows';
 import {
 	EXAMPLE_FILES,
 	findTrigger,
 	FiredItems,
+	isAiExample,
 	listExampleFiles,
 	loadExample,
 	TRIGGER_TYPE_SUFFIX,
@@ -218,6 +219,7 @@ const hasTrigger = (workflow: ExampleWorkflow) =>
 function isReadOnly(workflow: ExampleWorkflow): boolean {
 	return (
 		!hasTrigger(workflow) &&
+		!isAiExample(workflow) &&
 		workflow.nodes
 			.filter((node) => node.type.endsWith('.partnerCenterReferral'))
 			.every((node) => ['get', 'getMany', 'getRelated'].includes(String(node.parameters.operation)))
@@ -365,6 +367,49 @@ async function runTriggerExample(
 		);
 }
 
+/**
+ * An example with an AI Agent or an MCP Server Trigger needs a model or an MCP client, which the
+ * demo has not: its Partner Center tools are called here as a model would call them (the list
+ * first, then Get with the first id it returned), showing what the model is told and gets.
+ */
+async function runAiExample(
+	workflow: ExampleWorkflow,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<void> {
+	out(
+		dim(
+			'  (needs an AI model or an MCP client: import it into n8n; here its tools are called as a model would)',
+		),
+	);
+	let firstId: string | undefined;
+	for (const node of workflow.nodes.filter((candidate) => candidate.type.endsWith('Tool'))) {
+		const args =
+			node.parameters.operation === 'get' ? { referralId: firstId } : { limit: 3, status: 'New' };
+		const { tool } = await runTool(
+			{
+				type: 'partnerCenterReferral',
+				name: node.name,
+				parameters: node.parameters,
+				calls: [args],
+			},
+			runOptions(credentials),
+		);
+		const [answer] = tool.answers;
+		out(`  ${bold(tool.name)} ${dim(`(${JSON.stringify(args)})`)}`);
+		out(dim(wrap(`told: ${tool.description}`)));
+		if (answer.isError)
+			throw new DemoError(`"${workflow.name}": ${tool.name} failed: ${answer.text}`);
+		const items = (JSON.parse(answer.text) as IDataObject[]).map((json) => ({ json }));
+		firstId ??= items[0]?.json.id as string | undefined;
+		out(
+			dim(
+				`    → ${answer.text.length} characters of JSON for the model, ${items.length} referral(s)`,
+			),
+		);
+		printReferrals(items);
+	}
+}
+
 async function sandboxDemo(): Promise<void> {
 	const started = Date.now();
 	const sandbox = await startSandbox({ referralCount: SEEDED_REFERRALS, seed: 1 });
@@ -414,6 +459,10 @@ async function sandboxDemo(): Promise<void> {
 			}
 			if (hasTrigger(workflow)) {
 				await runTriggerExample(workflow, sandbox, credentials);
+				continue;
+			}
+			if (isAiExample(workflow)) {
+				await runAiExample(workflow, credentials);
 				continue;
 			}
 			keepRefreshedToken(await runExample(workflow, credentials), credentials);

@@ -24,6 +24,8 @@ export const EXAMPLE_FILES = {
 	crm: 'referral-to-crm-record.json',
 	slack: 'slack-alert-new-incoming-referral.json',
 	accept: 'accept-and-log.json',
+	mcp: 'mcp-server-referrals.json',
+	agent: 'ai-agent-referrals.json',
 } as const;
 
 export interface ExampleWorkflow extends WorkflowInput {
@@ -41,6 +43,19 @@ export function listExampleFiles(): string[] {
 /** A fresh copy of an example workflow, parsed from its file. */
 export function loadExample(file: string): ExampleWorkflow {
 	return jsonParse<ExampleWorkflow>(readFileSync(join(EXAMPLES_DIR, file), 'utf8'));
+}
+
+/** The package of n8n's AI nodes (AI Agent, chat models, MCP Server Trigger). */
+export const LANGCHAIN_PACKAGE = '@n8n/n8n-nodes-langchain';
+
+/**
+ * Whether an example uses the node as an AI model's tool (it has n8n's AI nodes). Those need a
+ * model or an MCP client, which the harness and the demo do not have: the tests run their tool
+ * nodes as tools (test/integration/examples.test.ts), the demo lists them, and the e2e run
+ * calls the MCP one with an MCP client (dev/e2e/mcp.ts).
+ */
+export function isAiExample(workflow: Pick<ExampleWorkflow, 'nodes'>): boolean {
+	return workflow.nodes.some((node) => node.type.startsWith(`${LANGCHAIN_PACKAGE}.`));
 }
 
 export const TRIGGER_TYPE_SUFFIX = '.partnerCenterReferralTrigger';

@@ -7,7 +7,9 @@
  *   - every manually started examples/*.json run with `n8n execute`;
  *   - every trigger example activated, `n8n start`ed, and seen to fire once on a new referral;
  *   - the items this package's nodes output there validated against the shipped output schemas;
- *   - while n8n runs: every output schema served at /schemas/... with 200 and the shipped content.
+ *   - while n8n runs: every output schema served at /schemas/... with 200 and the shipped content;
+ *   - the MCP example published and its tools called with the MCP client (mcp.ts); the AI Agent
+ *     example executed with a stand-in chat model on 127.0.0.1 (agent.ts).
  * One line per example per version; exits 1 on any error. n8n may connect to 127.0.0.1 only
  * (loopback-only.cjs); whatever else it tried is reported.
  *
@@ -48,6 +50,14 @@ import type { N8nInstall, N8nRelease } from './install';
 import { CACHE_DIR, ensureN8n, installedEngines } from './install';
 import type { RunResult } from './n8n';
 import { freePort, leftovers, N8n, sleep, stopAll } from './n8n';
+import type { StandInModel } from './agent';
+import {
+	checkAgentRun,
+	executableAgentWorkflow,
+	OPENAI_CREDENTIAL,
+	startStandInModel,
+} from './agent';
+import { checkMcp, MCP_TRIGGER_TYPE } from './mcp';
 import { runQueueVersion } from './queue';
 import type { E2eArgs } from './versions';
 import {
@@ -72,9 +82,19 @@ interface Example {
 	workflow: {
 		name: string;
 		nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
+		connections: Record<string, Record<string, unknown>>;
 	};
 	isTrigger: boolean;
+	/** An AI example: an MCP Server Trigger's tools, or an AI Agent's (which needs a model). */
+	ai?: 'mcp' | 'agent';
 }
+
+const aiKind = (workflow: Example['workflow']): Example['ai'] =>
+	workflow.nodes.some((node) => node.type === MCP_TRIGGER_TYPE)
+		? 'mcp'
+		: workflow.nodes.some((node) => node.type.startsWith('@n8n/n8n-nodes-langchain.'))
+			? 'agent'
+			: undefined;
 
 /** The examples with an id each (n8n keeps imported ids), trigger polls every minute here. */
 function loadExamples(): Example[] {
@@ -92,6 +112,7 @@ function loadExamples(): Example[] {
 				id: `pcE2eExample${String(index + 1).padStart(4, '0')}`,
 				workflow,
 				isTrigger: trigger !== undefined,
+				ai: aiKind(workflow),
 			};
 		});
 }
@@ -109,10 +130,14 @@ function packPackage(work: string): string {
 	return join(work, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
 }
 
-function credentialFile(work: string, sandbox: Sandbox): string {
+/** The credential's secrets the run imported, which must reach no MCP client. */
+const importedSecrets: string[] = [];
+
+function credentialFile(work: string, sandbox: Sandbox, model: StandInModel): string {
 	// a day-long token: on n8n 2.x hidden credential fields keep their defaults, so a refresh
 	// would go to the tenant's Microsoft token URL, not to the sandbox
 	const token = sandbox.issueToken(86_400);
+	importedSecrets.push(sandbox.clientSecret, token.accessToken, token.refreshToken);
 	const file = join(work, 'credential.json');
 	const data = {
 		baseUrl: sandbox.url,
@@ -124,7 +149,9 @@ function credentialFile(work: string, sandbox: Sandbox): string {
 			token_type: 'Bearer',
 		},
 	};
-	writeFileSync(file, JSON.stringify([{ ...CREDENTIAL, data }]));
+	// the AI Agent example's chat model: the stand-in on 127.0.0.1 (agent.ts)
+	const openAi = { ...OPENAI_CREDENTIAL, data: { apiKey: 'sk-e2e-stand-in', url: model.url } };
+	writeFileSync(file, JSON.stringify([{ ...CREDENTIAL, data }, openAi]));
 	return file;
 }
 
@@ -134,7 +161,11 @@ function workflowsDir(work: string, examples: Example[]): string {
 	for (const example of examples) {
 		writeFileSync(
 			join(dir, example.file),
-			JSON.stringify({ ...example.workflow, id: example.id, active: false }),
+			JSON.stringify({
+				...(example.ai === 'agent' ? executableAgentWorkflow(example.workflow) : example.workflow),
+				id: example.id,
+				active: false,
+			}),
 		);
 	}
 	return dir;
@@ -340,6 +371,7 @@ async function runVersion(
 			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) listings++;
 		},
 	});
+	const model = await startStandInModel('List_referrals');
 	const n8n = new N8n(
 		install,
 		userFolder,
@@ -355,15 +387,26 @@ async function runVersion(
 	};
 	try {
 		installPackage(userFolder, tarball);
-		await n8n.must(['import:credentials', `--input=${credentialFile(dir, sandbox)}`]);
+		await n8n.must(['import:credentials', `--input=${credentialFile(dir, sandbox, model)}`]);
 		await n8n.must(['import:workflow', '--separate', `--input=${workflowsDir(dir, examples)}`]);
 
-		for (const example of examples.filter((candidate) => !candidate.isTrigger)) {
+		for (const example of examples.filter((candidate) => !candidate.isTrigger && !candidate.ai)) {
 			report(await executeExample(n8n, example, schemaDir), example.file);
+		}
+		// older n8n (1.85.3, the oldest supported) lacks the AI nodes' versions the AI examples use
+		const missing = missingAiNodes(install);
+		for (const example of examples.filter((candidate) => candidate.ai && missing[candidate.ai]))
+			report({ ok: true, line: `not run: ${missing[example.ai ?? 'mcp']}` }, example.file);
+		const runs = (kind: 'mcp' | 'agent') =>
+			examples.filter((candidate) => candidate.ai === kind && !missing[kind]);
+		for (const example of runs('agent')) {
+			const { code, run } = await n8n.execute(example.id);
+			report(checkAgentRun(run, code ?? -1, model, example.workflow), example.file);
 		}
 
 		const triggers = examples.filter((candidate) => candidate.isTrigger);
-		for (const example of triggers) {
+		const mcp = runs('mcp');
+		for (const example of [...triggers, ...mcp]) {
 			const major = Number(install.version.split('.')[0]);
 			await n8n.must(
 				major >= 2
@@ -375,11 +418,21 @@ async function runVersion(
 		for (const example of triggers)
 			report(await fireTrigger(n8n, sandbox, example, () => listings, schemaDir), example.file);
 		for (const outcome of await checkSchemas(n8n, schemaDir)) report(outcome, 'output schema');
+		for (const example of mcp)
+			for (const outcome of await checkMcp(
+				n8n.baseUrl,
+				example.workflow,
+				sandbox,
+				importedSecrets,
+				dir,
+			))
+				report(outcome, example.file);
 	} catch (error) {
 		report({ ok: false, line: `FAILED: ${(error as Error).message}` }, 'setup');
 	} finally {
 		await n8n.stop();
 		await sandbox.close();
+		await model.close();
 	}
 	const blocked = existsSync(n8n.blockedLog)
 		? [...new Set(readFileSync(n8n.blockedLog, 'utf8').split('\n').filter(Boolean))]
@@ -388,6 +441,31 @@ async function runVersion(
 		`  connections outside 127.0.0.1: ${blocked.length ? `${blocked.join(', ')} (refused)` : 'none attempted'}`,
 	);
 	return ok;
+}
+
+/**
+ * Why an AI example cannot run on this n8n: it has not the AI node versions the example uses
+ * (MCP Server Trigger 2; AI Agent 3, Chat Trigger 1.4, OpenAI Chat Model 1.2), read from the
+ * install's node files.
+ */
+function missingAiNodes(install: N8nInstall): Partial<Record<'mcp' | 'agent', string>> {
+	const nodes = join(install.modules, '@n8n', 'n8n-nodes-langchain', 'dist', 'nodes');
+	const has = (file: string, version: string) => {
+		const path = join(nodes, file);
+		if (!existsSync(path)) return false;
+		const versions = /version: \[([^\]]*)\]/.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
+		return versions.split(',').some((entry) => entry.trim() === version);
+	};
+	const missing: Partial<Record<'mcp' | 'agent', string>> = {};
+	if (!has('mcp/McpTrigger/McpTrigger.node.js', '2'))
+		missing.mcp = `n8n ${install.version} has no MCP Server Trigger version 2`;
+	if (
+		!has('agents/Agent/V3/AgentV3.node.js', '3') ||
+		!has('trigger/ChatTrigger/ChatTrigger.node.js', '1.4') ||
+		!has('llms/LMChatOpenAi/LmChatOpenAi.node.js', '1.2')
+	)
+		missing.agent = `n8n ${install.version} has not the AI Agent 3, Chat Trigger 1.4 and OpenAI Chat Model 1.2 the example uses`;
+	return missing;
 }
 
 /**

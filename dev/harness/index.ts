@@ -7,6 +7,7 @@
  *   runWorkflow(workflowJson, options)  run a whole workflow from its start node
  *   runNode(spec, options)              run one node fed by an input node emitting `items`
  *   runPoll(spec, options)              run one poll of a polling trigger
+ *   runTool(spec, options)              run a node as an AI model's tool, called with given arguments
  */
 import { Container } from '@n8n/di';
 import {
@@ -39,10 +40,14 @@ import { baseNodeTypes } from './baseNodes';
 import { setUpContainer } from './container';
 import type { CredentialUpdate } from './credentials';
 import { TestCredentialsHelper } from './credentials';
+import type { ToolReport } from './tool';
+import { TOOL_CALLER_TYPE, ToolCaller, toolNodeType } from './tool';
 
 export { baseNodeTypes } from './baseNodes';
 export { CredentialTypes, TestCredentialsHelper } from './credentials';
 export type { CredentialUpdate } from './credentials';
+export type { ToolReport } from './tool';
+export { toolNodeType } from './tool';
 
 export interface RunOptions {
 	/** Node types to register, under their description name and as `<package name>.<name>`. */
@@ -406,4 +411,74 @@ export async function runPoll(spec: PollSpec, options: RunOptions): Promise<Poll
 		staticData,
 		credentialUpdates: credentialsHelper.updates,
 	};
+}
+
+export interface ToolSpec {
+	/** The node's own type (`usableAsTool`); it runs as n8n's `<type>Tool` wrapper of it. */
+	type: string;
+	parameters: INodeParameters;
+	/** The node's name, which n8n makes the tool's name. */
+	name?: string;
+	/** The arguments of each call the model makes, in order. */
+	calls: IDataObject[];
+}
+
+/**
+ * Runs a node as an AI model's tool through n8n-core: a stand-in for the model's side (the AI
+ * Agent or the MCP Server Trigger, dev/harness/tool.ts) takes it from getInputConnectionData and
+ * calls it with each of `calls`. Returns what the model's side saw: the tool's name, description,
+ * JSON schema and answers.
+ */
+export async function runTool(
+	spec: ToolSpec,
+	options: RunOptions,
+): Promise<WorkflowRun & { tool: ToolReport }> {
+	const baseTypes = buildNodeTypes(options.nodeTypes);
+	if (!baseTypes.has(spec.type)) throw new UnexpectedError(`Unknown node type "${spec.type}"`);
+	const base = baseTypes.getByNameAndVersion(spec.type) as INodeType;
+	const tool = toolNodeType(base);
+	const toolType = `${spec.type}Tool`;
+	const name = spec.name ?? base.description.defaults.name ?? base.description.displayName;
+	const nodes: INode[] = [
+		{
+			id: 'harness-input',
+			name: INPUT_NODE_NAME,
+			type: 'n8n-nodes-harness.input',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify([{}]) },
+		},
+		{
+			id: 'tool-caller',
+			name: 'Model',
+			type: TOOL_CALLER_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { calls: JSON.stringify(spec.calls) },
+		},
+		{
+			id: 'node-under-test',
+			name,
+			type: toolType,
+			typeVersion: 1,
+			position: [200, 200],
+			parameters: spec.parameters,
+		},
+	];
+	const connections: IConnections = {
+		[INPUT_NODE_NAME]: { main: [[{ node: 'Model', type: 'main', index: 0 }]] },
+		[name]: { ai_tool: [[{ node: 'Model', type: 'ai_tool', index: 0 }]] },
+	};
+	const nodeTypes = Array.isArray(options.nodeTypes)
+		? Object.fromEntries(options.nodeTypes.map((type) => [type.description.name, type]))
+		: options.nodeTypes;
+	const result = await execute(
+		{ nodes, connections },
+		{
+			...options,
+			nodeTypes: { ...nodeTypes, [toolType]: tool, [TOOL_CALLER_TYPE]: new ToolCaller() },
+		},
+		{ startNodeName: INPUT_NODE_NAME },
+	);
+	return { ...result, tool: result.output('Model')[0].json as ToolReport };
 }

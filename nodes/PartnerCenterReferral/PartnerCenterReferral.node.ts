@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operations, router } from './actions/router';
+import { toolDescriptionField } from './descriptions/tool';
 import { searchReferrals } from './methods/listSearch';
 
 const operationOptions = Object.values(operations)
@@ -32,6 +33,10 @@ const properties: INodeProperties[] = [
 		options: operationOptions,
 		default: 'get',
 	},
+	// Shown only when the node is an AI model's tool: what the model is told each operation does.
+	...Object.entries(operations).map(([value, operation]) =>
+		toolDescriptionField(value, operation.toolDescription),
+	),
 	...Object.values(operations).flatMap((operation) => operation.description),
 ];
 

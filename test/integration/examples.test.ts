@@ -8,13 +8,15 @@ import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflo
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
-import { runWorkflow } from '../../dev/harness';
+import { runTool, runWorkflow, toolNodeType } from '../../dev/harness';
 import type { SandboxSession } from './helpers';
 import { EXAMPLE_ID, incomingReferral, json, openSandbox, patches, sortedBy } from './helpers';
 import type { ExampleWorkflow } from '../../dev/workflows';
 import {
 	EXAMPLE_FILES,
 	findTrigger,
+	isAiExample,
+	LANGCHAIN_PACKAGE,
 	listExampleFiles,
 	loadExample,
 	withFiredItems,
@@ -34,7 +36,14 @@ const PACKAGE_NODES: Record<string, INodeType> = {
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe.each(listExampleFiles())('examples/%s', (file) => {
+const AI_FILES = listExampleFiles().filter((file) => isAiExample(loadExample(file)));
+const ENGINE_FILES = listExampleFiles().filter((file) => !AI_FILES.includes(file));
+
+it('the AI examples are the MCP server and the AI Agent ones', () => {
+	expect(AI_FILES).toEqual([EXAMPLE_FILES.agent, EXAMPLE_FILES.mcp]);
+});
+
+describe.each(ENGINE_FILES)('examples/%s', (file) => {
 	const workflow = loadExample(file);
 	const names = workflow.nodes.map((node) => node.name);
 
@@ -235,5 +244,89 @@ describe('the examples against the sandbox', () => {
 				statusReason: 'Good fit for our Microsoft 365 practice',
 			});
 		}
+	});
+});
+
+const TOOL_TYPE = `${PACKAGE}.partnerCenterReferralTool`;
+const AI_TYPE_VERSIONS: Record<string, number> = {
+	[`${LANGCHAIN_PACKAGE}.mcpTrigger`]: 2,
+	[`${LANGCHAIN_PACKAGE}.chatTrigger`]: 1.4,
+	[`${LANGCHAIN_PACKAGE}.agent`]: 3,
+	[`${LANGCHAIN_PACKAGE}.lmChatOpenAi`]: 1.2,
+	[TOOL_TYPE]: 1,
+};
+
+/**
+ * The AI examples need a model (AI Agent) or an MCP client (MCP Server Trigger), which the
+ * engine runner has not: their Partner Center tools run here as a model would call them, and
+ * `npm run e2e:n8n` calls the MCP one in real n8n with an MCP client (dev/e2e/mcp.ts).
+ */
+describe.each(AI_FILES)('examples/%s (AI)', (file) => {
+	const workflow = loadExample(file);
+	const tools = workflow.nodes.filter((node) => node.type === TOOL_TYPE);
+	const toolType = toolNodeType(new PartnerCenterReferral());
+
+	it('is an n8n workflow export of known node versions, its Partner Center nodes tools of one AI node', () => {
+		expect(workflow.settings).toEqual({ executionOrder: 'v1' });
+		for (const node of workflow.nodes) {
+			expect(node.id).toMatch(UUID);
+			expect(AI_TYPE_VERSIONS[node.type]).toBe(node.typeVersion);
+		}
+		expect(tools.map((node) => node.parameters.operation)).toEqual(['getMany', 'get']);
+		const [root] = workflow.nodes.filter((node) =>
+			['mcpTrigger', 'agent'].some((name) => node.type === `${LANGCHAIN_PACKAGE}.${name}`),
+		);
+		for (const tool of tools) {
+			expect(workflow.connections[tool.name]).toEqual({
+				ai_tool: [[{ node: root.name, type: 'ai_tool', index: 0 }]],
+			});
+			expect(tool.credentials).toEqual({
+				partnerCenterOAuth2Api: { id: 'pcReferralsCred1', name: 'Partner Center account' },
+			});
+			const known = knownParameters(toolType.description.properties, tool);
+			expect(Object.keys(tool.parameters).filter((key) => !known.has(key))).toEqual([]);
+		}
+	});
+
+	describe('its tools against the sandbox, called as a model would', () => {
+		let session: SandboxSession;
+		beforeAll(async () => {
+			session = await openSandbox({ referralCount: 40 });
+		});
+		afterAll(async () => {
+			await session.close();
+		});
+
+		const call = async (name: string, calls: IDataObject[]) => {
+			const node = tools.find((candidate) => candidate.name === name);
+			if (!node) throw new Error(`no tool node "${name}"`);
+			const { tool } = await runTool(
+				{ type: 'partnerCenterReferral', name, parameters: node.parameters, calls },
+				session.options(),
+			);
+			return tool;
+		};
+
+		it('List referrals: 3 of a status, or any status with an empty one; then Get referral reads one', async () => {
+			const list = await call('List referrals', [
+				{ limit: 3, status: 'new' },
+				{ limit: 2, status: '' },
+			]);
+			expect(list.name).toBe('List_referrals');
+			expect(list.inputSchema).toMatchObject({
+				properties: { limit: { type: 'number' }, status: { type: 'string' } },
+				required: ['limit', 'status'],
+			});
+			const [news, any] = list.answers.map((answer) => JSON.parse(answer.text) as IDataObject[]);
+			expect(news.map((entry) => entry.status)).toEqual(['New', 'New', 'New']);
+			expect(any).toHaveLength(2);
+			expect(Object.keys(news[0])).toEqual(expect.arrayContaining(['id', 'status', 'dealValue']));
+
+			const get = await call('Get referral', [{ referralId: news[0].id }]);
+			expect(get.name).toBe('Get_referral');
+			const [referral] = JSON.parse(get.answers[0].text) as IDataObject[];
+			expect(referral).toMatchObject({ id: news[0].id, status: 'New' });
+			expect(referral.eTag).toEqual(expect.any(String));
+		});
 	});
 });

@@ -5,7 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_MAX_CONCURRENT, MAX_CONCURRENT } from '../shared/constants';
 import { referralIdOf } from '../shared/referralId';
 import { timeoutMsForOption } from '../shared/timeout';
-import { eTag, flag, isBlank, limit, ValueReader, wholeNumber } from '../shared/values';
+import { COMPACT_KEYS, moreReferralsNote, runsAsTool, TOOL_MAX_REFERRALS } from '../shared/tool';
+import { eTag, flag, isBlank, limit, oneOf, ValueReader, wholeNumber } from '../shared/values';
 
 /**
  * The referral GUID of the Referral parameter (a resource locator, or a plain string from an
@@ -16,21 +17,93 @@ export function getReferralId(
 	itemIndex: number,
 	parameterName = 'referralId',
 ): string {
-	return referralIdOf(this, this.getNodeParameter(parameterName, itemIndex), itemIndex);
+	return referralIdOf(
+		this,
+		this.getNodeParameter(parameterName, itemIndex),
+		itemIndex,
+		parameterName,
+	);
 }
 
 /**
  * "Return All" and "Limit" of a listing operation, read before anything is sent: the limit,
  * or undefined when Return All is on (a switch, so also the text true or false).
+ *
+ * As a model's tool, a blank Return All or Limit is "not set" (n8n makes the model send every
+ * argument it is given, so it may send an empty one), and an invalid Limit is explained without
+ * the editor's settings; the answer is then cut to size by `toolAnswer`.
  */
 export function readLimit(
 	context: IExecuteFunctions,
 	read: ValueReader,
 	itemIndex: number,
 ): number | undefined {
-	if (read.required('Return All', context.getNodeParameter('returnAll', itemIndex, false), flag))
-		return undefined;
-	return read.required('Limit', context.getNodeParameter('limit', itemIndex, 50), limit);
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false);
+	const value = context.getNodeParameter('limit', itemIndex, 50);
+	if (runsAsTool(context.getNode())) {
+		if (read.optional('Return All', returnAll, flag) === true || isBlank(value)) return undefined;
+		return read.required('Limit', value, limit, TOOL_LIMIT_EXPECTED);
+	}
+	if (read.required('Return All', returnAll, flag)) return undefined;
+	return read.required('Limit', value, limit);
+}
+
+const TOOL_LIMIT_EXPECTED = `a whole number of 1 or more, the most referrals to return (one call returns at most ${TOOL_MAX_REFERRALS}; leave it empty for up to ${TOOL_MAX_REFERRALS})`;
+
+/**
+ * A listing's limit as sent: as a model's tool, one more than an answer holds at most, so that
+ * `toolAnswer` knows whether more exist.
+ */
+export function listingLimit(
+	context: IExecuteFunctions,
+	limit: number | undefined,
+): number | undefined {
+	if (!runsAsTool(context.getNode())) return limit;
+	return Math.min(limit ?? Infinity, TOOL_MAX_REFERRALS + 1);
+}
+
+/**
+ * What a listing answers. As a model's tool: at most TOOL_MAX_REFERRALS referrals, then a note
+ * when more exist; with "Fields for the Model" Compact (and Simplify on), only COMPACT_KEYS.
+ */
+export function toolAnswer(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	simplify: boolean,
+	referrals: IDataObject[],
+): IDataObject[] {
+	if (!runsAsTool(context.getNode())) return referrals;
+	const shown = referrals
+		.slice(0, TOOL_MAX_REFERRALS)
+		.map((referral) =>
+			simplify && readToolFields(context, itemIndex) === 'compact' ? compact(referral) : referral,
+		);
+	return referrals.length > TOOL_MAX_REFERRALS
+		? [...shown, moreReferralsNote(TOOL_MAX_REFERRALS)]
+		: shown;
+}
+
+/** One referral as a model's tool answers it (Get, the writes): its fields as chosen. */
+export function toolReferral(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	simplify: boolean,
+	referral: IDataObject,
+): IDataObject {
+	return toolAnswer(context, itemIndex, simplify, [referral])[0];
+}
+
+function readToolFields(context: IExecuteFunctions, itemIndex: number): string {
+	const read = new ValueReader(context, itemIndex);
+	return read.required(
+		'Fields for the Model',
+		context.getNodeParameter('toolFields', itemIndex, 'all'),
+		oneOf(['all', 'compact']),
+	);
+}
+
+function compact(referral: IDataObject): IDataObject {
+	return Object.fromEntries(COMPACT_KEYS.map((key) => [key, referral[key] ?? null]));
 }
 
 /**

@@ -18,6 +18,8 @@ export type SendItem = () => Promise<IDataObject[]>;
 export interface ReferralOperation {
 	option: INodePropertyOptions;
 	description: INodeProperties[];
+	/** What an AI model is told the operation's tool does and returns (descriptions/tool.ts). */
+	toolDescription: string;
 	/** Whether the operation changes referrals (its errors then say which items were already written). */
 	writes: boolean;
 	prepare(this: IExecuteFunctions, itemIndex: number): SendItem;

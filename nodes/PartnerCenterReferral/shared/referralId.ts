@@ -2,17 +2,21 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from './constants';
+import { argumentName, REFERRAL_ID_FOR_MODEL, runsAsTool } from './tool';
 
 const EXACT_GUID = new RegExp(`^${GUID_PATTERN}$`);
 
 /**
  * The referral GUID of a referral resource locator's value (or a plain string from an
- * expression), trimmed and URL-encoded. Anything else fails here, before a request.
+ * expression), trimmed and URL-encoded. Anything else fails here, before a request; when
+ * the node runs as a model's tool, in words for the model (`parameterName` finds the name
+ * of its argument).
  */
 export function referralIdOf(
 	context: { getNode(): INode },
 	parameter: unknown,
 	itemIndex: number,
+	parameterName = 'referralId',
 ): string {
 	const locator: IDataObject =
 		typeof parameter === 'object' && parameter !== null
@@ -24,8 +28,22 @@ export function referralIdOf(
 	if (id === undefined) {
 		const shown =
 			raw.trim() === '' ? 'empty' : `"${raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}"`;
+		const node = context.getNode();
+		if (runsAsTool(node)) {
+			// For a model: its own argument's name, what an id is and where to get one; no
+			// editor advice, and no example GUID it could take for a real referral's.
+			const name = argumentName(node, [parameterName]) ?? 'Referral';
+			throw new NodeOperationError(
+				node,
+				`The argument "${name}" is not a referral id (it is ${shown})`,
+				{
+					description: `${REFERRAL_ID_FOR_MODEL} Nothing was sent to Partner Center.`,
+					itemIndex,
+				},
+			);
+		}
 		throw new NodeOperationError(
-			context.getNode(),
+			node,
 			`The Referral parameter is not a valid referral ID (it is ${shown})`,
 			{
 				description:

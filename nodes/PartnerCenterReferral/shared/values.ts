@@ -13,6 +13,7 @@ import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GUID_PATTERN } from './constants';
+import { argumentNameOf, runsAsTool } from './tool';
 
 /**
  * One rule: what it accepts, in words for the error ("a two-letter ISO 3166 country code
@@ -22,6 +23,8 @@ import { GUID_PATTERN } from './constants';
  */
 export interface Rule<T> {
 	expected: string;
+	/** `expected` for a model calling the node as a tool, when `expected` gives editor advice. */
+	forModel?: string;
 	read(value: unknown, zone: string): T;
 }
 
@@ -241,6 +244,8 @@ const EARLIEST_EPOCH_MS = 100_000_000_000;
 export const dateTime: Rule<string> = {
 	expected:
 		"a date and time: ISO 8601 text such as 2026-01-31T09:00:00Z (without an offset, in the workflow's time zone), a date from an expression such as {{ $now.minus({ days: 1 }) }}, or epoch milliseconds such as 1767225600000",
+	forModel:
+		"a date and time as ISO 8601 text: a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDThh:mm:ssZ, in UTC with the Z; without it, in the workflow's time zone)",
 	read: (value, zone) => toUtcIso(value, zone) ?? refuse(),
 };
 
@@ -310,11 +315,15 @@ export class ValueReader {
 	) {}
 
 	fail(parameter: string, value: unknown, expected: string): never {
+		const node = this.context.getNode();
+		// A model calling the node as a tool knows the parameter by its $fromAI key only.
+		const argument = runsAsTool(node) ? argumentNameOf(node, parameter) : undefined;
+		const [noun, name] = argument === undefined ? [this.noun, parameter] : ['argument', argument];
 		throw new NodeOperationError(
-			this.context.getNode(),
-			`The ${this.noun} "${parameter}" has an invalid value: ${show(value)}`,
+			node,
+			`The ${noun} "${name}" has an invalid value: ${show(value)}`,
 			{
-				description: `"${parameter}" expects ${expected}. Nothing was sent to Partner Center.`,
+				description: `"${name}" expects ${expected}. Nothing was sent to Partner Center.`,
 				itemIndex: this.itemIndex,
 			},
 		);
@@ -322,13 +331,17 @@ export class ValueReader {
 
 	/** The value read by `rule`, or undefined when it is blank (not set). */
 	optional<T>(parameter: string, value: unknown, rule: Rule<T>): T | undefined {
-		return isBlank(value) ? undefined : this.apply(parameter, value, rule, rule.expected);
+		return isBlank(value) ? undefined : this.apply(parameter, value, rule, this.expected(rule));
 	}
 
 	/** The value read by `rule`; a blank or refused one fails saying `expected`. */
-	required<T>(parameter: string, value: unknown, rule: Rule<T>, expected = rule.expected): T {
+	required<T>(parameter: string, value: unknown, rule: Rule<T>, expected = this.expected(rule)): T {
 		if (isBlank(value)) this.fail(parameter, value, expected);
 		return this.apply(parameter, value, rule, expected);
+	}
+
+	private expected(rule: Rule<unknown>): string {
+		return (runsAsTool(this.context.getNode()) && rule.forModel) || rule.expected;
 	}
 
 	private apply<T>(parameter: string, value: unknown, rule: Rule<T>, expected: string): T {

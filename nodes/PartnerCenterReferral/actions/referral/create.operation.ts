@@ -38,6 +38,9 @@ export const option: INodePropertyOptions = {
 	action: 'Create a referral',
 };
 
+export const toolDescription =
+	'Creates one new referral in Microsoft Partner Center (a lead the partner sends, or a co-sell referral shared with Microsoft) and returns it with its new id. Writes: every call creates another referral. A failed call is never retried, because Partner Center cannot tell a retry from a second referral: if a call fails, look for the referral with a listing tool before calling again. Call it only when the user asked to create this referral.';
+
 const properties: INodeProperties[] = [
 	{
 		displayName:

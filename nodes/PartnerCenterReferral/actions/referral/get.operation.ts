@@ -9,9 +9,14 @@ import {
 	simplifyField,
 	timeoutOption,
 } from '../../descriptions/common';
+import {
+	REFERRAL_FIELDS_FOR_MODEL,
+	REFERRAL_ID_FOR_MODEL,
+	toolFieldsField,
+} from '../../descriptions/tool';
 import { formatReferral } from '../../shared/simplify';
 import { ValueReader } from '../../shared/values';
-import { getReferralId, readSimplify } from '../parameters';
+import { getReferralId, readSimplify, toolReferral } from '../parameters';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
@@ -21,9 +26,12 @@ export const option: INodePropertyOptions = {
 	action: 'Get a referral',
 };
 
+export const toolDescription = `Reads one Microsoft Partner Center referral (a co-sell opportunity or lead) by its id. ${REFERRAL_ID_FOR_MODEL} Returns the referral: ${REFERRAL_FIELDS_FOR_MODEL}, and more (notes, type, direction, eTag, ...). Reads only; changes nothing.`;
+
 const properties: INodeProperties[] = [
 	referralIdLocator,
 	simplifyField,
+	toolFieldsField('all'),
 	optionsCollection(concurrencyOption, timeoutOption),
 ];
 
@@ -37,5 +45,12 @@ export const writes = false;
 export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const id = getReferralId.call(this, itemIndex);
 	const simplify = readSimplify(this, new ValueReader(this, itemIndex), itemIndex);
-	return async () => [formatReferral(await getReferral.call(this, id, itemIndex), simplify)];
+	return async () => [
+		toolReferral(
+			this,
+			itemIndex,
+			simplify,
+			formatReferral(await getReferral.call(this, id, itemIndex), simplify),
+		),
+	];
 }

@@ -15,10 +15,15 @@ import {
 	timeoutOption,
 } from '../../descriptions/common';
 import { referralFilterFields } from '../../descriptions/filters';
+import {
+	LISTING_SIZE_FOR_MODEL,
+	REFERRAL_FIELDS_FOR_MODEL,
+	toolFieldsField,
+} from '../../descriptions/tool';
 import type { ReferralFilters } from '../../shared/odataFilter';
 import { buildReferralFilter } from '../../shared/odataFilter';
 import { oneOf, ValueReader } from '../../shared/values';
-import { readLimit, readSimplify } from '../parameters';
+import { listingLimit, readLimit, readSimplify, toolAnswer } from '../parameters';
 import type { SendItem } from '../types';
 
 const DEFAULT_SORT = 'updatedDateTime desc';
@@ -36,10 +41,13 @@ export const option: INodePropertyOptions = {
 	action: 'Get many referrals',
 };
 
+export const toolDescription = `Lists Microsoft Partner Center referrals (co-sell opportunities and leads), most recently updated first unless this tool sorts otherwise, one entry per referral: ${REFERRAL_FIELDS_FOR_MODEL}. Use an entry's id with the other referral tools. ${LISTING_SIZE_FOR_MODEL} Reads only; changes nothing.`;
+
 const properties: INodeProperties[] = [
 	returnAllField,
 	limitField,
 	simplifyField,
+	toolFieldsField('compact'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -84,5 +92,11 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	if (filter) qs.$filter = filter;
 	// Newest first unless the user chose another order, so "Limit 10" means the 10 latest.
 	qs.$orderby = read.optional('Sort', options.sort, oneOf(SORTS)) ?? DEFAULT_SORT;
-	return async () => await collectReferrals.call(this, qs, limit, simplify, itemIndex);
+	return async () =>
+		toolAnswer(
+			this,
+			itemIndex,
+			simplify,
+			await collectReferrals.call(this, qs, listingLimit(this, limit), simplify, itemIndex),
+		);
 }

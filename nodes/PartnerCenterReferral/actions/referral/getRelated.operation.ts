@@ -11,9 +11,15 @@ import {
 	simplifyField,
 	timeoutOption,
 } from '../../descriptions/common';
+import {
+	LISTING_SIZE_FOR_MODEL,
+	REFERRAL_FIELDS_FOR_MODEL,
+	REFERRAL_ID_FOR_MODEL,
+	toolFieldsField,
+} from '../../descriptions/tool';
 import { quote } from '../../shared/odataFilter';
 import { ValueReader } from '../../shared/values';
-import { getReferralId, readLimit, readSimplify } from '../parameters';
+import { getReferralId, listingLimit, readLimit, readSimplify, toolAnswer } from '../parameters';
 import type { SendItem } from '../types';
 
 export const option: INodePropertyOptions = {
@@ -24,11 +30,14 @@ export const option: INodePropertyOptions = {
 	action: 'Get related referrals',
 };
 
+export const toolDescription = `Lists every referral of the same engagement (deal) as one Microsoft Partner Center referral, that referral included: for a co-sell deal, the partner's and Microsoft's. ${REFERRAL_ID_FOR_MODEL} One entry per referral: ${REFERRAL_FIELDS_FOR_MODEL}. ${LISTING_SIZE_FOR_MODEL} Reads only; changes nothing.`;
+
 const properties: INodeProperties[] = [
 	referralIdLocator,
 	returnAllField,
 	limitField,
 	simplifyField,
+	toolFieldsField('compact'),
 	optionsCollection(timeoutOption),
 ];
 
@@ -59,7 +68,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		const related = await collectReferrals.call(
 			this,
 			{ $filter: filter },
-			limit,
+			listingLimit(this, limit),
 			simplify,
 			itemIndex,
 			referral,
@@ -78,6 +87,6 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 				},
 			);
 		}
-		return related;
+		return toolAnswer(this, itemIndex, simplify, related);
 	};
 }

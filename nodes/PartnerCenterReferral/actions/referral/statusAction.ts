@@ -16,6 +16,7 @@ import {
 	simplifyField,
 	timeoutOption,
 } from '../../descriptions/common';
+import { REFERRAL_ID_FOR_MODEL } from '../../descriptions/tool';
 import { formatReferral } from '../../shared/simplify';
 import { text, ValueReader } from '../../shared/values';
 import { getReferralId, readETagOption, readSimplify } from '../parameters';
@@ -29,6 +30,8 @@ export interface StatusMove {
 	status: string;
 	substatus: string;
 	reasonPlaceholder: string;
+	/** The tool description's own part: what the move means to the deal. */
+	forModel: string;
 }
 
 export function statusAction(move: StatusMove): ReferralOperation {
@@ -61,6 +64,7 @@ export function statusAction(move: StatusMove): ReferralOperation {
 			{ show: { resource: ['referral'], operation: [move.value] } },
 			properties,
 		),
+		toolDescription: `${move.forModel} It takes the referral's id. ${REFERRAL_ID_FOR_MODEL} Returns the updated referral. Writes: the new status is saved in Partner Center at once, and Closed is final (a closed referral cannot be reopened). Call it only when the user asked for it.`,
 		writes: true,
 		prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 			const read = new ValueReader(this, itemIndex);

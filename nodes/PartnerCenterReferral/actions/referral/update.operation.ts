@@ -19,6 +19,7 @@ import {
 	timeoutOption,
 } from '../../descriptions/common';
 import { qualificationField } from '../../descriptions/fields';
+import { REFERRAL_ID_FOR_MODEL } from '../../descriptions/tool';
 import { readMembers } from '../../shared/body';
 import { QUALIFICATIONS, STATUSES, SUBSTATUSES } from '../../shared/constants';
 import { formatReferral } from '../../shared/simplify';
@@ -37,6 +38,8 @@ export const option: INodePropertyOptions = {
 	description: 'Update fields of a referral',
 	action: 'Update a referral',
 };
+
+export const toolDescription = `Changes fields of one Microsoft Partner Center referral, given its id, and returns the updated referral. ${REFERRAL_ID_FOR_MODEL} Writes: the change is saved in Partner Center at once, and a status change cannot be undone once the referral is Closed. Call it only when the user asked for this change.`;
 
 const properties: INodeProperties[] = [
 	referralIdLocator,
