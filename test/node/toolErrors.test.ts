@@ -162,6 +162,12 @@ describe('a value fixed in the tool: the model is told it cannot change it', () 
 			`Error: This tool's setting "Limit" has an invalid value: 0\n\nDetails: "Limit" expects a whole number of 1 or more, the most referrals to return (one call returns at most 25; leave it empty for up to 25). It is fixed in this tool, not one of its arguments, so calling again fails the same way until the tool is set up again. Nothing was sent to Partner Center.`,
 		);
 	});
+	it('a Timeout set in the tool: its setting, no "remove the option"', async () => {
+		const text = await toolError({ operation: 'getMany', options: { timeout: 0 } }, {});
+		expect(text).toBe(
+			`Error: This tool's setting "Timeout (Seconds)" has an invalid value: 0\n\nDetails: "Timeout (Seconds)" expects a number of seconds from 1 to 600 (empty for 60). It is fixed in this tool, not one of its arguments, so calling again fails the same way until the tool is set up again. Nothing was sent to Partner Center.`,
+		);
+	});
 });
 
 describe('a refused status move', () => {
