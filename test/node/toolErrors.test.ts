@@ -162,6 +162,17 @@ describe('a value fixed in the tool: the model is told it cannot change it', () 
 			`Error: This tool's setting "Limit" has an invalid value: 0\n\nDetails: "Limit" expects a whole number of 1 or more, the most referrals to return (one call returns at most 25; leave it empty for up to 25). It is fixed in this tool, not one of its arguments, so calling again fails the same way until the tool is set up again. Nothing was sent to Partner Center.`,
 		);
 	});
+	it('a referral id set in the tool: its setting, not an argument', async () => {
+		const text = await toolError(
+			{ operation: 'get', referralId: { __rl: true, mode: 'id', value: 'referral-42' } },
+			{},
+		);
+		expect(text).toMatch(
+			/^Error: This tool's setting "Referral" is not a referral id \(it is "referral-42"\)\n\nDetails: A referral id is a GUID/,
+		);
+		expect(text).toContain('calling again fails the same way');
+	});
+
 	it('a Timeout set in the tool: its setting, no "remove the option"', async () => {
 		const text = await toolError({ operation: 'getMany', options: { timeout: 0 } }, {});
 		expect(text).toBe(

@@ -122,6 +122,10 @@ export function moreReferralsNote(shown: number): { note: string } {
 	};
 }
 
+/** After a wrong value a model did not choose (no `$fromAI` behind it): the model cannot change it. */
+export const FIXED_IN_TOOL =
+	'It is fixed in this tool, not one of its arguments, so calling again fails the same way until the tool is set up again.';
+
 /** For a model whose change was refused because the referral changed since it read it (its eTag moved on). */
 export const ETAG_CHANGED_FOR_MODEL =
 	'Read the referral again (Get) for its current state and eTag, check that the change is still wanted, and only then call again, with the new eTag if this tool takes one.';

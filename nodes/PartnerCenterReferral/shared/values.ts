@@ -13,7 +13,7 @@ import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GUID_PATTERN } from './constants';
-import { argumentNameOf, runsAsTool, TOOL_MAX_REFERRALS } from './tool';
+import { argumentNameOf, FIXED_IN_TOOL, runsAsTool, TOOL_MAX_REFERRALS } from './tool';
 
 /**
  * One rule: what it accepts, in words for the error ("a two-letter ISO 3166 country code
@@ -352,10 +352,7 @@ export class ValueReader {
 		const argument = tool ? argumentNameOf(node, parameter) : undefined;
 		const [noun, name] = argument !== undefined ? ['argument', argument] : [this.noun, parameter];
 		// As a tool, a value the model did not give is the tool's own: the model cannot change it.
-		const fixed =
-			tool && argument === undefined
-				? ' It is fixed in this tool, not one of its arguments, so calling again fails the same way until the tool is set up again.'
-				: '';
+		const fixed = tool && argument === undefined ? ` ${FIXED_IN_TOOL}` : '';
 		throw new NodeOperationError(
 			node,
 			`${fixed ? "This tool's setting" : `The ${noun}`} "${name}" has an invalid value: ${show(value)}`,
