@@ -42,13 +42,10 @@ export function readLimit(
 	const value = context.getNodeParameter('limit', itemIndex, 50);
 	if (runsAsTool(context.getNode())) {
 		if (read.optional('Return All', returnAll, flag) === true || isBlank(value)) return undefined;
-		return read.required('Limit', value, limit, TOOL_LIMIT_EXPECTED);
-	}
-	if (read.required('Return All', returnAll, flag)) return undefined;
+	} else if (read.required('Return All', returnAll, flag)) return undefined;
+	// as a tool, the limit rule's words for a model (no "Return All")
 	return read.required('Limit', value, limit);
 }
-
-const TOOL_LIMIT_EXPECTED = `a whole number of 1 or more, the most referrals to return (one call returns at most ${TOOL_MAX_REFERRALS}; leave it empty for up to ${TOOL_MAX_REFERRALS})`;
 
 /**
  * A listing's limit as sent: as a model's tool, one more than an answer holds at most, so that
@@ -115,11 +112,12 @@ export function readETagOption(read: ValueReader, options: IDataObject): string 
 	if (!('eTag' in options)) return undefined;
 	const parameter = 'Only Update If Unchanged (ETag)';
 	if (isBlank(options.eTag) || typeof options.eTag !== 'string') {
-		read.fail(
-			parameter,
-			options.eTag,
-			'the eTag of the referral as last read, e.g. {{ $json.eTag }} after a Get. Added but empty, the update would not be guarded: map the eTag field (check its name), or remove the option to update regardless',
-		);
+		read.fail(parameter, options.eTag, {
+			expected:
+				'the eTag of the referral as last read, e.g. {{ $json.eTag }} after a Get. Added but empty, the update would not be guarded: map the eTag field (check its name), or remove the option to update regardless',
+			forModel:
+				'the referral\'s eTag exactly as a Partner Center Referral tool returned it in the referral\'s "eTag" field (read the referral again to get its current one). Empty, the change would not be guarded against one made since the referral was read, so it is refused',
+		});
 	}
 	return read.required(parameter, options.eTag, eTag);
 }

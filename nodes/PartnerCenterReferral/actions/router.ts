@@ -23,8 +23,10 @@ import * as getRelated from './referral/getRelated.operation';
 import * as markLost from './referral/markLost.operation';
 import * as markWon from './referral/markWon.operation';
 import * as update from './referral/update.operation';
+import { forModel } from './toolErrors';
 import type { NodeError } from '../shared/nodeError';
 import { toNodeError } from '../shared/nodeError';
+import { runsAsTool } from '../shared/tool';
 import { throttleForOption, useThrottle, useTimeout } from '../transport';
 
 export const operations: Record<string, ReferralOperation> = {
@@ -78,6 +80,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				);
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, itemIndex);
+				// as a model's tool, advice a model can act on (actions/toolErrors.ts)
+				if (runsAsTool(this.getNode())) forModel(nodeError);
 				// its answer was lost, but Partner Center did the write (transport: a cut-off answer)
 				if (handler.writes && nodeError.context.writeDone === true)
 					written.push({ itemIndex, ids: [] });
@@ -89,7 +93,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} catch (error) {
 		// The pool lets the items in flight finish before it fails, so `written` is complete.
 		const nodeError = toNodeError(this.getNode(), error);
-		if (written.length > 0)
+		// a model's tool runs one item per call, whose error already says what was written
+		if (written.length > 0 && !runsAsTool(this.getNode()))
 			nodeError.description = [nodeError.description, describeWritten(written)]
 				.filter(Boolean)
 				.join(' ');

@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { REFERRALS_PATH } from '../shared/constants';
+import { serviceFault } from '../shared/nodeError';
 import { formatReferral } from '../shared/simplify';
 import type { Collection, ListRequest, PartnerCenterContext, Resource } from '../transport';
 import { listPages } from '../transport';
@@ -28,11 +29,13 @@ function readPage(
 	const what = Array.isArray(value)
 		? 'an entry that is not a referral (no id)'
 		: 'no list of referrals ("value")';
-	throw new NodeOperationError(this.getNode(), `Partner Center returned a list page with ${what}`, {
-		description:
-			'The answer cannot be read as referrals (an empty result is "value": []), so the listing stopped rather than output wrong or missing referrals. Check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service) and run again; if it persists, report it to Microsoft support.',
-		itemIndex,
-	});
+	throw serviceFault(
+		new NodeOperationError(this.getNode(), `Partner Center returned a list page with ${what}`, {
+			description:
+				'The answer cannot be read as referrals (an empty result is "value": []), so the listing stopped rather than output wrong or missing referrals. Check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service) and run again; if it persists, report it to Microsoft support.',
+			itemIndex,
+		}),
+	);
 }
 
 /** A referral to the transport: its words, and the advice about referrals only api/ can give. */

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { REFERRALS_PATH } from '../shared/constants';
-import { toNodeError } from '../shared/nodeError';
+import { serviceFault, toNodeError } from '../shared/nodeError';
 import type { PartnerCenterContext } from '../transport';
 import { apiRequest, maybeCreated } from '../transport';
 import { isReferral, REFERRAL } from './listing';
@@ -23,21 +23,25 @@ export async function getReferral(
 	});
 	if (isReferral(body)) {
 		if (isReferralOf(body, id)) return body;
-		throw new NodeOperationError(
-			this.getNode(),
-			`Partner Center returned referral ${String(body.id)} when asked for ${id}`,
-			{
-				description:
-					'Its answer is another referral, so it was neither output nor used to check a status change. Check the API Base URL in the credential (a proxy or cache in front of Partner Center may answer for another request) and run again.',
-				itemIndex,
-			},
+		throw serviceFault(
+			new NodeOperationError(
+				this.getNode(),
+				`Partner Center returned referral ${String(body.id)} when asked for ${id}`,
+				{
+					description:
+						'Its answer is another referral, so it was neither output nor used to check a status change. Check the API Base URL in the credential (a proxy or cache in front of Partner Center may answer for another request) and run again.',
+					itemIndex,
+				},
+			),
 		);
 	}
-	throw new NodeOperationError(this.getNode(), `Partner Center returned no referral for ${id}`, {
-		description:
-			'Its answer had no referral id (an empty or unexpected body), so there is nothing to output or check. Run again; if it persists, check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service).',
-		itemIndex,
-	});
+	throw serviceFault(
+		new NodeOperationError(this.getNode(), `Partner Center returned no referral for ${id}`, {
+			description:
+				'Its answer had no referral id (an empty or unexpected body), so there is nothing to output or check. Run again; if it persists, check the API Base URL in the credential (it must point at the Partner Center API, not a web page or another service).',
+			itemIndex,
+		}),
+	);
 }
 
 /** Whether `body` is the referral with this id (GUIDs compare without case). */
@@ -89,7 +93,7 @@ function createdReferral(
 	itemIndex: number,
 ): IDataObject {
 	if (isReferral(body)) return body;
-	throw new NodeOperationError(
+	const error = new NodeOperationError(
 		this.getNode(),
 		'Partner Center answered the create without the created referral',
 		{
@@ -97,6 +101,9 @@ function createdReferral(
 			itemIndex,
 		},
 	);
+	// it may have been created (maybeCreated), as after a failure that may have been carried out
+	error.context.writeMaybeDone = true;
+	throw error;
 }
 
 export interface JsonPatchOperation extends IDataObject {
@@ -139,6 +146,8 @@ export async function patchReferral(
 		// The patch was accepted: an error that only named the read would invite running the item again.
 		const failure = toNodeError(this.getNode(), error, itemIndex);
 		failure.description = [failure.description, UPDATE_MADE].filter(Boolean).join(' ');
+		// for whoever words the error anew (a model's tool): the update was made
+		failure.context.updateMade = true;
 		throw failure;
 	}
 }

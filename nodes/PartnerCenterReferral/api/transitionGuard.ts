@@ -2,6 +2,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { ETAG_CHANGED_FOR_MODEL, runsAsTool } from '../shared/tool';
+import { serviceFault } from '../shared/nodeError';
 import type { ReferralState } from '../shared/transitions';
 import { allowedMoves, checkMove, completeMove, describeState } from '../shared/transitions';
 import { etagChangedHint } from '../transport';
@@ -31,14 +33,16 @@ export async function checkTransition(
 ): Promise<CheckedMove> {
 	const current = await getReferral.call(this, id, itemIndex);
 	if (typeof current.status !== 'string' || current.status === '') {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Partner Center returned referral ${id} without a status, so the move cannot be checked`,
-			{
-				description:
-					'Nothing was sent: the node never changes a status without knowing the one it moves from. Get the referral to see what Partner Center returns for it, and run again.',
-				itemIndex,
-			},
+		throw serviceFault(
+			new NodeOperationError(
+				this.getNode(),
+				`Partner Center returned referral ${id} without a status, so the move cannot be checked`,
+				{
+					description:
+						'Nothing was sent: the node never changes a status without knowing the one it moves from. Get the referral to see what Partner Center returns for it, and run again.',
+					itemIndex,
+				},
+			),
 		);
 	}
 	const state: ReferralState = {
@@ -51,7 +55,7 @@ export async function checkTransition(
 			this.getNode(),
 			`The referral ${id} changed since it was read (its eTag is no longer ${expectedETag})`,
 			{
-				description: `Nothing was sent. ${etagChangedHint(REFERRAL)}`,
+				description: `Nothing was sent. ${runsAsTool(this.getNode()) ? ETAG_CHANGED_FOR_MODEL : etagChangedHint(REFERRAL)}`,
 				itemIndex,
 			},
 		);

@@ -31,12 +31,10 @@ export function readMembers(
 		((collection as IDataObject | undefined)?.member as IDataObject[] | undefined) ?? [];
 	return entries.map((entry) => {
 		const member: IDataObject = {
-			email: read.required(
-				parameter,
-				entry.email,
-				email,
-				'an email address for every person, such as someone@contoso.com',
-			),
+			email: read.required(parameter, entry.email, email, {
+				expected: 'an email address for every person, such as someone@contoso.com',
+				forModel: `an email address for every person (name@domain), as the user gave it; never made up`,
+			}),
 		};
 		for (const [key, name] of Object.entries(MEMBER_FIELDS)) {
 			const value = read.optional(`${parameter} → ${name}`, entry[key], text);

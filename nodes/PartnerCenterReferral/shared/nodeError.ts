@@ -14,3 +14,13 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		nodeError.context.itemIndex = itemIndex;
 	return nodeError;
 }
+
+/**
+ * `error` marked as the service's fault: its answer could not be used (not the kind asked for,
+ * another entry, a paging loop, a link elsewhere). Whoever words the error for a reader who can
+ * only call again (a model calling the node as a tool) knows it is not the values sent.
+ */
+export function serviceFault<E extends NodeError>(error: E): E {
+	error.context.serviceFault = true;
+	return error;
+}

@@ -2,7 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { EXAMPLE_REFERRAL_ID, GUID_PATTERN } from './constants';
-import { argumentName, REFERRAL_ID_FOR_MODEL, runsAsTool } from './tool';
+import { argumentName, FIXED_IN_TOOL, REFERRAL_ID_FOR_MODEL, runsAsTool } from './tool';
 
 const EXACT_GUID = new RegExp(`^${GUID_PATTERN}$`);
 
@@ -32,15 +32,14 @@ export function referralIdOf(
 		if (runsAsTool(node)) {
 			// For a model: its own argument's name, what an id is and where to get one; no
 			// editor advice, and no example GUID it could take for a real referral's.
-			const name = argumentName(node, [parameterName]) ?? 'Referral';
-			throw new NodeOperationError(
-				node,
-				`The argument "${name}" is not a referral id (it is ${shown})`,
-				{
-					description: `${REFERRAL_ID_FOR_MODEL} Nothing was sent to Partner Center.`,
-					itemIndex,
-				},
-			);
+			const name = argumentName(node, [parameterName]);
+			const what =
+				name === undefined ? 'This tool\'s setting "Referral"' : `The argument "${name}"`;
+			const fixed = name === undefined ? ` ${FIXED_IN_TOOL}` : '';
+			throw new NodeOperationError(node, `${what} is not a referral id (it is ${shown})`, {
+				description: `${REFERRAL_ID_FOR_MODEL}${fixed} Nothing was sent to Partner Center.`,
+				itemIndex,
+			});
 		}
 		throw new NodeOperationError(
 			node,

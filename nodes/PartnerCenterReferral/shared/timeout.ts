@@ -5,7 +5,8 @@
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { amount, isBlank, readsAs } from './values';
+import { runsAsTool } from './tool';
+import { amount, isBlank, readsAs, ValueReader } from './values';
 
 /** How long one request waits for Partner Center's answer when the option is not set. */
 export const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -27,8 +28,16 @@ export function timeoutMsForOption(
 	const value = readsAs(context, amount, raw);
 	if (value !== undefined && value >= 1 && value <= MAX_TIMEOUT_SECONDS)
 		return Math.round(value * 1000);
+	const node = context.getNode();
+	if (runsAsTool(node)) {
+		// for a model: the value rules' words (its argument, or the tool's own setting)
+		new ValueReader(context, itemIndex).fail('Timeout (Seconds)', raw, {
+			expected: '',
+			forModel: `a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS} (empty for ${DEFAULT_TIMEOUT_SECONDS})`,
+		});
+	}
 	throw new NodeOperationError(
-		context.getNode(),
+		node,
 		`Timeout (Seconds) must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`,
 		{
 			description: `It is ${JSON.stringify(raw)}. Enter a number such as ${DEFAULT_TIMEOUT_SECONDS} (or an expression that gives one), or remove the option to use ${DEFAULT_TIMEOUT_SECONDS} seconds.`,

@@ -43,20 +43,35 @@ export function argumentNameOf(
 	node: Pick<INode, 'parameters'>,
 	displayName: string,
 ): string | undefined {
-	const words = displayName.replace(/\(.*$/, '').trim().split(/\s+/);
-	const name = words
-		.map((word, index) =>
-			index === 0 ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1).toLowerCase(),
-		)
-		.join('');
-	return findKey(node.parameters, name);
+	// "Only Update If Unchanged (ETag)": the name in parentheses too ("eTag")
+	const [outside, inside = ''] = displayName.split(/[()]/);
+	for (const part of [outside, inside]) {
+		const words = part.trim().split(/\s+/).filter(Boolean);
+		if (words.length === 0) continue;
+		const name = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
+		const found = findKey(node.parameters, name.toLowerCase());
+		if (found !== undefined) return found;
+	}
+	return undefined;
 }
 
+/** The $fromAI key of the parameter named `name` (any case): its own, or the first inside it (a list of people). */
 function findKey(parameters: unknown, name: string): string | undefined {
-	if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters))
-		return undefined;
+	if (parameters === null || typeof parameters !== 'object') return undefined;
 	for (const [key, value] of Object.entries(parameters as Record<string, unknown>)) {
-		const found = key === name ? fromAIKey(value) : findKey(value, name);
+		const found =
+			key.toLowerCase() === name ? (fromAIKey(value) ?? anyKeyIn(value)) : findKey(value, name);
+		if (found !== undefined) return found;
+	}
+	return undefined;
+}
+
+/** The first $fromAI key anywhere in `value`. */
+function anyKeyIn(value: unknown): string | undefined {
+	if (typeof value === 'string') return fromAIKey(value);
+	if (value === null || typeof value !== 'object') return undefined;
+	for (const inner of Object.values(value as Record<string, unknown>)) {
+		const found = anyKeyIn(inner);
 		if (found !== undefined) return found;
 	}
 	return undefined;
@@ -106,3 +121,11 @@ export function moreReferralsNote(shown: number): { note: string } {
 		note: `More referrals match than this answer holds: it lists the first ${shown}, and one call answers with at most ${TOOL_MAX_REFERRALS} (a higher limit gives no more). To find the others, narrow the request with this tool's filters, such as status, dates or customer country.`,
 	};
 }
+
+/** After a wrong value a model did not choose (no `$fromAI` behind it): the model cannot change it. */
+export const FIXED_IN_TOOL =
+	'It is fixed in this tool, not one of its arguments, so calling again fails the same way until the tool is set up again.';
+
+/** For a model whose change was refused because the referral changed since it read it (its eTag moved on). */
+export const ETAG_CHANGED_FOR_MODEL =
+	'Read the referral again (Get) for its current state and eTag, check that the change is still wanted, and only then call again, with the new eTag if this tool takes one.';

@@ -13,7 +13,7 @@ import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GUID_PATTERN } from './constants';
-import { argumentNameOf, runsAsTool } from './tool';
+import { argumentNameOf, FIXED_IN_TOOL, runsAsTool, TOOL_MAX_REFERRALS } from './tool';
 
 /**
  * One rule: what it accepts, in words for the error ("a two-letter ISO 3166 country code
@@ -21,11 +21,19 @@ import { argumentNameOf, runsAsTool } from './tool';
  * expects. `read` throws `InvalidValue` for a value it does not accept; `zone` is the
  * workflow's time zone, for date-times written without one.
  */
-export interface Rule<T> {
-	expected: string;
-	/** `expected` for a model calling the node as a tool, when `expected` gives editor advice. */
-	forModel?: string;
+export interface Rule<T> extends Expected {
 	read(value: unknown, zone: string): T;
+}
+
+/**
+ * What a value should be, in words for the error. `forModel` is the same for a model calling
+ * the node as a tool, when `expected` gives editor advice (expressions, other parameters by
+ * their editor names) or an example value a model could take for real data (an id, an email
+ * address, an amount): words that stand alone, without either.
+ */
+export interface Expected {
+	expected: string;
+	forModel?: string;
 }
 
 /** Thrown by a rule's `read` for a value it does not accept. */
@@ -57,10 +65,12 @@ export const text: Rule<string> = {
 function matching(
 	pattern: RegExp,
 	expected: string,
+	forModel: string,
 	normalise = (found: string) => found,
 ): Rule<string> {
 	return {
 		expected,
+		forModel,
 		read(value) {
 			const found = trimmedString(value);
 			return pattern.test(found) ? normalise(found) : refuse();
@@ -73,20 +83,27 @@ const upperCase = (found: string) => found.toUpperCase();
 export const country = matching(
 	/^[A-Za-z]{2}$/,
 	'a two-letter ISO 3166 country code such as US or DE',
+	"a country as its two-letter ISO 3166 code (two letters, not the country's name)",
 	upperCase,
 );
 
 export const currency = matching(
 	/^[A-Za-z]{3}$/,
 	'a three-letter ISO 4217 currency code such as USD or EUR',
+	'a currency as its three-letter ISO 4217 code (three letters, not its name or symbol)',
 	upperCase,
 );
 
-export const email = matching(/^[^\s@]+@[^\s@]+$/, 'an email address such as someone@contoso.com');
+export const email = matching(
+	/^[^\s@]+@[^\s@]+$/,
+	'an email address such as someone@contoso.com',
+	"a person's email address (name@domain), as the user gave it; never made up",
+);
 
 export const guid = matching(
 	new RegExp(`^${GUID_PATTERN}$`),
 	'a GUID such as 65edc0b5-3485-41b7-a17e-dfa9ef4706e2',
+	'a GUID: 32 hexadecimal digits in groups of 8, 4, 4, 4 and 12, separated by dashes, as a Partner Center Referral tool returned it (an engagementId comes with every referral); never made up',
 );
 
 /** Enum values compare without case and spaces: "closed / won" is "Closed/Won", "Sales Qualified" is "SalesQualified". */
@@ -114,9 +131,10 @@ export function oneOf(
  * JSON array as text ('["New","Active"]'), in the order given, each once. Blank entries are
  * skipped; nothing left means not set ([]).
  */
-export function listOf<T>(entry: Rule<T>, expected: string): Rule<T[]> {
+export function listOf<T>(entry: Rule<T>, expected: string, forModel?: string): Rule<T[]> {
 	return {
 		expected,
+		forModel,
 		read(value, zone) {
 			const found = entriesOf(value)
 				.filter((one) => !isBlank(one))
@@ -146,6 +164,7 @@ export function someOf(
 export const texts: Rule<string[]> = listOf(
 	text,
 	`one or more values, ${listShapes(['Microsoft365', 'Azure'])}`,
+	'one or more values: a list, a comma-separated text, or a JSON array of texts',
 );
 
 /** The entries of a list, of a comma-separated or JSON array text, or a single other value (for the entry rule to judge). */
@@ -171,6 +190,7 @@ function entriesOf(value: unknown): unknown[] {
 export const flag: Rule<boolean> = {
 	expected:
 		'true or false (a switch: from an expression, true, false, or the text "true" or "false")',
+	forModel: 'true or false (or the text "true" or "false")',
 	read(value) {
 		if (typeof value === 'boolean') return value;
 		const found = trimmedString(value).toLowerCase();
@@ -188,6 +208,8 @@ export const flag: Rule<boolean> = {
 export const eTag: Rule<string> = {
 	expected:
 		'the eTag exactly as Partner Center gave it (quotes included), such as "2500ec5a-0000-0000-0000-5bf4967d0000", usually {{ $json.eTag }} after a Get. It is sent exactly as it is in the If-Match header, so it cannot hold line breaks, tabs, other control characters, characters outside ASCII, or the header name "If-Match:"',
+	forModel:
+		'the referral\'s eTag exactly as a Partner Center Referral tool returned it in the referral\'s "eTag" field, quotes included (read the referral again to get its current one); never made up. It cannot hold line breaks, tabs, other control characters, characters outside ASCII, or the header name "If-Match:"',
 	read(value) {
 		if (typeof value === 'string' && /[\r\n]/.test(value)) refuse();
 		const found = trimmedString(value);
@@ -201,6 +223,8 @@ const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 /** A number of zero or more: a finite number, or text that is a plain decimal (12, 12.5). */
 export const amount: Rule<number> = {
 	expected: 'a number of zero or more, such as 25000 or 25000.50 (digits and a decimal point only)',
+	forModel:
+		'a number of zero or more: digits, with a decimal point if needed (no sign, currency, spaces or separators)',
 	read(value) {
 		if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : refuse();
 		const found = trimmedString(value);
@@ -217,9 +241,11 @@ export function wholeNumber(
 	min: number,
 	max: number,
 	expected = `a whole number from ${min} to ${max}, as a number or as text of digits such as "${min}"`,
+	forModel?: string,
 ): Rule<number> {
 	return {
 		expected,
+		forModel,
 		read(value, zone) {
 			const found = amount.read(value, zone);
 			return Number.isSafeInteger(found) && found >= min && found <= max ? found : refuse();
@@ -232,6 +258,7 @@ export const limit: Rule<number> = wholeNumber(
 	1,
 	Number.MAX_SAFE_INTEGER,
 	'a whole number of 1 or more, such as 50 or "50" (turn on "Return All" to get every referral)',
+	`a whole number of 1 or more, the most referrals to return (one call returns at most ${TOOL_MAX_REFERRALS}; leave it empty for up to ${TOOL_MAX_REFERRALS})`,
 );
 
 /**
@@ -271,6 +298,8 @@ export function toUtcIso(value: unknown, zone: string): string | undefined {
 export const odataExpression: Rule<string> = {
 	expected:
 		"an OData filter expression whose parentheses balance and whose quoted texts are closed (a quote inside a text is written twice, as in 'O''Brien'), such as details/dealValue ge 10000",
+	forModel:
+		"an OData filter expression on the referral's fields whose parentheses balance and whose quoted texts are closed (a quote inside a text is written twice)",
 	read(value) {
 		const expression = trimmedString(value);
 		let depth = 0;
@@ -314,16 +343,21 @@ export class ValueReader {
 		private readonly noun: 'field' | 'filter' = 'field',
 	) {}
 
-	fail(parameter: string, value: unknown, expected: string): never {
+	/** Fails for `value` of `parameter`, saying what it expects (as a tool, `forModel` when given). */
+	fail(parameter: string, value: unknown, expected: string | Expected): never {
 		const node = this.context.getNode();
+		const words = typeof expected === 'string' ? { expected } : expected;
 		// A model calling the node as a tool knows the parameter by its $fromAI key only.
-		const argument = runsAsTool(node) ? argumentNameOf(node, parameter) : undefined;
-		const [noun, name] = argument === undefined ? [this.noun, parameter] : ['argument', argument];
+		const tool = runsAsTool(node);
+		const argument = tool ? argumentNameOf(node, parameter) : undefined;
+		const [noun, name] = argument !== undefined ? ['argument', argument] : [this.noun, parameter];
+		// As a tool, a value the model did not give is the tool's own: the model cannot change it.
+		const fixed = tool && argument === undefined ? ` ${FIXED_IN_TOOL}` : '';
 		throw new NodeOperationError(
 			node,
-			`The ${noun} "${name}" has an invalid value: ${show(value)}`,
+			`${fixed ? "This tool's setting" : `The ${noun}`} "${name}" has an invalid value: ${show(value)}`,
 			{
-				description: `"${name}" expects ${expected}. Nothing was sent to Partner Center.`,
+				description: `"${name}" expects ${this.expected(words)}.${fixed} Nothing was sent to Partner Center.`,
 				itemIndex: this.itemIndex,
 			},
 		);
@@ -331,20 +365,30 @@ export class ValueReader {
 
 	/** The value read by `rule`, or undefined when it is blank (not set). */
 	optional<T>(parameter: string, value: unknown, rule: Rule<T>): T | undefined {
-		return isBlank(value) ? undefined : this.apply(parameter, value, rule, this.expected(rule));
+		return isBlank(value) ? undefined : this.apply(parameter, value, rule, rule);
 	}
 
-	/** The value read by `rule`; a blank or refused one fails saying `expected`. */
-	required<T>(parameter: string, value: unknown, rule: Rule<T>, expected = this.expected(rule)): T {
+	/** The value read by `rule`; a blank or refused one fails saying `expected` (the rule's words by default). */
+	required<T>(
+		parameter: string,
+		value: unknown,
+		rule: Rule<T>,
+		expected: string | Expected = rule,
+	): T {
 		if (isBlank(value)) this.fail(parameter, value, expected);
 		return this.apply(parameter, value, rule, expected);
 	}
 
-	private expected(rule: Rule<unknown>): string {
-		return (runsAsTool(this.context.getNode()) && rule.forModel) || rule.expected;
+	private expected(words: Expected): string {
+		return (runsAsTool(this.context.getNode()) && words.forModel) || words.expected;
 	}
 
-	private apply<T>(parameter: string, value: unknown, rule: Rule<T>, expected: string): T {
+	private apply<T>(
+		parameter: string,
+		value: unknown,
+		rule: Rule<T>,
+		expected: string | Expected,
+	): T {
 		try {
 			return rule.read(value, (this.zone ??= this.context.getTimezone()));
 		} catch (error) {

@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../shared/constants';
+import { serviceFault } from '../shared/nodeError';
 import type { PartnerCenterContext } from './types';
 import { isNeverConnected } from './signIn';
 
@@ -112,23 +113,27 @@ export function assertSameOrigin(
 	const parsed = parseUrl(link);
 	const linkOrigin = parsed?.origin;
 	if (parsed && (parsed.username !== '' || parsed.password !== '')) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Partner Center returned a next-page link with a user name or password in it',
-			{
-				description: `The link points at ${linkOrigin} with sign-in details in the address, so it was not followed: no credentials may be sent with it. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
-				itemIndex,
-			},
+		throw serviceFault(
+			new NodeOperationError(
+				this.getNode(),
+				'Partner Center returned a next-page link with a user name or password in it',
+				{
+					description: `The link points at ${linkOrigin} with sign-in details in the address, so it was not followed: no credentials may be sent with it. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
+					itemIndex,
+				},
+			),
 		);
 	}
 	if (linkOrigin !== new URL(baseUrl).origin) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Partner Center returned a next-page link to another host',
-			{
-				description: `The link points at ${linkOrigin ?? 'an invalid URL'}, not at the credential's API Base URL (${new URL(baseUrl).origin}), so it was not followed: your access token must not be sent there. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
-				itemIndex,
-			},
+		throw serviceFault(
+			new NodeOperationError(
+				this.getNode(),
+				'Partner Center returned a next-page link to another host',
+				{
+					description: `The link points at ${linkOrigin ?? 'an invalid URL'}, not at the credential's API Base URL (${new URL(baseUrl).origin}), so it was not followed: your access token must not be sent there. Check the API Base URL in the credential, or any proxy in front of Partner Center.`,
+					itemIndex,
+				},
+			),
 		);
 	}
 }

@@ -385,7 +385,8 @@ export function mapFailure(
 	if (failure.deadlineMs !== undefined && failure.waitPastDeadlineMs === undefined) {
 		description += ` It was not tried again: one request with its retries may take at most ${seconds(failure.deadlineMs)} (${DEADLINE_FACTOR} times "Timeout (Seconds)").`;
 	}
-	description += writeFate(failure, request, uncertain);
+	const fate = writeFate(failure, request, uncertain);
+	description += fate;
 
 	const error = new NodeApiError(
 		this.getNode(),
@@ -398,8 +399,14 @@ export function mapFailure(
 		},
 	);
 	error.context.partnerCenterMapped = true;
+	// The description's parts that are facts, not advice, for a caller that words its own
+	// advice: what the service said, and what became of a write that surely was not done.
+	error.context.facts = redact(`${service}${support}`.trim(), secrets);
+	if (!uncertain && !mayHaveBeenProcessed(failure)) error.context.fate = fate.trim();
 	// a write Partner Center answered with success, though the answer was lost: it was done
 	if (failure.kind === 'cutOff' && writes) error.context.writeDone = true;
+	// a write that may have been carried out although it failed
+	else if (writes && mayHaveBeenProcessed(failure)) error.context.writeMaybeDone = true;
 	if (serviceCode) error.context.serviceErrorCode = serviceCode;
 	if (requestId) error.context.requestId = quote(requestId, secrets, MAX_CODE_CHARS);
 	return error;

@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MAX_PAGE_SIZE } from '../shared/constants';
+import { serviceFault } from '../shared/nodeError';
 import { assertSameOrigin, getBaseUrl } from './credential';
 import { PAGING_FAULT_HINT } from './hints';
 import type { ApiRequest, ApiResponse, PartnerCenterContext, Resource } from './types';
@@ -152,10 +153,12 @@ class ListingGuard {
 	}
 
 	private fail(message: string, whatHappened: string): NodeOperationError {
-		return new NodeOperationError(this.context.getNode(), message, {
-			description: `${whatHappened} ${PAGING_FAULT_HINT}`,
-			itemIndex: this.itemIndex,
-		});
+		return serviceFault(
+			new NodeOperationError(this.context.getNode(), message, {
+				description: `${whatHappened} ${PAGING_FAULT_HINT}`,
+				itemIndex: this.itemIndex,
+			}),
+		);
 	}
 }
 

@@ -419,6 +419,8 @@ export function mapSignInFailure(
 	);
 	error.context.partnerCenterMapped = true;
 	error.context.signIn = failure.reason;
+	// The description's part that is a fact, not advice (see mapFailure).
+	error.context.facts = outcome(request, failure.reason !== 'notConnected');
 	if (failure.code) error.context.serviceErrorCode = `AADSTS${failure.code}`;
 	return error;
 }

@@ -219,14 +219,17 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 	const privateDeal = addedSwitch('Private Deal', 'privateDeal');
 
 	if (shareWithMicrosoft && privateDeal) {
-		read.fail(
-			'Share with Microsoft (Co-Sell)',
-			true,
-			'"Private Deal" to be off: a private deal is not shared with Microsoft',
-		);
+		read.fail('Share with Microsoft (Co-Sell)', true, {
+			expected: '"Private Deal" to be off: a private deal is not shared with Microsoft',
+			forModel:
+				'the referral not to be a private deal: a private deal is not shared with Microsoft, so a referral cannot be both',
+		});
 	}
 	if (shareWithMicrosoft && type !== 'Shared') {
-		read.fail('Type', type, 'Shared when "Share with Microsoft (Co-Sell)" is on');
+		read.fail('Type', type, {
+			expected: 'Shared when "Share with Microsoft (Co-Sell)" is on',
+			forModel: 'Shared when the referral is shared with Microsoft (co-sell)',
+		});
 	}
 
 	const optionalText = (name: string, value: unknown) => read.optional(name, value, text);

@@ -18,6 +18,7 @@ import {
 	toolFieldsField,
 } from '../../descriptions/tool';
 import { quote } from '../../shared/odataFilter';
+import { serviceFault } from '../../shared/nodeError';
 import { ValueReader } from '../../shared/values';
 import { getReferralId, listingLimit, readLimit, readSimplify, toolAnswer } from '../parameters';
 import type { SendItem } from '../types';
@@ -57,11 +58,13 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		const referral = await getReferral.call(this, id, itemIndex);
 		const engagementId = referral.engagementId;
 		if (typeof engagementId !== 'string' || engagementId === '') {
-			throw new NodeOperationError(this.getNode(), `Referral ${id} has no engagement ID`, {
-				description:
-					'Partner Center returned the referral without an engagementId, so its related referrals cannot be listed.',
-				itemIndex,
-			});
+			throw serviceFault(
+				new NodeOperationError(this.getNode(), `Referral ${id} has no engagement ID`, {
+					description:
+						'Partner Center returned the referral without an engagementId, so its related referrals cannot be listed.',
+					itemIndex,
+				}),
+			);
 		}
 		// The referral itself is always part of its engagement, even when the list lags behind.
 		const filter = `engagementId eq ${quote(engagementId)}`;
@@ -78,13 +81,15 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 			(entry) => String(entry.engagementId).toLowerCase() !== engagementId.toLowerCase(),
 		);
 		if (stranger) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Partner Center listed referral ${String(stranger.id)} of another engagement as related to ${id}`,
-				{
-					description: `The list for engagement ${engagementId} held a referral of engagement ${String(stranger.engagementId)}, so nothing was output rather than unrelated referrals. Check the API Base URL in the credential (a proxy in front of Partner Center may drop the filter) and run again.`,
-					itemIndex,
-				},
+			throw serviceFault(
+				new NodeOperationError(
+					this.getNode(),
+					`Partner Center listed referral ${String(stranger.id)} of another engagement as related to ${id}`,
+					{
+						description: `The list for engagement ${engagementId} held a referral of engagement ${String(stranger.engagementId)}, so nothing was output rather than unrelated referrals. Check the API Base URL in the credential (a proxy in front of Partner Center may drop the filter) and run again.`,
+						itemIndex,
+					},
+				),
 			);
 		}
 		return toolAnswer(this, itemIndex, simplify, related);

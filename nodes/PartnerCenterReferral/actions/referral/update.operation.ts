@@ -159,7 +159,14 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): SendItem {
 		patch.push({ op: 'add', path: '/customerProfile/team/-', value: contact });
 	}
 	if (patch.length === 0) {
-		read.fail('Update Fields', {}, 'at least one field to change (add one with "Add Field")');
+		read.fail(
+			'Update Fields',
+			{},
+			{
+				expected: 'at least one field to change (add one with "Add Field")',
+				forModel: 'at least one field to change: every value this call gave was empty',
+			},
+		);
 	}
 	const expectedETag = readETagOption(read, options);
 
