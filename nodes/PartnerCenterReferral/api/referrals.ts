@@ -139,6 +139,8 @@ export async function patchReferral(
 		// The patch was accepted: an error that only named the read would invite running the item again.
 		const failure = toNodeError(this.getNode(), error, itemIndex);
 		failure.description = [failure.description, UPDATE_MADE].filter(Boolean).join(' ');
+		// and the run counts the item among those already written (actions/router.ts)
+		failure.context.writeDone = true;
 		throw failure;
 	}
 }
