@@ -30,7 +30,7 @@ import {
 	targetFilter,
 } from './changes';
 import type { Expiring } from './expiry';
-import { detectExpiring, expiresMsOf, hoursLeft, isWaiting } from './expiry';
+import { detectExpiring, expiresMsOf, hoursLeft, isWaiting, WAITING_FILTER } from './expiry';
 import type { PollSettings } from './parameters';
 import { readPollSettings } from './parameters';
 
@@ -207,8 +207,6 @@ async function pollExpiring(
 function waitingQuery(userFilter: string | undefined): IDataObject {
 	return { $filter: userFilter ? `${WAITING_FILTER} and (${userFilter})` : WAITING_FILTER };
 }
-
-const WAITING_FILTER = "status eq 'New'";
 
 function memoryFullMessage(name: string, what: string): string {
 	return `Partner Center Referral Trigger "${name}": ${what}; it remembers the status of at most ${MAX_OPEN}. For the others Status Changed fires only when Partner Center stamps the move (acceptedDateTime, closedDateTime), so a move may not fire. Narrow the trigger's filters to fewer referrals.`;
