@@ -17,6 +17,7 @@ import type { Change, StateOwner, TriggerEvent, TriggerState } from './changes';
 import {
 	buildStatusMemory,
 	detectChanges,
+	EVENT_NAMES,
 	matchesTarget,
 	otherOwner,
 	OVERLAP_MS,
@@ -163,9 +164,14 @@ function madeFor(
 	event: string,
 ): string {
 	if (other === 'event')
-		return `Trigger On "${saved?.event ?? ''}", not "${event}" (the same trigger node)`;
+		return `Trigger On "${eventName(saved?.event ?? '')}", not "${eventName(event)}" (the same trigger node)`;
 	if (other === 'filters') return 'other filters (the same trigger node)';
 	return `another trigger node of the same name (n8n keeps a deleted node's state under its name; that node's id was ${saved?.node ?? ''})`;
+}
+
+/** A Trigger On value as the node shows it (a value it does not know as it is). */
+function eventName(event: string): string {
+	return Object.hasOwn(EVENT_NAMES, event) ? EVENT_NAMES[event as TriggerEvent] : event;
 }
 
 /**
