@@ -13,4 +13,6 @@ module.exports = {
 	// Most of the suite's CPU time is each file loading n8n's engine, which workers do in parallel.
 	maxWorkers: '100%',
 	testTimeout: 30000,
+	// nock patches node:http for the whole worker: each file that loaded it removes it when done
+	setupFilesAfterEnv: ['<rootDir>/test/restoreNock.ts'],
 };

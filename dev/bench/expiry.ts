@@ -31,6 +31,8 @@ const PAGE_LATENCY_MS = 200;
 interface PollFigures {
 	ms: number;
 	requests: number;
+	/** referrals New and Incoming when the poll ran (what it lists): the sandbox closes those that expire */
+	listed: number;
 	fired: number;
 	/** fired exactly the referrals whose window opened since the last poll (at activation: every one inside it) */
 	exact: boolean;
@@ -38,8 +40,6 @@ interface PollFigures {
 
 export interface ExpiryResult {
 	waiting: number;
-	/** referrals New and Incoming in the sandbox: the generated ones and its documented example */
-	listed: number;
 	closed: number;
 	notifyDays: number;
 	activation: PollFigures;
@@ -103,6 +103,11 @@ export async function expiryScenario(): Promise<{
 			staticData: IDataObject,
 			expected: string[],
 		): Promise<PollFigures> => {
+			const listed = sandbox.referrals
+				.all()
+				.filter(
+					(referral) => referral.status === 'New' && referral.direction === 'Incoming',
+				).length;
 			sandbox.resetCounters();
 			const started = performance.now();
 			const { items } = await runPoll(
@@ -114,6 +119,7 @@ export async function expiryScenario(): Promise<{
 			return {
 				ms,
 				requests: sandbox.counters.requests,
+				listed,
 				fired: fired.length,
 				exact: JSON.stringify(fired) === JSON.stringify(expected),
 			};
@@ -144,10 +150,6 @@ export async function expiryScenario(): Promise<{
 		const fullStateBytes = Buffer.byteLength(JSON.stringify(full));
 		const result: ExpiryResult = {
 			waiting: WAITING,
-			listed: sandbox.referrals
-				.all()
-				.filter((referral) => referral.status === 'New' && referral.direction === 'Incoming')
-				.length,
 			closed: CLOSED,
 			notifyDays: NOTIFY_DAYS,
 			activation,
@@ -180,7 +182,10 @@ function expiryTable(result: ExpiryResult): string {
 
 function expiryTargets(result: ExpiryResult): Target[] {
 	const polls = [result.activation, result.quiet, result.hourLater];
-	const pages = Math.ceil(result.listed / 100);
+	// one listing of what is New at that poll (the generated ones and the sandbox's example,
+	// less those the sandbox closed as they expired): a page a hundred
+	const later = [result.quiet, result.hourLater];
+	const pages = later.map((figures) => Math.ceil(figures.listed / 100));
 	return [
 		{
 			name: 'Trigger About to Expire: fires exactly the referrals whose window opened',
@@ -192,9 +197,9 @@ function expiryTargets(result: ExpiryResult): Target[] {
 		},
 		{
 			name: 'Trigger About to Expire: requests of a later poll (one listing of New)',
-			target: `${pages} (pages of ${result.listed})`,
-			actual: `${result.quiet.requests}, ${result.hourLater.requests}`,
-			pass: result.quiet.requests <= pages && result.hourLater.requests <= pages,
+			target: `${pages.join(', ')} (pages of ${later.map((figures) => figures.listed).join(', ')})`,
+			actual: later.map((figures) => figures.requests).join(', '),
+			pass: later.every((figures, index) => figures.requests <= pages[index]),
 		},
 	];
 }

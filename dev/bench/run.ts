@@ -31,9 +31,9 @@
  * Prints a table and writes bench/results.json. Exits 0 whether targets pass or not, 1 only
  * if something crashed. Options: --sequential=N (ids of the sequential baseline, default 200,
  * extrapolated to 1,000; --sequential=1000 runs them all, about 40 s more); --only=GROUPS
- * (comma-separated, of pool, baselines, rate, getmany, trigger, burst, memory, expiry: run only those,
- * e.g.
- * --only=pool,rate to compare the throttling rows without the rest).
+ * (comma-separated, of pool, baselines, rate, getmany, trigger, burst, memory, expiry: run only
+ * those, e.g. --only=pool,rate to compare the throttling rows without the rest; their results go
+ * to bench/only-GROUPS/results.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

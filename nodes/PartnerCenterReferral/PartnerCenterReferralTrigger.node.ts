@@ -15,6 +15,7 @@ import {
 	typeFilter,
 } from './descriptions/filters';
 import { DEFAULT_NOTIFY_BEFORE, MAX_LOOKBACK_DAYS, statusTargets } from './trigger/parameters';
+import { EVENT_NAMES } from './trigger/changes';
 import { poll } from './trigger/poll';
 
 export class PartnerCenterReferralTrigger implements INodeType {
@@ -40,23 +41,23 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
-						name: 'New Referral',
+						name: EVENT_NAMES.referralCreated,
 						value: 'referralCreated',
 						description: 'A referral was created (e.g. Microsoft sent you a new lead)',
 					},
 					{
-						name: 'Referral Updated',
+						name: EVENT_NAMES.referralUpdated,
 						value: 'referralUpdated',
 						description: 'An existing referral changed in any way',
 					},
 					{
-						name: 'Status Changed',
+						name: EVENT_NAMES.statusChanged,
 						value: 'statusChanged',
 						description:
 							'A referral moved to another status or substatus (e.g. accepted, won, lost, expired: To Statuses Closed / Expired)',
 					},
 					{
-						name: 'About to Expire',
+						name: EVENT_NAMES.aboutToExpire,
 						value: 'aboutToExpire',
 						description:
 							'A referral still waiting for your answer (New) expires within Notify Before. Once it expires it moves to Closed / Expired, which Status Changed reports.',

@@ -106,7 +106,11 @@ describe('Partner Center Referral Trigger: a state left by another trigger node 
 	});
 
 	it.each<[string, INodeParameters, string]>([
-		['another event', { event: 'statusChanged', filters: {} }, 'Trigger On "referralUpdated"'],
+		[
+			'another event',
+			{ event: 'statusChanged', filters: {} },
+			'Trigger On "Referral Updated", not "Status Changed"',
+		],
 		[
 			'other filters',
 			{ event: 'referralUpdated', filters: { direction: 'Incoming' } },

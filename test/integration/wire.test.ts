@@ -8,9 +8,7 @@
  * the trickling tests take about a second per attempt. The outcome is asserted, not the time:
  * without a limit on the whole answer they would wait for minutes, past jest's timeout.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runPoll } from '../../dev/harness';
@@ -24,44 +22,7 @@ import {
 	runOptions,
 	runReferral,
 } from '../fixtures';
-
-interface RawServer {
-	url: string;
-	/** "METHOD path" of every request received. */
-	requests: string[];
-	/** Answers still open (a trickle the client has not closed). */
-	open: Set<ServerResponse>;
-}
-
-type Handler = (
-	request: IncomingMessage,
-	response: ServerResponse,
-	server: RawServer,
-	body: string,
-) => void;
-
-const servers: Server[] = [];
-
-async function rawServer(handler: Handler): Promise<RawServer> {
-	const server = createServer();
-	servers.push(server);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const raw: RawServer = {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		requests: [],
-		open: new Set(),
-	};
-	server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-		raw.requests.push(`${request.method} ${request.url}`);
-		raw.open.add(response);
-		response.on('close', () => raw.open.delete(response));
-		let body = '';
-		request
-			.on('data', (chunk: Buffer) => (body += chunk.toString()))
-			.on('end', () => handler(request, response, raw, body));
-	});
-	return raw;
-}
+import { allClosed, closeRawServers, json, rawServer } from '../rawServer';
 
 const TRICKLE_MS = 500;
 
@@ -91,32 +52,13 @@ function cutOff(response: ServerResponse, status: number, body: unknown, chunked
 	response.write(text.slice(0, 40), () => response.socket?.destroy());
 }
 
-const json = (response: ServerResponse, status: number, body: unknown) => {
-	response.writeHead(status, { 'Content-Type': 'application/json' });
-	response.end(JSON.stringify(body));
-};
-
-/** Resolves once every answer the server began has been closed (the node let go of its socket). */
-async function allClosed(server: RawServer): Promise<void> {
-	await Promise.all(
-		[...server.open].map(
-			async (response) => await new Promise((resolve) => response.once('close', resolve)),
-		),
-	);
-}
-
 beforeEach(() => {
 	jest.spyOn(timing, 'sleep').mockResolvedValue();
 	jest.spyOn(timing, 'random').mockReturnValue(0.5);
 });
 afterEach(async () => {
 	jest.restoreAllMocks();
-	await Promise.all(
-		servers.splice(0).map(async (server) => {
-			server.closeAllConnections();
-			await new Promise((resolve) => server.close(resolve));
-		}),
-	);
+	await closeRawServers();
 });
 
 const withBase = (url: string) => runOptions({ baseUrl: url });
@@ -184,7 +126,7 @@ describe('Timeout (Seconds) bounds the whole answer: headers at once, then a byt
 
 			expect(items).toEqual([]);
 			expect(error?.message).toMatch(TIMED_OUT_READ);
-			expect(api.requests.filter((line) => line.includes('page=2'))).toHaveLength(1);
+			expect(api.lines().filter((line) => line.includes('page=2'))).toHaveLength(1);
 			await allClosed(api);
 		},
 		JEST_LIMIT,
@@ -220,7 +162,7 @@ describe('Timeout (Seconds) bounds the whole answer: headers at once, then a byt
 			const { items, error } = await runReferral(create(), {}, withBase(api.url));
 
 			expect(items).toEqual([]);
-			expect(api.requests).toEqual(['POST /v1.0/engagements/referrals']);
+			expect(api.lines()).toEqual(['POST /v1.0/engagements/referrals']);
 			expect(error?.message).toBe(
 				'Partner Center created the referral, but its answer did not arrive in time',
 			);
@@ -291,7 +233,7 @@ describe('A 2xx whose body is cut off: the write was done, a read is read again'
 			withBase(api.url),
 		);
 
-		expect(api.requests).toEqual([`PATCH /v1.0/engagements/referrals/${EXAMPLE_ID}`]);
+		expect(api.lines()).toEqual([`PATCH /v1.0/engagements/referrals/${EXAMPLE_ID}`]);
 		expect(error?.message).toBe(
 			`Partner Center made the change to referral ${EXAMPLE_ID}, but its answer was cut off`,
 		);
@@ -334,7 +276,7 @@ describe('A 2xx whose body is cut off: the write was done, a read is read again'
 			withBase(api.url),
 		);
 
-		expect(api.requests.filter((line) => line.startsWith('PATCH'))).toHaveLength(1);
+		expect(api.lines().filter((line) => line.startsWith('PATCH'))).toHaveLength(1);
 		expect(error?.message).toBe(
 			`Partner Center made the change to referral ${EXAMPLE_ID}, but its answer was cut off`,
 		);
@@ -375,6 +317,6 @@ describe('A 2xx whose body is cut off: the write was done, a read is read again'
 
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(4);
-		expect(api.requests.filter((line) => line.includes('page=2'))).toHaveLength(2);
+		expect(api.lines().filter((line) => line.includes('page=2'))).toHaveLength(2);
 	});
 });

@@ -6,9 +6,7 @@
  * short, and a token refreshed during the execution is masked. Raw HTTP servers on
  * 127.0.0.1: two servers are two origins.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -24,55 +22,12 @@ import {
 	runOptions,
 	runReferral,
 } from '../fixtures';
+import { closeRawServers, json, rawServer } from '../rawServer';
 import { createParameters, listPage } from './helpers';
 
-interface RawServer {
-	url: string;
-	/** "METHOD path" of every request it received, and the Authorization header it came with. */
-	requests: Array<{ line: string; authorization?: string }>;
-	close(): Promise<void>;
-}
-
-type Handler = (request: IncomingMessage, response: ServerResponse, server: RawServer) => void;
-
-const servers: Server[] = [];
-
-async function rawServer(handler: Handler): Promise<RawServer> {
-	const server = createServer();
-	servers.push(server);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const raw: RawServer = {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		requests: [],
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise((resolve) => server.close(resolve));
-		},
-	};
-	server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-		raw.requests.push({
-			line: `${request.method} ${request.url}`,
-			authorization: request.headers.authorization,
-		});
-		// read the whole request before answering, as a real service does
-		request.on('data', () => undefined).on('end', () => handler(request, response, raw));
-	});
-	return raw;
-}
-
-const json = (
-	response: ServerResponse,
-	status: number,
-	body: unknown,
-	headers: Record<string, string> = {},
-) => {
-	response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-	response.end(JSON.stringify(body));
-};
-
 const redirect =
-	(status: number, location: string): Handler =>
-	(_request, response) => {
+	(status: number, location: string) =>
+	(_request: IncomingMessage, response: ServerResponse): void => {
 		response.writeHead(status, { Location: location });
 		response.end();
 	};
@@ -92,12 +47,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
 	jest.restoreAllMocks();
-	await Promise.all(
-		servers.splice(0).map(async (server) => {
-			server.closeAllConnections();
-			await new Promise((resolve) => server.close(resolve));
-		}),
-	);
+	await closeRawServers();
 });
 
 const get = (options: INodeParameters = {}): INodeParameters => ({
@@ -164,7 +114,7 @@ describe('Redirects are not followed: the token stays with the API Base URL', ()
 		);
 		const api = await rawServer((request, response, self) => {
 			if (request.url?.includes('skiptoken')) {
-				redirect(302, `${other.url}${REFERRALS}?$skiptoken=2`)(request, response, self);
+				redirect(302, `${other.url}${REFERRALS}?$skiptoken=2`)(request, response);
 			} else {
 				json(response, 200, listPage([referral(guid(1))], `${self.url}${REFERRALS}?$skiptoken=2`));
 			}
@@ -185,7 +135,7 @@ describe('Redirects are not followed: the token stays with the API Base URL', ()
 	it('a redirect to the same origin is not followed either (one rule), nor retried', async () => {
 		const api = await rawServer((request, response, self) => {
 			if (request.url?.startsWith('/elsewhere')) json(response, 200, exampleReferral());
-			else redirect(308, `${self.url}/elsewhere`)(request, response, self);
+			else redirect(308, `${self.url}/elsewhere`)(request, response);
 		});
 
 		const { error } = await runReferral(get(), {}, withBase(api.url));

@@ -7,13 +7,12 @@
  * the token endpoint, on the sign-in failure path that quotes the token endpoint's answer and on
  * Partner Center's own error.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { redact } from '../../nodes/PartnerCenterReferral/transport/redact';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { EXAMPLE_ID, runOptions, runReferral } from '../fixtures';
+import { closeRawServers, json, rawServer } from '../rawServer';
 
 const CLIENT_ID = '3f2c1e5a-1111-4222-8333-944455556666';
 const CLIENT_SECRET = 'Q8~a+b/c d"e\'f\\g~Zx9.secret';
@@ -78,13 +77,9 @@ describe('redact', () => {
 });
 
 describe('the node, with secrets echoed in every form', () => {
-	const servers: Server[] = [];
 	afterEach(async () => {
 		jest.restoreAllMocks();
-		for (const server of servers.splice(0)) {
-			server.closeAllConnections();
-			await new Promise((resolve) => server.close(resolve));
-		}
+		await closeRawServers();
 	});
 
 	/** A server answering the token endpoint with `token` and everything else with `api`. */
@@ -92,22 +87,11 @@ describe('the node, with secrets echoed in every form', () => {
 		token: (body: string, request: IncomingMessage, response: ServerResponse) => void,
 		api: (request: IncomingMessage, response: ServerResponse) => void,
 	): Promise<string> {
-		const server = createServer((request, response) => {
-			let body = '';
-			request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-			request.on('end', () =>
-				request.url?.startsWith('/token') ? token(body, request, response) : api(request, response),
-			);
-		});
-		servers.push(server);
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const server = await rawServer((request, response, _server, body) =>
+			request.url?.startsWith('/token') ? token(body, request, response) : api(request, response),
+		);
+		return server.url;
 	}
-
-	const json = (response: ServerResponse, status: number, body: unknown) => {
-		response.writeHead(status, { 'Content-Type': 'application/json' });
-		response.end(JSON.stringify(body));
-	};
 
 	const credential = (url: string) =>
 		runOptions({

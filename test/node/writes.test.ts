@@ -153,6 +153,34 @@ describe('A write that fails mid-run says which items were already written', () 
 		);
 	});
 
+	it('counts an update Partner Center accepted (204) whose read afterwards failed as written', async () => {
+		const ids = [guid(1), guid(2)];
+		nock(API)
+			.patch(`${REFERRALS}/${ids[0]}`)
+			.delay(40)
+			.reply(204)
+			// the read after the 204 fails, or is not even sent once the pool has stopped
+			.get(`${REFERRALS}/${ids[0]}`)
+			.optionally()
+			.reply(404, { error: { code: 'itemNotFound', message: 'not yet' } })
+			.patch(`${REFERRALS}/${ids[1]}`)
+			.reply(404, { error: { code: 'itemNotFound', message: 'nope' } });
+		const { error } = await runReferral(
+			{
+				operation: 'update',
+				referralId: idFromItem(),
+				updateFields: { notes: 'x' },
+				options: { concurrency: 2 },
+			},
+			{ items: ids.map((id) => ({ id })) },
+		);
+		expect(error?.message).toBe(`Referral ${ids[1]} was not found`);
+		// item 0's update was made: running it again would write it twice
+		expect(error?.description).toContain(
+			'Already written before the node stopped (items counted from 0): item 0. Do not run these items again.',
+		);
+	});
+
 	it('says nothing about written items when nothing was written', async () => {
 		nock(API)
 			.post(REFERRALS)

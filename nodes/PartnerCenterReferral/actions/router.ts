@@ -82,7 +82,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const nodeError = toNodeError(this.getNode(), error, itemIndex);
 				// as a model's tool, advice a model can act on (actions/toolErrors.ts)
 				if (runsAsTool(this.getNode())) forModel(nodeError);
-				// its answer was lost, but Partner Center did the write (transport: a cut-off answer)
+				// Partner Center did the write, though the item failed: its answer was cut off
+				// (transport/errors.ts), or reading the referral after it failed (api/referrals.ts)
 				if (handler.writes && nodeError.context.writeDone === true)
 					written.push({ itemIndex, ids: [] });
 				if (!this.continueOnFail()) throw nodeError;

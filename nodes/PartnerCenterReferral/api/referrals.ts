@@ -148,6 +148,8 @@ export async function patchReferral(
 		failure.description = [failure.description, UPDATE_MADE].filter(Boolean).join(' ');
 		// for whoever words the error anew (a model's tool): the update was made
 		failure.context.updateMade = true;
+		// and the run counts the item among those already written (actions/router.ts)
+		failure.context.writeDone = true;
 		throw failure;
 	}
 }

@@ -2,9 +2,9 @@
  * One request to Partner Center. It goes through n8n's `httpRequestWithAuthentication` with
  * the Partner Center OAuth2 credential (n8n signs it and refreshes the token on a 401), holds
  * a slot of the execution's throttle per attempt (see throttle.ts), waits at most the
- * timeouts of deadline.ts (each attempt bounded on the wire by attempt.ts), is retried as retry.ts says (a 429 for as long as the request's
- * time limit lasts, the whole pool pausing when the pool cannot explain it), and a failure
- * becomes the error errors.ts maps it to. Redirects are never followed (a 3xx is a failure):
+ * timeouts of deadline.ts (each attempt bounded on the wire by attempt.ts), is retried as
+ * retry.ts says (a 429 for as long as the request's time limit lasts, the whole pool pausing
+ * when the pool cannot explain it), and a failure becomes the error errors.ts maps it to. Redirects are never followed (a 3xx is a failure):
  * n8n would send the token to wherever the redirect points, and send a write again.
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';

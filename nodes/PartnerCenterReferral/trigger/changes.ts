@@ -41,6 +41,14 @@ export type TriggerEvent =
 	| 'statusChanged'
 	| 'aboutToExpire';
 
+/** Each Trigger On value's name, as the node shows it (its description and its messages use these). */
+export const EVENT_NAMES: Record<TriggerEvent, string> = {
+	referralCreated: 'New Referral',
+	referralUpdated: 'Referral Updated',
+	statusChanged: 'Status Changed',
+	aboutToExpire: 'About to Expire',
+};
+
 /** How far before the service's time each window starts (late writes, clock skew). */
 export const OVERLAP_MS = 5 * 60 * 1000;
 

@@ -65,6 +65,9 @@ export function expiresMsOf(referral: IDataObject): number {
 	return serviceTimeMs(referral.expirationDateTime);
 }
 
+/** The listing of the referrals waiting for an answer (isWaiting, as Partner Center filters). */
+export const WAITING_FILTER = "status eq 'New'";
+
 /** Whether the referral is still waiting for an answer (status New, any letter case). */
 export function isWaiting(referral: IDataObject): boolean {
 	return typeof referral.status === 'string' && referral.status.toLowerCase() === 'new';

@@ -17,6 +17,7 @@ import type { Change, StateOwner, TriggerEvent, TriggerState } from './changes';
 import {
 	buildStatusMemory,
 	detectChanges,
+	EVENT_NAMES,
 	matchesTarget,
 	otherOwner,
 	OVERLAP_MS,
@@ -30,7 +31,7 @@ import {
 	targetFilter,
 } from './changes';
 import type { Expiring } from './expiry';
-import { detectExpiring, expiresMsOf, hoursLeft, isWaiting } from './expiry';
+import { detectExpiring, expiresMsOf, hoursLeft, isWaiting, WAITING_FILTER } from './expiry';
 import type { PollSettings } from './parameters';
 import { readPollSettings } from './parameters';
 
@@ -163,9 +164,14 @@ function madeFor(
 	event: string,
 ): string {
 	if (other === 'event')
-		return `Trigger On "${saved?.event ?? ''}", not "${event}" (the same trigger node)`;
+		return `Trigger On "${eventName(saved?.event ?? '')}", not "${eventName(event)}" (the same trigger node)`;
 	if (other === 'filters') return 'other filters (the same trigger node)';
 	return `another trigger node of the same name (n8n keeps a deleted node's state under its name; that node's id was ${saved?.node ?? ''})`;
+}
+
+/** A Trigger On value as the node shows it (a value it does not know as it is). */
+function eventName(event: string): string {
+	return Object.hasOwn(EVENT_NAMES, event) ? EVENT_NAMES[event as TriggerEvent] : event;
 }
 
 /**
@@ -207,8 +213,6 @@ async function pollExpiring(
 function waitingQuery(userFilter: string | undefined): IDataObject {
 	return { $filter: userFilter ? `${WAITING_FILTER} and (${userFilter})` : WAITING_FILTER };
 }
-
-const WAITING_FILTER = "status eq 'New'";
 
 function memoryFullMessage(name: string, what: string): string {
 	return `Partner Center Referral Trigger "${name}": ${what}; it remembers the status of at most ${MAX_OPEN}. For the others Status Changed fires only when Partner Center stamps the move (acceptedDateTime, closedDateTime), so a move may not fire. Narrow the trigger's filters to fewer referrals.`;
