@@ -496,25 +496,35 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 		}
 	});
 
-	it.each<[string, nock.ReplyBody, string]>([
-		[
-			'a body that is not JSON',
-			'{"id": "0000',
-			'Partner Center returned a response that is not valid JSON',
-		],
-		['no body', '', 'Partner Center answered the create without the created referral'],
-		[
-			'an object without an id',
-			{ status: 'New' },
-			'Partner Center answered the create without the created referral',
-		],
-	])('after a 201 with %s: may or may not have been created', async (_label, body, message) => {
-		nock(API).post(REFERRALS).reply(201, body, { 'Content-Type': 'application/json' });
+	it('after a 201 with a body that is not JSON: may or may not have been created', async () => {
+		nock(API).post(REFERRALS).reply(201, '{"id": "0000', { 'Content-Type': 'application/json' });
 		const { items, error } = await runReferral(create());
 		expect(items).toEqual([]);
-		expect(error?.message).toBe(message);
+		expect(error?.message).toBe('Partner Center returned a response that is not valid JSON');
 		expectCheckBeforeRerun(error?.description);
 	});
+
+	it.each<[string, nock.ReplyBody]>([
+		['no body', ''],
+		['an object without an id', { status: 'New' }],
+	])(
+		'after a 201 with %s: created, its answer without it; how to find it, never "not created"',
+		async (_label, body) => {
+			nock(API).post(REFERRALS).reply(201, body, { 'Content-Type': 'application/json' });
+			const { items, error } = await runReferral(create());
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(
+				'Partner Center created the referral, but its answer did not contain it',
+			);
+			expect(error?.description).toContain('It answered 201, but without the new referral');
+			expect(error?.description).toContain(
+				'Do not run this item again: that would create a second referral.',
+			);
+			expect(error?.description).toContain('Get Many with Sort "Created, Newest First"');
+			expect(error?.description).not.toMatch(/not created|may or may not/);
+			expect(error?.context.writeDone).toBe(true);
+		},
+	);
 
 	it.each<[number, string]>([
 		[400, 'Partner Center rejected the request as invalid: Bad'],
