@@ -451,13 +451,22 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 	/** The advice a failed create gets: never "try again" where the referral may exist. */
 	function expectCheckBeforeRerun(description: string | undefined | null) {
 		expect(description).toContain(MAYBE);
+		// how to find it by what this item sent (one text with a cut-off 201's), not a placeholder
 		expect(description).toContain(
-			'Before re-running this item, check whether it exists: Get Many with Created After',
+			'Before re-running this item, check whether it exists. To find it, run Get Many with Sort "Created, Newest First" (a new referral is among the first): it has the customer name "Fabrikam Inc"',
 		);
-		expect(description).toContain("externalReferenceId eq '<your reference>'");
+		expect(description).not.toContain('<your reference>');
 		expect(description).toContain('Partner Center portal');
 		expect(description).not.toMatch(/try again/i);
 	}
+
+	it('after a 502: how to check names the external reference ID the item sent', async () => {
+		nock(API).post(REFERRALS).reply(502, {});
+		const { error } = await runReferral(create({}, { externalReferenceId: 'CRM-4711' }));
+		expect(error?.description).toContain(MAYBE);
+		expect(error?.description).toContain('it has the external reference ID "CRM-4711"');
+		expect(error?.description).not.toContain('<your reference>');
+	});
 
 	it.each([500, 503])(
 		'after a %s: may or may not have been created, check before re-running',

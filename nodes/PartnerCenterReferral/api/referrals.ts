@@ -6,7 +6,7 @@ import { REFERRALS_PATH } from '../shared/constants';
 import { serviceFault, toNodeError } from '../shared/nodeError';
 import type { PartnerCenterContext } from '../transport';
 import { apiRequest } from '../transport';
-import { isReferral, REFERRAL } from './listing';
+import { findCreatedHint, isReferral, REFERRAL } from './listing';
 
 /** Reads one referral; an answer that is not a referral (no id, e.g. an empty body) is an error. */
 export async function getReferral(
@@ -58,7 +58,7 @@ export async function createReferral(
 	body: IDataObject,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const howToFind = findCreated(body);
+	const howToFind = findCreatedHint(body);
 	const { statusCode, body: created } = await apiRequest.call(this, {
 		method: 'POST',
 		path: REFERRALS_PATH,
@@ -69,22 +69,6 @@ export async function createReferral(
 		findCreated: howToFind,
 	});
 	return createdReferral.call(this, created, statusCode, howToFind, itemIndex);
-}
-
-/**
- * How to find the referral a create made when its answer was lost: by what it was sent with
- * (its external reference ID, else its name, else the customer's name), newest first.
- */
-function findCreated(body: IDataObject): string {
-	const customer = (body.customerProfile as IDataObject | undefined)?.name;
-	const [label, value] =
-		[
-			['external reference ID', body.externalReferenceId],
-			['name', body.name],
-			['customer name', customer],
-		].find(([, candidate]) => typeof candidate === 'string' && candidate !== '') ?? [];
-	const by = label ? `: it has the ${String(label)} ${JSON.stringify(value)}` : '';
-	return `To find it, run Get Many with Sort "Created, Newest First" (it is among the first)${by}, or see the Referrals page of the Partner Center portal.`;
 }
 
 /**

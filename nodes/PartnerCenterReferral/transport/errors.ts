@@ -10,7 +10,14 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { AttemptTimedOut } from './attempt';
 import { DEADLINE_FACTOR } from './deadline';
-import { etagChangedHint, maybeAdded, maybeCreated, maybeUpdated, NETWORK_FAILURES } from './hints';
+import {
+	etagChangedHint,
+	findCreated,
+	maybeAdded,
+	maybeCreated,
+	maybeUpdated,
+	NETWORK_FAILURES,
+} from './hints';
 import type { ApiRequest, PartnerCenterContext } from './types';
 import { headerValue, isRepeatable, resourceOf } from './types';
 import { redact } from './redact';
@@ -303,7 +310,7 @@ export function mapFailure(
 				description = `Partner Center answered ${status}, but ${cut}. ${check} your network and any proxy between n8n and Partner Center (something may be cutting answers short), and try again.`;
 			} else if (request.method === 'POST') {
 				message = `Partner Center created the ${one}, but its answer ${answer}`;
-				description = `It answered ${status}, but ${cut}, so the node cannot output the new ${one}. Do not run this item again: that would create a second ${one}. ${request.findCreated ?? resource.findCreatedHint ?? `Find the new ${one} in Partner Center.`}`;
+				description = `It answered ${status}, but ${cut}, so the node cannot output the new ${one}. Do not run this item again: that would create a second ${one}. ${findCreated(request) ?? `Find the new ${one} in Partner Center.`}`;
 			} else {
 				message = `Partner Center made the change${named ? ` to ${one}${named}` : ''}, but its answer ${answer}`;
 				description = `It answered ${status}, but ${cut}. The change was made: do not run this item again; Get the ${one} to see it.`;
@@ -420,7 +427,8 @@ function writeFate(failure: Failure, request: ApiRequest, uncertain: boolean): s
 	const { one } = resource.noun;
 	// A POST is a create (the only POST of this API).
 	const isCreate = request.method === 'POST';
-	if (uncertain) return ` ${isCreate ? maybeCreated(resource) : maybeAdded(resource)}`;
+	if (uncertain)
+		return ` ${isCreate ? maybeCreated(resource, findCreated(request)) : maybeAdded(resource)}`;
 	if (mayHaveBeenProcessed(failure)) return ` ${maybeUpdated(resource)}`;
 	if (wasSent(failure) === false) {
 		return ` Nothing was sent to Partner Center. The ${one} was not ${isCreate ? 'created' : 'changed'}.`;
