@@ -44,7 +44,10 @@ export interface Failure {
 	sent?: Sent;
 	/** A redirect (3xx): where it pointed, as "host" (or "host (plain http)"), if it said. */
 	redirectTo?: string;
-	/** The request got no (whole) answer within this many ms (the per-request timeout). */
+	/**
+	 * The request got no (whole) answer within this many ms (the per-request timeout); on an
+	 * `http` failure, its status line came in time but not its body.
+	 */
 	timedOutAfterMs?: number;
 	/** The request was not tried again because the wait before it (ms) would pass the request's time limit. */
 	waitPastDeadlineMs?: number;
@@ -196,8 +199,10 @@ function isSuccess(status: number | undefined): boolean {
 /**
  * An attempt whose time ran out (attempt.ts), as the wire shows it: while n8n renewed the
  * token, a sign-in that did not answer; a 2xx whose status line came but not its whole body,
- * an answer cut off; else a timeout, with nothing sent when the socket wrote no byte. n8n
- * 1.x keeps none of the HTTP client's error: then it may have been sent.
+ * an answer cut off; a refusal (4xx, a redirect but 303) whose body did not come, that refusal
+ * (nothing was done); else a timeout (a 5xx or a 303 may have been carried out), with nothing
+ * sent when the socket wrote no byte. n8n 1.x keeps none of the HTTP client's error: then the
+ * status is not known, and it may have been sent.
  */
 export function attemptTimedOut(timedOut: AttemptTimedOut, tokenHost: string | undefined): Failure {
 	if (timedOut.underWay === 'renewing') {
@@ -219,6 +224,16 @@ export function attemptTimedOut(timedOut: AttemptTimedOut, tokenHost: string | u
 				headers: (answer?.headers as IDataObject) ?? {},
 				timedOutAfterMs: timedOut.afterMs,
 			};
+		}
+		if (status >= 300) {
+			// a refusal (a 4xx, a redirect but 303) is one whether or not its body came
+			const refused: Failure = {
+				kind: 'http',
+				status,
+				headers: (answer?.headers as IDataObject) ?? {},
+				timedOutAfterMs: timedOut.afterMs,
+			};
+			if (!mayHaveBeenProcessed(refused)) return refused;
 		}
 		const socket = request?.socket as IDataObject | undefined | null;
 		if (socket && typeof socket.bytesWritten === 'number' && !answer)
@@ -388,6 +403,10 @@ export function mapFailure(
 		default:
 			message = 'The request to Partner Center failed';
 			description = `${failure.message ? quote(failure.message, secrets) : 'An unknown error occurred.'} Check the credential's API Base URL${uncertain ? '.' : ' and try again.'}`;
+	}
+	if (failure.kind === 'http' && failure.timedOutAfterMs !== undefined) {
+		// a refusal whose body did not arrive in time (attemptTimedOut): what it said is not known
+		description = `Partner Center ${status !== undefined && status >= 400 ? 'refused the request' : 'answered'} (${status}), but the body of its answer did not arrive within ${timeout}. ${description}`;
 	}
 	if (failure.deadlineMs !== undefined && failure.waitPastDeadlineMs === undefined) {
 		description += ` It was not tried again: one request with its retries may take at most ${seconds(failure.deadlineMs)} (${DEADLINE_FACTOR} times "Timeout (Seconds)").`;
