@@ -199,6 +199,25 @@ describe('A refusal whose body trickles past the limit: the status line decides'
 	);
 
 	it(
+		'a Get answered 404 says the referral was not found, without reading it again',
+		async () => {
+			const api = await rawServer((_request, response) =>
+				trickle(response, 404, { error: { code: 'itemNotFound', message: 'No such referral.' } }),
+			);
+
+			const { error } = await runReferral(get(1), {}, withBase(api.url));
+
+			expect(api.requests).toHaveLength(1);
+			expect(error?.message).toBe(`Referral ${EXAMPLE_ID} was not found`);
+			expect(error?.description).toContain(
+				'Partner Center refused the request (404), but the body of its answer did not arrive within 1 s.',
+			);
+			await allClosed(api);
+		},
+		JEST_LIMIT,
+	);
+
+	it(
 		'a Create answered 503 still may or may not have been created (a 5xx does not say it was not)',
 		async () => {
 			const api = await rawServer((_request, response) =>
