@@ -14,7 +14,14 @@ import {
 	statusFilter,
 	typeFilter,
 } from './descriptions/filters';
-import { DEFAULT_NOTIFY_BEFORE, MAX_LOOKBACK_DAYS, statusTargets } from './trigger/parameters';
+import {
+	DEFAULT_NOTIFY_BEFORE,
+	MAX_LOOKBACK_DAYS,
+	MAX_NOTIFY_BEFORE_HOURS,
+	MIN_NOTIFY_BEFORE,
+	NOTIFY_BEFORE_DECIMALS,
+	statusTargets,
+} from './trigger/parameters';
 import { EVENT_NAMES } from './trigger/changes';
 import { poll } from './trigger/poll';
 
@@ -69,10 +76,13 @@ export class PartnerCenterReferralTrigger implements INodeType {
 				displayName: 'Notify Before',
 				name: 'notifyBefore',
 				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
+				typeOptions: {
+					minValue: MIN_NOTIFY_BEFORE,
+					maxValue: MAX_NOTIFY_BEFORE_HOURS,
+					numberPrecision: NOTIFY_BEFORE_DECIMALS,
+				},
 				default: DEFAULT_NOTIFY_BEFORE,
-				description:
-					'Fire once for each referral waiting for an answer (New) when its expiry (expirationDateTime) is this close. A referral already this close at activation fires at the first poll.',
+				description: `Fire once for each referral waiting for an answer (New) when its expiry (expirationDateTime) is this close (from ${MIN_NOTIFY_BEFORE}, at most ${MAX_NOTIFY_BEFORE_HOURS / 24} days or ${MAX_NOTIFY_BEFORE_HOURS} hours). A referral already this close at activation fires at the first poll.`,
 				displayOptions: { show: { event: ['aboutToExpire'] } },
 			},
 			{

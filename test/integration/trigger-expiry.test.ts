@@ -7,6 +7,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
 import { ids, incomingReferral, json, useSimulatedClockSandbox } from './helpers';
 
 declare const setProcessTimeZone: (zone: string) => void;
@@ -221,15 +222,43 @@ describe('Partner Center Referral Trigger: About to Expire', () => {
 	});
 
 	it.each([0, -1, 'abc', 31])(
-		'refuses Notify Before %j (more than 0, at most 30 days), and sends nothing',
+		'refuses Notify Before %j (from 0.01, at most 30 days), and sends nothing',
 		async (given) => {
 			const polled = env.session.poll({ ...EXPIRY, notifyBefore: given }, {});
 			await expect(polled).rejects.toThrow(
-				'Notify Before must be a number more than 0 and at most 30 days',
+				'Notify Before must be a number from 0.01 (hours or days) to 30 days',
 			);
 			expect(env.session.sandbox.counters.requests).toBe(0);
 		},
 	);
+});
+
+describe("Notify Before: the editor's bounds are the rule's", () => {
+	const notifyBefore = new PartnerCenterReferralTrigger().description.properties.find(
+		(property) => property.name === 'notifyBefore',
+	);
+	const { minValue, maxValue, numberPrecision } = notifyBefore?.typeOptions ?? {};
+
+	it('the smallest value the editor offers is more than 0, at its precision', () => {
+		expect(minValue).toBeGreaterThan(0);
+		expect(Number.isInteger(Math.round((minValue ?? 0) * 10 ** (numberPrecision ?? 0)))).toBe(true);
+	});
+
+	it.each<[string, number | undefined, string]>([
+		['the smallest, in hours', minValue, 'hours'],
+		['the smallest, in days', minValue, 'days'],
+		['the largest, in hours', maxValue, 'hours'],
+	])('the value the editor allows (%s) is accepted at activation', async (_what, given, unit) => {
+		await expect(
+			env.session.poll({ ...EXPIRY, notifyBefore: given, notifyBeforeUnit: unit }, {}),
+		).resolves.toBeDefined();
+	});
+
+	it('below the smallest the editor offers is refused, naming the bounds', async () => {
+		const polled = env.session.poll({ ...EXPIRY, notifyBefore: (minValue ?? 0) / 2 }, {});
+		await expect(polled).rejects.toThrow(`Notify Before must be a number from ${minValue}`);
+		expect(env.session.sandbox.counters.requests).toBe(0);
+	});
 });
 
 describe('Partner Center Referral Trigger: About to Expire, a state of another trigger', () => {

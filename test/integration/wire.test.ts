@@ -174,6 +174,67 @@ describe('Timeout (Seconds) bounds the whole answer: headers at once, then a byt
 	);
 });
 
+describe('A refusal whose body trickles past the limit: the status line decides', () => {
+	it(
+		'a Create answered 400 says Partner Center refused it and the referral was not created',
+		async () => {
+			const api = await rawServer((_request, response) =>
+				trickle(response, 400, { error: { code: 'invalidRequest', message: 'Bad referral.' } }),
+			);
+
+			const { items, error } = await runReferral(create(), {}, withBase(api.url));
+
+			expect(items).toEqual([]);
+			expect(api.requests).toHaveLength(1);
+			expect(error?.message).toBe('Partner Center rejected the request as invalid');
+			expect(error?.description).toContain(
+				'Partner Center refused the request (400), but the body of its answer did not arrive within 1 s.',
+			);
+			expect(error?.description).toContain('The referral was not created.');
+			expect(error?.description).not.toMatch(/may or may not/);
+			expect(error?.context.writeMaybeDone).toBeUndefined();
+			await allClosed(api);
+		},
+		JEST_LIMIT,
+	);
+
+	it(
+		'a Get answered 404 says the referral was not found, without reading it again',
+		async () => {
+			const api = await rawServer((_request, response) =>
+				trickle(response, 404, { error: { code: 'itemNotFound', message: 'No such referral.' } }),
+			);
+
+			const { error } = await runReferral(get(1), {}, withBase(api.url));
+
+			expect(api.requests).toHaveLength(1);
+			expect(error?.message).toBe(`Referral ${EXAMPLE_ID} was not found`);
+			expect(error?.description).toContain(
+				'Partner Center refused the request (404), but the body of its answer did not arrive within 1 s.',
+			);
+			await allClosed(api);
+		},
+		JEST_LIMIT,
+	);
+
+	it(
+		'a Create answered 503 still may or may not have been created (a 5xx does not say it was not)',
+		async () => {
+			const api = await rawServer((_request, response) =>
+				trickle(response, 503, { error: { code: 'serviceUnavailable', message: 'Later.' } }),
+			);
+
+			const { error } = await runReferral(create(), {}, withBase(api.url));
+
+			expect(api.requests).toHaveLength(1);
+			expect(error?.description).toContain('The referral may or may not have been created');
+			expect(error?.description).not.toContain('was not created');
+			await allClosed(api);
+		},
+		JEST_LIMIT,
+	);
+});
+
 describe('A 2xx whose body is cut off: the write was done, a read is read again', () => {
 	it.each([
 		['Content-Length not reached', false],

@@ -451,13 +451,22 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 	/** The advice a failed create gets: never "try again" where the referral may exist. */
 	function expectCheckBeforeRerun(description: string | undefined | null) {
 		expect(description).toContain(MAYBE);
+		// how to find it by what this item sent (one text with a cut-off 201's), not a placeholder
 		expect(description).toContain(
-			'Before re-running this item, check whether it exists: Get Many with Created After',
+			'Before re-running this item, check whether it exists. To find it, run Get Many with Sort "Created, Newest First" (a new referral is among the first): it has the customer name "Fabrikam Inc"',
 		);
-		expect(description).toContain("externalReferenceId eq '<your reference>'");
+		expect(description).not.toContain('<your reference>');
 		expect(description).toContain('Partner Center portal');
 		expect(description).not.toMatch(/try again/i);
 	}
+
+	it('after a 502: how to check names the external reference ID the item sent', async () => {
+		nock(API).post(REFERRALS).reply(502, {});
+		const { error } = await runReferral(create({}, { externalReferenceId: 'CRM-4711' }));
+		expect(error?.description).toContain(MAYBE);
+		expect(error?.description).toContain('it has the external reference ID "CRM-4711"');
+		expect(error?.description).not.toContain('<your reference>');
+	});
 
 	it.each([500, 503])(
 		'after a %s: may or may not have been created, check before re-running',
@@ -496,25 +505,35 @@ describe('Create a referral: a failure says whether the referral may exist', () 
 		}
 	});
 
-	it.each<[string, nock.ReplyBody, string]>([
-		[
-			'a body that is not JSON',
-			'{"id": "0000',
-			'Partner Center returned a response that is not valid JSON',
-		],
-		['no body', '', 'Partner Center answered the create without the created referral'],
-		[
-			'an object without an id',
-			{ status: 'New' },
-			'Partner Center answered the create without the created referral',
-		],
-	])('after a 201 with %s: may or may not have been created', async (_label, body, message) => {
-		nock(API).post(REFERRALS).reply(201, body, { 'Content-Type': 'application/json' });
+	it('after a 201 with a body that is not JSON: may or may not have been created', async () => {
+		nock(API).post(REFERRALS).reply(201, '{"id": "0000', { 'Content-Type': 'application/json' });
 		const { items, error } = await runReferral(create());
 		expect(items).toEqual([]);
-		expect(error?.message).toBe(message);
+		expect(error?.message).toBe('Partner Center returned a response that is not valid JSON');
 		expectCheckBeforeRerun(error?.description);
 	});
+
+	it.each<[string, nock.ReplyBody]>([
+		['no body', ''],
+		['an object without an id', { status: 'New' }],
+	])(
+		'after a 201 with %s: created, its answer without it; how to find it, never "not created"',
+		async (_label, body) => {
+			nock(API).post(REFERRALS).reply(201, body, { 'Content-Type': 'application/json' });
+			const { items, error } = await runReferral(create());
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(
+				'Partner Center created the referral, but its answer did not contain it',
+			);
+			expect(error?.description).toContain('It answered 201, but without the new referral');
+			expect(error?.description).toContain(
+				'Do not run this item again: that would create a second referral.',
+			);
+			expect(error?.description).toContain('Get Many with Sort "Created, Newest First"');
+			expect(error?.description).not.toMatch(/not created|may or may not/);
+			expect(error?.context.writeDone).toBe(true);
+		},
+	);
 
 	it.each<[number, string]>([
 		[400, 'Partner Center rejected the request as invalid: Bad'],

@@ -345,7 +345,7 @@ describe("Partner Center's answers that cannot be used: not the arguments' fault
 		expect(text).not.toMatch(/try again/i);
 	});
 
-	it('a create answered without the referral: it may have been created, check first', async () => {
+	it('a create answered without the referral: it was created, do not call again', async () => {
 		nock(API).post(REFERRALS).reply(201, {});
 		const text = await toolError(
 			{
@@ -356,8 +356,9 @@ describe("Partner Center's answers that cannot be used: not the arguments' fault
 			},
 			{ customer: 'Fabrikam' },
 		);
-		expect(text).toContain('The change may or may not have been made');
-		expect(text).not.toMatch(/re-running|Custom Filter/i);
+		expect(text).toContain('The change was made, but its answer was lost: do not call again');
+		expect(text).toContain('after a create, list the newest referrals');
+		expect(text).not.toMatch(/may or may not|re-running|Custom Filter|Get Many/i);
 	});
 });
 

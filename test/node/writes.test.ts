@@ -181,6 +181,27 @@ describe('A write that fails mid-run says which items were already written', () 
 		);
 	});
 
+	it('counts a create Partner Center answered 201 without the referral as written', async () => {
+		nock(API)
+			.post(
+				REFERRALS,
+				(body: IDataObject) =>
+					body.customerProfile !== undefined && JSON.stringify(body).includes('Customer 1'),
+			)
+			.reply(201, {})
+			.post(REFERRALS)
+			.delay(40)
+			.reply(400, { error: { code: 'invalidRequest', message: 'Bad' } });
+		const { error } = await runReferral(create(2), {
+			items: customers
+				.slice(2, 4)
+				.map((customer, index) => ({ ...customer, name: `Customer ${index}` })),
+		});
+		expect(error?.description).toContain(
+			'Already written before the node stopped (items counted from 0): item 1. Do not run these items again.',
+		);
+	});
+
 	it('says nothing about written items when nothing was written', async () => {
 		nock(API)
 			.post(REFERRALS)

@@ -435,6 +435,63 @@ describe("an attempt's time limit, as n8n 1.x's flow meets it (simulated timer)"
 		expect(aborted).toBe(true);
 	});
 
+	/** What n8n 2.x rejects with once axios is aborted mid-body: its error (as cause) keeps the Node request and the answer whose status line came. */
+	const abortedMidBody = (statusCode: number) =>
+		Object.assign(new Error('canceled'), {
+			cause: Object.assign(new Error('canceled'), {
+				code: 'ERR_CANCELED',
+				isAxiosError: true,
+				request: { socket: { bytesWritten: 120 }, res: { statusCode, headers: {} } },
+			}),
+		});
+
+	/** A Create whose answer's status line came and whose body was still arriving when the time ran out. */
+	async function createTimedOutMidBody(error: Error) {
+		const { ctx } = context(async (options) => {
+			const request = axiosStarts(options);
+			return await new Promise((_resolve, reject) => {
+				request.signal.addEventListener('abort', () => {
+					request.done();
+					reject(error);
+				});
+			});
+		});
+		const request = apiRequest.call(ctx, {
+			method: 'POST',
+			path: '/v1.0/engagements/referrals',
+			body: {},
+			resource: REFERRAL,
+		});
+		request.catch(() => undefined);
+		await settles();
+		timeUp();
+		return await request.then(
+			() => undefined,
+			(failed: { message: string; description: string }) => failed,
+		);
+	}
+
+	it('a Create refused (409) whose body did not come in time (n8n 2.x): refused, not created', async () => {
+		const error = await createTimedOutMidBody(abortedMidBody(409));
+		expect(error?.message).toBe('Partner Center reported a conflict (409)');
+		expect(error?.description).toContain(
+			'Partner Center refused the request (409), but the body of its answer did not arrive within',
+		);
+		expect(error?.description).toContain('The referral was not created.');
+		expect(error?.description).not.toContain('may or may not');
+	});
+
+	it('a Create answered 500 whose body did not come in time (n8n 2.x): may or may not have been created', async () => {
+		const error = await createTimedOutMidBody(abortedMidBody(500));
+		expect(error?.description).toContain('The referral may or may not have been created');
+	});
+
+	it('a Create whose body did not come in time, status not kept (n8n 1.x): may or may not have been created', async () => {
+		const error = await createTimedOutMidBody(n8n1Error('canceled', 'ERR_CANCELED'));
+		expect(error?.description).toContain('The referral may or may not have been created');
+		expect(error?.description).not.toContain('was not created');
+	});
+
 	it("keeps its own signal when n8n sets the execution's cancel signal, and follows that one", async () => {
 		const cancel = new AbortController();
 		let seen: Signal | undefined;

@@ -24,7 +24,7 @@ function adviceFor(error: NodeError): string {
 	if (error.context.updateMade === true)
 		return 'The change was made (Partner Center accepted it); only reading the referral afterwards failed. Do not call again: read the referral to see it.';
 	if (error.context.writeDone === true)
-		return 'The change was made, but its answer was lost: do not call again (that would do it twice); read the referral to see it.';
+		return 'The change was made, but its answer was lost: do not call again (that would do it twice); read the referral to see it (after a create, list the newest referrals, sorted by creation, and look for it).';
 	if (error.context.writeMaybeDone === true)
 		return 'The change may or may not have been made: Partner Center may have received it before it failed. Do not call again before checking: read the referral, or after a create, list the newest referrals (sorted by creation) and look for it; calling again could do it twice.';
 	const status = Number('httpCode' in error ? error.httpCode : undefined);
@@ -53,7 +53,11 @@ export function forModel(error: NodeError): NodeError {
 		error.description = SERVICE_FAULT;
 		return error;
 	}
-	if (error.context.partnerCenterMapped !== true && error.context.writeMaybeDone !== true)
+	if (
+		error.context.partnerCenterMapped !== true &&
+		error.context.writeMaybeDone !== true &&
+		error.context.writeDone !== true
+	)
 		return error;
 	const text = (key: string) =>
 		typeof error.context[key] === 'string' ? (error.context[key] as string) : '';

@@ -38,13 +38,32 @@ function readPage(
 	);
 }
 
+/**
+ * How to find the referral a create made (or check whether it made one), the one text for it:
+ * by what the create sent (its external reference ID, else its name, else the customer's name),
+ * newest first; without the values sent (`sent` undefined), by the kind of filter to use.
+ */
+export function findCreatedHint(sent?: IDataObject): string {
+	if (sent === undefined)
+		return "To find it, run Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or see the Referrals page of the Partner Center portal.";
+	const customer = (sent.customerProfile as IDataObject | undefined)?.name;
+	const [label, value] =
+		[
+			['external reference ID', sent.externalReferenceId],
+			['name', sent.name],
+			['customer name', customer],
+		].find(([, candidate]) => typeof candidate === 'string' && candidate !== '') ?? [];
+	const by = label ? `: it has the ${String(label)} ${JSON.stringify(value)}` : '';
+	return `To find it, run Get Many with Sort "Created, Newest First" (a new referral is among the first)${by}, or see the Referrals page of the Partner Center portal.`;
+}
+
 /** A referral to the transport: its words, and the advice about referrals only api/ can give. */
 export const REFERRAL: Resource = {
 	noun: { one: 'referral', many: 'referrals' },
 	notFoundHint:
 		"A Referrals User only sees referrals whose team includes them; a Referrals Admin sees all referrals of the partner's locations.",
-	findCreatedHint:
-		"Get Many with Created After set to shortly before this run and a Custom Filter such as externalReferenceId eq '<your reference>' or customerProfile/name eq '<customer>', or the Referrals page of the Partner Center portal.",
+	// the create's own values are not known here: the item's request says them (findCreatedHint(body))
+	findCreatedHint: findCreatedHint(),
 };
 
 const REFERRALS: Collection = {

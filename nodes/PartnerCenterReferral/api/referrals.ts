@@ -5,8 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { REFERRALS_PATH } from '../shared/constants';
 import { serviceFault, toNodeError } from '../shared/nodeError';
 import type { PartnerCenterContext } from '../transport';
-import { apiRequest, maybeCreated } from '../transport';
-import { isReferral, REFERRAL } from './listing';
+import { apiRequest } from '../transport';
+import { findCreatedHint, isReferral, REFERRAL } from './listing';
 
 /** Reads one referral; an answer that is not a referral (no id, e.g. an empty body) is an error. */
 export async function getReferral(
@@ -58,51 +58,41 @@ export async function createReferral(
 	body: IDataObject,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const { body: created } = await apiRequest.call(this, {
+	const howToFind = findCreatedHint(body);
+	const { statusCode, body: created } = await apiRequest.call(this, {
 		method: 'POST',
 		path: REFERRALS_PATH,
 		body,
 		headers: { 'Content-Type': 'application/json' },
 		itemIndex,
 		resource: REFERRAL,
-		findCreated: findCreated(body),
+		findCreated: howToFind,
 	});
-	return createdReferral.call(this, created, itemIndex);
+	return createdReferral.call(this, created, statusCode, howToFind, itemIndex);
 }
 
 /**
- * How to find the referral a create made when its answer was lost: by what it was sent with
- * (its external reference ID, else its name, else the customer's name), newest first.
+ * The referral a create answered with. A success answer without one (no id: an empty or
+ * unexpected body) still says the referral was created: the item fails, counted as written.
  */
-function findCreated(body: IDataObject): string {
-	const customer = (body.customerProfile as IDataObject | undefined)?.name;
-	const [label, value] =
-		[
-			['external reference ID', body.externalReferenceId],
-			['name', body.name],
-			['customer name', customer],
-		].find(([, candidate]) => typeof candidate === 'string' && candidate !== '') ?? [];
-	const by = label ? `: it has the ${String(label)} ${JSON.stringify(value)}` : '';
-	return `To find it, run Get Many with Sort "Created, Newest First" (it is among the first)${by}, or see the Referrals page of the Partner Center portal.`;
-}
-
-/** The referral a create answered with; an answer without one (no id) may still mean it was created. */
 function createdReferral(
 	this: IExecuteFunctions,
 	body: IDataObject | undefined,
+	status: number,
+	howToFind: string,
 	itemIndex: number,
 ): IDataObject {
 	if (isReferral(body)) return body;
 	const error = new NodeOperationError(
 		this.getNode(),
-		'Partner Center answered the create without the created referral',
+		'Partner Center created the referral, but its answer did not contain it',
 		{
-			description: `Its answer had no referral id (an empty or unexpected body). ${maybeCreated(REFERRAL)}`,
+			description: `It answered ${status}, but without the new referral (no referral id: an empty or unexpected body), so the node cannot output it. Do not run this item again: that would create a second referral. ${howToFind}`,
 			itemIndex,
 		},
 	);
-	// it may have been created (maybeCreated), as after a failure that may have been carried out
-	error.context.writeMaybeDone = true;
+	// Partner Center said it created it: the run counts the item among those already written (actions/router.ts)
+	error.context.writeDone = true;
 	throw error;
 }
 

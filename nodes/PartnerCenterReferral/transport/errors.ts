@@ -10,7 +10,14 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { AttemptTimedOut } from './attempt';
 import { DEADLINE_FACTOR } from './deadline';
-import { etagChangedHint, maybeAdded, maybeCreated, maybeUpdated, NETWORK_FAILURES } from './hints';
+import {
+	etagChangedHint,
+	findCreated,
+	maybeAdded,
+	maybeCreated,
+	maybeUpdated,
+	NETWORK_FAILURES,
+} from './hints';
 import type { ApiRequest, PartnerCenterContext } from './types';
 import { headerValue, isRepeatable, resourceOf } from './types';
 import { redact } from './redact';
@@ -37,7 +44,10 @@ export interface Failure {
 	sent?: Sent;
 	/** A redirect (3xx): where it pointed, as "host" (or "host (plain http)"), if it said. */
 	redirectTo?: string;
-	/** The request got no (whole) answer within this many ms (the per-request timeout). */
+	/**
+	 * The request got no (whole) answer within this many ms (the per-request timeout); on an
+	 * `http` failure, its status line came in time but not its body.
+	 */
 	timedOutAfterMs?: number;
 	/** The request was not tried again because the wait before it (ms) would pass the request's time limit. */
 	waitPastDeadlineMs?: number;
@@ -189,8 +199,10 @@ function isSuccess(status: number | undefined): boolean {
 /**
  * An attempt whose time ran out (attempt.ts), as the wire shows it: while n8n renewed the
  * token, a sign-in that did not answer; a 2xx whose status line came but not its whole body,
- * an answer cut off; else a timeout, with nothing sent when the socket wrote no byte. n8n
- * 1.x keeps none of the HTTP client's error: then it may have been sent.
+ * an answer cut off; a refusal (4xx, a redirect but 303) whose body did not come, that refusal
+ * (nothing was done); else a timeout (a 5xx or a 303 may have been carried out), with nothing
+ * sent when the socket wrote no byte. n8n 1.x keeps none of the HTTP client's error: then the
+ * status is not known, and it may have been sent.
  */
 export function attemptTimedOut(timedOut: AttemptTimedOut, tokenHost: string | undefined): Failure {
 	if (timedOut.underWay === 'renewing') {
@@ -212,6 +224,16 @@ export function attemptTimedOut(timedOut: AttemptTimedOut, tokenHost: string | u
 				headers: (answer?.headers as IDataObject) ?? {},
 				timedOutAfterMs: timedOut.afterMs,
 			};
+		}
+		if (status >= 300) {
+			// a refusal (a 4xx, a redirect but 303) is one whether or not its body came
+			const refused: Failure = {
+				kind: 'http',
+				status,
+				headers: (answer?.headers as IDataObject) ?? {},
+				timedOutAfterMs: timedOut.afterMs,
+			};
+			if (!mayHaveBeenProcessed(refused)) return refused;
 		}
 		const socket = request?.socket as IDataObject | undefined | null;
 		if (socket && typeof socket.bytesWritten === 'number' && !answer)
@@ -303,7 +325,7 @@ export function mapFailure(
 				description = `Partner Center answered ${status}, but ${cut}. ${check} your network and any proxy between n8n and Partner Center (something may be cutting answers short), and try again.`;
 			} else if (request.method === 'POST') {
 				message = `Partner Center created the ${one}, but its answer ${answer}`;
-				description = `It answered ${status}, but ${cut}, so the node cannot output the new ${one}. Do not run this item again: that would create a second ${one}. ${request.findCreated ?? resource.findCreatedHint ?? `Find the new ${one} in Partner Center.`}`;
+				description = `It answered ${status}, but ${cut}, so the node cannot output the new ${one}. Do not run this item again: that would create a second ${one}. ${findCreated(request) ?? `Find the new ${one} in Partner Center.`}`;
 			} else {
 				message = `Partner Center made the change${named ? ` to ${one}${named}` : ''}, but its answer ${answer}`;
 				description = `It answered ${status}, but ${cut}. The change was made: do not run this item again; Get the ${one} to see it.`;
@@ -382,6 +404,10 @@ export function mapFailure(
 			message = 'The request to Partner Center failed';
 			description = `${failure.message ? quote(failure.message, secrets) : 'An unknown error occurred.'} Check the credential's API Base URL${uncertain ? '.' : ' and try again.'}`;
 	}
+	if (failure.kind === 'http' && failure.timedOutAfterMs !== undefined) {
+		// a refusal whose body did not arrive in time (attemptTimedOut): what it said is not known
+		description = `Partner Center ${status !== undefined && status >= 400 ? 'refused the request' : 'answered'} (${status}), but the body of its answer did not arrive within ${timeout}. ${description}`;
+	}
 	if (failure.deadlineMs !== undefined && failure.waitPastDeadlineMs === undefined) {
 		description += ` It was not tried again: one request with its retries may take at most ${seconds(failure.deadlineMs)} (${DEADLINE_FACTOR} times "Timeout (Seconds)").`;
 	}
@@ -420,7 +446,8 @@ function writeFate(failure: Failure, request: ApiRequest, uncertain: boolean): s
 	const { one } = resource.noun;
 	// A POST is a create (the only POST of this API).
 	const isCreate = request.method === 'POST';
-	if (uncertain) return ` ${isCreate ? maybeCreated(resource) : maybeAdded(resource)}`;
+	if (uncertain)
+		return ` ${isCreate ? maybeCreated(resource, findCreated(request)) : maybeAdded(resource)}`;
 	if (mayHaveBeenProcessed(failure)) return ` ${maybeUpdated(resource)}`;
 	if (wasSent(failure) === false) {
 		return ` Nothing was sent to Partner Center. The ${one} was not ${isCreate ? 'created' : 'changed'}.`;

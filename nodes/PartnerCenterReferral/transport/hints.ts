@@ -1,5 +1,6 @@
 /** The longer texts of the transport's errors, apart from the code that picks them. */
-import type { Resource } from './types';
+import type { ApiRequest, Resource } from './types';
+import { resourceOf } from './types';
 
 /** Socket errors, in words (n8n replaces an error message that names the raw code). */
 export const NETWORK_FAILURES: Record<string, string> = {
@@ -15,9 +16,20 @@ export const NETWORK_FAILURES: Record<string, string> = {
 	EHOSTUNREACH: 'the host is unreachable',
 };
 
-/** After a create that failed when the service may still have carried it out. */
-export function maybeCreated({ noun, findCreatedHint }: Resource): string {
-	return `The ${noun.one} may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second ${noun.one}. Before re-running this item, check whether it exists${findCreatedHint ? `: ${findCreatedHint}` : '.'}`;
+/**
+ * After a create that failed when the service may still have carried it out; `howToFind` is
+ * how to find what it made (see findCreated).
+ */
+export function maybeCreated({ noun }: Resource, howToFind: string | undefined): string {
+	return `The ${noun.one} may or may not have been created: Partner Center may have received the request before it failed. A create is never retried automatically, because a retry could create a second ${noun.one}. Before re-running this item, check whether it exists.${howToFind ? ` ${howToFind}` : ''}`;
+}
+
+/**
+ * How to find what a create made: the request's own words (from the values it sent) where its
+ * caller gave them, else the resource's general ones.
+ */
+export function findCreated(request: ApiRequest): string | undefined {
+	return request.findCreated ?? resourceOf(request).findCreatedHint;
 }
 
 /** After a patch that adds people failed when the service may still have carried it out. */

@@ -23,7 +23,7 @@ export interface Resource {
 	noun: Noun;
 	/** After "Check the <one> ID." when Partner Center found none (404): who may see one. */
 	notFoundHint?: string;
-	/** How to find the entry a create made, or check whether it made one: where to look, and by what. */
+	/** How to find the entry a create made, or check whether it made one, where the values it sent are not known (else `ApiRequest.findCreated`). */
 	findCreatedHint?: string;
 }
 
@@ -44,7 +44,7 @@ export interface ApiRequest {
 	resource?: Resource;
 	/** The entry it reads or changes, named in the message of a 404 or 412. */
 	id?: string;
-	/** A create: how to find the entry it makes, from what it sends (said when its answer is cut off). */
+	/** A create: how to find the entry it makes, from the values it sends (said when its answer is cut off, or it may have been made). */
 	findCreated?: string;
 	/** The request adds to a referral (a patch with an `add`): sent twice, it would add twice. */
 	adds?: boolean;

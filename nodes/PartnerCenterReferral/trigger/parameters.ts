@@ -16,6 +16,17 @@ import { HOUR_MS, MAX_NOTIFY_DAYS } from './expiry';
 /** Notify Before when it is not set, in days. */
 export const DEFAULT_NOTIFY_BEFORE = 2;
 
+/** The decimals Notify Before is entered with in the editor. */
+export const NOTIFY_BEFORE_DECIMALS = 2;
+
+/**
+ * The bounds of Notify Before, in its unit (hours or days), the editor's (the trigger's
+ * description) and the rule's (readNotifyMs): from the smallest number more than 0 the editor
+ * can hold, to 30 days in hours (the rule also refuses more than 30 days in days).
+ */
+export const MIN_NOTIFY_BEFORE = 1 / 10 ** NOTIFY_BEFORE_DECIMALS;
+export const MAX_NOTIFY_BEFORE_HOURS = MAX_NOTIFY_DAYS * 24;
+
 /** The most days Include Changes From the Last (Days) may reach back. */
 export const MAX_LOOKBACK_DAYS = 90;
 
@@ -77,8 +88,8 @@ export function readPollSettings(this: IPollFunctions): PollSettings {
 }
 
 /**
- * Notify Before (more than 0, at most 30 days) in the unit of Notify Before Unit (hours or days,
- * any case), in ms. Blank (an expression that gives nothing) is not set: 2, days.
+ * Notify Before (from MIN_NOTIFY_BEFORE, at most 30 days) in the unit of Notify Before Unit
+ * (hours or days, any case), in ms. Blank (an expression that gives nothing) is not set: 2, days.
  */
 function readNotifyMs(this: IPollFunctions): number {
 	const rawUnit = this.getNodeParameter('notifyBeforeUnit', 'days');
@@ -91,10 +102,15 @@ function readNotifyMs(this: IPollFunctions): number {
 			description: `It is ${JSON.stringify(rawUnit)}. Choose Hours or Days. Nothing was sent to Partner Center.`,
 		});
 	const notifyMs = amountGiven === undefined ? Number.NaN : amountGiven * unitMs;
-	if (notifyMs > 0 && notifyMs <= MAX_NOTIFY_DAYS * 24 * HOUR_MS) return notifyMs;
+	if (
+		amountGiven !== undefined &&
+		amountGiven >= MIN_NOTIFY_BEFORE &&
+		notifyMs <= MAX_NOTIFY_BEFORE_HOURS * HOUR_MS
+	)
+		return notifyMs;
 	throw new NodeOperationError(
 		this.getNode(),
-		`Notify Before must be a number more than 0 and at most ${MAX_NOTIFY_DAYS} days`,
+		`Notify Before must be a number from ${MIN_NOTIFY_BEFORE} (hours or days) to ${MAX_NOTIFY_DAYS} days`,
 		{
 			description: `It is ${JSON.stringify(raw)} (${unit}). Enter a number such as 2 (with Notify Before Unit Days) or 36 (Hours), or an expression that gives one. Nothing was sent to Partner Center.`,
 		},
