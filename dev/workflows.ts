@@ -24,6 +24,7 @@ export const EXAMPLE_FILES = {
 	crm: 'referral-to-crm-record.json',
 	slack: 'slack-alert-new-incoming-referral.json',
 	accept: 'accept-and-log.json',
+	expiry: 'expiry-reminder.json',
 } as const;
 
 export interface ExampleWorkflow extends WorkflowInput {
