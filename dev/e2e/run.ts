@@ -48,6 +48,7 @@ import type { N8nInstall, N8nRelease } from './install';
 import { CACHE_DIR, ensureN8n, installedEngines } from './install';
 import type { RunResult } from './n8n';
 import { freePort, leftovers, N8n, sleep, stopAll } from './n8n';
+import { ExpiryCheck, isExpiryListing } from './expiry';
 import { runQueueVersion } from './queue';
 import type { E2eArgs } from './versions';
 import {
@@ -74,6 +75,8 @@ interface Example {
 		nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
 	};
 	isTrigger: boolean;
+	/** the trigger's Trigger On (event parameter), when it has a trigger */
+	event?: string;
 }
 
 /** The examples with an id each (n8n keeps imported ids), trigger polls every minute here. */
@@ -92,6 +95,7 @@ function loadExamples(): Example[] {
 				id: `pcE2eExample${String(index + 1).padStart(4, '0')}`,
 				workflow,
 				isTrigger: trigger !== undefined,
+				event: typeof trigger?.parameters.event === 'string' ? trigger.parameters.event : undefined,
 			};
 		});
 }
@@ -258,6 +262,12 @@ async function fireTrigger(
 			};
 }
 
+function triggerName(example: Example): string {
+	const trigger = example.workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
+	if (!trigger) throw new Error(`${example.file} has no trigger`);
+	return trigger.name;
+}
+
 /** Every shipped schema file, and the URL n8n serves it at (the trigger's has no resource/operation). */
 function schemaUrls(schemaDir: string): Array<{ url: string; file: string }> {
 	return readdirSync(schemaDir, { recursive: true, encoding: 'utf8' })
@@ -332,12 +342,14 @@ async function runVersion(
 	out(`\nn8n ${install.version} on Node ${nodeVersion} (user folder ${userFolder})`);
 
 	let listings = 0;
+	let expiryListings = 0;
 	const sandbox = await startSandbox({
 		port: 0,
 		referralCount: 20,
 		seed: 7,
 		onRequest: (entry) => {
 			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) listings++;
+			if (isExpiryListing(entry.method, entry.url)) expiryListings++;
 		},
 	});
 	const n8n = new N8n(
@@ -371,9 +383,50 @@ async function runVersion(
 					: ['update:workflow', `--id=${example.id}`, '--active=true'],
 			);
 		}
-		await n8n.start(join(dir, 'n8n-start.log'));
-		for (const example of triggers)
+		// About to Expire: a referral inside Notify Before before activation (expiry.ts)
+		const expiryChecks = triggers
+			.filter((example) => example.event === 'aboutToExpire')
+			.map((example) => ({
+				example,
+				check: new ExpiryCheck(
+					sandbox,
+					() => n8n.executions(example.id),
+					triggerName(example),
+					() => expiryListings,
+					() => n8n.staticData(example.id),
+				),
+			}));
+		const startLog = join(dir, 'n8n-start.log');
+		await n8n.start(startLog);
+		for (const example of triggers.filter((candidate) => candidate.event !== 'aboutToExpire'))
 			report(await fireTrigger(n8n, sandbox, example, () => listings, schemaDir), example.file);
+		for (const { example, check } of expiryChecks) {
+			await waitFor('the activation poll', () =>
+				n8n.staticData(example.id) !== undefined ? true : undefined,
+			);
+			report(
+				await check.activated((execution) => {
+					const run = { status: execution.status, data: execution.data };
+					const matched = matchSchemas(example, run, schemaDir);
+					return {
+						line: `mode ${execution.mode}, ${summary(run)}; ${matched.items} item(s) match the trigger's schema`,
+						problem: matched.problem,
+					};
+				}),
+				example.file,
+			);
+		}
+		if (expiryChecks.length > 0) {
+			// n8n saved the triggers' state only after the polls that fired
+			await n8n.stop();
+			for (const { check } of expiryChecks) check.down();
+			await sleep(2000);
+			const restart = Date.now();
+			await n8n.start(startLog);
+			const back = Math.round((Date.now() - restart) / 1000);
+			for (const { example, check } of expiryChecks)
+				report(await check.restarted(back, 'n8n'), example.file);
+		}
 		for (const outcome of await checkSchemas(n8n, schemaDir)) report(outcome, 'output schema');
 	} catch (error) {
 		report({ ok: false, line: `FAILED: ${(error as Error).message}` }, 'setup');
