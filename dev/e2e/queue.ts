@@ -322,9 +322,10 @@ export async function runQueueVersion(
 		referralCount: 20,
 		seed: 7,
 		onRequest: (entry) => {
-			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url))
-				counts.listings++;
+			// the New Referral trigger's polls and About to Expire's, counted apart
 			if (isExpiryListing(entry.method, entry.url)) counts.expiryListings++;
+			else if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url))
+				counts.listings++;
 			if (entry.method === 'POST' && /\/oauth2\/v2\.0\/token/.test(entry.url)) counts.refreshes++;
 			if (entry.status === 429) counts.throttled++;
 		},

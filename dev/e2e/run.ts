@@ -348,8 +348,10 @@ async function runVersion(
 		referralCount: 20,
 		seed: 7,
 		onRequest: (entry) => {
-			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) listings++;
+			// the New Referral trigger's polls and About to Expire's, counted apart
 			if (isExpiryListing(entry.method, entry.url)) expiryListings++;
+			else if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url))
+				listings++;
 		},
 	});
 	const n8n = new N8n(
