@@ -41,6 +41,9 @@ import { EXAMPLE_REFERRAL_ID } from './sandbox/data';
 const LIVE_BASE_URL = 'https://api.partner.microsoft.com';
 const CREDENTIAL_TYPE = 'partnerCenterOAuth2Api';
 const SEEDED_REFERRALS = 200;
+/** New incoming referrals of the sandbox that expire within 40 hours, for About to Expire */
+const EXPIRING_SOON = 3;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 class DemoError extends Error {}
@@ -204,6 +207,7 @@ function exampleFiles(): string[] {
 		EXAMPLE_FILES.alert,
 		EXAMPLE_FILES.crm,
 		EXAMPLE_FILES.slack,
+		EXAMPLE_FILES.expiry,
 		EXAMPLE_FILES.accept,
 	];
 	return [
@@ -410,15 +414,122 @@ async function runAiExample(
 	}
 }
 
+/** About to Expire's items: who, how much, and how long until the referral expires. */
+function printExpiring(items: INodeExecutionData[]): void {
+	const rows = items.map(({ json }) => [
+		cell(json.id),
+		cell(json.customerName),
+		cell(json.customerCountry),
+		cell(json.dealValue),
+		cell(json.currency),
+		cell(json.expiresInHours),
+		cell(typeof json.expiresAt === 'string' ? json.expiresAt.slice(0, 16).replace('T', ' ') : null),
+	]);
+	table(
+		['ID', 'Customer', 'Country', 'Deal value', 'Currency', 'Expires in (h)', 'Expires at (UTC)'],
+		rows,
+		[3, 5],
+	);
+}
+
+/**
+ * About to Expire: the first poll fires the referrals already within Notify Before (the sandbox
+ * makes EXPIRING_SOON of them expire within 40 hours); a referral nobody answered for 13 days
+ * fires at the next poll; nothing fires twice. Each time the rest of the workflow builds the
+ * messages from what fired.
+ */
+async function runExpiryExample(
+	workflow: ExampleWorkflow,
+	sandbox: Sandbox,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<void> {
+	const trigger = findTrigger(workflow);
+	const staticData: IDataObject = {};
+	const poll = async () => {
+		const result = await runPoll(
+			{
+				type: trigger.type,
+				typeVersion: trigger.typeVersion,
+				parameters: trigger.parameters,
+				mode: 'trigger',
+				staticData,
+			},
+			runOptions(credentials),
+		);
+		keepRefreshedToken(result, credentials);
+		return result.items ?? [];
+	};
+	const messages = async (fired: INodeExecutionData[]) => {
+		const rest = withFiredItems(workflow, fired);
+		const run = await runWorkflow(rest, runOptions(credentials));
+		if (run.error || run.run.status !== 'success')
+			throw new DemoError(describeFailure(workflow, run));
+		printRun(rest, run, [trigger.name]);
+	};
+	const before = `${String(trigger.parameters.notifyBefore)} ${String(trigger.parameters.notifyBeforeUnit)}`;
+
+	const first = await poll();
+	out(
+		`  ${bold(trigger.name)} ${dim(`activated: the first poll → ${first.length} item(s), the referrals waiting for an answer that expire within ${before}`)}`,
+	);
+	printExpiring(first);
+	if (first.length < EXPIRING_SOON)
+		throw new DemoError(
+			`"${workflow.name}": expected the first poll to fire the ${EXPIRING_SOON} referrals the sandbox makes expire soon, it fired ${first.length}`,
+		);
+	await messages(first);
+
+	const now = Date.now();
+	const created = sandbox.referrals.create({
+		name: 'Azure landing zone for Tailwind Traders',
+		type: 'Independent',
+		qualification: 'MarketingQualified',
+		direction: 'Incoming',
+		status: 'New',
+		substatus: 'Pending',
+		createdDateTime: new Date(now - 13 * DAY_MS + 6 * HOUR_MS).toISOString(),
+		// 30 hours and a few minutes: "expires in 30 hours"
+		expirationDateTime: new Date(now + 30 * HOUR_MS + 5 * 60_000).toISOString(),
+		customerProfile: { name: 'Tailwind Traders', address: { city: 'Berlin', country: 'DE' } },
+		details: { dealValue: 48000, currency: 'EUR' },
+	});
+	out(
+		dim(
+			`  (in the sandbox: referral ${created.id.slice(0, 8)}, which arrived 13 days ago and nobody answered, expires in 30 hours)`,
+		),
+	);
+	const fired = await poll();
+	out(`  ${bold(trigger.name)} ${dim(`second poll → ${fired.length} item(s) fired`)}`);
+	printExpiring(fired);
+	if (fired.length !== 1 || fired[0].json.id !== created.id)
+		throw new DemoError(
+			`"${workflow.name}": expected the trigger to fire once, for referral ${created.id}, now 30 hours from its expiry`,
+		);
+	await messages(fired);
+
+	const again = await poll();
+	out(
+		`  ${bold(trigger.name)} ${dim(`third poll → ${again.length} item(s): each referral is reminded once`)}`,
+	);
+	if (again.length !== 0)
+		throw new DemoError(
+			`"${workflow.name}": the trigger reminded again of referrals it already fired`,
+		);
+}
+
 async function sandboxDemo(): Promise<void> {
 	const started = Date.now();
-	const sandbox = await startSandbox({ referralCount: SEEDED_REFERRALS, seed: 1 });
+	const sandbox = await startSandbox({
+		referralCount: SEEDED_REFERRALS,
+		seed: 1,
+		expiringSoon: EXPIRING_SOON,
+	});
 	try {
 		const credentials = sandbox.signedInCredential() as ICredentialDataDecryptedObject;
 		out(bold('Partner Center Referral nodes: the example workflows against the local sandbox'));
 		out(
 			dim(
-				`Sandbox ${sandbox.url}: ${sandbox.referrals.count()} referrals (the documented example + ${SEEDED_REFERRALS} generated)`,
+				`Sandbox ${sandbox.url}: ${sandbox.referrals.count()} referrals (the documented example + ${SEEDED_REFERRALS} generated; ${EXPIRING_SOON} New incoming ones expire within 40 hours)`,
 			),
 		);
 		out(
@@ -455,6 +566,10 @@ async function sandboxDemo(): Promise<void> {
 				out(
 					`    (sandbox token requests ${before} → ${after}), retried, and saved the new access token in the credential.`,
 				);
+				continue;
+			}
+			if (hasTrigger(workflow) && findTrigger(workflow).parameters.event === 'aboutToExpire') {
+				await runExpiryExample(workflow, sandbox, credentials);
 				continue;
 			}
 			if (hasTrigger(workflow)) {

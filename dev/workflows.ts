@@ -24,6 +24,7 @@ export const EXAMPLE_FILES = {
 	crm: 'referral-to-crm-record.json',
 	slack: 'slack-alert-new-incoming-referral.json',
 	accept: 'accept-and-log.json',
+	expiry: 'expiry-reminder.json',
 	mcp: 'mcp-server-referrals.json',
 	agent: 'ai-agent-referrals.json',
 } as const;

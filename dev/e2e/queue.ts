@@ -31,6 +31,7 @@ import { ACTION_TYPE, failure, installPackage, out, TRIGGER_TYPE, waitFor } from
 import type { N8nInstall } from './install';
 import type { StoredExecution } from './n8n';
 import { freePort, N8n, sleep } from './n8n';
+import { ExpiryCheck, isExpiryListing } from './expiry';
 import type { Postgres, Service } from './services';
 import { startPostgres, startRedis } from './services';
 
@@ -40,6 +41,15 @@ const WEBHOOK_PATH = 'pc-e2e-queue-get';
 // n8n 1.x saves a workflow's static data only for ids of at most 16 characters
 const WEBHOOK_WORKFLOW = 'pcQueueWebhook01';
 const TRIGGER_WORKFLOW = 'pcQueueTrigger01';
+const EXPIRY_WORKFLOW = 'pcQueueExpiry01';
+const EXPIRY_NODE = 'Referral about to expire';
+/**
+ * The About to Expire check's referrals (expiry.ts) are Dutch; the New Referral trigger listens to
+ * German ones only, so that each check counts only its own executions.
+ */
+const EXPIRY_FIELDS = {
+	customerProfile: { name: 'Contoso Nederland', address: { city: 'Utrecht', country: 'NL' } },
+};
 const WEBHOOK_CREDENTIAL = {
 	id: 'pcQueueWebhookCr',
 	name: 'Partner Center (webhook)',
@@ -184,7 +194,7 @@ function workflows(dir: string): string {
 				parameters: {
 					pollTimes: { item: [{ mode: 'everyMinute' }] },
 					event: 'referralCreated',
-					filters: { direction: 'Incoming' },
+					filters: { direction: 'Incoming', customerCountry: 'DE' },
 					simplify: true,
 					options: {},
 				},
@@ -208,13 +218,49 @@ function workflows(dir: string): string {
 			'New incoming referral': { main: [[{ node: 'Done', type: 'main', index: 0 }]] },
 		},
 	};
+	const expiry = {
+		id: EXPIRY_WORKFLOW,
+		name: 'E2E queue: referral about to expire',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					event: 'aboutToExpire',
+					notifyBefore: 2,
+					notifyBeforeUnit: 'days',
+					filters: { direction: 'Incoming' },
+					simplify: true,
+					options: {},
+				},
+				id: '2b0f1b6e-0a49-4b53-9f57-0e3b0c1a0005',
+				name: EXPIRY_NODE,
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				credentials: credentialRef(TRIGGER_CREDENTIAL),
+			},
+			{
+				parameters: {},
+				id: '2b0f1b6e-0a49-4b53-9f57-0e3b0c1a0006',
+				name: 'Done',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+			},
+		],
+		connections: { [EXPIRY_NODE]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+	};
 	writeFileSync(join(folder, 'webhook.json'), JSON.stringify(webhook));
+	writeFileSync(join(folder, 'expiry.json'), JSON.stringify(expiry));
 	writeFileSync(join(folder, 'trigger.json'), JSON.stringify(trigger));
 	return folder;
 }
 
 interface Counts {
 	listings: number;
+	expiryListings: number;
 	refreshes: number;
 	throttled: number;
 }
@@ -270,13 +316,15 @@ export async function runQueueVersion(
 	);
 	const major = Number(install.version.split('.')[0]);
 
-	const counts: Counts = { listings: 0, refreshes: 0, throttled: 0 };
+	const counts: Counts = { listings: 0, expiryListings: 0, refreshes: 0, throttled: 0 };
 	const sandbox = await startSandbox({
 		port: 0,
 		referralCount: 20,
 		seed: 7,
 		onRequest: (entry) => {
-			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url))
+			// the New Referral trigger's polls and About to Expire's, counted apart
+			if (isExpiryListing(entry.method, entry.url)) counts.expiryListings++;
+			else if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url))
 				counts.listings++;
 			if (entry.method === 'POST' && /\/oauth2\/v2\.0\/token/.test(entry.url)) counts.refreshes++;
 			if (entry.status === 429) counts.throttled++;
@@ -350,13 +398,22 @@ export async function runQueueVersion(
 
 		await main.must(['import:credentials', `--input=${credentials(dir, sandbox)}`]);
 		await main.must(['import:workflow', '--separate', `--input=${workflows(dir)}`]);
-		for (const id of [WEBHOOK_WORKFLOW, TRIGGER_WORKFLOW]) {
+		for (const id of [WEBHOOK_WORKFLOW, TRIGGER_WORKFLOW, EXPIRY_WORKFLOW]) {
 			await main.must(
 				major >= 2
 					? ['publish:workflow', `--id=${id}`]
 					: ['update:workflow', `--id=${id}`, '--active=true'],
 			);
 		}
+		// About to Expire: a referral inside Notify Before before activation (expiry.ts)
+		const expiry = new ExpiryCheck(
+			sandbox,
+			() => main.executions(EXPIRY_WORKFLOW),
+			EXPIRY_NODE,
+			() => counts.expiryListings,
+			() => main.staticData(EXPIRY_WORKFLOW),
+			EXPIRY_FIELDS,
+		);
 		const boot = Date.now();
 		await main.start(mainLog);
 		await Promise.all(
@@ -480,7 +537,22 @@ export async function runQueueVersion(
 			'burst',
 		);
 
-		// 4: the trigger on main, its executions on workers, across a restart of main
+		// 4: the triggers on main, their executions on workers, across a restart of main; About to
+		// Expire's check (a referral entering Notify Before) runs alongside New Referral's
+		await waitFor('the activation poll to store the About to Expire state', () =>
+			main.staticData(EXPIRY_WORKFLOW) !== undefined ? true : undefined,
+		);
+		const onWorker = (execution: StoredExecution) => {
+			const worker = workerOf(execution.id, workerLogs);
+			return {
+				line: `mode ${execution.mode}, on worker ${worker ?? 'none'}`,
+				problem: worker === undefined ? `execution ${execution.id} is in no worker log` : undefined,
+			};
+		};
+		const expiryActivated = expiry.activated((execution) => {
+			const { line, problem } = onWorker(execution);
+			return { line: `execution ${execution.id}, ${line}`, problem };
+		});
 		await waitFor('the activation poll to store the trigger state', () =>
 			main.staticData(TRIGGER_WORKFLOW) !== undefined ? true : undefined,
 		);
@@ -515,12 +587,14 @@ export async function runQueueVersion(
 					},
 			'trigger',
 		);
+		report(await expiryActivated, 'expiry');
 
 		const stateBeforeStop = JSON.stringify(main.staticData(TRIGGER_WORKFLOW));
 		await main.stop();
 		const during = sandbox.referrals.create(
 			incomingReferral({ name: 'E2E queue: while main was down' }),
 		);
+		expiry.down();
 		await sleep(2000);
 		const restart = Date.now();
 		await main.start(mainLog);
@@ -561,6 +635,7 @@ export async function runQueueVersion(
 					},
 			'main restart',
 		);
+		report(await expiry.restarted(back, 'main', onWorker), 'expiry restart');
 	} catch (error) {
 		report({ ok: false, line: `FAILED: ${(error as Error).message}` }, 'setup');
 	} finally {

@@ -58,6 +58,7 @@ import {
 	startStandInModel,
 } from './agent';
 import { checkMcp, MCP_TRIGGER_TYPE } from './mcp';
+import { ExpiryCheck, isExpiryListing } from './expiry';
 import { runQueueVersion } from './queue';
 import type { E2eArgs } from './versions';
 import {
@@ -87,6 +88,8 @@ interface Example {
 	isTrigger: boolean;
 	/** An AI example: an MCP Server Trigger's tools, or an AI Agent's (which needs a model). */
 	ai?: 'mcp' | 'agent';
+	/** the trigger's Trigger On (event parameter), when it has a trigger */
+	event?: string;
 }
 
 const aiKind = (workflow: Example['workflow']): Example['ai'] =>
@@ -113,6 +116,7 @@ function loadExamples(): Example[] {
 				workflow,
 				isTrigger: trigger !== undefined,
 				ai: aiKind(workflow),
+				event: typeof trigger?.parameters.event === 'string' ? trigger.parameters.event : undefined,
 			};
 		});
 }
@@ -289,6 +293,12 @@ async function fireTrigger(
 			};
 }
 
+function triggerName(example: Example): string {
+	const trigger = example.workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
+	if (!trigger) throw new Error(`${example.file} has no trigger`);
+	return trigger.name;
+}
+
 /** Every shipped schema file, and the URL n8n serves it at (the trigger's has no resource/operation). */
 function schemaUrls(schemaDir: string): Array<{ url: string; file: string }> {
 	return readdirSync(schemaDir, { recursive: true, encoding: 'utf8' })
@@ -363,12 +373,16 @@ async function runVersion(
 	out(`\nn8n ${install.version} on Node ${nodeVersion} (user folder ${userFolder})`);
 
 	let listings = 0;
+	let expiryListings = 0;
 	const sandbox = await startSandbox({
 		port: 0,
 		referralCount: 20,
 		seed: 7,
 		onRequest: (entry) => {
-			if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url)) listings++;
+			// the New Referral trigger's polls and About to Expire's, counted apart
+			if (isExpiryListing(entry.method, entry.url)) expiryListings++;
+			else if (entry.method === 'GET' && /\/v1\.0\/engagements\/referrals\?/.test(entry.url))
+				listings++;
 		},
 	});
 	const model = await startStandInModel('List_referrals');
@@ -414,9 +428,50 @@ async function runVersion(
 					: ['update:workflow', `--id=${example.id}`, '--active=true'],
 			);
 		}
-		await n8n.start(join(dir, 'n8n-start.log'));
-		for (const example of triggers)
+		// About to Expire: a referral inside Notify Before before activation (expiry.ts)
+		const expiryChecks = triggers
+			.filter((example) => example.event === 'aboutToExpire')
+			.map((example) => ({
+				example,
+				check: new ExpiryCheck(
+					sandbox,
+					() => n8n.executions(example.id),
+					triggerName(example),
+					() => expiryListings,
+					() => n8n.staticData(example.id),
+				),
+			}));
+		const startLog = join(dir, 'n8n-start.log');
+		await n8n.start(startLog);
+		for (const example of triggers.filter((candidate) => candidate.event !== 'aboutToExpire'))
 			report(await fireTrigger(n8n, sandbox, example, () => listings, schemaDir), example.file);
+		for (const { example, check } of expiryChecks) {
+			await waitFor('the activation poll', () =>
+				n8n.staticData(example.id) !== undefined ? true : undefined,
+			);
+			report(
+				await check.activated((execution) => {
+					const run = { status: execution.status, data: execution.data };
+					const matched = matchSchemas(example, run, schemaDir);
+					return {
+						line: `mode ${execution.mode}, ${summary(run)}; ${matched.items} item(s) match the trigger's schema`,
+						problem: matched.problem,
+					};
+				}),
+				example.file,
+			);
+		}
+		if (expiryChecks.length > 0) {
+			// n8n saved the triggers' state only after the polls that fired
+			await n8n.stop();
+			for (const { check } of expiryChecks) check.down();
+			await sleep(2000);
+			const restart = Date.now();
+			await n8n.start(startLog);
+			const back = Math.round((Date.now() - restart) / 1000);
+			for (const { example, check } of expiryChecks)
+				report(await check.restarted(back, 'n8n'), example.file);
+		}
 		for (const outcome of await checkSchemas(n8n, schemaDir)) report(outcome, 'output schema');
 		for (const example of mcp)
 			for (const outcome of await checkMcp(

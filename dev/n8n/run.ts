@@ -40,6 +40,9 @@ import {
 } from './files';
 import { parseArgs, releaseFor, USAGE } from './options';
 
+/** New incoming referrals of the sandbox that expire within 40 hours (10, 20 and 30 hours) */
+const EXPIRING_SOON = 3;
+
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
@@ -198,6 +201,8 @@ async function main(): Promise<void> {
 		sandbox = await startSandbox({
 			port: 0,
 			referralCount: 50,
+			// About to Expire (examples/expiry-reminder.json) has something to fire at once
+			expiringSoon: EXPIRING_SOON,
 			tokenLifetimeSeconds: options.tokenLifetimeSeconds,
 			onRequest: (entry) => {
 				const line = sandboxLogLine(entry);
@@ -260,6 +265,7 @@ async function main(): Promise<void> {
 ✓ n8n ${release.version} is ready in ${seconds(started)}: ${n8n.baseUrl}
   Sign in with:    ${login.email}  /  ${login.password}
   Credential:      "${CREDENTIAL.name}", connected to the sandbox at ${sandbox.url}
+  Sandbox:         50 referrals; ${EXPIRING_SOON} New incoming ones expire within 40 hours (About to Expire fires at once)
   Examples:        ${examples.map((example) => example.workflow.name).join('; ')}
   Package:         ${PACKAGE.name}, rebuilt on every change under nodes/ and credentials/
 Ctrl-C stops everything.`);

@@ -3,14 +3,21 @@
  * runs through the engine against the sandbox with the result its description promises.
  * dev/demo.ts runs the same files.
  */
-import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+} from 'n8n-workflow';
 
 import { PartnerCenterReferral } from '../../nodes/PartnerCenterReferral/PartnerCenterReferral.node';
 import { PartnerCenterReferralTrigger } from '../../nodes/PartnerCenterReferral/PartnerCenterReferralTrigger.node';
 import { timing } from '../../nodes/PartnerCenterReferral/shared/timing';
 import { runTool, runWorkflow, toolNodeType } from '../../dev/harness';
+import type { Referral } from '../../dev/sandbox';
 import type { SandboxSession } from './helpers';
-import { EXAMPLE_ID, incomingReferral, json, openSandbox, patches, sortedBy } from './helpers';
+import { EXAMPLE_ID, ids, incomingReferral, json, openSandbox, patches, sortedBy } from './helpers';
 import type { ExampleWorkflow } from '../../dev/workflows';
 import {
 	EXAMPLE_FILES,
@@ -328,5 +335,132 @@ describe.each(AI_FILES)('examples/%s (AI)', (file) => {
 			expect(referral).toMatchObject({ id: news[0].id, status: 'New' });
 			expect(referral.eTag).toEqual(expect.any(String));
 		});
+	});
+});
+
+describe('"Slack reminder before a referral expires" on the simulated clock', () => {
+	const START = Date.parse('2026-12-07T08:00:00.000Z');
+	const MINUTE = 60_000;
+	const HOUR = 60 * MINUTE;
+	const DAY = 24 * HOUR;
+	const WORKSPACE = 'https://partner.microsoft.com/dashboard/referrals/v2/leads';
+	const clock = { ms: START };
+	let session: SandboxSession;
+
+	beforeAll(async () => {
+		// three of its New incoming referrals expire 10, 20 and 30 hours after START
+		session = await openSandbox({
+			referralCount: 60,
+			expiringSoon: 3,
+			now: () => new Date(clock.ms),
+			tokenLifetimeSeconds: 30 * 86_400,
+		});
+	});
+	afterAll(async () => {
+		await session.close();
+	});
+	beforeEach(() => {
+		jest.spyOn(timing, 'now').mockImplementation(() => clock.ms);
+		jest.spyOn(timing, 'sleep').mockResolvedValue();
+	});
+	afterEach(() => {
+		jest.restoreAllMocks();
+	});
+
+	const iso = (ms: number) => new Date(ms).toISOString();
+	const expiresMs = (referral: Referral) => Date.parse(String(referral.expirationDateTime));
+	/** The New incoming referrals that expire within the next 2 days (Notify Before), soonest first. */
+	const insideWindow = () =>
+		session.sandbox.referrals
+			.all()
+			.filter(
+				(referral) =>
+					referral.status === 'New' &&
+					referral.direction === 'Incoming' &&
+					referral.expirationDateTime !== undefined &&
+					expiresMs(referral) > clock.ms &&
+					expiresMs(referral) <= clock.ms + 2 * DAY,
+			)
+			.sort((a, b) => expiresMs(a) - expiresMs(b));
+	/** The message the example builds, from the sandbox's data (a referral with all its fields). */
+	const message = (referral: Referral) => {
+		const hours = Math.floor((expiresMs(referral) - clock.ms) / HOUR);
+		const value = `${Number(referral.details?.dealValue).toLocaleString('en-US')} ${referral.details?.currency}`;
+		return `:hourglass_flowing_sand: *${referral.customerProfile?.name}* (${referral.customerProfile?.address?.country}), ${value}, expires in ${hours} hours (${iso(expiresMs(referral)).slice(0, 16).replace('T', ' ')} UTC): accept or decline it in Partner Center's Referrals workspace: ${WORKSPACE} (referral ${referral.id})`;
+	};
+
+	it('reminds once per referral: those inside 2 days at activation, then each one as it enters the window', async () => {
+		const workflow = loadExample(EXAMPLE_FILES.expiry);
+		const trigger = findTrigger(workflow);
+		expect(trigger.parameters).toMatchObject({
+			event: 'aboutToExpire',
+			notifyBefore: 2,
+			notifyBeforeUnit: 'days',
+			filters: { direction: 'Incoming' },
+		});
+		const staticData: IDataObject = {};
+		const firedIds: string[] = [];
+		const poll = async (afterMs: number) => {
+			clock.ms += afterMs;
+			const items = (await session.poll(trigger.parameters, staticData)).items ?? [];
+			firedIds.push(...items.map((item) => String(item.json.id)));
+			return items;
+		};
+		const build = async (fired: INodeExecutionData[]) => {
+			const result = await runWorkflow(withFiredItems(workflow, fired), session.options());
+			expect(result.error).toBeUndefined();
+			return json(result.output('Build Slack reminder'));
+		};
+
+		// activation: the sandbox's three expiring soon (and any other New incoming one inside
+		// the 2 days) fire at the first poll, soonest first
+		const inside = insideWindow();
+		expect(inside.length).toBeGreaterThanOrEqual(3);
+		const first = await poll(0);
+		expect(first.map((item) => item.json.id)).toEqual(inside.map((referral) => referral.id));
+		expect(await build(first)).toEqual(
+			inside.map((referral) => ({
+				text: message(referral),
+				referralId: referral.id,
+				expiresAt: iso(expiresMs(referral)),
+			})),
+		);
+
+		// a referral 2 days and 1 hour from its expiry: not yet; 19 hours later it is 30 hours away
+		const tailwind = session.sandbox.referrals.create(
+			incomingReferral({ expirationDateTime: iso(clock.ms + 2 * DAY + HOUR) }),
+		);
+		expect(await poll(30 * MINUTE)).toEqual([]);
+		const firedBefore = [...firedIds];
+		const later = await poll(18 * HOUR + 30 * MINUTE);
+		// it, and any other New incoming referral that came within the 2 days meanwhile
+		const entered = insideWindow().filter((referral) => !firedBefore.includes(referral.id));
+		expect(ids(later)).toContain(tailwind.id);
+		expect(ids(later).sort()).toEqual(entered.map((referral) => referral.id).sort());
+		const texts = await build(later);
+		expect(texts).toContainEqual({
+			text: `:hourglass_flowing_sand: *Tailwind Traders* (DE), 48,000 EUR, expires in 30 hours (${iso(expiresMs(tailwind)).slice(0, 16).replace('T', ' ')} UTC): accept or decline it in Partner Center's Referrals workspace: ${WORKSPACE} (referral ${tailwind.id})`,
+			referralId: tailwind.id,
+			expiresAt: iso(expiresMs(tailwind)),
+		});
+
+		// no deal value and no country, and less than an hour left: said so, not "undefined"
+		const bare = session.sandbox.referrals.create(
+			incomingReferral({
+				customerProfile: { name: 'Wingtip Toys' },
+				details: { closingDateTime: '2027-01-31T00:00:00Z' },
+				expirationDateTime: iso(clock.ms + HOUR + 50 * MINUTE),
+			}),
+		);
+		const bareFired = await poll(HOUR);
+		expect(bareFired.map((item) => item.json.id)).toContain(bare.id);
+		expect((await build(bareFired)).find((item) => item.referralId === bare.id)?.text).toBe(
+			`:hourglass_flowing_sand: *Wingtip Toys* (country not set), deal value not set, expires within the hour (${iso(expiresMs(bare)).slice(0, 16).replace('T', ' ')} UTC): accept or decline it in Partner Center's Referrals workspace: ${WORKSPACE} (referral ${bare.id})`,
+		);
+
+		// more polls: every referral fired exactly once, and none inside the window was missed
+		for (const ms of [MINUTE, 10 * MINUTE, HOUR, 6 * HOUR]) await poll(ms);
+		expect(new Set(firedIds).size).toBe(firedIds.length);
+		expect(insideWindow().filter((referral) => !firedIds.includes(referral.id))).toEqual([]);
 	});
 });
