@@ -276,14 +276,13 @@ function accessToken(credentials: ICredentialDataDecryptedObject): string {
 	return String((credentials.oauthTokenData as IDataObject | undefined)?.access_token ?? '');
 }
 
-async function runTriggerExample(
-	workflow: ExampleWorkflow,
-	sandbox: Sandbox,
+/** Polls `trigger` as n8n would, keeping its static data between polls and any refreshed token. */
+function poller(
+	trigger: ReturnType<typeof findTrigger>,
 	credentials: ICredentialDataDecryptedObject,
-): Promise<void> {
-	const trigger = findTrigger(workflow);
+): () => Promise<INodeExecutionData[]> {
 	const staticData: IDataObject = {};
-	const poll = async () => {
+	return async () => {
 		const result = await runPoll(
 			{
 				type: trigger.type,
@@ -297,6 +296,15 @@ async function runTriggerExample(
 		keepRefreshedToken(result, credentials);
 		return result.items ?? [];
 	};
+}
+
+async function runTriggerExample(
+	workflow: ExampleWorkflow,
+	sandbox: Sandbox,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<void> {
+	const trigger = findTrigger(workflow);
+	const poll = poller(trigger, credentials);
 
 	const first = await poll();
 	out(
@@ -444,21 +452,7 @@ async function runExpiryExample(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<void> {
 	const trigger = findTrigger(workflow);
-	const staticData: IDataObject = {};
-	const poll = async () => {
-		const result = await runPoll(
-			{
-				type: trigger.type,
-				typeVersion: trigger.typeVersion,
-				parameters: trigger.parameters,
-				mode: 'trigger',
-				staticData,
-			},
-			runOptions(credentials),
-		);
-		keepRefreshedToken(result, credentials);
-		return result.items ?? [];
-	};
+	const poll = poller(trigger, credentials);
 	const messages = async (fired: INodeExecutionData[]) => {
 		const rest = withFiredItems(workflow, fired);
 		const run = await runWorkflow(rest, runOptions(credentials));
