@@ -276,6 +276,16 @@ function accessToken(credentials: ICredentialDataDecryptedObject): string {
 	return String((credentials.oauthTokenData as IDataObject | undefined)?.access_token ?? '');
 }
 
+/** The demo's new incoming referral from Tailwind Traders, waiting for an answer (New / Pending). */
+const TAILWIND_WAITING = {
+	name: 'Azure landing zone for Tailwind Traders',
+	type: 'Independent',
+	qualification: 'MarketingQualified',
+	direction: 'Incoming',
+	status: 'New',
+	substatus: 'Pending',
+} as const;
+
 /** Polls `trigger` as n8n would, keeping its static data between polls and any refreshed token. */
 function poller(
 	trigger: ReturnType<typeof findTrigger>,
@@ -313,12 +323,7 @@ async function runTriggerExample(
 
 	const now = Date.now();
 	const created = sandbox.referrals.create({
-		name: 'Azure landing zone for Tailwind Traders',
-		type: 'Independent',
-		qualification: 'MarketingQualified',
-		direction: 'Incoming',
-		status: 'New',
-		substatus: 'Pending',
+		...TAILWIND_WAITING,
 		expirationDateTime: new Date(now + 14 * DAY_MS).toISOString(),
 		customerProfile: {
 			name: 'Tailwind Traders',
@@ -475,12 +480,7 @@ async function runExpiryExample(
 
 	const now = Date.now();
 	const created = sandbox.referrals.create({
-		name: 'Azure landing zone for Tailwind Traders',
-		type: 'Independent',
-		qualification: 'MarketingQualified',
-		direction: 'Incoming',
-		status: 'New',
-		substatus: 'Pending',
+		...TAILWIND_WAITING,
 		createdDateTime: new Date(now - 13 * DAY_MS + 6 * HOUR_MS).toISOString(),
 		// 30 hours and a few minutes: "expires in 30 hours"
 		expirationDateTime: new Date(now + 30 * HOUR_MS + 5 * 60_000).toISOString(),

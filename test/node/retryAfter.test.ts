@@ -73,6 +73,30 @@ class SimulatedClock {
 /** Every request Partner Center received: which item (referral) and when, by the simulated clock. */
 type Sent = Array<{ id: string; at: number; status: number }>;
 
+/**
+ * Partner Center answering every Get: `statusFor(requests so far)` says 429 (with
+ * `Retry-After: 0.001`) or 200 (the referral); each request is recorded with its time.
+ */
+function serveGets(clock: SimulatedClock, statusFor: (count: number) => 429 | 200): Sent {
+	const sent: Sent = [];
+	nock(API)
+		.persist()
+		.get(new RegExp(`^${REFERRALS}/`))
+		.reply((uri) => {
+			const id = uri.split('/').pop()!;
+			const status = statusFor(sent.length);
+			sent.push({ id, at: clock.ms, status });
+			return status === 429
+				? [
+						429,
+						{ error: { code: 'tooManyRequests', message: 'Slow down' } },
+						{ 'Retry-After': '0.001' },
+					]
+				: [200, referral(id)];
+		});
+	return sent;
+}
+
 /** The most requests of one referral within any one second. */
 function mostPerSecond(sent: Sent): number {
 	let most = 0;
@@ -90,23 +114,8 @@ describe('Retry-After below a second (simulated clock)', () => {
 		const clock = new SimulatedClock();
 		clock.install();
 		const ids = Array.from({ length: 10 }, (_, index) => guid(index + 1));
-		const sent: Sent = [];
 		// without the floor, each item would send hundreds of requests a simulated second; answer them after 300 requests
-		nock(API)
-			.persist()
-			.get(new RegExp(`^${REFERRALS}/`))
-			.reply((uri) => {
-				const id = uri.split('/').pop()!;
-				const status = sent.length < 300 ? 429 : 200;
-				sent.push({ id, at: clock.ms, status });
-				return status === 429
-					? [
-							429,
-							{ error: { code: 'tooManyRequests', message: 'Slow down' } },
-							{ 'Retry-After': '0.001' },
-						]
-					: [200, referral(id)];
-			});
+		const sent = serveGets(clock, (count) => (count < 300 ? 429 : 200));
 
 		const { items, error } = await runReferral(
 			{ operation: 'get', referralId: idFromItem(), options: { timeout: 5 } },
@@ -128,19 +137,8 @@ describe('Retry-After below a second (simulated clock)', () => {
 		const clock = new SimulatedClock();
 		clock.install();
 		const ids = Array.from({ length: 12 }, (_, index) => guid(index + 1));
-		const sent: Sent = [];
-		nock(API)
-			.persist()
-			.get(new RegExp(`^${REFERRALS}/`))
-			.reply((uri) => {
-				const id = uri.split('/').pop()!;
-				// two at once hold for a round (the pool's steady level), then one 429 that level does not explain
-				const status = sent.length === 4 ? 429 : 200;
-				sent.push({ id, at: clock.ms, status });
-				return status === 429
-					? [429, { error: { code: 'tooManyRequests' } }, { 'Retry-After': '0.001' }]
-					: [200, referral(id)];
-			});
+		// two at once hold for a round (the pool's steady level), then one 429 that level does not explain
+		const sent = serveGets(clock, (count) => (count === 4 ? 429 : 200));
 
 		const { items, error } = await runReferral(
 			{ operation: 'get', referralId: idFromItem(), options: { concurrency: 2 } },
